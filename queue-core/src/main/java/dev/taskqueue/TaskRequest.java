@@ -1,0 +1,191 @@
+package dev.taskqueue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
+
+/**
+ * A request to enqueue one task: its type, payload and options. Options left unset come from
+ * the task type's configuration ({@code queue.types.<type>.*}), then its {@code @Task}
+ * annotation, then the defaults.
+ * <p>
+ * The id is assigned when the request is built, so that a request can name another request of
+ * the same {@link TaskQueue#enqueueAll(List) enqueueAll} batch as its parent:
+ * <pre class="code">
+ * TaskRequest fetch = TaskRequest.of("fetch", url);
+ * TaskRequest parse = TaskRequest.builder("parse").after(fetch).build();
+ * queue.enqueueAll(List.of(fetch, parse));
+ * </pre>
+ *
+ * @param id the id the task will have
+ * @param type the task type
+ * @param payload the payload, serialized as JSON, or {@code null}
+ * @param queue the queue, or {@code null} for the type's queue
+ * @param priority the priority (higher runs first), or {@code null} for the type's priority
+ * @param runAt the earliest time to run, or {@code null}
+ * @param delay how long after enqueue to run, or {@code null}; ignored when {@code runAt} is set
+ * @param parents the ids of the tasks that must succeed before this one runs
+ * @since 0.1.0
+ */
+public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nullable String queue,
+		@Nullable Integer priority, @Nullable Instant runAt, @Nullable Duration delay, Set<UUID> parents) {
+
+	public TaskRequest {
+		Assert.notNull(id, "'id' must not be null");
+		Assert.hasText(type, "'type' must not be empty");
+		Assert.isTrue(queue == null || !queue.isBlank(), "'queue' must not be blank");
+		Assert.isTrue(delay == null || !delay.isNegative(), "'delay' must not be negative");
+		Assert.notNull(parents, "'parents' must not be null");
+		Assert.isTrue(!parents.contains(id), () -> "Task " + id + " cannot be its own parent");
+		parents = Collections.unmodifiableSet(new LinkedHashSet<>(parents));
+	}
+
+	/**
+	 * Create a request for a task of the given type with the given payload and no options.
+	 * @param type the task type
+	 * @param payload the payload, or {@code null}
+	 * @return the request
+	 */
+	public static TaskRequest of(String type, @Nullable Object payload) {
+		return builder(type).payload(payload).build();
+	}
+
+	/**
+	 * Start building a request for a task of the given type.
+	 * @param type the task type
+	 * @return a builder
+	 */
+	public static Builder builder(String type) {
+		return new Builder(type);
+	}
+
+	/**
+	 * Builds a {@link TaskRequest}.
+	 */
+	public static final class Builder {
+
+		private final String type;
+
+		private @Nullable Object payload;
+
+		private @Nullable String queue;
+
+		private @Nullable Integer priority;
+
+		private @Nullable Instant runAt;
+
+		private @Nullable Duration delay;
+
+		private final List<UUID> parents = new ArrayList<>();
+
+		private Builder(String type) {
+			this.type = type;
+		}
+
+		/**
+		 * Set the payload, serialized to JSON with the application's Jackson mapper.
+		 * @param payload the payload
+		 * @return this builder
+		 */
+		public Builder payload(@Nullable Object payload) {
+			this.payload = payload;
+			return this;
+		}
+
+		/**
+		 * Put the task on the given queue instead of its type's queue.
+		 * @param queue the queue name
+		 * @return this builder
+		 */
+		public Builder queue(String queue) {
+			this.queue = queue;
+			return this;
+		}
+
+		/**
+		 * Set the priority within the queue: a higher value is claimed first.
+		 * @param priority the priority
+		 * @return this builder
+		 */
+		public Builder priority(int priority) {
+			this.priority = priority;
+			return this;
+		}
+
+		/**
+		 * Do not run the task before the given time.
+		 * @param runAt the earliest time to run
+		 * @return this builder
+		 */
+		public Builder runAt(Instant runAt) {
+			this.runAt = runAt;
+			this.delay = null;
+			return this;
+		}
+
+		/**
+		 * Do not run the task before the given delay, counted from enqueue, has passed.
+		 * @param delay the delay
+		 * @return this builder
+		 */
+		public Builder delay(Duration delay) {
+			this.delay = delay;
+			this.runAt = null;
+			return this;
+		}
+
+		/**
+		 * Run the task only after every given task has succeeded.
+		 * @param parentIds ids of enqueued tasks
+		 * @return this builder
+		 */
+		public Builder after(UUID... parentIds) {
+			this.parents.addAll(List.of(parentIds));
+			return this;
+		}
+
+		/**
+		 * Run the task only after every given task has succeeded.
+		 * @param parents references to enqueued tasks
+		 * @return this builder
+		 */
+		public Builder after(TaskRef... parents) {
+			for (TaskRef parent : parents) {
+				this.parents.add(parent.id());
+			}
+			return this;
+		}
+
+		/**
+		 * Run the task only after every given task, enqueued earlier or in the same batch, has
+		 * succeeded.
+		 * @param parents requests for parent tasks
+		 * @return this builder
+		 */
+		public Builder after(TaskRequest... parents) {
+			for (TaskRequest parent : parents) {
+				this.parents.add(parent.id());
+			}
+			return this;
+		}
+
+		/**
+		 * Build the request and assign its task id.
+		 * @return the request
+		 */
+		public TaskRequest build() {
+			return new TaskRequest(TaskIds.next(), this.type, this.payload, this.queue, this.priority, this.runAt,
+					this.delay, new LinkedHashSet<>(this.parents));
+		}
+
+	}
+
+}

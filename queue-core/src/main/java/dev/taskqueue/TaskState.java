@@ -1,0 +1,44 @@
+package dev.taskqueue;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What a task looks like now: a snapshot read from the database.
+ *
+ * @param id the task id
+ * @param type the task type
+ * @param queue the queue it runs on
+ * @param status its status
+ * @param priority its priority within the queue
+ * @param attempts how many times it has been started
+ * @param parents the ids of the tasks it waits for
+ * @param payload its payload, or {@code null}
+ * @param result its result once it has succeeded, or {@code null}
+ * @param errorMessage the error of its last failed attempt, or {@code null}
+ * @param errorDetail the exception class, message and stack summary of that error, or {@code null}
+ * @param createdAt when it was enqueued
+ * @param runAt the earliest time it may run
+ * @param startedAt when its latest attempt started, or {@code null}
+ * @param finishedAt when it finished, or {@code null}
+ * @since 0.1.0
+ */
+public record TaskState(UUID id, String type, String queue, TaskStatus status, int priority, int attempts,
+		Set<UUID> parents, @Nullable JsonValue payload, @Nullable JsonValue result, @Nullable String errorMessage,
+		@Nullable String errorDetail, Instant createdAt, Instant runAt, @Nullable Instant startedAt,
+		@Nullable Instant finishedAt) {
+
+	/**
+	 * Read the result as a value of the given type.
+	 * @param <T> the type
+	 * @param type the type to bind to
+	 * @return the result, or {@code null} if there is none (yet)
+	 */
+	public <T> @Nullable T result(Class<T> type) {
+		return (this.result != null) ? this.result.as(type) : null;
+	}
+
+}

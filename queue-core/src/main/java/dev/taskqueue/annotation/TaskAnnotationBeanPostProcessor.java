@@ -1,0 +1,147 @@
+package dev.taskqueue.annotation;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.config.AutowireCapableBeanFactory;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.context.EmbeddedValueResolverAware;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
+import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
+import org.springframework.util.StringUtils;
+import org.springframework.util.StringValueResolver;
+
+import dev.taskqueue.type.TaskTypeRegistry;
+import dev.taskqueue.type.TaskTypeSettings;
+
+/**
+ * Finds {@link Task @Task} methods on beans as they are created and registers them with the
+ * {@link TaskTypeRegistry}. Once every singleton exists, it initializes the registry: configured
+ * handler classes are created through the bean factory and every configured type is checked to
+ * have exactly one handler.
+ *
+ * @since 0.1.0
+ */
+public class TaskAnnotationBeanPostProcessor
+		implements BeanPostProcessor, BeanFactoryAware, EmbeddedValueResolverAware, SmartInitializingSingleton, Ordered {
+
+	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
+
+	private @Nullable BeanFactory beanFactory;
+
+	private @Nullable StringValueResolver valueResolver;
+
+	private @Nullable TaskTypeRegistry registry;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	@Override
+	public void setEmbeddedValueResolver(StringValueResolver resolver) {
+		this.valueResolver = resolver;
+	}
+
+	@Override
+	public int getOrder() {
+		return LOWEST_PRECEDENCE;
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		if (this.nonAnnotatedClasses.contains(targetClass)
+				|| !AnnotationUtils.isCandidateClass(targetClass, Task.class)) {
+			return bean;
+		}
+		Map<Method, Task> annotatedMethods = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<Task>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, Task.class));
+		if (annotatedMethods.isEmpty()) {
+			this.nonAnnotatedClasses.add(targetClass);
+			return bean;
+		}
+		annotatedMethods.forEach((method, task) -> register(bean, targetClass, method, task));
+		return bean;
+	}
+
+	private void register(Object bean, Class<?> targetClass, Method method, Task task) {
+		String description = "'" + ClassUtils.getShortName(targetClass) + "." + method.getName() + "'";
+		String type = resolve(task.type());
+		if (!StringUtils.hasText(type)) {
+			throw new IllegalStateException("Invalid @Task method %s: the task type must not be empty".formatted(description));
+		}
+		if (!Modifier.isPublic(method.getModifiers())) {
+			throw new IllegalStateException("Invalid @Task method %s: it must be public".formatted(description));
+		}
+		MethodTaskHandler handler = MethodTaskHandler.of(bean, AopUtils.selectInvocableMethod(method, bean.getClass()),
+				description);
+		TaskTypeSettings declared = new TaskTypeSettings(emptyToNull(resolve(task.name())),
+				emptyToNull(resolve(task.queue())), priority(task, description), timeout(task, description));
+		registry().register(type, handler, handler.payloadType(), declared, "@Task method " + description);
+	}
+
+	private @Nullable Integer priority(Task task, String description) {
+		String priority = emptyToNull(resolve(task.priority()));
+		try {
+			return (priority != null) ? Integer.valueOf(priority) : null;
+		}
+		catch (NumberFormatException ex) {
+			throw new IllegalStateException("Invalid @Task method %s: priority '%s' is not a number"
+				.formatted(description, priority), ex);
+		}
+	}
+
+	private @Nullable Duration timeout(Task task, String description) {
+		String timeout = emptyToNull(resolve(task.timeout()));
+		try {
+			return (timeout != null) ? DurationFormatterUtils.detectAndParse(timeout) : null;
+		}
+		catch (DateTimeParseException | IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid @Task method %s: timeout '%s' is not a duration such as 30s"
+				.formatted(description, timeout), ex);
+		}
+	}
+
+	private String resolve(String value) {
+		String resolved = (this.valueResolver != null) ? this.valueResolver.resolveStringValue(value) : value;
+		return (resolved != null) ? resolved : "";
+	}
+
+	private static @Nullable String emptyToNull(String value) {
+		return StringUtils.hasText(value) ? value : null;
+	}
+
+	private TaskTypeRegistry registry() {
+		if (this.registry == null) {
+			Assert.state(this.beanFactory != null, "No BeanFactory set");
+			this.registry = this.beanFactory.getBean(TaskTypeRegistry.class);
+		}
+		return this.registry;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		Assert.state(this.beanFactory instanceof AutowireCapableBeanFactory, "An AutowireCapableBeanFactory is required");
+		AutowireCapableBeanFactory factory = (AutowireCapableBeanFactory) this.beanFactory;
+		registry().initialize(factory::createBean);
+	}
+
+}

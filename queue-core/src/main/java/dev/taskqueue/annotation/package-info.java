@@ -1,0 +1,7 @@
+/**
+ * The {@link dev.taskqueue.annotation.Task @Task} annotation and the post-processor that turns annotated bean methods into task handlers.
+ */
+@NullMarked
+package dev.taskqueue.annotation;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,168 @@
+package dev.taskqueue.complete;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.store.TaskOutcome;
+import dev.taskqueue.store.TaskStore;
+
+/**
+ * Records outcomes in batches: a single thread takes every outcome waiting and writes them in
+ * one transaction, so that the database commits far less often than tasks finish. Children of
+ * succeeded tasks are released in that same transaction.
+ * <p>
+ * While the database is unreachable the batch is kept and written again; outcomes still
+ * unwritten when the node stops are lost, and their tasks run again once their lease expires
+ * (at-least-once execution).
+ *
+ * @since 0.1.0
+ */
+public final class Completer {
+
+	private static final Log logger = LogFactory.getLog(Completer.class);
+
+	private static final Duration RETRY_DELAY = Duration.ofMillis(500);
+
+	private final TaskStore store;
+
+	private final Clock clock;
+
+	private final int maxBatch;
+
+	private final Runnable onReleased;
+
+	private final BlockingQueue<TaskOutcome> outcomes = new LinkedBlockingQueue<>();
+
+	private volatile boolean running;
+
+	private volatile long stopDeadline = Long.MAX_VALUE;
+
+	private @Nullable Thread thread;
+
+	/**
+	 * Create a completer.
+	 * @param store the store
+	 * @param clock the clock
+	 * @param maxBatch the most outcomes one transaction writes
+	 * @param onReleased called after a batch released waiting children
+	 */
+	public Completer(TaskStore store, Clock clock, int maxBatch, Runnable onReleased) {
+		this.store = store;
+		this.clock = clock;
+		this.maxBatch = maxBatch;
+		this.onReleased = onReleased;
+	}
+
+	/**
+	 * Queue an outcome to be written.
+	 * @param outcome the outcome
+	 */
+	public void submit(TaskOutcome outcome) {
+		this.outcomes.add(outcome);
+	}
+
+	/**
+	 * Return how many outcomes wait to be written.
+	 * @return the number of outcomes
+	 */
+	public int pending() {
+		return this.outcomes.size();
+	}
+
+	/**
+	 * Start writing outcomes on a thread of its own.
+	 * @param threadName the thread's name
+	 */
+	public synchronized void start(String threadName) {
+		this.running = true;
+		this.stopDeadline = Long.MAX_VALUE;
+		Thread thread = new Thread(this::run, threadName);
+		thread.setDaemon(true);
+		thread.start();
+		this.thread = thread;
+	}
+
+	/**
+	 * Write what is waiting, then stop.
+	 * @param timeout how long to keep trying to write while the database fails
+	 */
+	public void stop(Duration timeout) {
+		Thread thread;
+		synchronized (this) {
+			thread = this.thread;
+			this.thread = null;
+		}
+		if (thread == null) {
+			return;
+		}
+		this.stopDeadline = System.nanoTime() + timeout.toNanos();
+		this.running = false;
+		try {
+			thread.join(timeout.toMillis() + RETRY_DELAY.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		if (!this.outcomes.isEmpty()) {
+			logger.warn(this.outcomes.size() + " task outcomes could not be written before shutdown; "
+					+ "their tasks run again once their lease expires");
+			this.outcomes.clear();
+		}
+	}
+
+	private void run() {
+		while (this.running || !this.outcomes.isEmpty()) {
+			try {
+				TaskOutcome first = this.outcomes.poll(100, TimeUnit.MILLISECONDS);
+				if (first != null) {
+					List<TaskOutcome> batch = new ArrayList<>(Math.min(this.maxBatch, this.outcomes.size() + 1));
+					batch.add(first);
+					this.outcomes.drainTo(batch, this.maxBatch - 1);
+					if (!write(batch)) {
+						return;
+					}
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	private boolean write(List<TaskOutcome> batch) throws InterruptedException {
+		boolean failing = false;
+		while (true) {
+			try {
+				if (this.store.complete(batch, this.clock.instant())) {
+					this.onReleased.run();
+				}
+				if (failing) {
+					logger.info("Task outcomes are written again");
+				}
+				return true;
+			}
+			catch (RuntimeException ex) {
+				if (!failing) {
+					logger.warn("Could not write " + batch.size() + " task outcomes; retrying", ex);
+					failing = true;
+				}
+				if (System.nanoTime() > this.stopDeadline) {
+					this.outcomes.addAll(batch);
+					return false;
+				}
+				TimeUnit.MILLISECONDS.sleep(RETRY_DELAY.toMillis());
+			}
+		}
+	}
+
+}

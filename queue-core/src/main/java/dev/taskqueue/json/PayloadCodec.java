@@ -1,0 +1,54 @@
+package dev.taskqueue.json;
+
+import java.lang.reflect.Type;
+
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.ObjectMapper;
+
+import dev.taskqueue.JsonValue;
+
+/**
+ * Writes payloads and results as JSON and binds them back to handler parameter types, with the
+ * application's Jackson mapper.
+ *
+ * @since 0.1.0
+ */
+public final class PayloadCodec {
+
+	private final ObjectMapper mapper;
+
+	public PayloadCodec(ObjectMapper mapper) {
+		this.mapper = mapper;
+	}
+
+	/**
+	 * Write a value as JSON.
+	 * @param value the value, or {@code null}
+	 * @return the JSON text, or {@code null} for a {@code null} value
+	 * @throws tools.jackson.core.JacksonException if the value cannot be written
+	 */
+	public @Nullable String write(@Nullable Object value) {
+		return (value != null) ? this.mapper.writeValueAsString(value) : null;
+	}
+
+	/**
+	 * Bind JSON to a type.
+	 * @param json the JSON text
+	 * @param type the target type, generic or not
+	 * @return the bound value
+	 * @throws tools.jackson.core.JacksonException if the JSON does not bind
+	 */
+	public @Nullable Object read(String json, Type type) {
+		return this.mapper.readValue(json, this.mapper.getTypeFactory().constructType(type));
+	}
+
+	/**
+	 * Wrap stored JSON for readers.
+	 * @param json the JSON text, or {@code null}
+	 * @return the value, or {@code null}
+	 */
+	public @Nullable JsonValue value(@Nullable String json) {
+		return (json != null) ? new JsonValue(json, this.mapper) : null;
+	}
+
+}

@@ -1,0 +1,19 @@
+package dev.taskqueue.store;
+
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task claimed by a worker: marked RUNNING with its attempt counted.
+ *
+ * @param id the task id
+ * @param type the task type
+ * @param queue the queue
+ * @param attempt the attempt this claim started, from 1; completions must name it
+ * @param payload the payload as JSON, or {@code null}
+ * @since 0.1.0
+ */
+public record ClaimedTask(UUID id, String type, String queue, int attempt, @Nullable String payload) {
+
+}

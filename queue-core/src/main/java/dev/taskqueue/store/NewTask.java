@@ -1,0 +1,25 @@
+package dev.taskqueue.store;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A task to insert, with every option resolved.
+ *
+ * @param id the task id
+ * @param type the task type
+ * @param queue the queue
+ * @param priority the priority
+ * @param runAt the earliest time to run
+ * @param payload the payload as JSON, or {@code null}
+ * @param parents the ids of its parents
+ * @param createdAt when it was enqueued
+ * @since 0.1.0
+ */
+public record NewTask(UUID id, String type, String queue, int priority, Instant runAt, @Nullable String payload,
+		Set<UUID> parents, Instant createdAt) {
+
+}

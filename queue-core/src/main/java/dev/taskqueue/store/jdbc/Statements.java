@@ -1,0 +1,90 @@
+package dev.taskqueue.store.jdbc;
+
+import java.util.Collections;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.store.jdbc.dialect.ClaimShape;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
+
+/**
+ * A dialect's statements with the table prefix filled in, resolved once per store.
+ */
+final class Statements {
+
+	final String insertTask;
+
+	final String insertParent;
+
+	final String lockParents;
+
+	final @Nullable String claimReturning;
+
+	final String claimLock;
+
+	final String claimCandidates;
+
+	final String claimUpdate;
+
+	final String completeSucceeded;
+
+	final String completeFailed;
+
+	final String releaseCountDown;
+
+	final String releaseReady;
+
+	final String handBack;
+
+	final String selectTask;
+
+	final String selectParents;
+
+	final String lockTask;
+
+	final String cancel;
+
+	final String selectWaitingChildren;
+
+	final String retry;
+
+	final @Nullable String notify;
+
+	Statements(Dialect dialect, String prefix) {
+		this.insertTask = prefixed(dialect.insertTask(), prefix);
+		this.insertParent = prefixed(dialect.insertParent(), prefix);
+		this.lockParents = prefixed(dialect.lockParents(), prefix);
+		this.claimReturning = (dialect.claimShape() == ClaimShape.UPDATE_RETURNING)
+				? prefixed(dialect.claimReturning(), prefix) : null;
+		this.claimLock = prefixed(dialect.claimLock(), prefix);
+		this.claimCandidates = prefixed(dialect.claimCandidates(), prefix);
+		this.claimUpdate = prefixed(dialect.claimUpdate(), prefix);
+		this.completeSucceeded = prefixed(dialect.completeSucceeded(), prefix);
+		this.completeFailed = prefixed(dialect.completeFailed(), prefix);
+		this.releaseCountDown = prefixed(dialect.releaseCountDown(), prefix);
+		this.releaseReady = prefixed(dialect.releaseReady(), prefix);
+		this.handBack = prefixed(dialect.handBack(), prefix);
+		this.selectTask = prefixed(dialect.selectTask(), prefix);
+		this.selectParents = prefixed(dialect.selectParents(), prefix);
+		this.lockTask = prefixed(dialect.lockTask(), prefix);
+		this.cancel = prefixed(dialect.cancel(), prefix);
+		this.selectWaitingChildren = prefixed(dialect.selectWaitingChildren(), prefix);
+		this.retry = prefixed(dialect.retry(), prefix);
+		this.notify = dialect.notifySql();
+	}
+
+	private static String prefixed(String sql, String prefix) {
+		return sql.replace("%PREFIX%", prefix);
+	}
+
+	/**
+	 * Fill in a statement's id list with as many placeholders as there are ids.
+	 * @param sql the statement
+	 * @param count how many ids
+	 * @return the statement
+	 */
+	static String withIds(String sql, int count) {
+		return sql.replace("%IDS%", String.join(", ", Collections.nCopies(count, "?")));
+	}
+
+}

@@ -1,0 +1,61 @@
+package dev.taskqueue.store.jdbc;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Set;
+
+import org.springframework.jdbc.core.RowMapper;
+
+import dev.taskqueue.TaskState;
+import dev.taskqueue.TaskStatus;
+import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
+
+/**
+ * Maps task rows to {@link TaskState} and {@link ClaimedTask}.
+ */
+final class TaskRowMapper implements RowMapper<TaskState> {
+
+	private final Dialect dialect;
+
+	private final PayloadCodec codec;
+
+	TaskRowMapper(Dialect dialect, PayloadCodec codec) {
+		this.dialect = dialect;
+		this.codec = codec;
+	}
+
+	@Override
+	public TaskState mapRow(ResultSet rs, int rowNum) throws SQLException {
+		return new TaskState(this.dialect.getId(rs, "id"), rs.getString("type"), rs.getString("queue"),
+				TaskStatus.valueOf(rs.getString("status")), rs.getInt("priority"), rs.getInt("attempts"), Set.of(),
+				this.codec.value(rs.getString("payload")), this.codec.value(rs.getString("result")),
+				rs.getString("error_message"), rs.getString("error_detail"), required(rs, "created_at"),
+				required(rs, "run_at"), this.dialect.getInstant(rs, "started_at"),
+				this.dialect.getInstant(rs, "finished_at"));
+	}
+
+	/**
+	 * Map a claimed row.
+	 * @param rs the row
+	 * @param attemptOffset what to add to the row's attempts to get the claimed attempt: 0 when
+	 * the row was read after the claim's update, 1 when before
+	 * @return the claimed task
+	 * @throws SQLException on a driver error
+	 */
+	ClaimedTask claimed(ResultSet rs, int attemptOffset) throws SQLException {
+		return new ClaimedTask(this.dialect.getId(rs, "id"), rs.getString("type"), rs.getString("queue"),
+				rs.getInt("attempts") + attemptOffset, rs.getString("payload"));
+	}
+
+	private Instant required(ResultSet rs, String column) throws SQLException {
+		Instant instant = this.dialect.getInstant(rs, column);
+		if (instant == null) {
+			throw new SQLException("Column '" + column + "' is null");
+		}
+		return instant;
+	}
+
+}

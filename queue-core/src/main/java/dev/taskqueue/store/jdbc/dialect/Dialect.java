@@ -1,0 +1,299 @@
+package dev.taskqueue.store.jdbc.dialect;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
+import org.springframework.transaction.TransactionDefinition;
+
+/**
+ * The SQL of one database. Default methods hold ANSI statements with {@code %PREFIX%} for the
+ * table prefix and {@code %IDS%} for a list of id placeholders; each database overrides only
+ * what differs.
+ *
+ * @since 0.1.0
+ */
+public interface Dialect {
+
+	/**
+	 * Return the platform name that picks schema scripts ({@code schema-<platform>.sql}).
+	 * @return the platform
+	 */
+	String platform();
+
+	/**
+	 * Return how this database claims tasks.
+	 * @return the claim shape
+	 */
+	ClaimShape claimShape();
+
+	/**
+	 * Return the isolation level for claims and completions.
+	 * @return a {@link TransactionDefinition} isolation constant
+	 */
+	default int workerIsolation() {
+		return TransactionDefinition.ISOLATION_DEFAULT;
+	}
+
+	/**
+	 * Bind a task id.
+	 * @param ps the statement
+	 * @param index the parameter index
+	 * @param id the id
+	 * @throws SQLException on a driver error
+	 */
+	default void setId(PreparedStatement ps, int index, UUID id) throws SQLException {
+		ps.setObject(index, id);
+	}
+
+	/**
+	 * Read a task id.
+	 * @param rs the result set
+	 * @param column the column
+	 * @return the id
+	 * @throws SQLException on a driver error
+	 */
+	default UUID getId(ResultSet rs, String column) throws SQLException {
+		return rs.getObject(column, UUID.class);
+	}
+
+	/**
+	 * Bind an instant, as UTC.
+	 * @param ps the statement
+	 * @param index the parameter index
+	 * @param instant the instant, or {@code null}
+	 * @throws SQLException on a driver error
+	 */
+	default void setInstant(PreparedStatement ps, int index, @Nullable Instant instant) throws SQLException {
+		if (instant != null) {
+			ps.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+		}
+		else {
+			ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+		}
+	}
+
+	/**
+	 * Read an instant.
+	 * @param rs the result set
+	 * @param column the column
+	 * @return the instant, or {@code null}
+	 * @throws SQLException on a driver error
+	 */
+	default @Nullable Instant getInstant(ResultSet rs, String column) throws SQLException {
+		OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+		return (value != null) ? value.toInstant() : null;
+	}
+
+	/**
+	 * Return the statement that wakes listening nodes, with parameters channel and payload, or
+	 * {@code null} if the database cannot.
+	 * @return the notify statement, or {@code null}
+	 */
+	default @Nullable String notifySql() {
+		return null;
+	}
+
+	/**
+	 * Return the statement that subscribes a connection to a channel, or {@code null} if the
+	 * database cannot.
+	 * @param channel the channel
+	 * @return the listen statement, or {@code null}
+	 */
+	default @Nullable String listenSql(String channel) {
+		return null;
+	}
+
+	default String insertTask() {
+		return """
+				INSERT INTO %PREFIX%TASK (id, type, queue, status, priority, run_at, attempts, pending_parents,
+					payload, created_at, finished_at)
+				VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)""";
+	}
+
+	default String insertParent() {
+		return "INSERT INTO %PREFIX%TASK_PARENT (parent_id, child_id) VALUES (?, ?)";
+	}
+
+	/** Read and lock parents so that none completes unseen while its child is inserted. */
+	default String lockParents() {
+		return "SELECT id, status FROM %PREFIX%TASK WHERE id IN (%IDS%) FOR UPDATE";
+	}
+
+	/**
+	 * The single claim statement, for {@link ClaimShape#UPDATE_RETURNING}. Parameters: worker,
+	 * started at, lease until, queue, now, limit.
+	 * @return the statement
+	 */
+	default String claimReturning() {
+		throw new UnsupportedOperationException(platform() + " does not claim with UPDATE ... RETURNING");
+	}
+
+	/**
+	 * The locking read of a claim. Parameters: queue, now, limit; or, with
+	 * {@link ClaimShape#CANDIDATES_THEN_LOCK}, the candidate ids.
+	 * @return the statement
+	 */
+	default String claimLock() {
+		return """
+				SELECT id, type, queue, attempts, payload FROM %PREFIX%TASK
+				WHERE status = 'READY' AND queue = ? AND run_at <= ?
+				ORDER BY priority DESC, run_at, id
+				FETCH FIRST ? ROWS ONLY
+				FOR UPDATE SKIP LOCKED""";
+	}
+
+	/**
+	 * The unlocked read of candidate ids, for {@link ClaimShape#CANDIDATES_THEN_LOCK}.
+	 * Parameters: queue, now, limit.
+	 * @return the statement
+	 */
+	default String claimCandidates() {
+		return """
+				SELECT id FROM %PREFIX%TASK
+				WHERE status = 'READY' AND queue = ? AND run_at <= ?
+				ORDER BY priority DESC, run_at, id
+				FETCH FIRST ? ROWS ONLY""";
+	}
+
+	/** Parameters: worker, started at, lease until, then the ids. */
+	default String claimUpdate() {
+		return """
+				UPDATE %PREFIX%TASK SET status = 'RUNNING', attempts = attempts + 1, worker = ?, started_at = ?,
+					lease_until = ?
+				WHERE id IN (%IDS%)""";
+	}
+
+	/** Parameters: result, finished at, id, attempt. */
+	default String completeSucceeded() {
+		return """
+				UPDATE %PREFIX%TASK SET status = 'SUCCEEDED', result = ?, finished_at = ?, worker = NULL,
+					lease_until = NULL
+				WHERE id = ? AND status = 'RUNNING' AND attempts = ?""";
+	}
+
+	/** Parameters: error message, error detail, finished at, id, attempt. */
+	default String completeFailed() {
+		return """
+				UPDATE %PREFIX%TASK SET status = 'FAILED', error_message = ?, error_detail = ?, finished_at = ?,
+					worker = NULL, lease_until = NULL
+				WHERE id = ? AND status = 'RUNNING' AND attempts = ?""";
+	}
+
+	/** Counts down each waiting child once per parent in the list. Parameters: the ids, twice. */
+	default String releaseCountDown() {
+		return """
+				UPDATE %PREFIX%TASK SET pending_parents = pending_parents - (
+					SELECT COUNT(*) FROM %PREFIX%TASK_PARENT p WHERE p.child_id = %PREFIX%TASK.id AND p.parent_id IN (%IDS%))
+				WHERE status = 'WAITING' AND id IN (SELECT child_id FROM %PREFIX%TASK_PARENT WHERE parent_id IN (%IDS%))""";
+	}
+
+	/** Parameters: the ids. */
+	default String releaseReady() {
+		return """
+				UPDATE %PREFIX%TASK SET status = 'READY'
+				WHERE status = 'WAITING' AND pending_parents = 0
+					AND id IN (SELECT child_id FROM %PREFIX%TASK_PARENT WHERE parent_id IN (%IDS%))""";
+	}
+
+	/** Parameters: worker, then the ids. */
+	default String handBack() {
+		return """
+				UPDATE %PREFIX%TASK SET status = 'READY', attempts = attempts - 1, worker = NULL, lease_until = NULL,
+					started_at = NULL
+				WHERE status = 'RUNNING' AND worker = ? AND id IN (%IDS%)""";
+	}
+
+	default String selectTask() {
+		return """
+				SELECT id, type, queue, status, priority, attempts, payload, result, error_message, error_detail,
+					created_at, run_at, started_at, finished_at
+				FROM %PREFIX%TASK WHERE id = ?""";
+	}
+
+	default String selectParents() {
+		return "SELECT parent_id FROM %PREFIX%TASK_PARENT WHERE child_id = ?";
+	}
+
+	default String lockTask() {
+		return "SELECT status FROM %PREFIX%TASK WHERE id = ? FOR UPDATE";
+	}
+
+	/** Parameters: finished at, then the ids. */
+	default String cancel() {
+		return """
+				UPDATE %PREFIX%TASK SET status = 'CANCELLED', finished_at = ?, worker = NULL, lease_until = NULL
+				WHERE status IN ('WAITING', 'READY', 'RUNNING', 'FAILED') AND id IN (%IDS%)""";
+	}
+
+	/** Parameters: the parent ids. */
+	default String selectWaitingChildren() {
+		return """
+				SELECT t.id FROM %PREFIX%TASK t JOIN %PREFIX%TASK_PARENT p ON p.child_id = t.id
+				WHERE t.status = 'WAITING' AND p.parent_id IN (%IDS%)""";
+	}
+
+	/** Parameters: the child id. */
+	default String countPendingParents() {
+		return """
+				SELECT COUNT(*) FROM %PREFIX%TASK_PARENT p JOIN %PREFIX%TASK t ON t.id = p.parent_id
+				WHERE p.child_id = ? AND t.status <> 'SUCCEEDED'""";
+	}
+
+	/** Parameters: status, pending parents, run at, id. */
+	default String retry() {
+		return """
+				UPDATE %PREFIX%TASK SET status = ?, pending_parents = ?, run_at = ?, result = NULL, error_message = NULL,
+					error_detail = NULL, started_at = NULL, finished_at = NULL
+				WHERE id = ? AND status IN ('FAILED', 'CANCELLED')""";
+	}
+
+	/**
+	 * Pick the dialect of the database behind a DataSource.
+	 * @param dataSource the DataSource
+	 * @return the dialect
+	 * @throws IllegalStateException if the database is not supported
+	 */
+	static Dialect of(DataSource dataSource) {
+		String product;
+		try {
+			product = JdbcUtils.commonDatabaseName(
+					JdbcUtils.extractDatabaseMetaData(dataSource, (metaData) -> metaData.getDatabaseProductName()));
+		}
+		catch (MetaDataAccessException ex) {
+			throw new IllegalStateException("Could not detect the database of the TaskQueue DataSource", ex);
+		}
+		return forProduct(product);
+	}
+
+	/**
+	 * Pick the dialect for a database product name.
+	 * @param product the product name, as {@link JdbcUtils#commonDatabaseName} gives it
+	 * @return the dialect
+	 * @throws IllegalStateException if the database is not supported
+	 */
+	static Dialect forProduct(@Nullable String product) {
+		if (product == null) {
+			throw new IllegalStateException("Unsupported database 'unknown' for TaskQueue; supported: H2, PostgreSQL, MariaDB, MySQL");
+		}
+		return switch (product) {
+			case "PostgreSQL" -> new PostgresDialect();
+			case "H2" -> new H2Dialect();
+			case "MariaDB" -> new MariaDbDialect();
+			case "MySQL" -> new MySqlDialect();
+			default -> throw new IllegalStateException(
+					"Unsupported database '" + product + "' for TaskQueue; supported: H2, PostgreSQL, MariaDB, MySQL");
+		};
+	}
+
+}

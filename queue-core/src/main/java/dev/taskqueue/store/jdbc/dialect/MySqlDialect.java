@@ -1,0 +1,81 @@
+package dev.taskqueue.store.jdbc.dialect;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.transaction.TransactionDefinition;
+
+/**
+ * MySQL 8.0.1 and later: a locking read, then an update. Ids are stored as text, instants as
+ * {@code DATETIME(6)} in UTC.
+ *
+ * @since 0.1.0
+ */
+public class MySqlDialect implements Dialect {
+
+	@Override
+	public String platform() {
+		return "mysql";
+	}
+
+	@Override
+	public ClaimShape claimShape() {
+		return ClaimShape.LOCK_THEN_UPDATE;
+	}
+
+	@Override
+	public int workerIsolation() {
+		// REPEATABLE READ takes gap locks that make concurrent claimers wait for each other
+		return TransactionDefinition.ISOLATION_READ_COMMITTED;
+	}
+
+	@Override
+	public void setId(PreparedStatement ps, int index, UUID id) throws SQLException {
+		ps.setString(index, id.toString());
+	}
+
+	@Override
+	public UUID getId(ResultSet rs, String column) throws SQLException {
+		return UUID.fromString(rs.getString(column));
+	}
+
+	@Override
+	public void setInstant(PreparedStatement ps, int index, @Nullable Instant instant) throws SQLException {
+		if (instant != null) {
+			ps.setObject(index, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+		}
+		else {
+			ps.setNull(index, Types.TIMESTAMP);
+		}
+	}
+
+	@Override
+	public @Nullable Instant getInstant(ResultSet rs, String column) throws SQLException {
+		LocalDateTime value = rs.getObject(column, LocalDateTime.class);
+		return (value != null) ? value.toInstant(ZoneOffset.UTC) : null;
+	}
+
+	@Override
+	public String lockParents() {
+		return "SELECT id, status FROM %PREFIX%TASK WHERE id IN (%IDS%) LOCK IN SHARE MODE";
+	}
+
+	@Override
+	public String claimLock() {
+		// MySQL and MariaDB expect FOR UPDATE SKIP LOCKED after LIMIT
+		return """
+				SELECT id, type, queue, attempts, payload FROM %PREFIX%TASK
+				WHERE status = 'READY' AND queue = ? AND run_at <= ?
+				ORDER BY priority DESC, run_at, id
+				LIMIT ?
+				FOR UPDATE SKIP LOCKED""";
+	}
+
+}

@@ -1,0 +1,51 @@
+package dev.taskqueue.store.jdbc.dialect;
+
+/**
+ * PostgreSQL: claims in one statement and wakes other nodes with {@code NOTIFY}.
+ *
+ * @since 0.1.0
+ */
+public class PostgresDialect implements Dialect {
+
+	@Override
+	public String platform() {
+		return "postgresql";
+	}
+
+	@Override
+	public ClaimShape claimShape() {
+		return ClaimShape.UPDATE_RETURNING;
+	}
+
+	@Override
+	public String notifySql() {
+		return "SELECT pg_notify(?, ?)";
+	}
+
+	@Override
+	public String listenSql(String channel) {
+		return "LISTEN \"" + channel.replace("\"", "") + "\"";
+	}
+
+	@Override
+	public String lockParents() {
+		// A share lock is enough to make a parent's completion wait for the child's insert
+		return "SELECT id, status FROM %PREFIX%TASK WHERE id IN (%IDS%) FOR SHARE";
+	}
+
+	@Override
+	public String claimReturning() {
+		// IN (SELECT ...) keeps the limited, locking sub-select a fence the planner cannot unnest
+		return """
+				UPDATE %PREFIX%TASK SET status = 'RUNNING', attempts = attempts + 1, worker = ?, started_at = ?,
+					lease_until = ?
+				WHERE id IN (
+					SELECT id FROM %PREFIX%TASK
+					WHERE status = 'READY' AND queue = ? AND run_at <= ?
+					ORDER BY priority DESC, run_at, id
+					LIMIT ?
+					FOR UPDATE SKIP LOCKED)
+				RETURNING id, type, queue, attempts, payload""";
+	}
+
+}
