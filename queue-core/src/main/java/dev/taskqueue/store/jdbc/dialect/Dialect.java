@@ -7,6 +7,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -68,7 +69,8 @@ public interface Dialect {
 	}
 
 	/**
-	 * Bind an instant, as UTC.
+	 * Bind an instant, as UTC, truncated to the microseconds every supported database keeps
+	 * (rounding up could put a task's time after the claim's "now").
 	 * @param ps the statement
 	 * @param index the parameter index
 	 * @param instant the instant, or {@code null}
@@ -76,7 +78,7 @@ public interface Dialect {
 	 */
 	default void setInstant(PreparedStatement ps, int index, @Nullable Instant instant) throws SQLException {
 		if (instant != null) {
-			ps.setObject(index, OffsetDateTime.ofInstant(instant, ZoneOffset.UTC));
+			ps.setObject(index, OffsetDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
 		}
 		else {
 			ps.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);

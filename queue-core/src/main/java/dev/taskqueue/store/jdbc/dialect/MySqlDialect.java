@@ -7,6 +7,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -49,7 +50,7 @@ public class MySqlDialect implements Dialect {
 	@Override
 	public void setInstant(PreparedStatement ps, int index, @Nullable Instant instant) throws SQLException {
 		if (instant != null) {
-			ps.setObject(index, LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+			ps.setObject(index, LocalDateTime.ofInstant(instant.truncatedTo(ChronoUnit.MICROS), ZoneOffset.UTC));
 		}
 		else {
 			ps.setNull(index, Types.TIMESTAMP);

@@ -1,0 +1,540 @@
+package dev.taskqueue.store.jdbc;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TimeZone;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.taskqueue.TaskHandler;
+import dev.taskqueue.TaskNotFoundException;
+import dev.taskqueue.TaskPayloadException;
+import dev.taskqueue.TaskQueue;
+import dev.taskqueue.TaskRef;
+import dev.taskqueue.TaskRequest;
+import dev.taskqueue.TaskState;
+import dev.taskqueue.TaskStatus;
+import dev.taskqueue.UnknownTaskTypeException;
+import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.NewTask;
+import dev.taskqueue.store.TaskOutcome;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
+import dev.taskqueue.testsupport.TestDatabases;
+import dev.taskqueue.type.TaskTypeRegistry;
+import dev.taskqueue.type.TaskTypeSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The behaviour every supported database must show, store and executor together. Each
+ * database's subclass only supplies a DataSource.
+ */
+abstract class TaskStoreContractTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	private static final JsonMapper mapper = JsonMapper.builder().build();
+
+	private final String prefix = TestDatabases.uniqueTablePrefix();
+
+	private final List<TaskQueueEngine> engines = new ArrayList<>();
+
+	private final List<String> ran = new CopyOnWriteArrayList<>();
+
+	private DataSource dataSource;
+
+	private Dialect dialect;
+
+	private JdbcTaskStore store;
+
+	private TaskTypeRegistry registry;
+
+	protected abstract DataSource dataSource();
+
+	@BeforeEach
+	void createSchema() {
+		this.dataSource = dataSource();
+		this.dialect = Dialect.of(this.dataSource);
+		TestDatabases.createSchema(this.dataSource, this.dialect.platform(), this.prefix);
+		this.store = new JdbcTaskStore(this.dataSource, this.dialect, this.prefix, new PayloadCodec(mapper));
+		this.registry = new TaskTypeRegistry(List.of(), TaskTypeSettings.NONE);
+		register("echo", String.class, (payload, context) -> {
+			this.ran.add((String) payload);
+			return payload;
+		});
+		register("fail", String.class, (payload, context) -> {
+			this.ran.add((String) payload);
+			throw new IllegalStateException("Boom: " + payload);
+		});
+		register("point", Point.class, (payload, context) -> {
+			Point point = (Point) payload;
+			return new Point(point.x() + 1, point.y() + context.attempt());
+		});
+		register("gate", String.class, (payload, context) -> {
+			Gate.entered.countDown();
+			Gate.open.await();
+			return payload;
+		});
+		Gate.reset();
+	}
+
+	@AfterEach
+	void dropSchema() {
+		Gate.open.countDown();
+		this.engines.forEach(TaskQueueEngine::stop);
+		TestDatabases.dropSchema(this.dataSource, this.dialect.platform(), this.prefix);
+	}
+
+	@Test
+	void enqueuedTaskRunsAndStoresItsResult() {
+		TaskQueue queue = start();
+		TaskRef ref = queue.enqueue("point", new Point(1, 2));
+		TaskState state = awaitStatus(queue, ref.id(), TaskStatus.SUCCEEDED);
+		assertThat(state.result(Point.class)).isEqualTo(new Point(2, 3));
+		assertThat(state.type()).isEqualTo("point");
+		assertThat(state.queue()).isEqualTo("default");
+		assertThat(state.attempts()).isEqualTo(1);
+		assertThat(state.payload().as(Point.class)).isEqualTo(new Point(1, 2));
+		assertThat(state.startedAt()).isNotNull();
+		assertThat(state.finishedAt()).isAfterOrEqualTo(state.startedAt());
+		assertThat(state.createdAt()).isBeforeOrEqualTo(state.startedAt());
+	}
+
+	@Test
+	void handlerExceptionFailsTheTaskWithItsMessageAndStackSummaryAndTheWorkerCarriesOn() {
+		TaskQueue queue = start();
+		TaskRef failing = queue.enqueue("fail", "x");
+		TaskState failed = awaitStatus(queue, failing.id(), TaskStatus.FAILED);
+		assertThat(failed.errorMessage()).isEqualTo("Boom: x");
+		assertThat(failed.errorDetail()).startsWith("java.lang.IllegalStateException: Boom: x")
+			.contains("at " + TaskStoreContractTests.class.getName() + ".lambda$");
+		assertThat(failed.result()).isNull();
+		TaskRef next = queue.enqueue("echo", "after");
+		assertThat(awaitStatus(queue, next.id(), TaskStatus.SUCCEEDED).result(String.class)).isEqualTo("after");
+	}
+
+	@Test
+	void unknownTypeIsRejectedNamingTheKnownTypesAndNothingIsWritten() {
+		TaskQueue queue = start();
+		assertThatExceptionOfType(UnknownTaskTypeException.class)
+			.isThrownBy(() -> queue.enqueueAll(List.of(TaskRequest.of("echo", "a"), TaskRequest.of("nope", "b"))))
+			.withMessage("Task type 'nope' not found: declare a @Task method or queue.types.nope.class-name "
+					+ "(known types: echo, fail, gate, point)");
+		assertThat(taskCount()).isZero();
+	}
+
+	@Test
+	void payloadThatCannotBeWrittenIsRejectedAndNothingIsWritten() {
+		TaskQueue queue = start();
+		assertThatExceptionOfType(TaskPayloadException.class)
+			.isThrownBy(() -> queue.enqueueAll(List.of(TaskRequest.of("echo", "a"), TaskRequest.of("echo", new Unwritable()))))
+			.withMessageStartingWith("Payload of task type 'echo' cannot be written as JSON");
+		assertThat(taskCount()).isZero();
+	}
+
+	@Test
+	void missingParentIsRejectedNamingItAndNothingIsWritten() {
+		TaskQueue queue = start();
+		UUID missing = UUID.randomUUID();
+		TaskRequest first = TaskRequest.of("echo", "a");
+		TaskRequest orphan = TaskRequest.builder("echo").payload("b").after(missing).build();
+		assertThatExceptionOfType(TaskNotFoundException.class)
+			.isThrownBy(() -> queue.enqueueAll(List.of(first, orphan)))
+			.withMessageContaining(missing.toString())
+			.withMessageContaining(orphan.id().toString());
+		assertThat(taskCount()).isZero();
+	}
+
+	@Test
+	void enqueueInATransactionThatRollsBackLeavesNothing() {
+		TaskQueue queue = start();
+		TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
+		TaskRef ref = transaction.execute((status) -> {
+			TaskRef enqueued = queue.enqueue("echo", "never");
+			status.setRollbackOnly();
+			return enqueued;
+		});
+		assertThat(queue.find(ref.id())).isEmpty();
+		TaskRef committed = transaction.execute((status) -> queue.enqueue("echo", "committed"));
+		awaitStatus(queue, committed.id(), TaskStatus.SUCCEEDED);
+		assertThat(this.ran).containsExactly("committed");
+	}
+
+	@Test
+	void enqueueAllWritesEveryTaskAndTheyAllRun() {
+		TaskQueue queue = start();
+		List<TaskRequest> requests = new ArrayList<>();
+		for (int i = 0; i < 300; i++) {
+			requests.add(TaskRequest.of("echo", "t" + i));
+		}
+		List<TaskRef> refs = queue.enqueueAll(requests);
+		assertThat(refs).extracting(TaskRef::id).containsExactlyElementsOf(requests.stream().map(TaskRequest::id).toList());
+		await().atMost(WAIT).until(() -> this.ran.size() == 300);
+		assertThat(new HashSet<>(this.ran)).hasSize(300);
+		await().atMost(WAIT).until(() -> countWithStatus(TaskStatus.SUCCEEDED) == 300);
+	}
+
+	@Test
+	void chainRunsInOrder() {
+		TaskQueue queue = start();
+		TaskRequest a = TaskRequest.of("echo", "a");
+		TaskRequest b = TaskRequest.builder("echo").payload("b").after(a).build();
+		TaskRequest c = TaskRequest.builder("echo").payload("c").after(b).build();
+		queue.enqueueAll(List.of(a, b, c));
+		TaskRef d = queue.enqueue(TaskRequest.builder("echo").payload("d").after(c.id()).build());
+		awaitStatus(queue, d.id(), TaskStatus.SUCCEEDED);
+		assertThat(this.ran).containsExactly("a", "b", "c", "d");
+		assertThat(queue.find(d.id()).get().parents()).containsExactly(c.id());
+	}
+
+	@Test
+	void fanInRunsOnlyAfterEveryParentSucceeded() {
+		TaskQueue queue = start();
+		TaskRef gate = queue.enqueue("gate", "slow");
+		TaskRef quick = queue.enqueue("echo", "quick");
+		TaskRef join = queue.enqueue(TaskRequest.builder("echo").payload("join").after(gate, quick).build());
+		awaitStatus(queue, quick.id(), TaskStatus.SUCCEEDED);
+		awaitGateEntered();
+		assertThat(queue.find(join.id()).get().status()).isEqualTo(TaskStatus.WAITING);
+		Gate.open.countDown();
+		awaitStatus(queue, join.id(), TaskStatus.SUCCEEDED);
+		assertThat(this.ran).containsExactly("quick", "join");
+	}
+
+	@Test
+	void childOfAnAlreadySucceededParentIsReadyAtOnce() {
+		TaskQueue queue = start();
+		TaskRef parent = queue.enqueue("echo", "parent");
+		awaitStatus(queue, parent.id(), TaskStatus.SUCCEEDED);
+		TaskRef child = queue.enqueue(TaskRequest.builder("echo").payload("child").after(parent).build());
+		awaitStatus(queue, child.id(), TaskStatus.SUCCEEDED);
+	}
+
+	@Test
+	void failedParentHoldsItsChildUntilRetriedAndSucceeds() {
+		Set<String> broken = ConcurrentHashMap.newKeySet();
+		broken.add("step");
+		register("flaky", String.class, (payload, context) -> {
+			if (broken.contains(payload)) {
+				throw new IllegalStateException("still broken");
+			}
+			this.ran.add((String) payload);
+			return payload;
+		});
+		TaskQueue queue = start();
+		TaskRef step = queue.enqueue("flaky", "step");
+		TaskRef next = queue.enqueue(TaskRequest.builder("echo").payload("next").after(step).build());
+		awaitStatus(queue, step.id(), TaskStatus.FAILED);
+		assertThat(queue.find(next.id()).get().status()).isEqualTo(TaskStatus.WAITING);
+		broken.clear();
+		assertThat(queue.retry(step.id())).isTrue();
+		TaskState retried = awaitStatus(queue, step.id(), TaskStatus.SUCCEEDED);
+		assertThat(retried.attempts()).isEqualTo(2);
+		assertThat(retried.errorMessage()).isNull();
+		awaitStatus(queue, next.id(), TaskStatus.SUCCEEDED);
+		assertThat(this.ran).containsExactly("step", "next");
+		assertThat(queue.retry(step.id())).isFalse();
+	}
+
+	@Test
+	void cancellingAParentCancelsItsWaitingDescendants() {
+		TaskQueue queue = start();
+		TaskRef parent = queue.enqueue(TaskRequest.builder("echo").payload("parent").delay(Duration.ofHours(1)).build());
+		TaskRef child = queue.enqueue(TaskRequest.builder("echo").payload("child").after(parent).build());
+		TaskRef grandchild = queue.enqueue(TaskRequest.builder("echo").payload("grandchild").after(child).build());
+		assertThat(queue.cancel(parent.id())).isTrue();
+		assertThat(queue.find(parent.id()).get().status()).isEqualTo(TaskStatus.CANCELLED);
+		assertThat(queue.find(child.id()).get().status()).isEqualTo(TaskStatus.CANCELLED);
+		assertThat(queue.find(grandchild.id()).get().status()).isEqualTo(TaskStatus.CANCELLED);
+		assertThat(queue.find(grandchild.id()).get().finishedAt()).isNotNull();
+		assertThat(queue.cancel(parent.id())).isFalse();
+		TaskRef late = queue.enqueue(TaskRequest.builder("echo").payload("late").after(parent).build());
+		assertThat(queue.find(late.id()).get().status()).isEqualTo(TaskStatus.CANCELLED);
+		assertThat(this.ran).isEmpty();
+	}
+
+	@Test
+	void cancellingARunningTaskInterruptsItAndItNeverSucceeds() {
+		TaskQueue queue = start();
+		TaskRef gate = queue.enqueue("gate", "running");
+		awaitGateEntered();
+		assertThat(queue.cancel(gate.id())).isTrue();
+		await().atMost(WAIT).until(() -> this.engines.get(0).queue() != null && activeCount() == 0);
+		assertThat(queue.find(gate.id()).get().status()).isEqualTo(TaskStatus.CANCELLED);
+	}
+
+	@Test
+	void cancelAndRetryOfAnUnknownTaskNameIt() {
+		TaskQueue queue = start();
+		UUID id = UUID.randomUUID();
+		assertThatExceptionOfType(TaskNotFoundException.class).isThrownBy(() -> queue.cancel(id))
+			.withMessage("Task " + id + " not found");
+		assertThatExceptionOfType(TaskNotFoundException.class).isThrownBy(() -> queue.retry(id))
+			.withMessage("Task " + id + " not found");
+		assertThat(queue.find(id)).isEmpty();
+	}
+
+	@Test
+	void scheduledTaskIsNotClaimedBeforeItsTime() {
+		Instant now = Instant.now();
+		insert(task("later", "echo", 0, now.plusSeconds(60)));
+		assertThat(this.store.claim("default", 10, "w", now, now.plusSeconds(60))).isEmpty();
+		assertThat(this.store.claim("default", 10, "w", now.plusSeconds(61), now.plusSeconds(120))).hasSize(1);
+	}
+
+	@Test
+	void claimTakesHigherPriorityFirstThenOlderTasks() {
+		Instant now = Instant.now();
+		NewTask oldLow = task("old-low", "echo", 0, now.minusSeconds(30));
+		NewTask newHigh = task("new-high", "echo", 5, now.minusSeconds(10));
+		NewTask oldHigh = task("old-high", "echo", 5, now.minusSeconds(20));
+		NewTask otherQueue = new NewTask(UUID.randomUUID(), "echo", "other", 9, now.minusSeconds(40), "\"x\"",
+				Set.of(), now);
+		insert(oldLow, newHigh, oldHigh, otherQueue);
+		List<ClaimedTask> claimed = this.store.claim("default", 2, "w", now, now.plusSeconds(60));
+		assertThat(claimed).extracting(ClaimedTask::id).containsExactlyInAnyOrder(oldHigh.id(), newHigh.id());
+		assertThat(claimed).allSatisfy((task) -> assertThat(task.attempt()).isEqualTo(1));
+		assertThat(this.store.claim("default", 2, "w", now, now.plusSeconds(60))).extracting(ClaimedTask::id)
+			.containsExactly(oldLow.id());
+	}
+
+	@Test
+	void twoConcurrentClaimersNeverClaimTheSameTask() throws Exception {
+		Instant now = Instant.now();
+		List<NewTask> tasks = new ArrayList<>();
+		for (int i = 0; i < 600; i++) {
+			tasks.add(task("t" + i, "echo", i % 3, now.minusMillis(i)));
+		}
+		this.store.insert(tasks);
+		ExecutorService claimers = Executors.newFixedThreadPool(2);
+		AtomicInteger total = new AtomicInteger();
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		try {
+			List<Future<List<UUID>>> results = new ArrayList<>();
+			for (String worker : List.of("w1", "w2")) {
+				results.add(claimers.submit(() -> {
+					List<UUID> claimed = new ArrayList<>();
+					while (total.get() < 600 && System.nanoTime() < deadline) {
+						List<ClaimedTask> batch = this.store.claim("default", 25, worker, now, now.plusSeconds(60));
+						batch.forEach((task) -> claimed.add(task.id()));
+						total.addAndGet(batch.size());
+					}
+					return claimed;
+				}));
+			}
+			List<UUID> all = new ArrayList<>(results.get(0).get(60, TimeUnit.SECONDS));
+			all.addAll(results.get(1).get(60, TimeUnit.SECONDS));
+			assertThat(all).hasSize(600).doesNotHaveDuplicates();
+		}
+		finally {
+			claimers.shutdownNow();
+		}
+		assertThat(countWithStatus(TaskStatus.RUNNING)).isEqualTo(600);
+	}
+
+	@Test
+	void outcomeOfAnAttemptThatWasHandedBackChangesNothing() {
+		Instant now = Instant.now();
+		NewTask parent = task("p", "echo", 0, now);
+		NewTask child = new NewTask(UUID.randomUUID(), "echo", "default", 0, now, "\"c\"", Set.of(parent.id()), now);
+		insert(parent, child);
+		ClaimedTask claimed = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		assertThat(this.store.handBack(List.of(claimed.id()), "other-worker")).isZero();
+		assertThat(this.store.handBack(List.of(claimed.id()), "w")).isOne();
+		assertThat(this.store.complete(List.of(new TaskOutcome.Succeeded(claimed.id(), claimed.attempt(), "1")), now))
+			.isFalse();
+		assertThat(this.store.find(parent.id()).get().status()).isEqualTo(TaskStatus.READY);
+		assertThat(this.store.find(parent.id()).get().attempts()).isZero();
+		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.WAITING);
+		ClaimedTask again = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		assertThat(again.attempt()).isEqualTo(1);
+		assertThat(this.store.complete(List.of(new TaskOutcome.Succeeded(again.id(), again.attempt(), "1")), now))
+			.isTrue();
+		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.READY);
+	}
+
+	@Test
+	void outcomeOfACancelledTaskChangesNothing() {
+		Instant now = Instant.now();
+		NewTask task = task("p", "echo", 0, now);
+		insert(task);
+		ClaimedTask claimed = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		assertThat(this.store.cancel(task.id(), now)).isTrue();
+		this.store.complete(List.of(new TaskOutcome.Succeeded(claimed.id(), claimed.attempt(), "1")), now);
+		assertThat(this.store.find(task.id()).get().status()).isEqualTo(TaskStatus.CANCELLED);
+	}
+
+	@Test
+	void childWithTwoParentsCompletedInOneBatchIsReleasedOnce() {
+		Instant now = Instant.now();
+		NewTask left = task("l", "echo", 0, now);
+		NewTask right = task("r", "echo", 0, now);
+		NewTask child = new NewTask(UUID.randomUUID(), "echo", "default", 0, now, "\"c\"",
+				Set.of(left.id(), right.id()), now);
+		insert(left, right, child);
+		List<ClaimedTask> claimed = this.store.claim("default", 2, "w", now, now.plusSeconds(60));
+		assertThat(claimed).hasSize(2);
+		this.store.complete(claimed.stream()
+			.map((task) -> (TaskOutcome) new TaskOutcome.Succeeded(task.id(), task.attempt(), null))
+			.toList(), now);
+		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.READY);
+		assertThat(this.store.claim("default", 5, "w", now, now.plusSeconds(60))).extracting(ClaimedTask::id)
+			.containsExactly(child.id());
+	}
+
+	@Test
+	void gracefulShutdownHandsUnfinishedTasksBackWithoutCountingAnAttempt() {
+		TaskQueueEngine engine = engine((builder) -> builder.shutdownTimeout(Duration.ofMillis(200)));
+		TaskRef ref = engine.queue().enqueue("gate", "held");
+		awaitGateEntered();
+		engine.stop();
+		TaskState state = engine.queue().find(ref.id()).get();
+		assertThat(state.status()).isEqualTo(TaskStatus.READY);
+		assertThat(state.attempts()).isZero();
+		Gate.reset();
+		Gate.open.countDown();
+		TaskQueue other = start();
+		awaitStatus(other, ref.id(), TaskStatus.SUCCEEDED);
+	}
+
+	@Test
+	void enqueueOnlyNodeRunsNothing() {
+		TaskQueueEngine enqueueOnly = engine((builder) -> builder.workerEnabled(false));
+		TaskRef ref = enqueueOnly.queue().enqueue("echo", "waits");
+		assertThat(enqueueOnly.workerId()).isNull();
+		assertThat(enqueueOnly.queue().find(ref.id()).get().status()).isEqualTo(TaskStatus.READY);
+		start();
+		awaitStatus(enqueueOnly.queue(), ref.id(), TaskStatus.SUCCEEDED);
+	}
+
+	@Test
+	void taskRunsOnAnotherNodeThanTheOneThatEnqueuedIt() {
+		TaskQueueEngine enqueueOnly = engine((builder) -> builder.workerEnabled(false));
+		start();
+		TaskRef ref = enqueueOnly.queue().enqueue("echo", "elsewhere");
+		awaitStatus(enqueueOnly.queue(), ref.id(), TaskStatus.SUCCEEDED);
+	}
+
+	@Test
+	void instantsRoundTripExactlyInANonUtcTimeZone() {
+		TimeZone original = TimeZone.getDefault();
+		TimeZone.setDefault(TimeZone.getTimeZone("America/New_York"));
+		try {
+			Instant runAt = Instant.parse("2031-03-09T07:30:15.123456Z");
+			NewTask task = task("tz", "echo", 0, runAt);
+			insert(task);
+			assertThat(this.store.find(task.id()).get().runAt()).isEqualTo(runAt);
+		}
+		finally {
+			TimeZone.setDefault(original);
+		}
+	}
+
+	private TaskQueue start() {
+		return engine((builder) -> {
+		}).queue();
+	}
+
+	private TaskQueueEngine engine(Consumer<TaskQueueEngine.Builder> customizer) {
+		TaskQueueEngine.Builder builder = TaskQueueEngine.builder(this.dataSource, this.registry, mapper)
+			.tablePrefix(this.prefix)
+			.pollInterval(Duration.ofMillis(200));
+		customizer.accept(builder);
+		TaskQueueEngine engine = builder.build();
+		engine.start();
+		this.engines.add(engine);
+		return engine;
+	}
+
+	@SuppressWarnings("unchecked")
+	private void register(String type, Class<?> payloadType, TaskHandler<?> handler) {
+		this.registry.register(type, handler, payloadType, TaskTypeSettings.NONE, "test handler '" + type + "'");
+	}
+
+	private TaskState awaitStatus(TaskQueue queue, UUID id, TaskStatus status) {
+		await().atMost(WAIT).until(() -> queue.find(id).map(TaskState::status).orElse(null) == status);
+		return queue.find(id).get();
+	}
+
+	private void awaitGateEntered() {
+		await().atMost(WAIT).until(() -> Gate.entered.getCount() == 0);
+	}
+
+	private int activeCount() {
+		return countWithStatus(TaskStatus.RUNNING);
+	}
+
+	private NewTask task(String payload, String type, int priority, Instant runAt) {
+		return new NewTask(UUID.randomUUID(), type, "default", priority, runAt.truncatedTo(ChronoUnit.MICROS),
+				"\"" + payload + "\"", Set.of(), runAt.truncatedTo(ChronoUnit.MICROS));
+	}
+
+	private void insert(NewTask... tasks) {
+		this.store.insert(List.of(tasks));
+	}
+
+	private int taskCount() {
+		return new JdbcTemplate(this.dataSource).queryForObject("SELECT COUNT(*) FROM " + this.prefix + "TASK",
+				Integer.class);
+	}
+
+	private int countWithStatus(TaskStatus status) {
+		return new JdbcTemplate(this.dataSource).queryForObject(
+				"SELECT COUNT(*) FROM " + this.prefix + "TASK WHERE status = ?", Integer.class, status.name());
+	}
+
+	record Point(int x, int y) {
+	}
+
+	static final class Unwritable {
+
+		public String getValue() {
+			throw new IllegalStateException("cannot be read");
+		}
+
+	}
+
+	/** Holds "gate" tasks until a test opens it. */
+	static final class Gate {
+
+		static volatile CountDownLatch entered = new CountDownLatch(1);
+
+		static volatile CountDownLatch open = new CountDownLatch(1);
+
+		static void reset() {
+			entered = new CountDownLatch(1);
+			open = new CountDownLatch(1);
+		}
+
+	}
+
+}
