@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,7 +39,7 @@ public final class Completer {
 
 	private final int maxBatch;
 
-	private final Runnable onReleased;
+	private final Consumer<Boolean> afterWrite;
 
 	private final BlockingQueue<TaskOutcome> outcomes = new LinkedBlockingQueue<>();
 
@@ -53,13 +54,14 @@ public final class Completer {
 	 * @param store the store
 	 * @param clock the clock
 	 * @param maxBatch the most outcomes one transaction writes
-	 * @param onReleased called after a batch released waiting children
+	 * @param afterWrite called after each written batch, with whether it released waiting
+	 * children
 	 */
-	public Completer(TaskStore store, Clock clock, int maxBatch, Runnable onReleased) {
+	public Completer(TaskStore store, Clock clock, int maxBatch, Consumer<Boolean> afterWrite) {
 		this.store = store;
 		this.clock = clock;
 		this.maxBatch = maxBatch;
-		this.onReleased = onReleased;
+		this.afterWrite = afterWrite;
 	}
 
 	/**
@@ -143,9 +145,8 @@ public final class Completer {
 		boolean failing = false;
 		while (true) {
 			try {
-				if (this.store.complete(batch, this.clock.instant())) {
-					this.onReleased.run();
-				}
+				boolean released = this.store.complete(batch, this.clock.instant());
+				this.afterWrite.accept(released);
 				if (failing) {
 					logger.info("Task outcomes are written again");
 				}

@@ -176,7 +176,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.scheduler.setThreadNamePrefix("taskqueue-poller-");
 			this.scheduler.setPoolSize(1);
 			this.completer = new Completer(TaskQueueEngine.this.store, TaskQueueEngine.this.clock,
-					settings.completionBatchSize, TaskQueueEngine.this::wake);
+					settings.completionBatchSize, this::afterWrite);
 			this.worker = new Worker(TaskQueueEngine.this.registry, new PayloadCodec(settings.mapper), this.completer,
 					settings.concurrency, "taskqueue-worker-");
 			List<String> queues = !settings.queues.isEmpty() ? settings.queues
@@ -194,6 +194,16 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.listener = (listenSql != null && ClassUtils.isPresent(POSTGRES_DRIVER, null))
 					? new PostgresNotificationListener(TaskQueueEngine.this.dataSource, listenSql, this.poller::wake)
 					: null;
+		}
+
+		/** Released children are new work; a shorter completion backlog may let claims go on. */
+		private void afterWrite(boolean releasedChildren) {
+			if (releasedChildren) {
+				this.poller.wake();
+			}
+			else {
+				this.poller.slotFreed();
+			}
 		}
 
 		void start() {
