@@ -11,6 +11,7 @@ import java.util.UUID;
 
 import javax.sql.DataSource;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -28,6 +29,7 @@ import dev.taskqueue.complete.Completer;
 import dev.taskqueue.enqueue.DefaultTaskQueue;
 import dev.taskqueue.execute.Worker;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.PostgresNotificationListener;
@@ -177,8 +179,12 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.scheduler.setPoolSize(1);
 			this.completer = new Completer(TaskQueueEngine.this.store, TaskQueueEngine.this.clock,
 					settings.completionBatchSize, this::afterWrite);
+			TaskQueueMetrics metrics = TaskQueueMetrics.of(settings.meterRegistry);
 			this.worker = new Worker(TaskQueueEngine.this.registry, new PayloadCodec(settings.mapper), this.completer,
-					settings.concurrency, "taskqueue-worker-");
+					settings.concurrency, "taskqueue-worker-", metrics);
+			metrics.gauge(TaskQueueMetrics.WORKER_ACTIVE, "Tasks running on this node", this.worker::active);
+			metrics.gauge(TaskQueueMetrics.COMPLETIONS_PENDING, "Task outcomes waiting to be written",
+					this.completer::pending);
 			List<String> queues = !settings.queues.isEmpty() ? settings.queues
 					: new ArrayList<>(TaskQueueEngine.this.registry.queues());
 			if (queues.isEmpty()) {
@@ -273,6 +279,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private List<String> queues = List.of();
 
 		private String workerId = defaultWorkerId();
+
+		private @Nullable MeterRegistry meterRegistry;
 
 		private Builder(DataSource dataSource, TaskTypeRegistry registry, ObjectMapper mapper) {
 			this.dataSource = dataSource;
@@ -404,6 +412,16 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		public Builder workerId(String workerId) {
 			Assert.hasText(workerId, "'workerId' must not be empty");
 			this.workerId = workerId;
+			return this;
+		}
+
+		/**
+		 * Record metrics in the given registry (none by default).
+		 * @param meterRegistry the registry
+		 * @return this builder
+		 */
+		public Builder meterRegistry(MeterRegistry meterRegistry) {
+			this.meterRegistry = meterRegistry;
 			return this;
 		}
 

@@ -17,6 +17,7 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 import dev.taskqueue.complete.Completer;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.type.TaskType;
@@ -38,6 +39,8 @@ public final class Worker {
 
 	private final int concurrency;
 
+	private final TaskQueueMetrics metrics;
+
 	private final ExecutorService executor;
 
 	private final AtomicInteger inFlight = new AtomicInteger();
@@ -56,13 +59,15 @@ public final class Worker {
 	 * @param completer records outcomes
 	 * @param concurrency how many tasks run at once
 	 * @param threadNamePrefix the prefix of the pool's thread names
+	 * @param metrics records attempts
 	 */
 	public Worker(TaskTypeRegistry registry, PayloadCodec codec, Completer completer, int concurrency,
-			String threadNamePrefix) {
+			String threadNamePrefix, TaskQueueMetrics metrics) {
 		this.registry = registry;
 		this.codec = codec;
 		this.completer = completer;
 		this.concurrency = concurrency;
+		this.metrics = metrics;
 		this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
 				new LinkedBlockingQueue<>(), new CustomizableThreadFactory(threadNamePrefix));
 	}
@@ -81,6 +86,14 @@ public final class Worker {
 	 */
 	public int freeSlots() {
 		return this.concurrency - this.inFlight.get();
+	}
+
+	/**
+	 * Return how many tasks run on this worker now.
+	 * @return the running tasks
+	 */
+	public int active() {
+		return this.inFlight.get();
 	}
 
 	/**
@@ -139,8 +152,10 @@ public final class Worker {
 	private void execute(ClaimedTask task) {
 		RunningTask context = new RunningTask(task, this.codec, Thread.currentThread());
 		this.running.put(task.id(), context);
+		long start = System.nanoTime();
 		try {
 			TaskOutcome outcome = outcome(task, context);
+			this.metrics.attempt(task.type(), outcome instanceof TaskOutcome.Succeeded, System.nanoTime() - start);
 			if (!this.abandoned.contains(task.id())) {
 				this.completer.submit(outcome);
 			}
