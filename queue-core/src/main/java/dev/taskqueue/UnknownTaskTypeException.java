@@ -12,9 +12,15 @@ public class UnknownTaskTypeException extends TaskQueueException {
 
 	private final String type;
 
-	public UnknownTaskTypeException(String type, Collection<String> knownTypes) {
-		super("Task type '%s' not found: declare a @Task method or queue.types.%s.class-name (known types: %s)"
-			.formatted(type, type, knownTypes.isEmpty() ? "none" : String.join(", ", knownTypes)));
+	/**
+	 * Create an exception for a type that was not found.
+	 * @param type the type
+	 * @param classNameProperty the property that would name a handler class for it
+	 * @param knownTypes the types that have handlers
+	 */
+	public UnknownTaskTypeException(String type, String classNameProperty, Collection<String> knownTypes) {
+		super("Task type '%s' not found: declare a @Task method or %s (known types: %s)".formatted(type,
+				classNameProperty, knownTypes.isEmpty() ? "none" : String.join(", ", knownTypes)));
 		this.type = type;
 	}
 

@@ -23,4 +23,16 @@ public record TaskTypeDefinition(String name, @Nullable Class<?> handlerClass, T
 		Assert.notNull(settings, "'settings' must not be null");
 	}
 
+	/**
+	 * Return the configuration property of a type's option, in the form a user writes it: a
+	 * type name with dots needs brackets ({@code queue.types[email.send].class-name}).
+	 * @param type the type name
+	 * @param option the option, such as {@code class-name}
+	 * @return the property name
+	 */
+	public static String property(String type, String option) {
+		String key = type.contains(".") ? "queue.types[" + type + "]" : "queue.types." + type;
+		return key + "." + option;
+	}
+
 }

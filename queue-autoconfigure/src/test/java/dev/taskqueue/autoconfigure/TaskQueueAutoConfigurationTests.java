@@ -1,0 +1,459 @@
+package dev.taskqueue.autoconfigure;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+
+import javax.sql.DataSource;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Primary;
+import org.springframework.core.annotation.Order;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.taskqueue.TaskContext;
+import dev.taskqueue.TaskHandler;
+import dev.taskqueue.TaskQueue;
+import dev.taskqueue.TaskRef;
+import dev.taskqueue.TaskState;
+import dev.taskqueue.TaskStatus;
+import dev.taskqueue.annotation.Task;
+import dev.taskqueue.annotation.TaskAnnotationBeanPostProcessor;
+import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.testsupport.TestDatabases;
+import dev.taskqueue.type.TaskTypeRegistry;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link TaskQueueAutoConfiguration}.
+ */
+class TaskQueueAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withPropertyValues("spring.datasource.generate-unique-name=true", "queue.worker.poll-interval=100ms",
+				"queue.worker.shutdown-timeout=5s")
+		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+				DataSourceTransactionManagerAutoConfiguration.class, JacksonAutoConfiguration.class,
+				TaskQueueAutoConfiguration.class));
+
+	@Test
+	void whenThereIsADataSourceThenTheQueueIsAutoConfigured() {
+		this.contextRunner.run((context) -> {
+			assertThat(context).hasSingleBean(TaskTypeRegistry.class)
+				.hasSingleBean(TaskAnnotationBeanPostProcessor.class)
+				.hasSingleBean(TaskQueueEngine.class)
+				.hasSingleBean(TaskQueueDataSourceScriptDatabaseInitializer.class)
+				.hasSingleBean(TaskQueue.class);
+			TaskQueueEngine engine = context.getBean(TaskQueueEngine.class);
+			assertThat(context.getBean(TaskQueue.class)).isSameAs(engine.queue());
+			assertThat(engine.isRunning()).isTrue();
+			assertThat(engine.workerId()).isNotNull();
+			assertThat(countTasks(context, "TQ_")).isZero();
+		});
+	}
+
+	@Test
+	void whenThereIsNoDataSourceThenTheQueueIsNotConfigured() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, TaskQueueAutoConfiguration.class))
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(TaskQueue.class)
+				.doesNotHaveBean(TaskQueueEngine.class)
+				.doesNotHaveBean(TaskTypeRegistry.class));
+	}
+
+	@Test
+	void whenTheQueueIsDisabledThenNothingIsConfigured() {
+		this.contextRunner.withPropertyValues("queue.enabled=false")
+			.withUserConfiguration(GreetingTasksConfiguration.class)
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(TaskQueue.class)
+				.doesNotHaveBean(TaskQueueEngine.class)
+				.doesNotHaveBean(TaskTypeRegistry.class)
+				.doesNotHaveBean(TaskAnnotationBeanPostProcessor.class)
+				.doesNotHaveBean(TaskQueueDataSourceScriptDatabaseInitializer.class));
+	}
+
+	@Test
+	void whenTheUserDefinesTheirOwnTaskQueueThenTheAutoConfiguredOneBacksOff() {
+		this.contextRunner.withUserConfiguration(UserTaskQueueConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(TaskQueue.class);
+			assertThat(context.getBean(TaskQueue.class)).isSameAs(context.getBean("myQueue"));
+		});
+	}
+
+	@Test
+	void whenTheUserDefinesTheirOwnEngineThenTheAutoConfiguredOneBacksOff() {
+		this.contextRunner.withUserConfiguration(UserEngineConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(TaskQueueEngine.class);
+			TaskQueueEngine engine = context.getBean(TaskQueueEngine.class);
+			assertThat(engine).isSameAs(context.getBean("myEngine"));
+			assertThat(context.getBean(TaskQueue.class)).isSameAs(engine.queue());
+		});
+	}
+
+	@Test
+	void whenCustomizersAreDefinedThenTheyAreAppliedInOrderAfterTheProperties() {
+		this.contextRunner.withPropertyValues("queue.worker.enabled=false")
+			.withUserConfiguration(CustomizersConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(context.getBean(TaskQueueEngine.class).workerId()).isEqualTo("second");
+			});
+	}
+
+	@Test
+	void whenATaskIsEnqueuedThenTheTaskMethodRunsIt() {
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
+			.withPropertyValues("queue.types.greet.name=Greeting")
+			.run((context) -> {
+				TaskRef ref = context.getBean(TaskQueue.class).enqueue("greet", new Greeting("Ada"));
+				TaskState state = awaitSucceeded(context, ref.id());
+				assertThat(state.type()).isEqualTo("greet");
+				assertThat(state.result(String.class)).isEqualTo("Hello Ada");
+				assertThat(context.getBean(TaskTypeRegistry.class).get("greet").label()).isEqualTo("Greeting");
+			});
+	}
+
+	@Test
+	void whenAHandlerClassIsConfiguredThenItIsAutowiredAndRunsTasks() {
+		this.contextRunner.withUserConfiguration(ShouterConfiguration.class)
+			.withPropertyValues("queue.types.shout.class-name=" + ShoutingHandler.class.getName())
+			.run((context) -> {
+				TaskRef ref = context.getBean(TaskQueue.class).enqueue("shout", new Greeting("Ada"));
+				assertThat(awaitSucceeded(context, ref.id()).result(String.class)).isEqualTo("HELLO ADA!");
+			});
+	}
+
+	@Test
+	void whenATypeIsConfiguredThenTheConfigurationOverridesTheAnnotation() {
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
+			.withPropertyValues("queue.types.greet.queue=configured", "queue.types.greet.priority=7")
+			.run((context) -> {
+				TaskQueue queue = context.getBean(TaskQueue.class);
+				TaskState configured = awaitSucceeded(context, queue.enqueue("greet", new Greeting("Ada")).id());
+				assertThat(configured.queue()).isEqualTo("configured");
+				assertThat(configured.priority()).isEqualTo(7);
+				TaskState annotated = awaitSucceeded(context, queue.enqueue("farewell", new Greeting("Ada")).id());
+				assertThat(annotated.queue()).isEqualTo("annotated");
+				assertThat(annotated.priority()).isEqualTo(3);
+			});
+	}
+
+	@Test
+	void whenDefaultsAreConfiguredThenTheyApplyToTypesThatSetNothing() {
+		this.contextRunner.withUserConfiguration(ShouterConfiguration.class)
+			.withPropertyValues("queue.types.shout.class-name=" + ShoutingHandler.class.getName(),
+					"queue.defaults.queue=fallback", "queue.defaults.priority=2")
+			.run((context) -> {
+				TaskState state = awaitSucceeded(context,
+						context.getBean(TaskQueue.class).enqueue("shout", new Greeting("Ada")).id());
+				assertThat(state.queue()).isEqualTo("fallback");
+				assertThat(state.priority()).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void whenWorkersAreDisabledThenTheNodeOnlyEnqueues() {
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
+			.withPropertyValues("queue.worker.enabled=false")
+			.run((context) -> {
+				TaskQueueEngine engine = context.getBean(TaskQueueEngine.class);
+				assertThat(engine.workerId()).isNull();
+				TaskQueue queue = context.getBean(TaskQueue.class);
+				UUID id = queue.enqueue("greet", new Greeting("Ada")).id();
+				await().during(Duration.ofMillis(500))
+					.atMost(Duration.ofSeconds(2))
+					.until(() -> queue.find(id).map(TaskState::status),
+							(status) -> status.equals(Optional.of(TaskStatus.READY)));
+			});
+	}
+
+	@Test
+	void whenATaskIsEnqueuedInATransactionThatRollsBackThenNoTaskRemains() {
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class).run((context) -> {
+			TaskQueue queue = context.getBean(TaskQueue.class);
+			PlatformTransactionManager transactionManager = context.getBean(PlatformTransactionManager.class);
+			TransactionTemplate transaction = new TransactionTemplate(transactionManager);
+			UUID id = transaction.execute((status) -> {
+				UUID enqueued = queue.enqueue("greet", new Greeting("Ada")).id();
+				assertThat(queue.find(enqueued)).isPresent();
+				status.setRollbackOnly();
+				return enqueued;
+			});
+			assertThat(queue.find(id)).isEmpty();
+			assertThat(countTasks(context, "TQ_")).isZero();
+		});
+	}
+
+	@Test
+	void whenATablePrefixIsConfiguredThenTheSchemaAndTheEngineUseIt() {
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
+			.withPropertyValues("queue.jdbc.table-prefix=APP_QUEUE_")
+			.run((context) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				String tables = "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE '%TASK%'";
+				assertThat(jdbc.queryForList(tables, String.class))
+					.containsExactlyInAnyOrder("APP_QUEUE_TASK", "APP_QUEUE_TASK_PARENT");
+				awaitSucceeded(context, context.getBean(TaskQueue.class).enqueue("greet", new Greeting("Ada")).id());
+				assertThat(countTasks(context, "APP_QUEUE_")).isOne();
+			});
+	}
+
+	@Test
+	void whenTheTablePrefixIsInvalidThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("queue.jdbc.table-prefix=TQ; DROP").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasMessageContaining("queue.jdbc.table-prefix");
+		});
+	}
+
+	@Test
+	void whenSchemaInitializationIsDisabledThenThereIsNoInitializer() {
+		this.contextRunner.withPropertyValues("queue.jdbc.initialize-schema=never", "queue.worker.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(TaskQueueDataSourceScriptDatabaseInitializer.class)
+				.hasSingleBean(TaskQueueEngine.class));
+	}
+
+	@Test
+	void whenTheSchemaIsInitializedThenTheEngineDependsOnTheInitializer() {
+		this.contextRunner.run((context) -> {
+			String[] initializers = context.getBeanNamesForType(TaskQueueDataSourceScriptDatabaseInitializer.class);
+			String[] engines = context.getBeanNamesForType(TaskQueueEngine.class);
+			assertThat(context.getBeanFactory().getBeanDefinition(engines[0]).getDependsOn()).contains(initializers);
+		});
+	}
+
+	@Test
+	void whenATaskQueueDataSourceIsDefinedThenTheQueueUsesIt() {
+		this.contextRunner.withUserConfiguration(TwoDataSourcesConfiguration.class, GreetingTasksConfiguration.class)
+			.run((context) -> {
+				DataSource queueDataSource = context.getBean("queueDataSource", DataSource.class);
+				awaitSucceeded(context, context.getBean(TaskQueue.class).enqueue("greet", new Greeting("Ada")).id());
+				JdbcTemplate queueJdbc = new JdbcTemplate(queueDataSource);
+				assertThat(queueJdbc.queryForObject("SELECT COUNT(*) FROM TQ_TASK", Integer.class)).isOne();
+				assertThat(tableCount(context.getBean("applicationDataSource", DataSource.class))).isZero();
+			});
+	}
+
+	@Test
+	void whenAConfiguredTypeHasNoHandlerThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("queue.types.email.queue=mail").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasMessageContaining("queue.types.email.class-name")
+				.hasMessageContaining("@Task(\"email\")");
+		});
+	}
+
+	@Test
+	void whenTwoTaskMethodsHandleTheSameTypeThenStartupFailsNamingBothMethods() {
+		this.contextRunner
+			.withUserConfiguration(GreetingTasksConfiguration.class, OtherGreetingTasksConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasMessageContaining("OtherGreetingTasks.hello'")
+					.hasMessageContaining("GreetingTasks.greet'")
+					.hasMessageContaining("'greet'");
+			});
+	}
+
+	@Test
+	void whenATaskMethodAndAHandlerClassHandleTheSameTypeThenStartupFailsNamingBoth() {
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class, ShouterConfiguration.class)
+			.withPropertyValues("queue.types.greet.class-name=" + ShoutingHandler.class.getName())
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasMessageContaining("queue.types.greet.class-name")
+					.hasMessageContaining("GreetingTasks.greet'");
+			});
+	}
+
+	@Test
+	void whenAHandlerClassCannotBeLoadedThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("queue.types.email.class-name=com.example.MissingHandler")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasMessageContaining("queue.types.email.class-name")
+					.hasMessageContaining("com.example.MissingHandler");
+			});
+	}
+
+	@Test
+	void whenAHandlerClassDoesNotImplementTaskHandlerThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("queue.types.email.class-name=java.lang.String").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).hasMessageContaining("queue.types.email.class-name")
+				.hasMessageContaining("java.lang.String")
+				.hasMessageContaining("does not implement dev.taskqueue.TaskHandler");
+		});
+	}
+
+	static TaskState awaitSucceeded(AssertableApplicationContext context, UUID id) {
+		TaskQueue queue = context.getBean(TaskQueue.class);
+		return await().atMost(Duration.ofSeconds(20))
+			.until(() -> queue.find(id).orElseThrow(), (state) -> state.status() == TaskStatus.SUCCEEDED);
+	}
+
+	private static int countTasks(AssertableApplicationContext context, String tablePrefix) {
+		JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+		Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM " + tablePrefix + "TASK", Integer.class);
+		return (count != null) ? count : -1;
+	}
+
+	private static int tableCount(DataSource dataSource) {
+		Integer count = new JdbcTemplate(dataSource).queryForObject(
+				"SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE 'TQ_%'", Integer.class);
+		return (count != null) ? count : -1;
+	}
+
+	record Greeting(String name) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class GreetingTasksConfiguration {
+
+		@Bean
+		GreetingTasks greetingTasks() {
+			return new GreetingTasks();
+		}
+
+	}
+
+	static class GreetingTasks {
+
+		@Task(value = "greet", queue = "annotated", priority = "1")
+		public String greet(Greeting greeting) {
+			return "Hello " + greeting.name();
+		}
+
+		@Task(value = "farewell", queue = "annotated", priority = "3")
+		public String farewell(Greeting greeting) {
+			return "Goodbye " + greeting.name();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class OtherGreetingTasksConfiguration {
+
+		@Bean
+		OtherGreetingTasks otherGreetingTasks() {
+			return new OtherGreetingTasks();
+		}
+
+	}
+
+	static class OtherGreetingTasks {
+
+		@Task("greet")
+		public String hello(Greeting greeting) {
+			return "Hi " + greeting.name();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ShouterConfiguration {
+
+		@Bean
+		Shouter shouter() {
+			return new Shouter();
+		}
+
+	}
+
+	static class Shouter {
+
+		String shout(String text) {
+			return text.toUpperCase() + "!";
+		}
+
+	}
+
+	static class ShoutingHandler implements TaskHandler<Greeting> {
+
+		private final Shouter shouter;
+
+		ShoutingHandler(Shouter shouter) {
+			this.shouter = shouter;
+		}
+
+		@Override
+		public Object handle(Greeting payload, TaskContext context) {
+			return this.shouter.shout("Hello " + payload.name());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserTaskQueueConfiguration {
+
+		@Bean
+		TaskQueue myQueue() {
+			return mock(TaskQueue.class);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserEngineConfiguration {
+
+		@Bean
+		TaskQueueEngine myEngine(DataSource dataSource, TaskTypeRegistry registry) {
+			return TaskQueueEngine.builder(dataSource, registry, JsonMapper.builder().build())
+				.workerEnabled(false)
+				.build();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CustomizersConfiguration {
+
+		@Bean
+		@Order(2)
+		TaskQueueCustomizer secondCustomizer() {
+			return (builder) -> builder.workerId("second");
+		}
+
+		@Bean
+		@Order(1)
+		TaskQueueCustomizer firstCustomizer() {
+			return (builder) -> builder.workerEnabled(true).workerId("first");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TwoDataSourcesConfiguration {
+
+		@Bean
+		@Primary
+		DataSource applicationDataSource() {
+			return TestDatabases.h2();
+		}
+
+		@Bean
+		@TaskQueueDataSource
+		DataSource queueDataSource() {
+			return TestDatabases.h2();
+		}
+
+	}
+
+}
