@@ -221,7 +221,8 @@ public class TaskQueueProperties {
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
 		/**
-		 * How long a claim holds a task before another node may run it again.
+		 * How long a claim holds a task: the time, recorded on each claim, after which a
+		 * running task counts as abandoned by its node.
 		 */
 		private Duration lease = Duration.ofMinutes(5);
 

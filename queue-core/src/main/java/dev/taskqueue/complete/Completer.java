@@ -21,9 +21,9 @@ import dev.taskqueue.store.TaskStore;
  * one transaction, so that the database commits far less often than tasks finish. Children of
  * succeeded tasks are released in that same transaction.
  * <p>
- * While the database is unreachable the batch is kept and written again; outcomes still
- * unwritten when the node stops are lost, and their tasks run again once their lease expires
- * (at-least-once execution).
+ * While the database is unreachable the batch is kept and written again. Outcomes still
+ * unwritten when the node stops are lost and their tasks stay RUNNING; taking such tasks back
+ * when their lease has expired is the job of lease rescue.
  *
  * @since 0.1.0
  */
@@ -116,7 +116,7 @@ public final class Completer {
 		}
 		if (!this.outcomes.isEmpty()) {
 			logger.warn(this.outcomes.size() + " task outcomes could not be written before shutdown; "
-					+ "their tasks run again once their lease expires");
+					+ "their tasks stay RUNNING until rescued");
 			this.outcomes.clear();
 		}
 	}

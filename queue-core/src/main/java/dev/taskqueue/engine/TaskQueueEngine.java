@@ -236,7 +236,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Could not hand " + unfinished.size()
-							+ " unfinished tasks back; they run again once their lease expires", ex);
+							+ " unfinished tasks back; they stay RUNNING until rescued: cancel and retry them", ex);
 				}
 			}
 			this.completer.stop(this.settings.shutdownTimeout);

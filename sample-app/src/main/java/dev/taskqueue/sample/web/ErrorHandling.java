@@ -1,0 +1,28 @@
+package dev.taskqueue.sample.web;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+
+import dev.taskqueue.TaskNotFoundException;
+import dev.taskqueue.TaskQueueException;
+
+/**
+ * Turns TaskQueue's exceptions into problem details: an unknown task is a 404, a request the
+ * queue rejects (unknown or disabled type, payload that is not JSON) a 400.
+ */
+@RestControllerAdvice
+class ErrorHandling {
+
+	@ExceptionHandler
+	ProblemDetail taskNotFound(TaskNotFoundException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
+	}
+
+	@ExceptionHandler({ TaskQueueException.class, IllegalArgumentException.class })
+	ProblemDetail rejected(RuntimeException ex) {
+		return ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, ex.getMessage());
+	}
+
+}
