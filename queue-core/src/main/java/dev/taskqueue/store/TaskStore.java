@@ -44,7 +44,7 @@ public interface TaskStore {
 	 * whose parents have now all succeeded become ready in the same transaction.
 	 * @param outcomes the outcomes
 	 * @param now the current time
-	 * @return whether any child became ready
+	 * @return whether the succeeded tasks had waiting children, some of which may now be ready
 	 */
 	boolean complete(List<TaskOutcome> outcomes, Instant now);
 

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -320,20 +321,36 @@ public final class JdbcTaskStore implements TaskStore {
 		});
 	}
 
+	/** Counts the children of succeeded parents down; reports whether there were any. */
 	private boolean releaseChildren(List<UUID> parents) {
-		int released = 0;
+		Map<UUID, Integer> succeededParents = new LinkedHashMap<>();
 		for (List<UUID> chunk : chunks(parents)) {
-			this.jdbc.update(Statements.withIds(this.sql.releaseCountDown, chunk.size()), (ps) -> {
-				setIds(ps, 1, chunk);
-				setIds(ps, 1 + chunk.size(), chunk);
-			});
-			released += this.jdbc.update(Statements.withIds(this.sql.releaseReady, chunk.size()),
-					(ps) -> setIds(ps, 1, chunk));
+			this.jdbc.query(Statements.withIds(this.sql.selectChildren, chunk.size()), (ps) -> setIds(ps, 1, chunk),
+					(rs) -> {
+						succeededParents.merge(this.dialect.getId(rs, "child_id"), 1, Integer::sum);
+					});
 		}
-		if (released > 0) {
-			notifyReady("");
+		if (succeededParents.isEmpty()) {
+			return false;
 		}
-		return released > 0;
+		List<Map.Entry<UUID, Integer>> children = new ArrayList<>(succeededParents.entrySet());
+		this.jdbc.batchUpdate(this.sql.releaseChild, new BatchPreparedStatementSetter() {
+
+			@Override
+			public void setValues(PreparedStatement ps, int i) throws SQLException {
+				ps.setInt(1, children.get(i).getValue());
+				ps.setInt(2, children.get(i).getValue());
+				JdbcTaskStore.this.dialect.setId(ps, 3, children.get(i).getKey());
+			}
+
+			@Override
+			public int getBatchSize() {
+				return children.size();
+			}
+
+		});
+		notifyReady("");
+		return true;
 	}
 
 	@Override

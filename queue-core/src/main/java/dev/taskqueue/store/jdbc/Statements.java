@@ -30,9 +30,9 @@ final class Statements {
 
 	final String completeFailed;
 
-	final String releaseCountDown;
+	final String selectChildren;
 
-	final String releaseReady;
+	final String releaseChild;
 
 	final String handBack;
 
@@ -61,8 +61,8 @@ final class Statements {
 		this.claimUpdate = prefixed(dialect.claimUpdate(), prefix);
 		this.completeSucceeded = prefixed(dialect.completeSucceeded(), prefix);
 		this.completeFailed = prefixed(dialect.completeFailed(), prefix);
-		this.releaseCountDown = prefixed(dialect.releaseCountDown(), prefix);
-		this.releaseReady = prefixed(dialect.releaseReady(), prefix);
+		this.selectChildren = prefixed(dialect.selectChildren(), prefix);
+		this.releaseChild = prefixed(dialect.releaseChild(), prefix);
 		this.handBack = prefixed(dialect.handBack(), prefix);
 		this.selectTask = prefixed(dialect.selectTask(), prefix);
 		this.selectParents = prefixed(dialect.selectParents(), prefix);

@@ -192,20 +192,22 @@ public interface Dialect {
 				WHERE id = ? AND status = 'RUNNING' AND attempts = ?""";
 	}
 
-	/** Counts down each waiting child once per parent in the list. Parameters: the ids, twice. */
-	default String releaseCountDown() {
-		return """
-				UPDATE %PREFIX%TASK SET pending_parents = pending_parents - (
-					SELECT COUNT(*) FROM %PREFIX%TASK_PARENT p WHERE p.child_id = %PREFIX%TASK.id AND p.parent_id IN (%IDS%))
-				WHERE status = 'WAITING' AND id IN (SELECT child_id FROM %PREFIX%TASK_PARENT WHERE parent_id IN (%IDS%))""";
+	/** The children of the given parents, once per edge. Parameters: the parent ids. */
+	default String selectChildren() {
+		return "SELECT child_id FROM %PREFIX%TASK_PARENT WHERE parent_id IN (%IDS%)";
 	}
 
-	/** Parameters: the ids. */
-	default String releaseReady() {
+	/**
+	 * Counts a waiting child's parents down, making it ready when none is left. Status comes
+	 * first: MySQL assigns left to right, the others from the old row, and both then read the
+	 * old count. Parameters: parents that succeeded, the same again, child id.
+	 * @return the statement
+	 */
+	default String releaseChild() {
 		return """
-				UPDATE %PREFIX%TASK SET status = 'READY'
-				WHERE status = 'WAITING' AND pending_parents = 0
-					AND id IN (SELECT child_id FROM %PREFIX%TASK_PARENT WHERE parent_id IN (%IDS%))""";
+				UPDATE %PREFIX%TASK SET status = CASE WHEN pending_parents <= ? THEN 'READY' ELSE status END,
+					pending_parents = pending_parents - ?
+				WHERE id = ? AND status = 'WAITING'""";
 	}
 
 	/** Parameters: worker, then the ids. */
