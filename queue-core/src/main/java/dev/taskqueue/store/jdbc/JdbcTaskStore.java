@@ -202,7 +202,17 @@ public final class JdbcTaskStore implements TaskStore {
 		if (limit <= 0) {
 			return List.of();
 		}
-		List<ClaimedTask> claimed = this.workerTransaction.execute((transaction) -> switch (this.dialect.claimShape()) {
+		List<ClaimedTask> claimed = this.workerTransaction.execute((transaction) -> claimInTransaction(queue, limit,
+				worker, now, leaseUntil));
+		return (claimed != null) ? claimed : List.of();
+	}
+
+	private List<ClaimedTask> claimInTransaction(String queue, int limit, String worker, Instant now,
+			Instant leaseUntil) {
+		if (this.sql.claimPreamble != null) {
+			this.jdbc.execute(this.sql.claimPreamble);
+		}
+		return switch (this.dialect.claimShape()) {
 			case UPDATE_RETURNING -> this.jdbc.query(this.sql.claimReturning, (ps) -> {
 				ps.setString(1, worker);
 				this.dialect.setInstant(ps, 2, now);
@@ -227,8 +237,7 @@ public final class JdbcTaskStore implements TaskStore {
 								(ps) -> setIds(ps, 1, candidates), (rs, rowNum) -> this.rowMapper.claimed(rs, 1)),
 								worker, now, leaseUntil);
 			}
-		});
-		return (claimed != null) ? claimed : List.of();
+		};
 	}
 
 	private List<ClaimedTask> markRunning(List<ClaimedTask> locked, String worker, Instant now, Instant leaseUntil) {

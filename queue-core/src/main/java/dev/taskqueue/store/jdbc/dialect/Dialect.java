@@ -133,6 +133,14 @@ public interface Dialect {
 	}
 
 	/**
+	 * Return a statement to run first in each claim transaction, or {@code null} for none.
+	 * @return the statement, or {@code null}
+	 */
+	default @Nullable String claimPreamble() {
+		return null;
+	}
+
+	/**
 	 * The single claim statement, for {@link ClaimShape#UPDATE_RETURNING}. Parameters: worker,
 	 * started at, lease until, queue, now, limit.
 	 * @return the statement
