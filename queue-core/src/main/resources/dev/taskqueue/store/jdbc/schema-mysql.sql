@@ -18,8 +18,7 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	created_at DATETIME(6) NOT NULL,
 	started_at DATETIME(6),
 	finished_at DATETIME(6),
-	INDEX TQ_TASK_READY_IDX (status, queue, priority DESC, run_at, id),
-	INDEX TQ_TASK_RUNNING_IDX (worker, status)
+	INDEX TQ_TASK_READY_IDX (status, queue, priority DESC, run_at, id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 CREATE TABLE IF NOT EXISTS TQ_TASK_PARENT (

@@ -21,7 +21,6 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 
 -- Only ready rows sit in the claim index, in claim order: a claim costs the same at any backlog
 CREATE INDEX IF NOT EXISTS TQ_TASK_READY_IDX ON TQ_TASK (queue, priority DESC, run_at, id) WHERE status = 'READY';
-CREATE INDEX IF NOT EXISTS TQ_TASK_RUNNING_IDX ON TQ_TASK (worker) WHERE status = 'RUNNING';
 
 CREATE TABLE IF NOT EXISTS TQ_TASK_PARENT (
 	parent_id UUID NOT NULL,
