@@ -43,16 +43,17 @@ public class PostgresDialect implements Dialect {
 
 	@Override
 	public String claimReturning() {
-		// IN (SELECT ...) keeps the limited, locking sub-select a fence the planner cannot unnest
+		// = ANY(ARRAY(SELECT ...)) runs the limited, locking sub-select once, as a fence, and
+		// finds its ids by primary key in custom and generic plans alike
 		return """
 				UPDATE %PREFIX%TASK SET status = 'RUNNING', attempts = attempts + 1, worker = ?, started_at = ?,
 					lease_until = ?
-				WHERE id IN (
+				WHERE id = ANY(ARRAY(
 					SELECT id FROM %PREFIX%TASK
 					WHERE status = 'READY' AND queue = ? AND run_at <= ?
 					ORDER BY priority DESC, run_at, id
 					LIMIT ?
-					FOR UPDATE SKIP LOCKED)
+					FOR UPDATE SKIP LOCKED))
 				RETURNING id, type, queue, attempts, payload""";
 	}
 

@@ -1,0 +1,166 @@
+package dev.taskqueue.benchmark;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.zaxxer.hikari.HikariDataSource;
+
+/**
+ * Runs the benchmarks: TaskQueue and db-scheduler through the same phases, in the same JVM,
+ * against the same PostgreSQL database, and prints (and on a full run writes to
+ * {@code BENCHMARKS.md}) the results.
+ * <pre>
+ * ./mvnw -q -B install -DskipTests &amp;&amp; ./mvnw -q -B -pl queue-benchmarks exec:java
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=claim
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dexec.args="--url=jdbc:postgresql://db:5432/bench --quick"
+ * </pre>
+ */
+public final class Benchmarks {
+
+	/** Connections for the engines and schedulers: enough for db-scheduler's largest thread pool. */
+	private static final int POOL_SIZE = 40;
+
+	private Benchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+			System.out.println(Options.usage());
+			return;
+		}
+		Options options = Options.parse(args);
+		Report report = new Report(System.out);
+		long start = System.nanoTime();
+		try (HikariDataSource dataSource = Db.pool(options, options.url, "bench", POOL_SIZE);
+				HikariDataSource rewrite = Db.pool(options, options.urlWith("reWriteBatchedInserts=true"),
+						"bench-rewrite", 8)) {
+			describe(options, dataSource, report);
+			Db.dropTaskQueueSchema(dataSource);
+			Db.dropDbSchedulerSchema(dataSource);
+			Db.createTaskQueueSchema(dataSource);
+			Db.createDbSchedulerSchema(dataSource);
+			try {
+				if (options.phases.contains("drain")) {
+					new DrainPhase(options, dataSource, rewrite, report).run();
+				}
+				if (options.phases.contains("latency")) {
+					new LatencyPhase(options, dataSource, report).run();
+				}
+				if (options.phases.contains("claim")) {
+					new ClaimPhase(options, dataSource, report).run();
+				}
+			}
+			finally {
+				Db.dropTaskQueueSchema(dataSource);
+				Db.dropDbSchedulerSchema(dataSource);
+			}
+		}
+		report.environment("Run time", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - start) / 1e9));
+		report.printSummary();
+		if (options.report != null) {
+			report.write(options.report, method(options), caveats());
+			System.out.println("Wrote " + options.report.getFileName());
+		}
+	}
+
+	private static void describe(Options options, HikariDataSource dataSource, Report report) {
+		report.environment("Date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE) + " "
+				+ ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm 'UTC'")));
+		report.environment("Machine", Runtime.getRuntime().availableProcessors() + " cores" + cpuModel() + ", "
+				+ System.getProperty("os.name") + " " + System.getProperty("os.arch") + "; database, JVM and "
+				+ "benchmark on the same machine");
+		report.environment("PostgreSQL", Db.queryString(dataSource, "SHOW server_version") + " (shared_buffers "
+				+ Db.queryString(dataSource, "SHOW shared_buffers") + ", synchronous_commit "
+				+ Db.queryString(dataSource, "SHOW synchronous_commit") + ", fsync "
+				+ Db.queryString(dataSource, "SHOW fsync") + ")");
+		report.environment("JVM", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
+				+ ", max heap " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB, "
+				+ garbageCollectors());
+		report.environment("Libraries", "TaskQueue queue-core (this working tree), db-scheduler "
+				+ version(Scheduler.class) + ", pgjdbc " + version(org.postgresql.Driver.class) + ", HikariCP "
+				+ version(HikariDataSource.class));
+		report.environment("Connection", "HikariCP, " + POOL_SIZE + " connections max (8 for the rewritten-insert "
+				+ "pool); TaskQueue tables " + Db.PREFIX + "*, db-scheduler table " + Db.DBS_TABLE);
+		report.environment("Phases", String.join(", ", options.phases));
+	}
+
+	private static String garbageCollectors() {
+		return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()
+			.stream()
+			.map(java.lang.management.GarbageCollectorMXBean::getName)
+			.collect(Collectors.joining(" + "));
+	}
+
+	private static String cpuModel() {
+		try {
+			return Files.readAllLines(Path.of("/proc/cpuinfo"))
+				.stream()
+				.filter((line) -> line.startsWith("model name"))
+				.findFirst()
+				.map((line) -> " (" + line.substring(line.indexOf(':') + 1).trim() + ")")
+				.orElse("");
+		}
+		catch (IOException | RuntimeException ex) {
+			return "";
+		}
+	}
+
+	private static String version(Class<?> type) {
+		String version = type.getPackage().getImplementationVersion();
+		if (version != null) {
+			return version;
+		}
+		// Fall back to the jar's name, as Maven names it artifact-version.jar
+		try {
+			String location = type.getProtectionDomain().getCodeSource().getLocation().getPath();
+			String jar = location.substring(location.lastIndexOf('/') + 1);
+			return jar.replaceAll("^.*?-(\\d[^/]*)\\.jar$", "$1");
+		}
+		catch (RuntimeException ex) {
+			return "?";
+		}
+	}
+
+	private static String method(Options options) {
+		String configs = options.taskQueueConfigs.stream()
+			.map((config) -> config[0] + "x" + config[1])
+			.collect(Collectors.joining(", "));
+		return """
+				Everything runs in one JVM against one PostgreSQL database, TaskQueue and db-scheduler through the \
+				same phases with the same pool (HikariCP) and the same JVM settings, their runs interleaved so that \
+				drift on the machine hits both. TaskQueue is driven only through its public API (`TaskQueueEngine`, \
+				`TaskQueue.enqueueAll`, `JdbcTaskStore.claim`) on tables created by its own PostgreSQL schema script \
+				under the prefix `TQB_`; db-scheduler uses its documented PostgreSQL table. Handlers do nothing but \
+				count. Drain: the backlog is enqueued in calls of %d tasks by a node that only enqueues, the tables \
+				are `ANALYZE`d and a `CHECKPOINT` is taken, then one worker node starts (TaskQueue configurations \
+				%s; the clock runs from `start()` until the database shows every task done). One unmeasured \
+				warm-up round precedes the %d measured rounds. Pickup latency uses `System.nanoTime()` from just \
+				before the enqueue call to the first line of the handler. Claim cost times `JdbcTaskStore.claim` \
+				alone, inside a transaction that is rolled back. CPU shares come from the JVM's thread CPU times and \
+				the kernel's counters; database transactions from `pg_stat_database`. All tables are dropped at the \
+				end.""".formatted(options.enqueueChunk, configs, options.drainRepeats);
+	}
+
+	private static String caveats() {
+		return """
+				This is a shared, noisy 2-core machine: PostgreSQL, the JVM under test, the benchmark's own \
+				threads and whatever else runs there compete for the same two cores, so absolute numbers move by \
+				10-30%% from run to run and are lower than on a machine with the database apart; the ratios against \
+				db-scheduler, measured in the same run, are the steadier figure. Drain rates on 2 cores are bound by \
+				CPU (JVM + PostgreSQL together), not by disk or network. PostgreSQL runs with stock settings \
+				(`synchronous_commit = on`, so every commit waits for a WAL flush). A no-op handler measures the \
+				queue's overhead only; real handlers change the picture. db-scheduler is a scheduler first, with a \
+				row deleted per completed execution and no completion batching, so its drain is its worst case and \
+				its pickup across nodes is its polling interval by design; the comparison is of the two systems as \
+				configured here, not of their best possible tuning.""".formatted();
+	}
+
+}

@@ -1,0 +1,403 @@
+package dev.taskqueue.benchmark;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import com.github.kagkarlsson.scheduler.Scheduler;
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+
+import dev.taskqueue.TaskRequest;
+import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.type.TaskTypeRegistry;
+
+/**
+ * Phase 1: a backlog of no-op tasks, then one node started, timed until every task is done and
+ * recorded as done in the database; plus the enqueue rate of the backlog, with and without
+ * pgjdbc's {@code reWriteBatchedInserts}.
+ */
+final class DrainPhase {
+
+	private static final long DRAIN_TIMEOUT_MILLIS = 120_000;
+
+	private final Options options;
+
+	private final DataSource dataSource;
+
+	private final DataSource rewriteDataSource;
+
+	private final Report report;
+
+	DrainPhase(Options options, DataSource dataSource, DataSource rewriteDataSource, Report report) {
+		this.options = options;
+		this.dataSource = dataSource;
+		this.rewriteDataSource = rewriteDataSource;
+		this.report = report;
+	}
+
+	/** One timed drain. Rates are NaN when the run did not finish. */
+	record Run(double enqueueRate, double handlersRate, double rate, int invocations, Probe.Delta profile,
+			long claims, long completionWrites) {
+	}
+
+	void run() {
+		int tasks = this.options.drainTasks;
+		Report.Section section = this.report.section("1. Drain: " + String.format(Locale.ROOT, "%,d", tasks)
+				+ " no-op tasks on one node",
+				"A backlog of no-op tasks is enqueued first, then one node starts; the rate is tasks / (time from "
+						+ "starting the node until every task is recorded as done in the database: TaskQueue rows all "
+						+ "SUCCEEDED, db-scheduler table empty). Median of " + this.options.drainRepeats
+						+ " runs; each configuration's runs are interleaved with the others'.");
+		Map<String, List<Run>> runs = new LinkedHashMap<>();
+		// One unmeasured round of each configuration warms up the JIT and the pools
+		System.out.println("   (warm-up round)");
+		int warmup = tasks;
+		for (int[] config : this.options.taskQueueConfigs) {
+			taskQueue(config[0], config[1], warmup);
+		}
+		for (String config : this.options.dbSchedulerConfigs) {
+			dbScheduler(config, warmup);
+		}
+		for (int repeat = 1; repeat <= this.options.drainRepeats; repeat++) {
+			for (int[] config : this.options.taskQueueConfigs) {
+				Run run = taskQueue(config[0], config[1], tasks);
+				runs.computeIfAbsent(taskQueueLabel(config), (key) -> new ArrayList<>()).add(run);
+				progress("TaskQueue " + taskQueueLabel(config), repeat, run);
+			}
+			for (String config : this.options.dbSchedulerConfigs) {
+				Run run = dbScheduler(config, tasks);
+				runs.computeIfAbsent(dbSchedulerLabel(config), (key) -> new ArrayList<>()).add(run);
+				progress("db-scheduler " + dbSchedulerLabel(config), repeat, run);
+			}
+		}
+		Report.Table table = section.table("Drain rate (tasks/s, higher is better)", "System", "Configuration",
+				"Median tasks/s", "Runs (tasks/s)", "Handlers done (tasks/s)", "Claims / completion writes", "JVM CPU s / machine busy", "Busiest JVM threads (CPU)");
+		List<Double> taskQueueMedians = new ArrayList<>();
+		List<Double> dbSchedulerMedians = new ArrayList<>();
+		runs.forEach((label, list) -> {
+			boolean taskQueue = label.startsWith("concurrency");
+			double median = median(list, Run::rate);
+			(taskQueue ? taskQueueMedians : dbSchedulerMedians).add(median);
+			Run typical = closestTo(list, median);
+			table.row(taskQueue ? "TaskQueue" : "db-scheduler", label, Stats.rate(median),
+					list.stream().map((run) -> Stats.rate(run.rate())).collect(Collectors.joining(" / ")),
+					Stats.rate(median(list, Run::handlersRate)),
+					taskQueue ? typical.claims() + " / " + typical.completionWrites() : "n/a",
+					String.format(Locale.ROOT, "%.2f / %.0f%%", typical.profile().jvmCpuSeconds(),
+							typical.profile().machineBusyShare() * 100),
+					typical.profile().threadSummary());
+		});
+		List<String> taskQueueLabels = List.copyOf(runs.keySet()).subList(0, taskQueueMedians.size());
+		List<String> dbSchedulerLabels = List.copyOf(runs.keySet()).subList(taskQueueMedians.size(), runs.size());
+		List<String> columns = new ArrayList<>(List.of("TaskQueue configuration", "TaskQueue tasks/s"));
+		dbSchedulerLabels.forEach((label) -> columns.add("vs db-scheduler " + label));
+		Report.Table ratios = section.table("Drain ratio TaskQueue / db-scheduler (higher is better for TaskQueue; "
+				+ "db-scheduler medians: " + String.join(", ", dbSchedulerMedians.stream().map(Stats::rate).toList())
+				+ " tasks/s)", columns.toArray(String[]::new));
+		for (int i = 0; i < taskQueueMedians.size(); i++) {
+			List<String> cells = new ArrayList<>(List.of(taskQueueLabels.get(i), Stats.rate(taskQueueMedians.get(i))));
+			for (double dbScheduler : dbSchedulerMedians) {
+				cells.add(Stats.ratio(taskQueueMedians.get(i) / dbScheduler));
+			}
+			ratios.row(cells.toArray(String[]::new));
+		}
+		section.note("Configurations: TaskQueue `concurrency x batch` are the engine's `concurrency` (worker "
+				+ "threads) and `batchSize` (most tasks per claim); the defaults are 10 x 100, completion batch 500, "
+				+ "poll interval 1 s. db-scheduler `default` is its default polling (fetch, then lock each "
+				+ "execution on its own; 10 s poll interval); `lock-and-fetch` is its single-statement "
+				+ "`UPDATE ... FOR UPDATE SKIP LOCKED ... RETURNING` polling (`pollUsingLockAndFetch(0.5, 1.0)`). "
+				+ "'Handlers done' stops the clock at the last handler invocation instead. 'Claims / completion "
+				+ "writes' count distinct claim and completion timestamps in the task table (run closest to the "
+				+ "median), as do the CPU columns. 'Machine busy' is the share of both cores busy during the run "
+				+ "(JVM + PostgreSQL + anything else).");
+		if (this.options.enqueueRates) {
+			enqueue(section);
+		}
+		if (this.options.profile) {
+			profile(section);
+		}
+	}
+
+	/**
+	 * One more drain of each configuration with every statement the node runs timed from the client:
+	 * where the node's time in the database goes. Not part of the rates above (the timing adds a little
+	 * overhead).
+	 */
+	private void profile(Report.Section section) {
+		int tasks = this.options.drainTasks;
+		SqlTimer timer = new SqlTimer();
+		DataSource timed = timer.wrap(this.dataSource);
+		Report.Table summary = section.table("Transactions and statement time per 1,000 tasks in the profiled "
+				+ "drains (client-side counts: commits plus auto-commit statements)", "Configuration", "Tasks/s",
+				"Transactions / 1k tasks", "Statements / 1k tasks", "Statement ms / 1k tasks");
+		Report.Table table = section.table("Where the node's database time goes: one extra, profiled drain per "
+				+ "configuration (client-side time per statement, round trip included; top statements)",
+				"Configuration", "Thread", "Statement", "Calls", "Total ms", "ms / call", "Tasks / call");
+		List<String> labels = new ArrayList<>();
+		List<java.util.function.Supplier<Run>> drains = new ArrayList<>();
+		for (int[] config : this.options.taskQueueConfigs) {
+			labels.add("TaskQueue " + taskQueueLabel(config));
+			drains.add(() -> taskQueue(config[0], config[1], tasks, timed));
+		}
+		for (String config : this.options.dbSchedulerConfigs) {
+			labels.add("db-scheduler " + dbSchedulerLabel(config));
+			drains.add(() -> dbScheduler(config, tasks, timed));
+		}
+		for (int i = 0; i < drains.size(); i++) {
+			timer.reset();
+			Run run = drains.get(i).get();
+			List<SqlTimer.Line> lines = timer.lines();
+			double total = lines.stream().mapToDouble(SqlTimer.Line::totalMillis).sum();
+			long statements = lines.stream()
+				.filter((line) -> !line.key().endsWith("| COMMIT") && !line.key().endsWith("| ROLLBACK"))
+				.mapToLong(SqlTimer.Line::count)
+				.sum();
+			summary.row(labels.get(i), Stats.rate(run.rate()),
+					String.format(Locale.ROOT, "%.0f", timer.transactions() * 1000.0 / tasks),
+					String.format(Locale.ROOT, "%.0f", statements * 1000.0 / tasks),
+					String.format(Locale.ROOT, "%.0f", total * 1000.0 / tasks));
+			System.out.printf(Locale.ROOT, "   profiled %s: %.0f ms in statements%n", labels.get(i), total);
+			for (SqlTimer.Line line : lines.subList(0, Math.min(6, lines.size()))) {
+				String[] parts = line.key().split(" \\| ", 2);
+				table.row(labels.get(i), parts[0], "`" + parts[1].replace("|", "/") + "`", Long.toString(line.count()),
+						String.format(Locale.ROOT, "%.0f", line.totalMillis()),
+						String.format(Locale.ROOT, "%.2f", line.totalMillis() / line.count()),
+						String.format(Locale.ROOT, "%.1f", (double) tasks / line.count()));
+			}
+		}
+		Db.truncate(this.dataSource, Db.TASK_TABLE, Db.DBS_TABLE);
+	}
+
+	private void progress(String label, int repeat, Run run) {
+		System.out.printf(Locale.ROOT, "   run %d %-40s drain %8s tasks/s (handlers %8s/s), enqueue %8s tasks/s, "
+				+ "%d invocations, %s%n", repeat, label, Stats.rate(run.rate()), Stats.rate(run.handlersRate()),
+				Stats.rate(run.enqueueRate()), run.invocations(), run.profile().threadSummary());
+		if (run.invocations() != this.options.drainTasks) {
+			System.out.println("   WARNING: " + run.invocations() + " handler invocations for "
+					+ this.options.drainTasks + " tasks");
+		}
+	}
+
+	private static String taskQueueLabel(int[] config) {
+		String label = "concurrency " + config[0] + " x batch " + config[1];
+		return (config[0] == 10 && config[1] == 100) ? label + " (defaults)" : label + " (tuned)";
+	}
+
+	private static String dbSchedulerLabel(String config) {
+		String[] parts = config.split(":");
+		return parts[0] + " threads, " + parts[1] + " polling";
+	}
+
+	/** Enqueue rates: TaskQueue's enqueueAll and db-scheduler's scheduleBatch, plain and rewritten. */
+	private void enqueue(Report.Section section) {
+		int tasks = this.options.drainTasks;
+		Report.Table table = section.table("Enqueue rate of the " + String.format(Locale.ROOT, "%,d", tasks)
+				+ "-task backlog (tasks/s, higher is better; " + this.options.enqueueChunk + " tasks per call)",
+				"System", "Call", "pgjdbc URL", "Median tasks/s", "Runs (tasks/s)");
+		Map<String, Double> medians = new LinkedHashMap<>();
+		for (boolean rewrite : new boolean[] { false, true }) {
+			DataSource target = rewrite ? this.rewriteDataSource : this.dataSource;
+			List<Double> taskQueue = new ArrayList<>();
+			List<Double> dbScheduler = new ArrayList<>();
+			for (int repeat = 0; repeat < this.options.drainRepeats; repeat++) {
+				Db.truncate(this.dataSource, Db.TASK_TABLE);
+				taskQueue.add(enqueueTaskQueue(target, tasks));
+				Db.truncate(this.dataSource, Db.DBS_TABLE);
+				dbScheduler.add(enqueueDbScheduler(target, tasks));
+			}
+			String url = rewrite ? "reWriteBatchedInserts=true" : "plain";
+			medians.put("tq-" + rewrite, new Stats(taskQueue).median());
+			medians.put("dbs-" + rewrite, new Stats(dbScheduler).median());
+			table.row("TaskQueue", "enqueueAll", url, Stats.rate(medians.get("tq-" + rewrite)), joined(taskQueue));
+			table.row("db-scheduler", "scheduleBatch", url, Stats.rate(medians.get("dbs-" + rewrite)),
+					joined(dbScheduler));
+		}
+		Report.Table ratios = section.table("Enqueue ratio TaskQueue / db-scheduler", "pgjdbc URL", "Ratio",
+				"TaskQueue rewritten / plain");
+		ratios.row("plain", Stats.ratio(medians.get("tq-false") / medians.get("dbs-false")), "");
+		ratios.row("reWriteBatchedInserts=true", Stats.ratio(medians.get("tq-true") / medians.get("dbs-true")),
+				Stats.ratio(medians.get("tq-true") / medians.get("tq-false")));
+		Db.truncate(this.dataSource, Db.TASK_TABLE, Db.DBS_TABLE);
+	}
+
+	private static String joined(List<Double> rates) {
+		return rates.stream().map(Stats::rate).collect(Collectors.joining(" / "));
+	}
+
+	private double enqueueTaskQueue(DataSource target, int tasks) {
+		return enqueueTaskQueue(target, TaskQueueSide.registry(() -> {
+		}), tasks);
+	}
+
+	private double enqueueDbScheduler(DataSource target, int tasks) {
+		OneTimeTask<Void> task = DbSchedulerSide.task(() -> {
+		});
+		SchedulerClient client = DbSchedulerSide.client(target, task);
+		String run = Long.toString(System.nanoTime(), 36);
+		List<TaskInstance<?>> instances = new ArrayList<>(tasks);
+		for (int i = 0; i < tasks; i++) {
+			instances.add(task.instance(run + "-" + i));
+		}
+		long start = System.nanoTime();
+		for (int from = 0; from < tasks; from += this.options.enqueueChunk) {
+			client.scheduleBatch(instances.subList(from, Math.min(tasks, from + this.options.enqueueChunk)),
+					Instant.now());
+		}
+		return tasks / ((System.nanoTime() - start) / 1e9);
+	}
+
+	private Run taskQueue(int concurrency, int batchSize, int tasks) {
+		return taskQueue(concurrency, batchSize, tasks, this.dataSource);
+	}
+
+	/** A drain whose worker node uses the given DataSource (the backlog and the checks use the plain one). */
+	private Run taskQueue(int concurrency, int batchSize, int tasks, DataSource nodeDataSource) {
+		Db.truncate(this.dataSource, Db.TASK_TABLE);
+		CountDownLatch done = new CountDownLatch(tasks);
+		AtomicInteger invocations = new AtomicInteger();
+		TaskTypeRegistry registry = TaskQueueSide.registry(() -> {
+			invocations.incrementAndGet();
+			done.countDown();
+		});
+		double enqueueRate = enqueueTaskQueue(this.dataSource, registry, tasks);
+		settle(Db.TASK_TABLE);
+		Probe before = Probe.take();
+		TaskQueueEngine node = TaskQueueSide.engine(nodeDataSource, registry, "bench-node")
+			.concurrency(concurrency)
+			.batchSize(batchSize)
+			.build();
+		long start = System.nanoTime();
+		node.start();
+		Probe cpu;
+		double handlersRate = Double.NaN;
+		double rate = Double.NaN;
+		try {
+			if (await(done)) {
+				handlersRate = tasks / ((System.nanoTime() - start) / 1e9);
+				if (Db.await(() -> Db.queryLong(this.dataSource,
+						"SELECT count(*) FROM " + Db.TASK_TABLE + " WHERE status <> 'SUCCEEDED'") == 0,
+						DRAIN_TIMEOUT_MILLIS, 2)) {
+					rate = tasks / ((System.nanoTime() - start) / 1e9);
+				}
+			}
+			cpu = Probe.take();
+		}
+		finally {
+			node.stop();
+		}
+		long claims = Db.queryLong(this.dataSource, "SELECT count(DISTINCT started_at) FROM " + Db.TASK_TABLE);
+		long writes = Db.queryLong(this.dataSource, "SELECT count(DISTINCT finished_at) FROM " + Db.TASK_TABLE);
+		return new Run(enqueueRate, handlersRate, rate, invocations.get(), cpu.since(before), claims, writes);
+	}
+
+	private double enqueueTaskQueue(DataSource target, TaskTypeRegistry registry, int tasks) {
+		TaskQueueEngine producer = TaskQueueSide.producer(target, registry);
+		try {
+			List<TaskRequest> requests = new ArrayList<>(tasks);
+			for (int i = 0; i < tasks; i++) {
+				requests.add(TaskRequest.of(TaskQueueSide.TYPE, null));
+			}
+			long start = System.nanoTime();
+			for (int from = 0; from < tasks; from += this.options.enqueueChunk) {
+				producer.queue().enqueueAll(requests.subList(from, Math.min(tasks, from + this.options.enqueueChunk)));
+			}
+			return tasks / ((System.nanoTime() - start) / 1e9);
+		}
+		finally {
+			producer.stop();
+		}
+	}
+
+	private Run dbScheduler(String config, int tasks) {
+		return dbScheduler(config, tasks, this.dataSource);
+	}
+
+	private Run dbScheduler(String config, int tasks, DataSource nodeDataSource) {
+		String[] parts = config.split(":");
+		Db.truncate(this.dataSource, Db.DBS_TABLE);
+		CountDownLatch done = new CountDownLatch(tasks);
+		AtomicInteger invocations = new AtomicInteger();
+		OneTimeTask<Void> task = DbSchedulerSide.task(() -> {
+			invocations.incrementAndGet();
+			done.countDown();
+		});
+		SchedulerClient client = DbSchedulerSide.client(this.dataSource, task);
+		List<TaskInstance<?>> instances = new ArrayList<>(tasks);
+		for (int i = 0; i < tasks; i++) {
+			instances.add(task.instance("drain-" + i));
+		}
+		long enqueueStart = System.nanoTime();
+		for (int from = 0; from < tasks; from += this.options.enqueueChunk) {
+			client.scheduleBatch(instances.subList(from, Math.min(tasks, from + this.options.enqueueChunk)),
+					Instant.now());
+		}
+		double enqueueRate = tasks / ((System.nanoTime() - enqueueStart) / 1e9);
+		settle(Db.DBS_TABLE);
+		Probe before = Probe.take();
+		Scheduler scheduler = DbSchedulerSide.scheduler(nodeDataSource, task, Integer.parseInt(parts[0]), parts[1])
+			.build();
+		long start = System.nanoTime();
+		scheduler.start();
+		Probe cpu;
+		double handlersRate = Double.NaN;
+		double rate = Double.NaN;
+		try {
+			if (await(done)) {
+				handlersRate = tasks / ((System.nanoTime() - start) / 1e9);
+				if (Db.await(() -> Db.queryLong(this.dataSource, "SELECT count(*) FROM " + Db.DBS_TABLE) == 0,
+						DRAIN_TIMEOUT_MILLIS, 2)) {
+					rate = tasks / ((System.nanoTime() - start) / 1e9);
+				}
+			}
+			cpu = Probe.take();
+		}
+		finally {
+			scheduler.stop();
+		}
+		return new Run(enqueueRate, handlersRate, rate, invocations.get(), cpu.since(before), -1, -1);
+	}
+
+	/**
+	 * Fresh planner statistics (taken, as autovacuum would on a queue that was idle, while every task
+	 * waits) and no checkpoint due during the drain.
+	 */
+	private void settle(String table) {
+		Db.execute(this.dataSource, "ANALYZE " + table, "CHECKPOINT");
+	}
+
+	private static boolean await(CountDownLatch latch) {
+		try {
+			return latch.await(DRAIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
+	}
+
+	private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
+		return new Stats(runs.stream().map(value::applyAsDouble).toList()).median();
+	}
+
+	private static Run closestTo(List<Run> runs, double median) {
+		Run closest = runs.get(0);
+		for (Run run : runs) {
+			if (Math.abs(run.rate() - median) < Math.abs(closest.rate() - median)) {
+				closest = run;
+			}
+		}
+		return closest;
+	}
+
+}

@@ -1,0 +1,187 @@
+package dev.taskqueue.benchmark;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * What to run and against which database. Each option is read, in order of precedence, from a
+ * {@code --name=value} argument, a {@code bench.name} system property (so {@code -Dbench.phases=claim}
+ * works on the Maven command line), then for the connection the {@code TASKQUEUE_PG_*}
+ * environment variables, then the default.
+ */
+final class Options {
+
+	static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test";
+
+	static final Set<String> ALL_PHASES = Set.of("drain", "latency", "claim");
+
+	final String url;
+
+	final String user;
+
+	final String password;
+
+	final Set<String> phases;
+
+	/** Tasks in each drain backlog. */
+	final int drainTasks;
+
+	/** Measured repetitions of each drain configuration. */
+	final int drainRepeats;
+
+	/** Requests per {@code enqueueAll} / {@code scheduleBatch} call. */
+	final int enqueueChunk;
+
+	/** TaskQueue drain configurations, as concurrency x claim batch size. */
+	final List<int[]> taskQueueConfigs;
+
+	/** db-scheduler drain configurations, as threads and polling strategy. */
+	final List<String> dbSchedulerConfigs;
+
+	/** Whether to add the profiled runs (statement timings). */
+	final boolean profile;
+
+	/** Whether to measure enqueue rates plain and with reWriteBatchedInserts. */
+	final boolean enqueueRates;
+
+	final int latencySamples;
+
+	final int latencyWarmup;
+
+	/** Samples of db-scheduler's pickup with its default 10 s polling: each one takes ~5 s. */
+	final int pollingSamples;
+
+	final int claimSamples;
+
+	final int claimBacklog;
+
+	final int claimSize;
+
+	/** Where to write the Markdown report, or {@code null} not to write one. */
+	final Path report;
+
+	private Options(Map<String, String> args) {
+		Reader in = new Reader(args);
+		this.url = in.get("url", env("TASKQUEUE_PG_URL", DEFAULT_URL));
+		this.user = in.get("user", env("TASKQUEUE_PG_USER", "postgres"));
+		this.password = in.get("password", env("TASKQUEUE_PG_PASSWORD", ""));
+		Set<String> phases = new LinkedHashSet<>();
+		for (String phase : in.get("phases", "drain,latency,claim").split(",")) {
+			String name = phase.trim().toLowerCase(Locale.ROOT);
+			if (name.equals("all")) {
+				phases.addAll(List.of("drain", "latency", "claim"));
+			}
+			else if (!name.isEmpty()) {
+				if (!ALL_PHASES.contains(name)) {
+					throw new IllegalArgumentException("Unknown phase '" + name + "'; phases: drain, latency, claim");
+				}
+				phases.add(name);
+			}
+		}
+		this.phases = phases;
+		boolean quick = Boolean.parseBoolean(in.get("quick", "false"));
+		this.drainTasks = in.getInt("drain.tasks", quick ? 2_000 : 10_000);
+		this.drainRepeats = in.getInt("drain.repeats", quick ? 1 : 3);
+		this.enqueueChunk = in.getInt("enqueue.chunk", 1_000);
+		this.taskQueueConfigs = new ArrayList<>();
+		for (String config : in.get("tq.configs", "10x100,32x100,64x200").split(",")) {
+			String[] parts = config.trim().split("x");
+			this.taskQueueConfigs.add(new int[] { Integer.parseInt(parts[0]), Integer.parseInt(parts[1]) });
+		}
+		this.dbSchedulerConfigs = List.of(in.get("dbs.configs", "10:default,32:lock-and-fetch").split(","))
+			.stream()
+			.map(String::trim)
+			.filter((config) -> !config.isEmpty())
+			.toList();
+		this.profile = Boolean.parseBoolean(in.get("profile", "true"));
+		this.enqueueRates = Boolean.parseBoolean(in.get("enqueue", "true"));
+		this.latencySamples = in.getInt("latency.samples", quick ? 50 : 200);
+		this.latencyWarmup = in.getInt("latency.warmup", quick ? 10 : 30);
+		this.pollingSamples = in.getInt("latency.polling-samples", quick ? 2 : 10);
+		this.claimSamples = in.getInt("claim.samples", quick ? 20 : 50);
+		this.claimBacklog = in.getInt("claim.backlog", quick ? 100_000 : 1_000_000);
+		this.claimSize = in.getInt("claim.size", 100);
+		String report = in.get("report", null);
+		if (report == null) {
+			// Only a full run rewrites the report; a partial one just prints
+			this.report = this.phases.containsAll(ALL_PHASES) && !quick ? defaultReport() : null;
+		}
+		else {
+			this.report = report.equalsIgnoreCase("none") ? null : Path.of(report);
+		}
+	}
+
+	static Options parse(String[] args) {
+		Map<String, String> values = new HashMap<>();
+		for (String arg : args) {
+			if (arg.equals("--help") || arg.equals("-h")) {
+				values.put("help", "true");
+				continue;
+			}
+			if (!arg.startsWith("--")) {
+				throw new IllegalArgumentException("Unexpected argument '" + arg + "'; use --name=value");
+			}
+			int equals = arg.indexOf('=');
+			if (equals < 0) {
+				values.put(arg.substring(2), "true");
+			}
+			else {
+				values.put(arg.substring(2, equals), arg.substring(equals + 1));
+			}
+		}
+		return new Options(values);
+	}
+
+	static String usage() {
+		return """
+				Options (--name=value argument, or -Dbench.name=value system property):
+				  url, user, password   JDBC connection (default %s, postgres, no password;
+				                        env TASKQUEUE_PG_URL / TASKQUEUE_PG_USER / TASKQUEUE_PG_PASSWORD)
+				  phases                comma-separated: drain, latency, claim (default: all)
+				  quick                 smaller sizes, for a smoke test
+				  report                Markdown file to write, or 'none' (default: BENCHMARKS.md at
+				                        the repository root, on a full run only)
+				  drain.tasks, drain.repeats, enqueue.chunk, tq.configs (default 10x100,32x100,64x200),
+				  dbs.configs (e.g. 10:default,32:lock-and-fetch), latency.samples, latency.warmup,
+				  latency.polling-samples, claim.samples, claim.backlog, claim.size,
+				  profile (statement-timed extra runs, default true), enqueue (enqueue rates, default true)
+				""".formatted(DEFAULT_URL);
+	}
+
+	String urlWith(String option) {
+		return this.url + (this.url.contains("?") ? "&" : "?") + option;
+	}
+
+	private static Path defaultReport() {
+		String root = System.getProperty("maven.multiModuleProjectDirectory");
+		return Path.of((root != null) ? root : System.getProperty("user.dir"), "BENCHMARKS.md");
+	}
+
+	private static String env(String name, String fallback) {
+		String value = System.getenv(name);
+		return (value != null && !value.isBlank()) ? value : fallback;
+	}
+
+	private record Reader(Map<String, String> args) {
+
+		String get(String name, String fallback) {
+			String value = this.args.get(name);
+			if (value == null) {
+				value = System.getProperty("bench." + name);
+			}
+			return (value != null) ? value : fallback;
+		}
+
+		int getInt(String name, int fallback) {
+			return Integer.parseInt(get(name, Integer.toString(fallback)).replace("_", ""));
+		}
+
+	}
+
+}

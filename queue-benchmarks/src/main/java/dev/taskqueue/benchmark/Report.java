@@ -1,0 +1,222 @@
+package dev.taskqueue.benchmark;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The results: tables printed to stdout as they complete, and rendered as Markdown into the
+ * report file. Only the part between the markers is rewritten, so notes kept below them in the
+ * file survive a new run.
+ */
+final class Report {
+
+	static final String BEGIN = "<!-- queue-benchmarks: generated, begin -->";
+
+	static final String END = "<!-- queue-benchmarks: generated, end -->";
+
+	private final PrintStream out;
+
+	private final Map<String, String> environment = new LinkedHashMap<>();
+
+	private final List<Section> sections = new ArrayList<>();
+
+	Report(PrintStream out) {
+		this.out = out;
+	}
+
+	void environment(String key, String value) {
+		this.environment.put(key, value);
+		this.out.printf("%-22s %s%n", key + ":", value);
+	}
+
+	Section section(String title, String intro) {
+		Section section = new Section(title, intro);
+		this.sections.add(section);
+		this.out.println();
+		this.out.println("== " + title);
+		return section;
+	}
+
+	final class Section {
+
+		final String title;
+
+		final String intro;
+
+		final List<Object> parts = new ArrayList<>();
+
+		private Section(String title, String intro) {
+			this.title = title;
+			this.intro = intro;
+		}
+
+		Table table(String caption, String... columns) {
+			Table table = new Table(caption, List.of(columns));
+			this.parts.add(table);
+			return table;
+		}
+
+		void note(String text) {
+			this.parts.add(new Note(text));
+			Report.this.out.println("   " + text);
+		}
+
+		void code(String caption, List<String> lines) {
+			this.parts.add(new Code(caption, List.copyOf(lines)));
+			Report.this.out.println("-- " + caption);
+			lines.forEach((line) -> Report.this.out.println("   " + line));
+		}
+
+	}
+
+	final class Table {
+
+		final String caption;
+
+		final List<String> columns;
+
+		final List<List<String>> rows = new ArrayList<>();
+
+		private Table(String caption, List<String> columns) {
+			this.caption = caption;
+			this.columns = columns;
+		}
+
+		/** Add a row and print the table so far (the last row only, after the header once). */
+		void row(String... cells) {
+			if (this.rows.isEmpty()) {
+				Report.this.out.println("-- " + this.caption);
+				Report.this.out.println("   " + String.join(" | ", this.columns));
+			}
+			this.rows.add(Arrays.asList(cells));
+			Report.this.out.println("   " + String.join(" | ", cells));
+		}
+
+		void print() {
+			int[] widths = new int[this.columns.size()];
+			for (int i = 0; i < widths.length; i++) {
+				widths[i] = this.columns.get(i).length();
+				for (List<String> row : this.rows) {
+					widths[i] = Math.max(widths[i], (i < row.size()) ? row.get(i).length() : 0);
+				}
+			}
+			Report.this.out.println(this.caption);
+			Report.this.out.println(line(this.columns, widths));
+			StringBuilder rule = new StringBuilder();
+			for (int width : widths) {
+				rule.append((rule.length() > 0) ? "-+-" : "").append("-".repeat(width));
+			}
+			Report.this.out.println(rule);
+			this.rows.forEach((row) -> Report.this.out.println(line(row, widths)));
+			Report.this.out.println();
+		}
+
+		private static String line(List<String> cells, int[] widths) {
+			StringBuilder line = new StringBuilder();
+			for (int i = 0; i < widths.length; i++) {
+				String cell = (i < cells.size()) ? cells.get(i) : "";
+				line.append((i > 0) ? " | " : "").append(String.format("%-" + widths[i] + "s", cell));
+			}
+			return line.toString();
+		}
+
+		String markdown() {
+			StringBuilder md = new StringBuilder();
+			md.append(this.caption).append("\n\n");
+			md.append("| ").append(String.join(" | ", this.columns)).append(" |\n");
+			md.append("|").append("---|".repeat(this.columns.size())).append("\n");
+			for (List<String> row : this.rows) {
+				md.append("| ").append(String.join(" | ", row)).append(" |\n");
+			}
+			return md.append("\n").toString();
+		}
+
+	}
+
+	private record Note(String text) {
+	}
+
+	private record Code(String caption, List<String> lines) {
+	}
+
+	/** Print every table again, aligned, as the summary at the end of the run. */
+	void printSummary() {
+		this.out.println();
+		this.out.println("================ RESULTS ================");
+		this.environment.forEach((key, value) -> this.out.printf("%-22s %s%n", key + ":", value));
+		this.out.println();
+		for (Section section : this.sections) {
+			this.out.println("## " + section.title);
+			for (Object part : section.parts) {
+				if (part instanceof Table table) {
+					table.print();
+				}
+			}
+		}
+	}
+
+	String markdown(String method, String caveats) {
+		StringBuilder md = new StringBuilder();
+		md.append(BEGIN).append("\n");
+		md.append("_Generated by `queue-benchmarks`; rerun it to refresh everything between the markers._\n\n");
+		md.append("| | |\n|---|---|\n");
+		this.environment.forEach((key, value) -> md.append("| ").append(key).append(" | ").append(value).append(" |\n"));
+		md.append("\n");
+		for (Section section : this.sections) {
+			md.append("## ").append(section.title).append("\n\n");
+			if (!section.intro.isEmpty()) {
+				md.append(section.intro).append("\n\n");
+			}
+			for (Object part : section.parts) {
+				if (part instanceof Table table) {
+					md.append(table.markdown());
+				}
+				else if (part instanceof Note note) {
+					md.append(note.text()).append("\n\n");
+				}
+				else if (part instanceof Code code) {
+					md.append(code.caption()).append("\n\n```\n");
+					code.lines().forEach((line) -> md.append(line).append("\n"));
+					md.append("```\n\n");
+				}
+			}
+		}
+		md.append("## Method\n\n").append(method).append("\n\n");
+		md.append("## Caveats\n\n").append(caveats).append("\n");
+		md.append(END).append("\n");
+		return md.toString();
+	}
+
+	/** Write the generated part into the report, keeping what the file has outside the markers. */
+	void write(Path path, String method, String caveats) throws IOException {
+		String generated = markdown(method, caveats);
+		String content;
+		if (Files.exists(path)) {
+			String existing = Files.readString(path, StandardCharsets.UTF_8);
+			int begin = existing.indexOf(BEGIN);
+			int end = existing.indexOf(END);
+			if (begin >= 0 && end > begin) {
+				content = existing.substring(0, begin) + generated
+						+ existing.substring(Math.min(existing.length(), end + END.length() + 1));
+			}
+			else {
+				content = existing + "\n" + generated;
+			}
+		}
+		else {
+			content = "# TaskQueue benchmarks\n\n"
+					+ "How to run: see the end of this file. Higher is better for rates, lower for latencies and "
+					+ "claim times; ratios are TaskQueue / db-scheduler.\n\n" + generated;
+		}
+		Files.writeString(path, content, StandardCharsets.UTF_8);
+	}
+
+}

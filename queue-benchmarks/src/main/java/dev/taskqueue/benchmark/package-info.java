@@ -1,0 +1,6 @@
+/**
+ * Benchmarks of TaskQueue on PostgreSQL, side by side with db-scheduler: drain rate, idle
+ * pickup latency and claim cost against backlog. Run on demand with
+ * {@link dev.taskqueue.benchmark.Benchmarks}; never part of the build's tests.
+ */
+package dev.taskqueue.benchmark;
