@@ -53,7 +53,7 @@ final class ClaimPhase {
 		int size = this.options.claimSize;
 		Report.Section section = this.report.section("3. Claim cost vs backlog",
 				"One claim of up to " + size + " tasks through `JdbcTaskStore.claim` (PostgreSQL dialect: one "
-						+ "`UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING`), timed in a "
+						+ "`UPDATE ... WHERE id = ANY(ARRAY(SELECT ... FOR UPDATE SKIP LOCKED)) RETURNING`), timed in a "
 						+ "transaction rolled back after each claim so the backlog stays the same. Backlogs are "
 						+ "filled with `INSERT ... SELECT generate_series`, then `VACUUM ANALYZE`. Median of "
 						+ this.options.claimSamples + " claims after " + WARMUP + " warm-up claims.");
