@@ -44,7 +44,7 @@ final class ClaimPhase {
 		this.dataSource = dataSource;
 		this.report = report;
 		this.store = new JdbcTaskStore(dataSource, new PostgresDialect(), Db.PREFIX,
-				new PayloadCodec(TaskQueueSide.MAPPER));
+				new PayloadCodec(TaskQueueSide.MAPPER), "claim-benchmark");
 		this.rolledBack = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 	}
 

@@ -81,7 +81,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.dialect = (builder.dialect != null) ? builder.dialect : Dialect.of(builder.dataSource);
 		this.tablePrefix = builder.tablePrefix;
 		PayloadCodec codec = new PayloadCodec(builder.mapper);
-		this.store = new JdbcTaskStore(builder.dataSource, this.dialect, builder.tablePrefix, codec);
+		this.store = new JdbcTaskStore(builder.dataSource, this.dialect, builder.tablePrefix, codec,
+				builder.workerId);
 		this.worker = builder.workerEnabled ? builder : null;
 		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::cancelLocally);
 	}
@@ -198,7 +199,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			String listenSql = TaskQueueEngine.this.dialect
 				.listenSql(JdbcTaskStore.channel(TaskQueueEngine.this.tablePrefix));
 			this.listener = (listenSql != null && ClassUtils.isPresent(POSTGRES_DRIVER, null))
-					? new PostgresNotificationListener(TaskQueueEngine.this.dataSource, listenSql, this.poller::wake)
+					? new PostgresNotificationListener(TaskQueueEngine.this.dataSource, listenSql, settings.workerId,
+							this.poller::wake)
 					: null;
 		}
 

@@ -61,14 +61,18 @@ public final class JdbcTaskStore implements TaskStore {
 
 	private final String channel;
 
+	private final String nodeId;
+
 	/**
 	 * Create a store.
 	 * @param dataSource the DataSource holding the task tables
 	 * @param dialect the SQL of its database
 	 * @param tablePrefix the prefix of the task tables, {@code TQ_} by default
 	 * @param codec reads stored JSON
+	 * @param nodeId the node's name, sent with its notifications so that it can ignore its own
 	 */
-	public JdbcTaskStore(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec) {
+	public JdbcTaskStore(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec,
+			String nodeId) {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.dialect = dialect;
 		this.sql = new Statements(dialect, tablePrefix);
@@ -78,6 +82,7 @@ public final class JdbcTaskStore implements TaskStore {
 		this.workerTransaction = new TransactionTemplate(transactionManager);
 		this.workerTransaction.setIsolationLevel(dialect.workerIsolation());
 		this.channel = channel(tablePrefix);
+		this.nodeId = nodeId;
 	}
 
 	/**
@@ -100,7 +105,7 @@ public final class JdbcTaskStore implements TaskStore {
 			List<TaskStatus> initial = new ArrayList<>(tasks.size());
 			List<Integer> pending = new ArrayList<>(tasks.size());
 			List<UUID[]> edges = new ArrayList<>();
-			Set<String> readyQueues = new LinkedHashSet<>();
+			boolean anyReady = false;
 			for (NewTask task : tasks) {
 				int waitingFor = 0;
 				boolean cancelled = false;
@@ -117,7 +122,7 @@ public final class JdbcTaskStore implements TaskStore {
 				TaskStatus status = cancelled ? TaskStatus.CANCELLED
 						: (waitingFor > 0) ? TaskStatus.WAITING : TaskStatus.READY;
 				if (status == TaskStatus.READY && !task.runAt().isAfter(task.createdAt())) {
-					readyQueues.add(task.queue());
+					anyReady = true;
 				}
 				statuses.put(task.id(), status);
 				initial.add(status);
@@ -125,7 +130,9 @@ public final class JdbcTaskStore implements TaskStore {
 			}
 			insertTasks(tasks, initial, pending);
 			insertEdges(edges);
-			readyQueues.forEach(this::notifyReady);
+			if (anyReady) {
+				notifyReady();
+			}
 		});
 	}
 
@@ -358,7 +365,7 @@ public final class JdbcTaskStore implements TaskStore {
 			}
 
 		});
-		notifyReady("");
+		notifyReady();
 		return true;
 	}
 
@@ -373,7 +380,7 @@ public final class JdbcTaskStore implements TaskStore {
 				});
 			}
 			if (count > 0) {
-				notifyReady("");
+				notifyReady();
 			}
 			return count;
 		});
@@ -454,7 +461,7 @@ public final class JdbcTaskStore implements TaskStore {
 				this.dialect.setId(ps, 4, id);
 			});
 			if (next == TaskStatus.READY) {
-				notifyReady("");
+				notifyReady();
 			}
 			return true;
 		});
@@ -470,12 +477,15 @@ public final class JdbcTaskStore implements TaskStore {
 		return TaskStatus.valueOf(status.get(0));
 	}
 
-	/** Wake listening nodes when the transaction commits; a no-op on databases that cannot. */
-	private void notifyReady(String queue) {
+	/**
+	 * Wake listening nodes when the transaction commits; a no-op on databases that cannot.
+	 * This node wakes itself without a round trip, so the payload names it.
+	 */
+	private void notifyReady() {
 		if (this.sql.notify != null) {
 			this.jdbc.query(this.sql.notify, (ps) -> {
 				ps.setString(1, this.channel);
-				ps.setString(2, queue);
+				ps.setString(2, this.nodeId);
 			}, (rs) -> null);
 		}
 	}

@@ -31,6 +31,8 @@ public final class PostgresNotificationListener {
 
 	private final String listenSql;
 
+	private final String ownPayload;
+
 	private final Runnable onNotification;
 
 	private volatile boolean running;
@@ -41,11 +43,15 @@ public final class PostgresNotificationListener {
 	 * Create a listener.
 	 * @param dataSource the PostgreSQL DataSource
 	 * @param listenSql the statement that subscribes to the channel
-	 * @param onNotification what to do when tasks became ready
+	 * @param ownPayload the payload of this node's own notifications, which it ignores: it
+	 * wakes itself when it makes tasks ready
+	 * @param onNotification what to do when tasks became ready on another node
 	 */
-	public PostgresNotificationListener(DataSource dataSource, String listenSql, Runnable onNotification) {
+	public PostgresNotificationListener(DataSource dataSource, String listenSql, String ownPayload,
+			Runnable onNotification) {
 		this.dataSource = dataSource;
 		this.listenSql = listenSql;
+		this.ownPayload = ownPayload;
 		this.onNotification = onNotification;
 	}
 
@@ -97,7 +103,7 @@ public final class PostgresNotificationListener {
 				PGConnection listening = connection.unwrap(PGConnection.class);
 				while (this.running) {
 					PGNotification[] notifications = listening.getNotifications(WAIT_MILLIS);
-					if (notifications != null && notifications.length > 0) {
+					if (notifications != null && fromOtherNode(notifications)) {
 						this.onNotification.run();
 					}
 				}
@@ -110,6 +116,15 @@ public final class PostgresNotificationListener {
 				pause();
 			}
 		}
+	}
+
+	private boolean fromOtherNode(PGNotification[] notifications) {
+		for (PGNotification notification : notifications) {
+			if (!this.ownPayload.equals(notification.getParameter())) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private void pause() {

@@ -85,7 +85,7 @@ abstract class TaskStoreContractTests {
 		this.dataSource = dataSource();
 		this.dialect = Dialect.of(this.dataSource);
 		TestDatabases.createSchema(this.dataSource, this.dialect.platform(), this.prefix);
-		this.store = new JdbcTaskStore(this.dataSource, this.dialect, this.prefix, new PayloadCodec(mapper));
+		this.store = new JdbcTaskStore(this.dataSource, this.dialect, this.prefix, new PayloadCodec(mapper), "test-node");
 		this.registry = new TaskTypeRegistry(List.of(), TaskTypeSettings.NONE);
 		register("echo", String.class, (payload, context) -> {
 			this.ran.add((String) payload);
