@@ -1,6 +1,7 @@
 package dev.taskqueue.store.jdbc;
 
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import javax.sql.DataSource;
 
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -216,18 +218,17 @@ public final class JdbcTaskStore implements TaskStore {
 
 	private List<ClaimedTask> claimInTransaction(String queue, int limit, String worker, Instant now,
 			Instant leaseUntil) {
-		if (this.sql.claimPreamble != null) {
-			this.jdbc.execute(this.sql.claimPreamble);
-		}
 		return switch (this.dialect.claimShape()) {
-			case UPDATE_RETURNING -> this.jdbc.query(this.sql.claimReturning, (ps) -> {
-				ps.setString(1, worker);
-				this.dialect.setInstant(ps, 2, now);
-				this.dialect.setInstant(ps, 3, leaseUntil);
-				ps.setString(4, queue);
-				this.dialect.setInstant(ps, 5, now);
-				ps.setInt(6, limit);
-			}, (rs, rowNum) -> this.rowMapper.claimed(rs, 0));
+			case UPDATE_RETURNING -> this.jdbc.execute(this.sql.claimReturning,
+					(PreparedStatementCallback<List<ClaimedTask>>) (ps) -> {
+						ps.setString(1, worker);
+						this.dialect.setInstant(ps, 2, now);
+						this.dialect.setInstant(ps, 3, leaseUntil);
+						ps.setString(4, queue);
+						this.dialect.setInstant(ps, 5, now);
+						ps.setInt(6, limit);
+						return claimedRows(ps);
+					});
 			case LOCK_THEN_UPDATE -> markRunning(this.jdbc.query(this.sql.claimLock, (ps) -> {
 				ps.setString(1, queue);
 				this.dialect.setInstant(ps, 2, now);
@@ -245,6 +246,23 @@ public final class JdbcTaskStore implements TaskStore {
 								worker, now, leaseUntil);
 			}
 		};
+	}
+
+	/** Reads the rows a claim returned, after any results of statements sent with it. */
+	private List<ClaimedTask> claimedRows(PreparedStatement ps) throws SQLException {
+		boolean resultSet = ps.execute();
+		while (!resultSet && ps.getUpdateCount() != -1) {
+			resultSet = ps.getMoreResults();
+		}
+		List<ClaimedTask> claimed = new ArrayList<>();
+		if (resultSet) {
+			try (ResultSet rs = ps.getResultSet()) {
+				while (rs.next()) {
+					claimed.add(this.rowMapper.claimed(rs, 0));
+				}
+			}
+		}
+		return claimed;
 	}
 
 	private List<ClaimedTask> markRunning(List<ClaimedTask> locked, String worker, Instant now, Instant leaseUntil) {

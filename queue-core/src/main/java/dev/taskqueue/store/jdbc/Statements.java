@@ -18,8 +18,6 @@ final class Statements {
 
 	final String lockParents;
 
-	final @Nullable String claimPreamble;
-
 	final @Nullable String claimReturning;
 
 	final String claimLock;
@@ -56,7 +54,6 @@ final class Statements {
 		this.insertTask = prefixed(dialect.insertTask(), prefix);
 		this.insertParent = prefixed(dialect.insertParent(), prefix);
 		this.lockParents = prefixed(dialect.lockParents(), prefix);
-		this.claimPreamble = dialect.claimPreamble();
 		this.claimReturning = (dialect.claimShape() == ClaimShape.UPDATE_RETURNING)
 				? prefixed(dialect.claimReturning(), prefix) : null;
 		this.claimLock = prefixed(dialect.claimLock(), prefix);

@@ -133,16 +133,9 @@ public interface Dialect {
 	}
 
 	/**
-	 * Return a statement to run first in each claim transaction, or {@code null} for none.
-	 * @return the statement, or {@code null}
-	 */
-	default @Nullable String claimPreamble() {
-		return null;
-	}
-
-	/**
 	 * The single claim statement, for {@link ClaimShape#UPDATE_RETURNING}. Parameters: worker,
-	 * started at, lease until, queue, now, limit.
+	 * started at, lease until, queue, now, limit. It may be preceded by statements without
+	 * parameters or rows, sent in the same round trip.
 	 * @return the statement
 	 */
 	default String claimReturning() {

@@ -34,18 +34,14 @@ public class PostgresDialect implements Dialect {
 	}
 
 	@Override
-	public String claimPreamble() {
-		// A claim lost in a server crash only makes its task ready again, which at-least-once
-		// execution allows, so claims need not wait for the WAL flush. The completion that
-		// follows a claim flushes the WAL up to and including it.
-		return "SET LOCAL synchronous_commit TO OFF";
-	}
-
-	@Override
 	public String claimReturning() {
-		// = ANY(ARRAY(SELECT ...)) runs the limited, locking sub-select once, as a fence, and
-		// finds its ids by primary key in custom and generic plans alike
+		// A claim lost in a server crash only makes its task ready again, which at-least-once
+		// execution allows, so claims need not wait for the WAL flush; the completion that
+		// follows a claim flushes the WAL up to it. = ANY(ARRAY(SELECT ...)) runs the limited,
+		// locking sub-select once, as a fence, and finds its ids by primary key in custom and
+		// generic plans alike.
 		return """
+				SET LOCAL synchronous_commit TO OFF;
 				UPDATE %PREFIX%TASK SET status = 'RUNNING', attempts = attempts + 1, worker = ?, started_at = ?,
 					lease_until = ?
 				WHERE id = ANY(ARRAY(
