@@ -57,6 +57,8 @@ public final class Poller {
 
 	private final AtomicInteger state = new AtomicInteger(IDLE);
 
+	private final Object claiming = new Object();
+
 	private volatile boolean saturated;
 
 	private volatile boolean running;
@@ -100,13 +102,17 @@ public final class Poller {
 	}
 
 	/**
-	 * Stop claiming. A claim under way finishes.
+	 * Stop claiming. Returns once a claim under way has handed its tasks to the worker, so that
+	 * stopping the worker next accounts for them.
 	 */
 	public synchronized void stop() {
 		this.running = false;
 		if (this.ticks != null) {
 			this.ticks.cancel(false);
 			this.ticks = null;
+		}
+		synchronized (this.claiming) {
+			// nothing to do: entering waits for the claim under way
 		}
 	}
 
@@ -145,8 +151,10 @@ public final class Poller {
 	private void poll() {
 		do {
 			this.state.set(POLLING);
-			while (this.running && claimOnce()) {
-				// a full batch: there is more waiting, claim again at once
+			synchronized (this.claiming) {
+				while (this.running && claimOnce()) {
+					// a full batch: there is more waiting, claim again at once
+				}
 			}
 		}
 		while (!this.state.compareAndSet(POLLING, IDLE));

@@ -62,7 +62,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private final @Nullable Builder worker;
+	private final @Nullable Builder workerSettings;
 
 	private final DataSource dataSource;
 
@@ -83,7 +83,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		PayloadCodec codec = new PayloadCodec(builder.mapper);
 		this.store = new JdbcTaskStore(builder.dataSource, this.dialect, builder.tablePrefix, codec,
 				builder.workerId);
-		this.worker = builder.workerEnabled ? builder : null;
+		this.workerSettings = builder.workerEnabled ? builder : null;
 		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::cancelLocally);
 	}
 
@@ -112,7 +112,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	 * @return the worker id, or {@code null}
 	 */
 	public @Nullable String workerId() {
-		return (this.worker != null) ? this.worker.workerId : null;
+		return (this.workerSettings != null) ? this.workerSettings.workerId : null;
 	}
 
 	@Override
@@ -121,8 +121,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			return;
 		}
 		this.registry.initialize(BeanUtils::instantiateClass);
-		if (this.worker != null) {
-			this.runtime = new Runtime(this.worker);
+		if (this.workerSettings != null) {
+			this.runtime = new Runtime(this.workerSettings);
 			this.runtime.start();
 		}
 		this.running = true;
