@@ -272,33 +272,16 @@ final class DrainPhase {
 		});
 		double enqueueRate = enqueueTaskQueue(this.dataSource, registry, tasks);
 		settle(Db.TASK_TABLE);
-		Probe before = Probe.take();
 		TaskQueueEngine node = TaskQueueSide.engine(nodeDataSource, registry, "bench-node")
 			.concurrency(concurrency)
 			.batchSize(batchSize)
 			.build();
-		long start = System.nanoTime();
-		node.start();
-		Probe cpu;
-		double handlersRate = Double.NaN;
-		double rate = Double.NaN;
-		try {
-			if (await(done)) {
-				handlersRate = tasks / ((System.nanoTime() - start) / 1e9);
-				if (Db.await(() -> Db.queryLong(this.dataSource,
-						"SELECT count(*) FROM " + Db.TASK_TABLE + " WHERE status <> 'SUCCEEDED'") == 0,
-						DRAIN_TIMEOUT_MILLIS, 2)) {
-					rate = tasks / ((System.nanoTime() - start) / 1e9);
-				}
-			}
-			cpu = Probe.take();
-		}
-		finally {
-			node.stop();
-		}
+		Drained drained = drain(node::start, node::stop, done, tasks,
+				"SELECT count(*) FROM " + Db.TASK_TABLE + " WHERE status <> 'SUCCEEDED'");
 		long claims = Db.queryLong(this.dataSource, "SELECT count(DISTINCT started_at) FROM " + Db.TASK_TABLE);
 		long writes = Db.queryLong(this.dataSource, "SELECT count(DISTINCT finished_at) FROM " + Db.TASK_TABLE);
-		return new Run(enqueueRate, handlersRate, rate, invocations.get(), cpu.since(before), claims, writes);
+		return new Run(enqueueRate, drained.handlersRate(), drained.rate(), invocations.get(), drained.profile(), claims,
+				writes);
 	}
 
 	private double enqueueTaskQueue(DataSource target, TaskTypeRegistry registry, int tasks) {
@@ -344,28 +327,40 @@ final class DrainPhase {
 		}
 		double enqueueRate = tasks / ((System.nanoTime() - enqueueStart) / 1e9);
 		settle(Db.DBS_TABLE);
-		Probe before = Probe.take();
 		Scheduler scheduler = DbSchedulerSide.scheduler(nodeDataSource, task, Integer.parseInt(parts[0]), parts[1])
 			.build();
-		long start = System.nanoTime();
-		scheduler.start();
-		Probe cpu;
+		Drained drained = drain(scheduler::start, scheduler::stop, done, tasks, "SELECT count(*) FROM " + Db.DBS_TABLE);
+		return new Run(enqueueRate, drained.handlersRate(), drained.rate(), invocations.get(), drained.profile(), -1,
+				-1);
+	}
+
+	/**
+	 * Start a node on a waiting backlog and time it: until every handler ran, and until the
+	 * database shows every task done.
+	 */
+	private Drained drain(Runnable start, Runnable stop, CountDownLatch done, int tasks, String remainingQuery) {
+		Probe before = Probe.take();
+		long started = System.nanoTime();
+		start.run();
 		double handlersRate = Double.NaN;
 		double rate = Double.NaN;
+		Probe after;
 		try {
 			if (await(done)) {
-				handlersRate = tasks / ((System.nanoTime() - start) / 1e9);
-				if (Db.await(() -> Db.queryLong(this.dataSource, "SELECT count(*) FROM " + Db.DBS_TABLE) == 0,
-						DRAIN_TIMEOUT_MILLIS, 2)) {
-					rate = tasks / ((System.nanoTime() - start) / 1e9);
+				handlersRate = tasks / ((System.nanoTime() - started) / 1e9);
+				if (Db.await(() -> Db.queryLong(this.dataSource, remainingQuery) == 0, DRAIN_TIMEOUT_MILLIS, 2)) {
+					rate = tasks / ((System.nanoTime() - started) / 1e9);
 				}
 			}
-			cpu = Probe.take();
+			after = Probe.take();
 		}
 		finally {
-			scheduler.stop();
+			stop.run();
 		}
-		return new Run(enqueueRate, handlersRate, rate, invocations.get(), cpu.since(before), -1, -1);
+		return new Drained(handlersRate, rate, after.since(before));
+	}
+
+	private record Drained(double handlersRate, double rate, Probe.Delta profile) {
 	}
 
 	/**
