@@ -35,6 +35,9 @@ public final class Poller {
 
 	private static final int POLL_AGAIN = 2;
 
+	/** How many batches of outcomes may wait to be written before claims hold back. */
+	private static final int MAX_PENDING_BATCHES = 10;
+
 	private final TaskStore store;
 
 	private final Worker worker;
@@ -166,7 +169,7 @@ public final class Poller {
 	 */
 	private boolean claimOnce() {
 		int free = this.worker.freeSlots();
-		if (free <= 0 || this.completer.pending() > this.batchSize * 10) {
+		if (free <= 0 || this.completer.pending() > this.batchSize * MAX_PENDING_BATCHES) {
 			this.saturated = true;
 			return false;
 		}

@@ -101,7 +101,14 @@ abstract class TaskStoreContractTests {
 		});
 		register("gate", String.class, (payload, context) -> {
 			Gate.entered.countDown();
-			Gate.open.await();
+			try {
+				Gate.open.await();
+			}
+			catch (InterruptedException ex) {
+				Gate.interruptedWhileCancelled = context.isCancelled();
+				Gate.interrupted.countDown();
+				throw ex;
+			}
 			return payload;
 		});
 		Gate.reset();
@@ -288,7 +295,12 @@ abstract class TaskStoreContractTests {
 		TaskRef gate = queue.enqueue("gate", "running");
 		awaitGateEntered();
 		assertThat(queue.cancel(gate.id())).isTrue();
-		await().atMost(WAIT).until(() -> this.engines.get(0).queue() != null && activeCount() == 0);
+		await().atMost(WAIT).until(() -> Gate.interrupted.getCount() == 0);
+		assertThat(Gate.interruptedWhileCancelled).isTrue();
+		// outcomes are written in order: once a later task has succeeded, the gate's has been too
+		TaskRef later = queue.enqueue("echo", "later");
+		awaitStatus(queue, later.id(), TaskStatus.SUCCEEDED);
+		assertThat(activeCount()).isZero();
 		assertThat(queue.find(gate.id()).get().status()).isEqualTo(TaskStatus.CANCELLED);
 	}
 
@@ -530,9 +542,15 @@ abstract class TaskStoreContractTests {
 
 		static volatile CountDownLatch open = new CountDownLatch(1);
 
+		static volatile CountDownLatch interrupted = new CountDownLatch(1);
+
+		static volatile boolean interruptedWhileCancelled;
+
 		static void reset() {
 			entered = new CountDownLatch(1);
 			open = new CountDownLatch(1);
+			interrupted = new CountDownLatch(1);
+			interruptedWhileCancelled = false;
 		}
 
 	}
