@@ -49,4 +49,12 @@ public interface TaskContext {
 	 */
 	boolean isCancelled();
 
+	/**
+	 * Tell the queue the handler is alive: extends the task's lease now if a third of its
+	 * heartbeat has passed since the last renewal (the worker renews it too, so calling this
+	 * is optional), and makes {@link #isCancelled()} turn true at once if the task was
+	 * cancelled or taken back meanwhile.
+	 */
+	void heartbeat();
+
 }

@@ -1,8 +1,10 @@
 package dev.taskqueue;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import org.jspecify.annotations.Nullable;
 
@@ -25,15 +27,17 @@ public interface TaskQueue {
 	 * @return a reference to the new task
 	 * @throws UnknownTaskTypeException if no handler runs tasks of that type
 	 * @throws TaskPayloadException if the payload cannot be written as JSON
+	 * @throws TaskQueueUnavailableException if the database cannot be reached
 	 */
 	default TaskRef enqueue(String type, @Nullable Object payload) {
 		return enqueue(TaskRequest.of(type, payload));
 	}
 
 	/**
-	 * Enqueue a task.
+	 * Enqueue a task. If the request has a unique key that an unfinished task already holds,
+	 * nothing is written and the reference names that task.
 	 * @param request the request
-	 * @return a reference to the new task
+	 * @return a reference to the new task, or to the task holding its key
 	 * @throws UnknownTaskTypeException if no handler runs tasks of that type
 	 * @throws TaskPayloadException if the payload cannot be written as JSON
 	 * @throws TaskNotFoundException if a parent does not exist
@@ -50,6 +54,55 @@ public interface TaskQueue {
 	 * @throws TaskNotFoundException if a parent does not exist
 	 */
 	List<TaskRef> enqueueAll(List<TaskRequest> requests);
+
+	/**
+	 * Return a future that completes with a task's state once it has finished: SUCCEEDED,
+	 * FAILED (with no retries left) or CANCELLED. A task that finishes on this node completes
+	 * its future as soon as its outcome is written; one that finishes elsewhere within about
+	 * 100 ms.
+	 * @param id the task id
+	 * @return the future
+	 */
+	CompletableFuture<TaskState> whenFinished(UUID id);
+
+	/**
+	 * Enqueue a task and return a future of its result.
+	 * @param <T> the result type
+	 * @param request the request
+	 * @param resultType the type to read the result as
+	 * @return a future that completes with the result once the task has succeeded, or
+	 * exceptionally with a {@link TaskFailedException} if it ended FAILED or CANCELLED
+	 * @throws UnknownTaskTypeException if no handler runs tasks of that type
+	 * @throws TaskPayloadException if the payload cannot be written as JSON
+	 */
+	<T> CompletableFuture<@Nullable T> submit(TaskRequest request, Class<T> resultType);
+
+	/**
+	 * Enqueue a task and wait for its result.
+	 * @param <T> the result type
+	 * @param type the task type
+	 * @param payload the payload, or {@code null}
+	 * @param resultType the type to read the result as
+	 * @param timeout how long to wait
+	 * @return the result, or {@code null} if the handler returned none
+	 * @throws TaskFailedException if the task ended FAILED or CANCELLED, with its errors
+	 * @throws TaskTimeoutException if it did not finish in time; it is not cancelled
+	 */
+	default <T> @Nullable T apply(String type, @Nullable Object payload, Class<T> resultType, Duration timeout) {
+		return apply(TaskRequest.of(type, payload), resultType, timeout);
+	}
+
+	/**
+	 * Enqueue a task and wait for its result.
+	 * @param <T> the result type
+	 * @param request the request
+	 * @param resultType the type to read the result as
+	 * @param timeout how long to wait
+	 * @return the result, or {@code null} if the handler returned none
+	 * @throws TaskFailedException if the task ended FAILED or CANCELLED, with its errors
+	 * @throws TaskTimeoutException if it did not finish in time; it is not cancelled
+	 */
+	<T> @Nullable T apply(TaskRequest request, Class<T> resultType, Duration timeout);
 
 	/**
 	 * Look a task up.

@@ -32,17 +32,27 @@ import org.springframework.util.Assert;
  * @param priority the priority (higher runs first), or {@code null} for the type's priority
  * @param runAt the earliest time to run, or {@code null}
  * @param delay how long after enqueue to run, or {@code null}; ignored when {@code runAt} is set
+ * @param key a unique key, or {@code null}: while a task with this key is not finished,
+ * enqueueing another returns the existing task instead
+ * @param options timeout, heartbeat and retries of this task, over its type's
  * @param parents the ids of the tasks that must succeed before this one runs
  * @since 0.1.0
  */
 public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nullable String queue,
-		@Nullable Integer priority, @Nullable Instant runAt, @Nullable Duration delay, Set<UUID> parents) {
+		@Nullable Integer priority, @Nullable Instant runAt, @Nullable Duration delay, @Nullable String key,
+		TaskOptions options, Set<UUID> parents) {
+
+	/** The longest unique key. */
+	public static final int MAX_KEY_LENGTH = 255;
 
 	public TaskRequest {
 		Assert.notNull(id, "'id' must not be null");
 		Assert.hasText(type, "'type' must not be empty");
 		Assert.isTrue(queue == null || !queue.isBlank(), "'queue' must not be blank");
 		Assert.isTrue(delay == null || !delay.isNegative(), "'delay' must not be negative");
+		Assert.isTrue(key == null || (!key.isBlank() && key.length() <= MAX_KEY_LENGTH),
+				() -> "'key' must not be blank or longer than " + MAX_KEY_LENGTH + " characters");
+		Assert.notNull(options, "'options' must not be null");
 		Assert.notNull(parents, "'parents' must not be null");
 		Assert.isTrue(!parents.contains(id), () -> "Task " + id + " cannot be its own parent");
 		parents = Collections.unmodifiableSet(new LinkedHashSet<>(parents));
@@ -83,6 +93,10 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		private @Nullable Instant runAt;
 
 		private @Nullable Duration delay;
+
+		private @Nullable String key;
+
+		private TaskOptions options = TaskOptions.NONE;
 
 		private final List<UUID> parents = new ArrayList<>();
 
@@ -143,6 +157,69 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		}
 
 		/**
+		 * Make the task unique by key: while a task with the same key is not finished
+		 * (WAITING, READY or RUNNING), enqueueing returns that task instead of writing another,
+		 * on every node.
+		 * @param key the key, at most 255 characters
+		 * @return this builder
+		 */
+		public Builder key(String key) {
+			this.key = key;
+			return this;
+		}
+
+		/**
+		 * Fail an attempt that runs longer than the given time.
+		 * @param timeout the timeout
+		 * @return this builder
+		 * @see TaskOptions#timeout()
+		 */
+		public Builder timeout(Duration timeout) {
+			return options(new TaskOptions(timeout, null, null, null, null, null, null));
+		}
+
+		/**
+		 * Set how long a claim holds the running task without being renewed.
+		 * @param heartbeat the heartbeat
+		 * @return this builder
+		 * @see TaskOptions#heartbeat()
+		 */
+		public Builder heartbeat(Duration heartbeat) {
+			return options(new TaskOptions(null, heartbeat, null, null, null, null, null));
+		}
+
+		/**
+		 * Set how many times the task runs again after a failed attempt.
+		 * @param retries the number of retries, 0 for none
+		 * @return this builder
+		 */
+		public Builder retries(int retries) {
+			return options(new TaskOptions(null, null, retries, null, null, null, null));
+		}
+
+		/**
+		 * Set the wait before the first retry, how much each further wait grows, and the longest
+		 * wait.
+		 * @param delay the first wait
+		 * @param backoff the factor each further wait grows by, 1 for a fixed delay
+		 * @param maxDelay the longest wait
+		 * @return this builder
+		 */
+		public Builder retryDelay(Duration delay, double backoff, Duration maxDelay) {
+			return options(new TaskOptions(null, null, null, delay, backoff, maxDelay, null));
+		}
+
+		/**
+		 * Set any execution options at once; options set here win over those set before.
+		 * @param options the options
+		 * @return this builder
+		 */
+		public Builder options(TaskOptions options) {
+			this.options = options.orElse(this.options);
+			return this;
+		}
+
+		/**
 		 * Run the task only after every given task has succeeded.
 		 * @param parentIds ids of enqueued tasks
 		 * @return this builder
@@ -183,7 +260,7 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		 */
 		public TaskRequest build() {
 			return new TaskRequest(TaskIds.next(), this.type, this.payload, this.queue, this.priority, this.runAt,
-					this.delay, new LinkedHashSet<>(this.parents));
+					this.delay, this.key, this.options, new LinkedHashSet<>(this.parents));
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.taskqueue;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
@@ -15,21 +16,24 @@ import org.jspecify.annotations.Nullable;
  * @param status its status
  * @param priority its priority within the queue
  * @param attempts how many times it has been started
+ * @param key its unique key, or {@code null}
  * @param parents the ids of the tasks it waits for
  * @param payload its payload, or {@code null}
  * @param result its result once it has succeeded, or {@code null}
  * @param errorMessage the error of its last failed attempt, or {@code null}
  * @param errorDetail the exception class, message and stack summary of that error, or {@code null}
+ * @param errors the error of every failed attempt, oldest first
  * @param createdAt when it was enqueued
  * @param runAt the earliest time it may run
  * @param startedAt when its latest attempt started, or {@code null}
+ * @param worker the node running it now, or {@code null}
  * @param finishedAt when it finished, or {@code null}
  * @since 0.1.0
  */
 public record TaskState(UUID id, String type, String queue, TaskStatus status, int priority, int attempts,
-		Set<UUID> parents, @Nullable JsonValue payload, @Nullable JsonValue result, @Nullable String errorMessage,
-		@Nullable String errorDetail, Instant createdAt, Instant runAt, @Nullable Instant startedAt,
-		@Nullable Instant finishedAt) {
+		@Nullable String key, Set<UUID> parents, @Nullable JsonValue payload, @Nullable JsonValue result,
+		@Nullable String errorMessage, @Nullable String errorDetail, List<TaskError> errors, Instant createdAt,
+		Instant runAt, @Nullable Instant startedAt, @Nullable String worker, @Nullable Instant finishedAt) {
 
 	/**
 	 * Read the result as a value of the given type.

@@ -24,7 +24,6 @@ import dev.taskqueue.TaskQueue;
 import dev.taskqueue.annotation.TaskAnnotationBeanPostProcessor;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.type.TaskTypeRegistry;
-import dev.taskqueue.type.TaskTypeSettings;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} for TaskQueue.
@@ -48,10 +47,8 @@ public final class TaskQueueAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	TaskTypeRegistry taskTypeRegistry(TaskQueueProperties properties, ResourceLoader resourceLoader) {
-		TaskQueueProperties.Defaults defaults = properties.getDefaults();
 		TaskTypesPropertiesMapper mapper = new TaskTypesPropertiesMapper(properties, resourceLoader.getClassLoader());
-		return new TaskTypeRegistry(mapper.asTaskTypeDefinitions(),
-				new TaskTypeSettings(null, defaults.getQueue(), defaults.getPriority(), defaults.getTimeout()));
+		return new TaskTypeRegistry(mapper.asTaskTypeDefinitions(), mapper.asDefaultSettings());
 	}
 
 	@Bean
@@ -69,9 +66,10 @@ public final class TaskQueueAutoConfiguration {
 			.concurrency(worker.getConcurrency())
 			.pollInterval(worker.getPollInterval())
 			.batchSize(worker.getBatchSize())
-			.queues(worker.getQueues())
-			.shutdownTimeout(worker.getShutdownTimeout())
-			.lease(worker.getLease());
+			.shutdownTimeout(worker.getShutdownTimeout());
+		worker.getQueues()
+			.forEach((name, queue) -> builder.queue(name,
+					(queue.getConcurrency() != null) ? queue.getConcurrency() : worker.getConcurrency()));
 		clock.ifUnique(builder::clock);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();

@@ -1,7 +1,6 @@
 package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -80,9 +79,51 @@ public class TaskQueueProperties {
 		private @Nullable Integer priority;
 
 		/**
-		 * How long one attempt may run.
+		 * How long one attempt may run before it is interrupted and fails. Defaults to
+		 * 'queue.defaults.timeout'.
 		 */
 		private @Nullable Duration timeout;
+
+		/**
+		 * How long a claim holds a running task without being renewed: the worker renews it
+		 * while the task runs, and any node takes the task back once it lapses. At least
+		 * 100ms. Defaults to 'queue.defaults.heartbeat'.
+		 */
+		private @Nullable Duration heartbeat;
+
+		/**
+		 * How many times a failed task runs again. Defaults to 'queue.defaults.retries'.
+		 */
+		private @Nullable Integer retries;
+
+		/**
+		 * Wait before the first retry. Defaults to 'queue.defaults.retry-delay'.
+		 */
+		private @Nullable Duration retryDelay;
+
+		/**
+		 * Factor each further retry's wait grows by, at least 1 (1 for a fixed delay).
+		 * Defaults to 'queue.defaults.retry-backoff'.
+		 */
+		private @Nullable Double retryBackoff;
+
+		/**
+		 * Longest wait between attempts. Defaults to 'queue.defaults.retry-max-delay'.
+		 */
+		private @Nullable Duration retryMaxDelay;
+
+		/**
+		 * How much each wait may shift at random, as a fraction of it from 0 to 1. Defaults
+		 * to 'queue.defaults.retry-jitter'.
+		 */
+		private @Nullable Double retryJitter;
+
+		/**
+		 * Comma-separated list of exception types that fail a task at once, whatever retries
+		 * it has left; their subclasses, and exceptions they caused, too. Replaces those that
+		 * a @Task method declares. None by default.
+		 */
+		private @Nullable List<Class<? extends Throwable>> noRetryFor;
 
 		/**
 		 * Whether tasks of this type may be enqueued.
@@ -129,6 +170,62 @@ public class TaskQueueProperties {
 			this.timeout = timeout;
 		}
 
+		public @Nullable Duration getHeartbeat() {
+			return this.heartbeat;
+		}
+
+		public void setHeartbeat(@Nullable Duration heartbeat) {
+			this.heartbeat = heartbeat;
+		}
+
+		public @Nullable Integer getRetries() {
+			return this.retries;
+		}
+
+		public void setRetries(@Nullable Integer retries) {
+			this.retries = retries;
+		}
+
+		public @Nullable Duration getRetryDelay() {
+			return this.retryDelay;
+		}
+
+		public void setRetryDelay(@Nullable Duration retryDelay) {
+			this.retryDelay = retryDelay;
+		}
+
+		public @Nullable Double getRetryBackoff() {
+			return this.retryBackoff;
+		}
+
+		public void setRetryBackoff(@Nullable Double retryBackoff) {
+			this.retryBackoff = retryBackoff;
+		}
+
+		public @Nullable Duration getRetryMaxDelay() {
+			return this.retryMaxDelay;
+		}
+
+		public void setRetryMaxDelay(@Nullable Duration retryMaxDelay) {
+			this.retryMaxDelay = retryMaxDelay;
+		}
+
+		public @Nullable Double getRetryJitter() {
+			return this.retryJitter;
+		}
+
+		public void setRetryJitter(@Nullable Double retryJitter) {
+			this.retryJitter = retryJitter;
+		}
+
+		public @Nullable List<Class<? extends Throwable>> getNoRetryFor() {
+			return this.noRetryFor;
+		}
+
+		public void setNoRetryFor(@Nullable List<Class<? extends Throwable>> noRetryFor) {
+			this.noRetryFor = noRetryFor;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -155,9 +252,43 @@ public class TaskQueueProperties {
 		private int priority = 0;
 
 		/**
-		 * How long one attempt may run. Unlimited by default.
+		 * How long one attempt may run before it is interrupted and fails. Unlimited by
+		 * default.
 		 */
 		private @Nullable Duration timeout;
+
+		/**
+		 * How long a claim holds a running task without being renewed: the worker renews it
+		 * while the task runs, and any node takes the task back once it lapses (its node
+		 * died, froze or lost the database). At least 100ms.
+		 */
+		private Duration heartbeat = Duration.ofSeconds(30);
+
+		/**
+		 * How many times a failed task runs again.
+		 */
+		private int retries = 3;
+
+		/**
+		 * Wait before the first retry.
+		 */
+		private Duration retryDelay = Duration.ofSeconds(10);
+
+		/**
+		 * Factor each further retry's wait grows by, at least 1 (1 for a fixed delay).
+		 */
+		private double retryBackoff = 2.0;
+
+		/**
+		 * Longest wait between attempts.
+		 */
+		private Duration retryMaxDelay = Duration.ofHours(1);
+
+		/**
+		 * How much each wait may shift at random, as a fraction of it from 0 to 1, so that
+		 * tasks that failed together do not all come back at once.
+		 */
+		private double retryJitter = 0.1;
 
 		public String getQueue() {
 			return this.queue;
@@ -183,6 +314,54 @@ public class TaskQueueProperties {
 			this.timeout = timeout;
 		}
 
+		public Duration getHeartbeat() {
+			return this.heartbeat;
+		}
+
+		public void setHeartbeat(Duration heartbeat) {
+			this.heartbeat = heartbeat;
+		}
+
+		public int getRetries() {
+			return this.retries;
+		}
+
+		public void setRetries(int retries) {
+			this.retries = retries;
+		}
+
+		public Duration getRetryDelay() {
+			return this.retryDelay;
+		}
+
+		public void setRetryDelay(Duration retryDelay) {
+			this.retryDelay = retryDelay;
+		}
+
+		public double getRetryBackoff() {
+			return this.retryBackoff;
+		}
+
+		public void setRetryBackoff(double retryBackoff) {
+			this.retryBackoff = retryBackoff;
+		}
+
+		public Duration getRetryMaxDelay() {
+			return this.retryMaxDelay;
+		}
+
+		public void setRetryMaxDelay(Duration retryMaxDelay) {
+			this.retryMaxDelay = retryMaxDelay;
+		}
+
+		public double getRetryJitter() {
+			return this.retryJitter;
+		}
+
+		public void setRetryJitter(double retryJitter) {
+			this.retryJitter = retryJitter;
+		}
+
 	}
 
 	/**
@@ -196,7 +375,9 @@ public class TaskQueueProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Maximum number of tasks that run at once on this node.
+		 * Maximum number of tasks that run at once on this node, all queues together. When
+		 * 'queue.worker.queues' is set, the slots of each of those queues that sets no
+		 * concurrency of its own instead.
 		 */
 		private int concurrency = 10;
 
@@ -211,20 +392,19 @@ public class TaskQueueProperties {
 		private int batchSize = 100;
 
 		/**
-		 * Queues that this node serves. When empty, every queue of the known task types.
+		 * Queues that this node serves, by queue name, each with its own 'concurrency' (such
+		 * as 'queue.worker.queues.reports.concurrency=2') or, when unset
+		 * ('queue.worker.queues.reports='), 'queue.worker.concurrency' slots of its own. When
+		 * empty, every queue that a known task type runs on is served, all sharing
+		 * 'queue.worker.concurrency' slots. When set, only these queues are served, each with
+		 * slots of its own, so that a slow queue never starves a fast one.
 		 */
-		private List<String> queues = new ArrayList<>();
+		private final Map<String, Queue> queues = new LinkedHashMap<>();
 
 		/**
 		 * How long stopping waits for running tasks before handing them back to the queue.
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
-
-		/**
-		 * How long a claim holds a task: the time, recorded on each claim, after which a
-		 * running task counts as abandoned by its node.
-		 */
-		private Duration lease = Duration.ofMinutes(5);
 
 		public boolean isEnabled() {
 			return this.enabled;
@@ -258,12 +438,8 @@ public class TaskQueueProperties {
 			this.batchSize = batchSize;
 		}
 
-		public List<String> getQueues() {
+		public Map<String, Queue> getQueues() {
 			return this.queues;
-		}
-
-		public void setQueues(List<String> queues) {
-			this.queues = queues;
 		}
 
 		public Duration getShutdownTimeout() {
@@ -274,12 +450,25 @@ public class TaskQueueProperties {
 			this.shutdownTimeout = shutdownTimeout;
 		}
 
-		public Duration getLease() {
-			return this.lease;
+	}
+
+	/**
+	 * One queue that this node serves.
+	 */
+	public static class Queue {
+
+		/**
+		 * Maximum number of tasks of this queue that run at once on this node, however busy
+		 * other queues are. Defaults to 'queue.worker.concurrency'.
+		 */
+		private @Nullable Integer concurrency;
+
+		public @Nullable Integer getConcurrency() {
+			return this.concurrency;
 		}
 
-		public void setLease(Duration lease) {
-			this.lease = lease;
+		public void setConcurrency(@Nullable Integer concurrency) {
+			this.concurrency = concurrency;
 		}
 
 	}

@@ -8,6 +8,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -52,7 +53,8 @@ class TaskQueueAutoConfigurationPostgresTests {
 			.run((context) -> {
 				assertThat(context).hasSingleBean(TaskQueueDataSourceScriptDatabaseInitializer.class);
 				String prefix = this.tablePrefix.toUpperCase(Locale.ROOT);
-				assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT");
+				assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
+						prefix + "TASK_ERROR");
 				TaskQueue queue = context.getBean(TaskQueue.class);
 				TaskState state = TaskQueueAutoConfigurationTests.awaitSucceeded(context,
 						queue.enqueue("greet", new Greeting("Ada")).id());
@@ -66,6 +68,19 @@ class TaskQueueAutoConfigurationPostgresTests {
 			assertThat(context).hasNotFailed();
 			assertThat(tables()).isEmpty();
 		});
+	}
+
+	@Test
+	void whenAnOptionIsOutOfRangeThenStartupFailsBeforeAnythingIsWritten() {
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
+			.withPropertyValues("queue.jdbc.initialize-schema=always", "queue.types.greet.retries=-1")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+					.hasMessageContaining("queue.types.greet.retries");
+				assertThat(tables()).isEmpty();
+			});
 	}
 
 	private List<String> tables() {

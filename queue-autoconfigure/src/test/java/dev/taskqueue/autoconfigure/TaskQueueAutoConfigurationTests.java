@@ -1,13 +1,23 @@
 package dev.taskqueue.autoconfigure;
 
+import java.io.IOException;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
@@ -24,6 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskContext;
 import dev.taskqueue.TaskHandler;
+import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRef;
 import dev.taskqueue.TaskState;
@@ -168,6 +179,124 @@ class TaskQueueAutoConfigurationTests {
 	}
 
 	@Test
+	void whenOptionsAreSetAtEveryLevelThenConfigurationWinsOverTheAnnotationOverTheDefaults() {
+		this.contextRunner.withUserConfiguration(ReportTasksConfiguration.class)
+			.withPropertyValues("queue.types.report.timeout=2m", "queue.types.report.retries=7",
+					"queue.defaults.heartbeat=45s", "queue.defaults.retries=1", "queue.defaults.retry-delay=1m",
+					"queue.defaults.retry-backoff=3")
+			.run((context) -> {
+				TaskTypeRegistry registry = context.getBean(TaskTypeRegistry.class);
+				TaskOptions defaults = TaskOptions.DEFAULTS;
+				assertThat(registry.get("report").options()).isEqualTo(new TaskOptions(Duration.ofMinutes(2),
+						Duration.ofSeconds(20), 7, Duration.ofSeconds(5), 3.0, defaults.retryMaxDelay(),
+						defaults.retryJitter()));
+				assertThat(registry.get("export").options()).isEqualTo(new TaskOptions(null, Duration.ofSeconds(45), 1,
+						Duration.ofMinutes(1), 3.0, defaults.retryMaxDelay(), defaults.retryJitter()));
+			});
+	}
+
+	@Test
+	void whenNothingSetsOptionsThenTheyAreTheTaskOptionsDefaults() {
+		this.contextRunner.withUserConfiguration(ReportTasksConfiguration.class)
+			.run((context) -> assertThat(context.getBean(TaskTypeRegistry.class).get("export").options())
+				.isEqualTo(TaskOptions.DEFAULTS));
+	}
+
+	@Test
+	void whenNoRetryForIsConfiguredThenItReplacesTheAnnotatedExceptionTypes() {
+		this.contextRunner.withUserConfiguration(ReportTasksConfiguration.class)
+			.withPropertyValues(
+					"queue.types.report.no-retry-for=java.io.IOException,java.util.concurrent.TimeoutException")
+			.run((context) -> {
+				TaskTypeRegistry registry = context.getBean(TaskTypeRegistry.class);
+				assertThat(registry.get("report").noRetryFor()).containsExactly(IOException.class,
+						TimeoutException.class);
+				assertThat(registry.get("export").noRetryFor()).containsExactly(IllegalStateException.class);
+			});
+	}
+
+	@ParameterizedTest
+	@CsvSource({ "queue.types.greet.timeout, 0s", "queue.types.greet.timeout, -1s", "queue.types.greet.heartbeat, 99ms",
+			"queue.types.greet.retries, -1", "queue.types.greet.retry-delay, -1s",
+			"queue.types.greet.retry-backoff, 0.5", "queue.types.greet.retry-max-delay, -1s",
+			"queue.types.greet.retry-jitter, -0.1", "queue.types.greet.retry-jitter, 1.5",
+			"queue.types[email.send].retry-backoff, 0.9", "queue.defaults.timeout, 0s",
+			"queue.defaults.heartbeat, 50ms", "queue.defaults.retries, -1", "queue.defaults.retry-delay, -1s",
+			"queue.defaults.retry-backoff, 0.5", "queue.defaults.retry-max-delay, -1s",
+			"queue.defaults.retry-jitter, 1.5" })
+	void whenAnOptionIsOutOfRangeThenStartupFailsNamingThePropertyAndValue(String property, String value) {
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
+			.withPropertyValues(property + "=" + value)
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+							(ex) -> assertThat(ex.getName()).isEqualTo(property))
+					.hasMessageContaining("with value '" + value + "' is invalid");
+			});
+	}
+
+	@Test
+	void whenANoRetryForClassIsNotAnExceptionThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
+			.withPropertyValues("queue.types.greet.no-retry-for=java.lang.String")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
+							(ex) -> assertThat(ex.getName()).isEqualTo("queue.types.greet.no-retry-for"))
+					.hasMessageContaining("java.lang.String");
+			});
+	}
+
+	@Test
+	void whenANoRetryForClassDoesNotExistThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
+			.withPropertyValues("queue.types.greet.no-retry-for=com.example.MissingException")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure())
+					.hasStackTraceContaining("Failed to bind properties under 'queue.types.greet.no-retry-for'");
+			});
+	}
+
+	@Test
+	void whenQueuesAreConfiguredThenEachIsGivenToTheEngineWithItsConcurrency() {
+		this.contextRunner.withUserConfiguration(BuilderCapturingConfiguration.class)
+			.withPropertyValues("queue.worker.concurrency=4", "queue.worker.queues.reports.concurrency=2",
+					"queue.worker.queues[mail.out]=")
+			.run((context) -> assertThat(context.getBean(BuilderCapturingCustomizer.class).builder)
+				.extracting("queueConcurrency")
+				.isEqualTo(Map.of("reports", 2, "mail.out", 4)));
+	}
+
+	@Test
+	void whenQueuesAreConfiguredThenOnlyTheyAreServedEachWithItsOwnSlots() {
+		this.contextRunner.withUserConfiguration(SlowAndFastTasksConfiguration.class)
+			.withPropertyValues("queue.worker.concurrency=1", "queue.worker.queues.slow.concurrency=1",
+					"queue.worker.queues.fast=")
+			.run((context) -> {
+				TaskQueue queue = context.getBean(TaskQueue.class);
+				SlowAndFastTasks tasks = context.getBean(SlowAndFastTasks.class);
+				try {
+					List<UUID> slow = List.of(queue.enqueue("slow", new Greeting("Ada")).id(),
+							queue.enqueue("slow", new Greeting("Bob")).id());
+					UUID other = queue.enqueue("other", new Greeting("Cy")).id();
+					await().atMost(Duration.ofSeconds(20))
+						.until(() -> statuses(queue, slow), (statuses) -> statuses.contains(TaskStatus.RUNNING));
+					awaitSucceeded(context, queue.enqueue("fast", new Greeting("Dee")).id());
+					assertThat(statuses(queue, slow)).containsExactlyInAnyOrder(TaskStatus.RUNNING, TaskStatus.READY);
+					tasks.release();
+					slow.forEach((id) -> awaitSucceeded(context, id));
+					assertThat(queue.find(other)).map(TaskState::status).contains(TaskStatus.READY);
+				}
+				finally {
+					tasks.release();
+				}
+			});
+	}
+
+	@Test
 	void whenWorkersAreDisabledThenTheNodeOnlyEnqueues() {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
 			.withPropertyValues("queue.worker.enabled=false")
@@ -208,7 +337,7 @@ class TaskQueueAutoConfigurationTests {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 				String tables = "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE '%TASK%'";
 				assertThat(jdbc.queryForList(tables, String.class))
-					.containsExactlyInAnyOrder("APP_QUEUE_TASK", "APP_QUEUE_TASK_PARENT");
+					.containsExactlyInAnyOrder("APP_QUEUE_TASK", "APP_QUEUE_TASK_PARENT", "APP_QUEUE_TASK_ERROR");
 				awaitSucceeded(context, context.getBean(TaskQueue.class).enqueue("greet", new Greeting("Ada")).id());
 				assertThat(countTasks(context, "APP_QUEUE_")).isOne();
 			});
@@ -309,6 +438,10 @@ class TaskQueueAutoConfigurationTests {
 			.until(() -> queue.find(id).orElseThrow(), (state) -> state.status() == TaskStatus.SUCCEEDED);
 	}
 
+	private static List<TaskStatus> statuses(TaskQueue queue, List<UUID> ids) {
+		return ids.stream().map((id) -> queue.find(id).orElseThrow().status()).toList();
+	}
+
 	private static int countTasks(AssertableApplicationContext context, String tablePrefix) {
 		JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 		Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM " + tablePrefix + "TASK", Integer.class);
@@ -344,6 +477,88 @@ class TaskQueueAutoConfigurationTests {
 		@Task(value = "farewell", queue = "annotated", priority = "3")
 		public String farewell(Greeting greeting) {
 			return "Goodbye " + greeting.name();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class ReportTasksConfiguration {
+
+		@Bean
+		ReportTasks reportTasks() {
+			return new ReportTasks();
+		}
+
+	}
+
+	static class ReportTasks {
+
+		@Task(value = "report", heartbeat = "20s", retries = "5", retryDelay = "5s",
+				noRetryFor = IllegalStateException.class)
+		public String report(Greeting greeting) {
+			return "Report for " + greeting.name();
+		}
+
+		@Task(value = "export", noRetryFor = IllegalStateException.class)
+		public String export(Greeting greeting) {
+			return "Export for " + greeting.name();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SlowAndFastTasksConfiguration {
+
+		@Bean
+		SlowAndFastTasks slowAndFastTasks() {
+			return new SlowAndFastTasks();
+		}
+
+	}
+
+	static class SlowAndFastTasks {
+
+		private final CountDownLatch released = new CountDownLatch(1);
+
+		@Task(value = "slow", queue = "slow")
+		public String slow(Greeting greeting) throws InterruptedException {
+			this.released.await(20, TimeUnit.SECONDS);
+			return "Slow " + greeting.name();
+		}
+
+		@Task(value = "fast", queue = "fast")
+		public String fast(Greeting greeting) {
+			return "Fast " + greeting.name();
+		}
+
+		@Task(value = "other", queue = "other")
+		public String other(Greeting greeting) {
+			return "Other " + greeting.name();
+		}
+
+		void release() {
+			this.released.countDown();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class BuilderCapturingConfiguration {
+
+		@Bean
+		BuilderCapturingCustomizer builderCapturingCustomizer() {
+			return new BuilderCapturingCustomizer();
+		}
+
+	}
+
+	static class BuilderCapturingCustomizer implements TaskQueueCustomizer {
+
+		private TaskQueueEngine.@Nullable Builder builder;
+
+		@Override
+		public void customize(TaskQueueEngine.Builder builder) {
+			this.builder = builder;
 		}
 
 	}

@@ -1,24 +1,38 @@
 package dev.taskqueue.autoconfigure;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
+import org.springframework.boot.context.properties.bind.handler.NoUnboundElementsBindHandler;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.sql.init.DatabaseInitializationMode;
+import org.springframework.core.io.ClassPathResource;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import dev.taskqueue.TaskOptions;
+import dev.taskqueue.autoconfigure.TaskQueueProperties.Defaults;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.type.TaskType;
 import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.mockito.Mockito.mock;
 
 /**
@@ -36,10 +50,22 @@ class TaskQueuePropertiesTests {
 			.hasFieldOrPropertyWithValue("concurrency", worker.getConcurrency())
 			.hasFieldOrPropertyWithValue("pollInterval", worker.getPollInterval())
 			.hasFieldOrPropertyWithValue("batchSize", worker.getBatchSize())
-			.hasFieldOrPropertyWithValue("queues", worker.getQueues())
 			.hasFieldOrPropertyWithValue("shutdownTimeout", worker.getShutdownTimeout())
-			.hasFieldOrPropertyWithValue("lease", worker.getLease())
 			.hasFieldOrPropertyWithValue("tablePrefix", new TaskQueueJdbcProperties().getTablePrefix());
+		assertThat(builder).extracting("queueConcurrency").asInstanceOf(InstanceOfAssertFactories.MAP).isEmpty();
+		assertThat(worker.getQueues()).isEmpty();
+	}
+
+	@Test
+	void optionDefaultsMatchTheTaskOptionsDefaults() {
+		TaskOptions options = TaskOptions.DEFAULTS;
+		assertThat(new TaskQueueProperties().getDefaults()).returns(options.timeout(), Defaults::getTimeout)
+			.returns(options.heartbeat(), Defaults::getHeartbeat)
+			.returns(options.retries(), Defaults::getRetries)
+			.returns(options.retryDelay(), Defaults::getRetryDelay)
+			.returns(options.retryBackoff(), Defaults::getRetryBackoff)
+			.returns(options.retryMaxDelay(), Defaults::getRetryMaxDelay)
+			.returns(options.retryJitter(), Defaults::getRetryJitter);
 	}
 
 	@Test
@@ -51,7 +77,6 @@ class TaskQueuePropertiesTests {
 		assertThat(type).isNotNull();
 		assertThat(type.queue()).isEqualTo(defaults.getQueue());
 		assertThat(type.priority()).isEqualTo(defaults.getPriority());
-		assertThat(type.timeout()).isEqualTo(defaults.getTimeout());
 	}
 
 	@Test
@@ -62,6 +87,12 @@ class TaskQueuePropertiesTests {
 		assertThat(properties.getDefaults().getQueue()).isEqualTo("default");
 		assertThat(properties.getDefaults().getPriority()).isZero();
 		assertThat(properties.getDefaults().getTimeout()).isNull();
+		assertThat(properties.getDefaults().getHeartbeat()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(properties.getDefaults().getRetries()).isEqualTo(3);
+		assertThat(properties.getDefaults().getRetryDelay()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(properties.getDefaults().getRetryBackoff()).isEqualTo(2.0);
+		assertThat(properties.getDefaults().getRetryMaxDelay()).isEqualTo(Duration.ofHours(1));
+		assertThat(properties.getDefaults().getRetryJitter()).isEqualTo(0.1);
 		TaskQueueProperties.Worker worker = properties.getWorker();
 		assertThat(worker.isEnabled()).isTrue();
 		assertThat(worker.getConcurrency()).isEqualTo(10);
@@ -69,7 +100,6 @@ class TaskQueuePropertiesTests {
 		assertThat(worker.getBatchSize()).isEqualTo(100);
 		assertThat(worker.getQueues()).isEmpty();
 		assertThat(worker.getShutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
-		assertThat(worker.getLease()).isEqualTo(Duration.ofMinutes(5));
 		TaskQueueJdbcProperties jdbc = new TaskQueueJdbcProperties();
 		assertThat(jdbc.getSchema()).isEqualTo("classpath:dev/taskqueue/store/jdbc/schema-@@platform@@.sql");
 		assertThat(jdbc.getInitializeSchema()).isEqualTo(DatabaseInitializationMode.EMBEDDED);
@@ -94,6 +124,73 @@ class TaskQueuePropertiesTests {
 		assertThat(report.getQueue()).isEqualTo("reports");
 		assertThat(report.getPriority()).isEqualTo(5);
 		assertThat(report.isEnabled()).isTrue();
+	}
+
+	@Test
+	void typeOptionsBindAndAreUnsetByDefault() {
+		TaskQueueProperties properties = bind(Map.of("queue.types.email.heartbeat", "10s",
+				"queue.types.email.retries", "5", "queue.types.email.retry-delay", "2s",
+				"queue.types.email.retry-backoff", "1.5", "queue.types.email.retry-max-delay", "5m",
+				"queue.types.email.retry-jitter", "0.25", "queue.types.email.no-retry-for",
+				"java.io.IOException, java.util.concurrent.TimeoutException", "queue.types.report.queue", "reports"));
+		TaskQueueProperties.Type email = properties.getTypes().get("email");
+		assertThat(email.getHeartbeat()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(email.getRetries()).isEqualTo(5);
+		assertThat(email.getRetryDelay()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(email.getRetryBackoff()).isEqualTo(1.5);
+		assertThat(email.getRetryMaxDelay()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(email.getRetryJitter()).isEqualTo(0.25);
+		assertThat(email.getNoRetryFor()).containsExactly(IOException.class, TimeoutException.class);
+		TaskQueueProperties.Type report = properties.getTypes().get("report");
+		assertThat(report.getTimeout()).isNull();
+		assertThat(report.getHeartbeat()).isNull();
+		assertThat(report.getRetries()).isNull();
+		assertThat(report.getRetryDelay()).isNull();
+		assertThat(report.getRetryBackoff()).isNull();
+		assertThat(report.getRetryMaxDelay()).isNull();
+		assertThat(report.getRetryJitter()).isNull();
+		assertThat(report.getNoRetryFor()).isNull();
+	}
+
+	@Test
+	void workerQueuesBindByNameWithOptionalConcurrency() {
+		TaskQueueProperties properties = bind(Map.of("queue.worker.queues.reports.concurrency", "2",
+				"queue.worker.queues[mail.out]", "", "queue.worker.queues.fast.concurrency", "8"));
+		assertThat(properties.getWorker().getQueues()).containsOnlyKeys("reports", "mail.out", "fast");
+		assertThat(properties.getWorker().getQueues().get("reports").getConcurrency()).isEqualTo(2);
+		assertThat(properties.getWorker().getQueues().get("mail.out").getConcurrency()).isNull();
+	}
+
+	@Test
+	void workerLeaseIsNoLongerAProperty() {
+		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("queue.worker.lease", "5m")));
+		assertThatExceptionOfType(BindException.class)
+			.isThrownBy(() -> binder.bind("queue", Bindable.ofInstance(new TaskQueueProperties()),
+					new NoUnboundElementsBindHandler(BindHandler.DEFAULT)))
+			.havingRootCause()
+			.isInstanceOfSatisfying(UnboundConfigurationPropertiesException.class,
+					(ex) -> assertThat(ex.getUnboundProperties())
+						.extracting((property) -> property.getName().toString())
+						.containsExactly("queue.worker.lease"));
+	}
+
+	@Test
+	void metadataDescribesEveryOptionWithItsDefault() throws IOException {
+		JsonNode metadata;
+		try (InputStream json = new ClassPathResource("META-INF/spring-configuration-metadata.json").getInputStream()) {
+			metadata = JsonMapper.builder().build().readTree(json);
+		}
+		Map<String, JsonNode> properties = new LinkedHashMap<>();
+		metadata.get("properties").forEach((property) -> properties.put(property.get("name").asString(), property));
+		assertThat(properties).doesNotContainKey("queue.worker.lease")
+			.containsKeys("queue.defaults.timeout", "queue.worker.queues");
+		assertThat(properties.values()).allSatisfy((property) -> assertThat(property.has("description")).isTrue());
+		assertThat(properties).extractingByKeys("queue.defaults.heartbeat", "queue.defaults.retries",
+				"queue.defaults.retry-delay", "queue.defaults.retry-backoff", "queue.defaults.retry-max-delay",
+				"queue.defaults.retry-jitter")
+			.extracting((property) -> property.get("defaultValue").asString())
+			.containsExactly("30s", "3", "10s", "2", "1h", "0.1");
+		assertThat(properties.get("queue.defaults.timeout").has("defaultValue")).isFalse();
 	}
 
 	private TaskQueueProperties bind(Map<String, String> source) {

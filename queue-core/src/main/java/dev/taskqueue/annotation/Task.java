@@ -67,4 +67,50 @@ public @interface Task {
 	 */
 	String timeout() default "";
 
+	/**
+	 * How long a claim holds a running task without being renewed, as a duration; the worker
+	 * renews it while the task runs, and another node takes the task back once it lapses.
+	 * @return the heartbeat, or empty for the default (30s)
+	 */
+	String heartbeat() default "";
+
+	/**
+	 * How many times a failed task runs again, as a number.
+	 * @return the retries, or empty for the default (3)
+	 */
+	String retries() default "";
+
+	/**
+	 * The wait before the first retry, as a duration.
+	 * @return the delay, or empty for the default (10s)
+	 */
+	String retryDelay() default "";
+
+	/**
+	 * The factor each further retry's wait grows by, as a number of at least 1 (1 for a fixed
+	 * delay).
+	 * @return the backoff, or empty for the default (2)
+	 */
+	String retryBackoff() default "";
+
+	/**
+	 * The longest wait between attempts, as a duration.
+	 * @return the maximum delay, or empty for the default (1h)
+	 */
+	String retryMaxDelay() default "";
+
+	/**
+	 * How much each wait may shift at random, as a fraction of it from 0 to 1.
+	 * @return the jitter, or empty for the default (0.1)
+	 */
+	String retryJitter() default "";
+
+	/**
+	 * Exception types that fail the task at once, whatever retries it has left; their
+	 * subclasses, and exceptions they caused, too.
+	 * @return the exception types
+	 * @see dev.taskqueue.NonRetryableException
+	 */
+	Class<? extends Throwable>[] noRetryFor() default {};
+
 }

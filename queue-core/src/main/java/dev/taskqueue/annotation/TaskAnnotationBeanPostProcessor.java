@@ -4,9 +4,11 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
@@ -27,6 +29,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
+import dev.taskqueue.TaskOptions;
 import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
 
@@ -93,30 +96,44 @@ public class TaskAnnotationBeanPostProcessor
 		}
 		MethodTaskHandler handler = MethodTaskHandler.of(bean, AopUtils.selectInvocableMethod(method, bean.getClass()),
 				description);
+		TaskOptions options;
+		try {
+			options = new TaskOptions(duration(task.timeout(), "timeout", description),
+					duration(task.heartbeat(), "heartbeat", description),
+					number(task.retries(), "retries", description, Integer::valueOf),
+					duration(task.retryDelay(), "retryDelay", description),
+					number(task.retryBackoff(), "retryBackoff", description, Double::valueOf),
+					duration(task.retryMaxDelay(), "retryMaxDelay", description),
+					number(task.retryJitter(), "retryJitter", description, Double::valueOf));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid @Task method %s: %s".formatted(description, ex.getMessage()), ex);
+		}
 		TaskTypeSettings declared = new TaskTypeSettings(emptyToNull(resolve(task.name())),
-				emptyToNull(resolve(task.queue())), priority(task, description), timeout(task, description));
+				emptyToNull(resolve(task.queue())), number(task.priority(), "priority", description, Integer::valueOf),
+				options, (task.noRetryFor().length > 0) ? List.of(task.noRetryFor()) : null);
 		registry().register(type, handler, handler.payloadType(), declared, "@Task method " + description);
 	}
 
-	private @Nullable Integer priority(Task task, String description) {
-		String priority = emptyToNull(resolve(task.priority()));
+	private <T> @Nullable T number(String attribute, String name, String description, Function<String, T> parser) {
+		String value = emptyToNull(resolve(attribute));
 		try {
-			return (priority != null) ? Integer.valueOf(priority) : null;
+			return (value != null) ? parser.apply(value) : null;
 		}
 		catch (NumberFormatException ex) {
-			throw new IllegalStateException("Invalid @Task method %s: priority '%s' is not a number"
-				.formatted(description, priority), ex);
+			throw new IllegalStateException("Invalid @Task method %s: %s '%s' is not a number"
+				.formatted(description, name, value), ex);
 		}
 	}
 
-	private @Nullable Duration timeout(Task task, String description) {
-		String timeout = emptyToNull(resolve(task.timeout()));
+	private @Nullable Duration duration(String attribute, String name, String description) {
+		String value = emptyToNull(resolve(attribute));
 		try {
-			return (timeout != null) ? DurationFormatterUtils.detectAndParse(timeout) : null;
+			return (value != null) ? DurationFormatterUtils.detectAndParse(value) : null;
 		}
 		catch (DateTimeParseException | IllegalArgumentException ex) {
-			throw new IllegalStateException("Invalid @Task method %s: timeout '%s' is not a duration such as 30s"
-				.formatted(description, timeout), ex);
+			throw new IllegalStateException("Invalid @Task method %s: %s '%s' is not a duration such as 30s"
+				.formatted(description, name, value), ex);
 		}
 	}
 

@@ -3,31 +3,34 @@ package dev.taskqueue.claim;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.TaskScheduler;
 
 import dev.taskqueue.complete.Completer;
+import dev.taskqueue.execute.Lane;
 import dev.taskqueue.execute.Worker;
+import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.TaskStore;
 
 /**
- * Claims ready tasks for the worker's free slots, one statement per queue and batch. It polls
- * every poll interval and whenever it is woken: by a local enqueue after commit, by another
- * node's notification, or by slots freeing while the queue still holds work. Wake-ups that
- * arrive during a claim are coalesced into one more claim.
+ * Claims ready tasks for the free slots of the worker's lanes, one statement per queue and
+ * batch. It polls every poll interval and whenever it is woken: by a local enqueue after
+ * commit, by another node's notification, by a retry falling due, or by slots freeing while a
+ * lane's queues still hold work. Wake-ups that arrive during a claim are coalesced into one
+ * more claim. While the database is unreachable it claims less and less often.
  *
  * @since 0.1.0
  */
 public final class Poller {
-
-	private static final Log logger = LogFactory.getLog(Poller.class);
 
 	private static final int IDLE = 0;
 
@@ -44,7 +47,7 @@ public final class Poller {
 
 	private final Completer completer;
 
-	private final List<String> queues;
+	private final DatabaseOutage outage;
 
 	private final int batchSize;
 
@@ -62,13 +65,13 @@ public final class Poller {
 
 	private final Object claiming = new Object();
 
-	private volatile boolean saturated;
+	private final Set<Lane> saturated = ConcurrentHashMap.newKeySet();
 
 	private volatile boolean running;
 
-	private boolean failing;
+	private int nextLane;
 
-	private int nextQueue;
+	private final Map<Lane, Integer> nextQueue = new HashMap<>();
 
 	private @Nullable ScheduledFuture<?> ticks;
 
@@ -77,16 +80,18 @@ public final class Poller {
 	 * @param store the store
 	 * @param worker the worker whose free slots it fills
 	 * @param completer the completer, whose backlog holds claims back
-	 * @param settings what and how to claim
+	 * @param outage where database failures are reported, and how long to wait before claiming
+	 * again
+	 * @param settings how to claim
 	 * @param clock the clock
-	 * @param scheduler the scheduler that runs polls, on a single thread
+	 * @param scheduler the scheduler that runs polls
 	 */
-	public Poller(TaskStore store, Worker worker, Completer completer, PollerSettings settings, Clock clock,
-			TaskScheduler scheduler) {
+	public Poller(TaskStore store, Worker worker, Completer completer, DatabaseOutage outage, PollerSettings settings,
+			Clock clock, TaskScheduler scheduler) {
 		this.store = store;
 		this.worker = worker;
 		this.completer = completer;
-		this.queues = List.copyOf(settings.queues());
+		this.outage = outage;
 		this.batchSize = settings.batchSize();
 		this.pollInterval = settings.pollInterval();
 		this.lease = settings.lease();
@@ -138,17 +143,36 @@ public final class Poller {
 	}
 
 	/**
-	 * Tell the poller a worker slot is free: it claims again if the queue still held work at
-	 * its last claim and enough slots are free to make a batch worth a transaction.
+	 * Claim once the given time has come, for a task scheduled then.
+	 * @param time when to claim
 	 */
-	public void slotFreed() {
-		if (this.saturated && this.worker.freeSlots() >= refillThreshold()) {
+	public void wakeAt(Instant time) {
+		if (this.running) {
+			this.scheduler.schedule(this::wake, time);
+		}
+	}
+
+	/**
+	 * Tell the poller a slot of a lane is free: it claims again if the lane's queues still
+	 * held work at its last claim and enough slots are free to make a batch worth a
+	 * transaction.
+	 * @param lane the lane
+	 */
+	public void slotFreed(Lane lane) {
+		if (this.saturated.contains(lane) && lane.freeSlots() >= refillThreshold(lane)) {
 			wake();
 		}
 	}
 
-	private int refillThreshold() {
-		return Math.max(1, Math.min(this.worker.concurrency(), this.batchSize) / 2);
+	/** Tell the poller the completion backlog shrank, which may let claims go on. */
+	public void backlogShrank() {
+		if (!this.saturated.isEmpty()) {
+			wake();
+		}
+	}
+
+	private int refillThreshold(Lane lane) {
+		return Math.max(1, Math.min(lane.concurrency(), this.batchSize) / 2);
 	}
 
 	private void poll() {
@@ -164,40 +188,56 @@ public final class Poller {
 	}
 
 	/**
-	 * Claim for the free slots across the queues, starting with a different queue each time.
-	 * @return whether a full batch came back and slots are still free
+	 * Claim for the free slots of every lane, starting with a different lane, and within a
+	 * lane a different queue, each time.
+	 * @return whether some lane got a full batch and still has free slots
 	 */
 	private boolean claimOnce() {
-		int free = this.worker.freeSlots();
-		if (free <= 0 || this.completer.pending() > this.batchSize * MAX_PENDING_BATCHES) {
-			this.saturated = true;
+		if (this.outage.isBackingOff()) {
 			return false;
 		}
-		boolean full = false;
+		boolean backlogged = this.completer.pending() > this.batchSize * MAX_PENDING_BATCHES;
+		List<Lane> lanes = this.worker.lanes();
+		boolean again = false;
 		try {
-			int start = this.nextQueue++;
-			for (int i = 0; i < this.queues.size() && free > 0; i++) {
-				String queue = this.queues.get(Math.floorMod(start + i, this.queues.size()));
-				int limit = Math.min(free, this.batchSize);
-				Instant now = this.clock.instant();
-				List<ClaimedTask> claimed = this.store.claim(queue, limit, this.workerId, now, now.plus(this.lease));
-				this.worker.run(claimed);
-				free -= claimed.size();
-				full |= claimed.size() == limit;
+			int firstLane = this.nextLane++;
+			for (int l = 0; l < lanes.size(); l++) {
+				Lane lane = lanes.get(Math.floorMod(firstLane + l, lanes.size()));
+				again |= !backlogged && claimFor(lane);
+				if (backlogged) {
+					this.saturated.add(lane);
+				}
 			}
-			if (this.failing) {
-				logger.info("Claiming tasks again");
-				this.failing = false;
-			}
+			this.outage.succeeded();
 		}
 		catch (RuntimeException ex) {
-			if (!this.failing) {
-				logger.warn("Could not claim tasks; retrying every " + this.pollInterval, ex);
-				this.failing = true;
-			}
+			this.outage.failed("claim tasks", ex);
 			return false;
 		}
-		this.saturated = full || free <= 0;
+		return again;
+	}
+
+	/** Claims for one lane; returns whether a full batch came back and slots are still free. */
+	private boolean claimFor(Lane lane) {
+		int free = lane.freeSlots();
+		boolean full = false;
+		List<String> queues = lane.queues();
+		int firstQueue = this.nextQueue.merge(lane, 1, Integer::sum);
+		for (int i = 0; i < queues.size() && free > 0; i++) {
+			String queue = queues.get(Math.floorMod(firstQueue + i, queues.size()));
+			int limit = Math.min(free, this.batchSize);
+			Instant now = this.clock.instant();
+			List<ClaimedTask> claimed = this.store.claim(queue, limit, this.workerId, now, now.plus(this.lease));
+			this.worker.run(lane, claimed);
+			free -= claimed.size();
+			full |= claimed.size() == limit;
+		}
+		if (full || free <= 0) {
+			this.saturated.add(lane);
+		}
+		else {
+			this.saturated.remove(lane);
+		}
 		return full && free > 0;
 	}
 

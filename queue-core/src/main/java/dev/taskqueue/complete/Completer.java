@@ -7,12 +7,12 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 
@@ -31,7 +31,7 @@ public final class Completer {
 
 	private static final Log logger = LogFactory.getLog(Completer.class);
 
-	private static final Duration RETRY_DELAY = Duration.ofMillis(500);
+	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(1);
 
 	private final TaskStore store;
 
@@ -39,11 +39,16 @@ public final class Completer {
 
 	private final int maxBatch;
 
-	private final Consumer<Boolean> afterWrite;
+	private final DatabaseOutage outage;
+
+	private final Listener listener;
 
 	private final BlockingQueue<TaskOutcome> outcomes = new LinkedBlockingQueue<>();
 
 	private volatile boolean running;
+
+	/** The size of the batch being written, kept while the database is unreachable. */
+	private volatile int writing;
 
 	private volatile long stopDeadline = Long.MAX_VALUE;
 
@@ -54,14 +59,16 @@ public final class Completer {
 	 * @param store the store
 	 * @param clock the clock
 	 * @param maxBatch the most outcomes one transaction writes
-	 * @param afterWrite called after each written batch, with whether it released waiting
-	 * children
+	 * @param outage where database failures are reported, and how long to wait before
+	 * writing again
+	 * @param listener told of each written batch
 	 */
-	public Completer(TaskStore store, Clock clock, int maxBatch, Consumer<Boolean> afterWrite) {
+	public Completer(TaskStore store, Clock clock, int maxBatch, DatabaseOutage outage, Listener listener) {
 		this.store = store;
 		this.clock = clock;
 		this.maxBatch = maxBatch;
-		this.afterWrite = afterWrite;
+		this.outage = outage;
+		this.listener = listener;
 	}
 
 	/**
@@ -77,7 +84,7 @@ public final class Completer {
 	 * @return the number of outcomes
 	 */
 	public int pending() {
-		return this.outcomes.size();
+		return this.outcomes.size() + this.writing;
 	}
 
 	/**
@@ -109,7 +116,7 @@ public final class Completer {
 		this.stopDeadline = System.nanoTime() + timeout.toNanos();
 		this.running = false;
 		try {
-			thread.join(timeout.toMillis() + RETRY_DELAY.toMillis());
+			thread.join(timeout.toMillis() + this.outage.retryDelay().toMillis() + 1000);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -142,28 +149,50 @@ public final class Completer {
 	}
 
 	private boolean write(List<TaskOutcome> batch) throws InterruptedException {
-		boolean failing = false;
+		this.writing = batch.size();
+		try {
+			return writeUntilWritten(batch);
+		}
+		finally {
+			this.writing = 0;
+		}
+	}
+
+	private boolean writeUntilWritten(List<TaskOutcome> batch) throws InterruptedException {
 		while (true) {
 			try {
 				boolean released = this.store.complete(batch, this.clock.instant());
-				this.afterWrite.accept(released);
-				if (failing) {
-					logger.info("Task outcomes are written again");
-				}
+				this.outage.succeeded();
+				this.listener.written(batch, released);
 				return true;
 			}
 			catch (RuntimeException ex) {
-				if (!failing) {
-					logger.warn("Could not write " + batch.size() + " task outcomes; retrying", ex);
-					failing = true;
-				}
+				this.outage.failed("write " + batch.size() + " task outcomes", ex);
 				if (System.nanoTime() > this.stopDeadline) {
 					this.outcomes.addAll(batch);
 					return false;
 				}
-				TimeUnit.MILLISECONDS.sleep(RETRY_DELAY.toMillis());
+				// Soon, whatever the outage's backoff: the leases of these tasks are running out
+				TimeUnit.MILLISECONDS.sleep(Math.min(this.outage.retryDelay().toMillis(), MAX_RETRY_DELAY.toMillis()));
 			}
 		}
+	}
+
+	/**
+	 * Told of each batch of outcomes written.
+	 */
+	@FunctionalInterface
+	public interface Listener {
+
+		/**
+		 * Called after a batch was written. Outcomes of attempts that were no longer current
+		 * (cancelled or taken back) are part of the batch but changed nothing.
+		 * @param batch the outcomes
+		 * @param releasedChildren whether succeeded tasks had waiting children, some of which
+		 * may now be ready
+		 */
+		void written(List<TaskOutcome> batch, boolean releasedChildren);
+
 	}
 
 }

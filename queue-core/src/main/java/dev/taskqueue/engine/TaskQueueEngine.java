@@ -5,9 +5,13 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ScheduledFuture;
 
 import javax.sql.DataSource;
 
@@ -26,10 +30,16 @@ import dev.taskqueue.TaskQueue;
 import dev.taskqueue.claim.Poller;
 import dev.taskqueue.claim.PollerSettings;
 import dev.taskqueue.complete.Completer;
+import dev.taskqueue.complete.FailurePolicy;
 import dev.taskqueue.enqueue.DefaultTaskQueue;
+import dev.taskqueue.execute.Lane;
 import dev.taskqueue.execute.Worker;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.lease.LeaseKeeper;
+import dev.taskqueue.lease.Rescuer;
 import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.store.DatabaseOutage;
+import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.PostgresNotificationListener;
@@ -70,7 +80,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 	private final String tablePrefix;
 
-	private @Nullable Runtime runtime;
+	private final TaskQueueMetrics metrics;
+
+	private volatile @Nullable Runtime runtime;
 
 	private volatile boolean running;
 
@@ -85,6 +97,12 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				builder.workerId);
 		this.workerSettings = builder.workerEnabled ? builder : null;
 		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::cancelLocally);
+		this.metrics = TaskQueueMetrics.of(builder.meterRegistry);
+		// Gauges read whichever runtime runs now, so that they survive a stop and start
+		this.metrics.gauge(TaskQueueMetrics.WORKER_ACTIVE, "Tasks running on this node",
+				() -> (this.runtime != null) ? this.runtime.worker.active() : 0);
+		this.metrics.gauge(TaskQueueMetrics.COMPLETIONS_PENDING, "Task outcomes waiting to be written",
+				() -> (this.runtime != null) ? this.runtime.completer.pending() : 0);
 	}
 
 	/**
@@ -138,6 +156,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.runtime.stop();
 			this.runtime = null;
 		}
+		this.queue.watcher().stop();
 	}
 
 	@Override
@@ -162,6 +181,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	/** The parts that run tasks, created on start and dropped on stop. */
 	private final class Runtime {
 
+		/** The most often leases are checked for renewal and lapsed ones looked for. */
+		private static final Duration MAX_LEASE_CHECK_INTERVAL = Duration.ofSeconds(1);
+
 		private final Builder settings;
 
 		private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
@@ -172,64 +194,100 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private final Poller poller;
 
+		private final LeaseKeeper leaseKeeper;
+
+		private final Rescuer rescuer;
+
 		private final @Nullable PostgresNotificationListener listener;
 
+		private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
+
 		Runtime(Builder settings) {
+			TaskQueueEngine engine = TaskQueueEngine.this;
 			this.settings = settings;
-			this.scheduler.setThreadNamePrefix("taskqueue-poller-");
-			this.scheduler.setPoolSize(1);
-			this.completer = new Completer(TaskQueueEngine.this.store, TaskQueueEngine.this.clock,
-					settings.completionBatchSize, this::afterWrite);
-			TaskQueueMetrics metrics = TaskQueueMetrics.of(settings.meterRegistry);
-			this.worker = new Worker(TaskQueueEngine.this.registry, new PayloadCodec(settings.mapper), this.completer,
-					settings.concurrency, "taskqueue-worker-", metrics);
-			metrics.gauge(TaskQueueMetrics.WORKER_ACTIVE, "Tasks running on this node", this.worker::active);
-			metrics.gauge(TaskQueueMetrics.COMPLETIONS_PENDING, "Task outcomes waiting to be written",
-					this.completer::pending);
-			List<String> queues = !settings.queues.isEmpty() ? settings.queues
-					: new ArrayList<>(TaskQueueEngine.this.registry.queues());
-			if (queues.isEmpty()) {
-				queues = List.of("default");
-			}
-			this.poller = new Poller(TaskQueueEngine.this.store, this.worker, this.completer,
-					new PollerSettings(queues, settings.batchSize, settings.pollInterval, settings.lease,
-							settings.workerId),
-					TaskQueueEngine.this.clock, this.scheduler);
+			this.scheduler.setThreadNamePrefix("taskqueue-scheduler-");
+			this.scheduler.setPoolSize(3);
+			DatabaseOutage outage = new DatabaseOutage();
+			FailurePolicy failurePolicy = new FailurePolicy(engine.registry, engine.clock);
+			this.completer = new Completer(engine.store, engine.clock, settings.completionBatchSize, outage,
+					this::written);
+			Duration claimLease = engine.registry.defaultOptions().heartbeat();
+			this.worker = new Worker(engine.registry, new PayloadCodec(settings.mapper), this.completer, failurePolicy,
+					lanes(), claimLease, "taskqueue-worker-", engine.metrics);
+			this.poller = new Poller(engine.store, this.worker, this.completer, outage,
+					new PollerSettings(settings.batchSize, settings.pollInterval, claimLease, settings.workerId),
+					engine.clock, this.scheduler);
 			this.worker.onSlotFreed(this.poller::slotFreed);
-			String listenSql = TaskQueueEngine.this.dialect
-				.listenSql(JdbcTaskStore.channel(TaskQueueEngine.this.tablePrefix));
+			this.leaseKeeper = new LeaseKeeper(engine.store, this.worker, outage, settings.workerId, engine.clock);
+			this.worker.onHeartbeat(this.leaseKeeper::renewNow);
+			this.rescuer = new Rescuer(engine.store, failurePolicy, outage, engine.clock, this.poller::wake);
+			String listenSql = engine.dialect.listenSql(JdbcTaskStore.channel(engine.tablePrefix));
 			this.listener = (listenSql != null && ClassUtils.isPresent(POSTGRES_DRIVER, null))
-					? new PostgresNotificationListener(TaskQueueEngine.this.dataSource, listenSql, settings.workerId,
-							this.poller::wake)
+					? new PostgresNotificationListener(engine.dataSource, listenSql, settings.workerId,
+							this.poller::wake, this.worker::cancel)
 					: null;
 		}
 
-		/** Released children are new work; a shorter completion backlog may let claims go on. */
-		private void afterWrite(boolean releasedChildren) {
+		/**
+		 * One lane per queue given its own concurrency; otherwise one lane shared by every queue
+		 * a known type runs on.
+		 */
+		private List<Lane> lanes() {
+			if (!this.settings.queueConcurrency.isEmpty()) {
+				List<Lane> lanes = new ArrayList<>();
+				this.settings.queueConcurrency.forEach((queue, concurrency) -> lanes.add(new Lane(List.of(queue), concurrency)));
+				return lanes;
+			}
+			List<String> queues = new ArrayList<>(TaskQueueEngine.this.registry.queues());
+			return List.of(new Lane(queues.isEmpty() ? List.of("default") : queues, this.settings.concurrency));
+		}
+
+		/**
+		 * After outcomes are written: released children are new work, a shorter backlog may
+		 * let claims go on, retries fall due later, and callers may wait for finished tasks.
+		 */
+		private void written(List<TaskOutcome> batch, boolean releasedChildren) {
 			if (releasedChildren) {
 				this.poller.wake();
 			}
 			else {
-				this.poller.slotFreed();
+				this.poller.backlogShrank();
 			}
+			Instant firstRetry = null;
+			List<UUID> finished = new ArrayList<>(batch.size());
+			for (TaskOutcome outcome : batch) {
+				Instant retryAt = (outcome instanceof TaskOutcome.Failed failed) ? failed.retryAt() : null;
+				if (retryAt == null) {
+					finished.add(outcome.id());
+				}
+				else if (firstRetry == null || retryAt.isBefore(firstRetry)) {
+					firstRetry = retryAt;
+				}
+			}
+			if (firstRetry != null) {
+				this.poller.wakeAt(firstRetry);
+			}
+			TaskQueueEngine.this.queue.watcher().check(finished);
 		}
 
 		void start() {
 			this.scheduler.initialize();
 			this.completer.start("taskqueue-completer");
 			this.poller.start();
+			Duration leaseCheck = min(MAX_LEASE_CHECK_INTERVAL,
+					TaskQueueEngine.this.registry.shortestHeartbeat().dividedBy(3));
+			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.leaseKeeper::renewDue, leaseCheck));
+			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.rescuer::rescueExpired,
+					min(this.settings.pollInterval, leaseCheck)));
 			if (this.listener != null) {
 				this.listener.start("taskqueue-listener");
 			}
-			logger.info("TaskQueue worker " + this.settings.workerId + " started: " + this.settings.concurrency
-					+ " threads");
+			logger.info("TaskQueue worker " + this.settings.workerId + " started: " + this.worker.lanes());
 		}
 
+		/** Leases are renewed, and cancels heard, until the last running task is done. */
 		void stop() {
 			this.poller.stop();
-			if (this.listener != null) {
-				this.listener.stop();
-			}
 			Set<UUID> unfinished = this.worker.shutdown(this.settings.shutdownTimeout);
 			if (!unfinished.isEmpty()) {
 				try {
@@ -238,11 +296,19 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Could not hand " + unfinished.size()
-							+ " unfinished tasks back; they stay RUNNING until rescued: cancel and retry them", ex);
+							+ " unfinished tasks back; another node takes them back once their lease expires", ex);
 				}
+			}
+			this.schedules.forEach((schedule) -> schedule.cancel(false));
+			if (this.listener != null) {
+				this.listener.stop();
 			}
 			this.completer.stop(this.settings.shutdownTimeout);
 			this.scheduler.shutdown();
+		}
+
+		private static Duration min(Duration a, Duration b) {
+			return (a.compareTo(b) <= 0) ? a : b;
 		}
 
 	}
@@ -274,11 +340,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private Duration pollInterval = Duration.ofSeconds(1);
 
-		private Duration lease = Duration.ofMinutes(5);
-
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
-		private List<String> queues = List.of();
+		private final Map<String, Integer> queueConcurrency = new LinkedHashMap<>();
 
 		private String workerId = defaultWorkerId();
 
@@ -333,8 +397,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		}
 
 		/**
-		 * Set how many tasks run at once on this node (10 by default).
-		 * @param concurrency the number of worker threads
+		 * Set how many tasks run at once on this node when no queue has slots of its own
+		 * (10 by default).
+		 * @param concurrency the number of tasks
 		 * @return this builder
 		 */
 		public Builder concurrency(int concurrency) {
@@ -376,16 +441,6 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		}
 
 		/**
-		 * Set how long a claim holds a task (5 minutes by default).
-		 * @param lease the lease
-		 * @return this builder
-		 */
-		public Builder lease(Duration lease) {
-			this.lease = lease;
-			return this;
-		}
-
-		/**
 		 * Set how long stopping waits for running tasks (30 seconds by default).
 		 * @param shutdownTimeout the shutdown timeout
 		 * @return this builder
@@ -396,12 +451,18 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		}
 
 		/**
-		 * Set the queues this node serves (by default, every queue a known task type runs on).
-		 * @param queues the queue names
+		 * Serve a queue with slots of its own: at most {@code concurrency} of its tasks run at
+		 * once, however busy other queues are. Once a queue is given here, this node serves only
+		 * the queues given here; otherwise it serves every queue a known task type runs on, all
+		 * sharing {@link #concurrency(int)} slots.
+		 * @param queue the queue name
+		 * @param concurrency how many of its tasks run at once
 		 * @return this builder
 		 */
-		public Builder queues(List<String> queues) {
-			this.queues = List.copyOf(queues);
+		public Builder queue(String queue, int concurrency) {
+			Assert.hasText(queue, "'queue' must not be empty");
+			Assert.isTrue(concurrency > 0, () -> "Concurrency of queue '" + queue + "' must be positive");
+			this.queueConcurrency.put(queue, concurrency);
 			return this;
 		}
 

@@ -1,21 +1,30 @@
 package dev.taskqueue.execute;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
-import org.jspecify.annotations.Nullable;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.format.annotation.DurationFormat;
+import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import tools.jackson.core.JacksonException;
 
+import dev.taskqueue.TaskOptions;
 import dev.taskqueue.complete.Completer;
+import dev.taskqueue.complete.FailurePolicy;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.ClaimedTask;
@@ -24,12 +33,19 @@ import dev.taskqueue.type.TaskType;
 import dev.taskqueue.type.TaskTypeRegistry;
 
 /**
- * Runs claimed tasks on a bounded pool: finds each task's handler, binds its payload, invokes
- * it and hands the outcome to the {@link Completer}.
+ * Runs claimed tasks: finds each task's handler, binds its payload, invokes it and hands the
+ * outcome to the {@link Completer}. How many run at once is bounded per {@link Lane}.
+ * <p>
+ * An attempt that outlives its timeout is interrupted and failed at once; its slot is free
+ * again even if the handler ignores the interrupt, and what the handler returns later is
+ * discarded. Threads are therefore not pooled to a fixed count: slots, not threads, bound
+ * the work.
  *
  * @since 0.1.0
  */
 public final class Worker {
+
+	private static final Log logger = LogFactory.getLog(Worker.class);
 
 	private final TaskTypeRegistry registry;
 
@@ -37,19 +53,26 @@ public final class Worker {
 
 	private final Completer completer;
 
-	private final int concurrency;
+	private final FailurePolicy failurePolicy;
+
+	private final List<Lane> lanes;
+
+	private final Duration claimLease;
 
 	private final TaskQueueMetrics metrics;
 
 	private final ExecutorService executor;
 
-	private final AtomicInteger inFlight = new AtomicInteger();
+	private final ScheduledExecutorService timeouts;
 
 	private final Map<UUID, RunningTask> running = new ConcurrentHashMap<>();
 
 	private final Set<UUID> abandoned = ConcurrentHashMap.newKeySet();
 
-	private volatile Runnable onSlotFreed = () -> {
+	private volatile Consumer<Lane> onSlotFreed = (lane) -> {
+	};
+
+	private volatile Consumer<RunningTask> onHeartbeat = (task) -> {
 	};
 
 	/**
@@ -57,35 +80,50 @@ public final class Worker {
 	 * @param registry the task types
 	 * @param codec binds payloads and writes results
 	 * @param completer records outcomes
-	 * @param concurrency how many tasks run at once
-	 * @param threadNamePrefix the prefix of the pool's thread names
+	 * @param failurePolicy decides between retrying and failing
+	 * @param lanes the lanes whose slots bound the work
+	 * @param claimLease how long a claim holds a task before its first renewal
+	 * @param threadNamePrefix the prefix of the worker threads' names
 	 * @param metrics records attempts
 	 */
-	public Worker(TaskTypeRegistry registry, PayloadCodec codec, Completer completer, int concurrency,
-			String threadNamePrefix, TaskQueueMetrics metrics) {
+	public Worker(TaskTypeRegistry registry, PayloadCodec codec, Completer completer, FailurePolicy failurePolicy,
+			List<Lane> lanes, Duration claimLease, String threadNamePrefix, TaskQueueMetrics metrics) {
 		this.registry = registry;
 		this.codec = codec;
 		this.completer = completer;
-		this.concurrency = concurrency;
+		this.failurePolicy = failurePolicy;
+		this.lanes = List.copyOf(lanes);
+		this.claimLease = claimLease;
 		this.metrics = metrics;
-		this.executor = new ThreadPoolExecutor(concurrency, concurrency, 0, TimeUnit.MILLISECONDS,
-				new LinkedBlockingQueue<>(), new CustomizableThreadFactory(threadNamePrefix));
+		this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				new CustomizableThreadFactory(threadNamePrefix));
+		CustomizableThreadFactory timeoutThreads = new CustomizableThreadFactory(threadNamePrefix + "timeouts-");
+		timeoutThreads.setDaemon(true);
+		this.timeouts = Executors.newSingleThreadScheduledExecutor(timeoutThreads);
 	}
 
 	/**
-	 * Set what to call when a task has finished and its slot is free.
-	 * @param onSlotFreed the callback
+	 * Set what to call when a task has finished and its lane's slot is free.
+	 * @param onSlotFreed the callback, given the lane
 	 */
-	public void onSlotFreed(Runnable onSlotFreed) {
+	public void onSlotFreed(Consumer<Lane> onSlotFreed) {
 		this.onSlotFreed = onSlotFreed;
 	}
 
 	/**
-	 * Return how many more tasks this worker can take now.
-	 * @return the free slots
+	 * Set what to call when a handler asks for its lease to be renewed.
+	 * @param onHeartbeat the callback, given the task
 	 */
-	public int freeSlots() {
-		return this.concurrency - this.inFlight.get();
+	public void onHeartbeat(Consumer<RunningTask> onHeartbeat) {
+		this.onHeartbeat = onHeartbeat;
+	}
+
+	/**
+	 * Return the lanes.
+	 * @return the lanes
+	 */
+	public List<Lane> lanes() {
+		return this.lanes;
 	}
 
 	/**
@@ -93,31 +131,40 @@ public final class Worker {
 	 * @return the running tasks
 	 */
 	public int active() {
-		return this.inFlight.get();
+		return this.lanes.stream().mapToInt(Lane::active).sum();
 	}
 
 	/**
-	 * Return how many tasks this worker runs at once at most.
-	 * @return the concurrency
+	 * Return the tasks running now.
+	 * @return the running tasks
 	 */
-	public int concurrency() {
-		return this.concurrency;
+	public Collection<RunningTask> running() {
+		return this.running.values();
 	}
 
 	/**
-	 * Start running claimed tasks.
-	 * @param tasks the tasks, no more than {@link #freeSlots()}
+	 * Start running tasks claimed for a lane.
+	 * @param lane the lane
+	 * @param tasks the tasks, no more than the lane's free slots
 	 */
-	public void run(List<ClaimedTask> tasks) {
-		this.inFlight.addAndGet(tasks.size());
+	public void run(Lane lane, List<ClaimedTask> tasks) {
+		lane.acquire(tasks.size());
 		for (ClaimedTask task : tasks) {
-			this.executor.execute(() -> execute(task));
+			TaskOptions options = this.failurePolicy.options(task);
+			RunningTask context = new RunningTask(task, lane, this.codec, this.claimLease, options.heartbeat(),
+					this.onHeartbeat);
+			this.running.put(task.id(), context);
+			if (options.timeout() != null) {
+				this.timeouts.schedule(() -> timeOut(context, options.timeout()), options.timeout().toNanos(),
+						TimeUnit.NANOSECONDS);
+			}
+			this.executor.execute(() -> execute(context));
 		}
 	}
 
 	/**
 	 * Stop a task if it runs here: its context reports it cancelled and its thread is
-	 * interrupted.
+	 * interrupted. Its outcome, if it still has one, is discarded by the store.
 	 * @param id the task id
 	 */
 	public void cancel(UUID id) {
@@ -143,63 +190,85 @@ public final class Worker {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+		finally {
+			this.timeouts.shutdownNow();
+		}
 		Set<UUID> unfinished = Set.copyOf(this.running.keySet());
 		this.abandoned.addAll(unfinished);
 		this.executor.shutdownNow();
 		return unfinished;
 	}
 
-	private void execute(ClaimedTask task) {
-		RunningTask context = new RunningTask(task, this.codec, Thread.currentThread());
-		this.running.put(task.id(), context);
+	private void execute(RunningTask context) {
+		context.runsOn(Thread.currentThread());
+		ClaimedTask task = context.task();
 		long start = System.nanoTime();
 		try {
 			TaskOutcome outcome = outcome(task, context);
-			this.metrics.attempt(task.type(), outcome instanceof TaskOutcome.Succeeded, System.nanoTime() - start);
-			if (!this.abandoned.contains(task.id())) {
-				this.completer.submit(outcome);
+			if (context.finish()) {
+				this.metrics.attempt(task.type(), outcome instanceof TaskOutcome.Succeeded, System.nanoTime() - start);
+				end(context, outcome);
 			}
 		}
 		finally {
-			this.running.remove(task.id());
+			context.runsOn(null);
 			Thread.interrupted();
-			this.inFlight.decrementAndGet();
-			this.onSlotFreed.run();
 		}
+	}
+
+	private void timeOut(RunningTask context, Duration timeout) {
+		if (context.finish()) {
+			String message = "timed out after " + DurationFormatterUtils.print(timeout, DurationFormat.Style.SIMPLE);
+			logger.warn("Task " + context.taskId() + " (type '" + context.type() + "') " + message
+					+ "; interrupting it");
+			context.cancel();
+			this.metrics.attempt(context.type(), false, timeout.toNanos());
+			end(context, this.failurePolicy.failed(context.task(), message, message, true));
+		}
+	}
+
+	/** Records the attempt's outcome and frees its slot, once per attempt. */
+	private void end(RunningTask context, TaskOutcome outcome) {
+		UUID id = context.taskId();
+		this.running.remove(id, context);
+		if (!this.abandoned.contains(id)) {
+			this.completer.submit(outcome);
+		}
+		context.lane().release();
+		this.onSlotFreed.accept(context.lane());
 	}
 
 	private TaskOutcome outcome(ClaimedTask task, RunningTask context) {
 		TaskType type = this.registry.find(task.type());
 		if (type == null) {
-			return failed(task, "Task type '" + task.type() + "' has no handler on this node", null);
+			String message = "Task type '" + task.type() + "' has no handler on this node";
+			return this.failurePolicy.failed(task, message, message, true);
 		}
 		Object payload;
 		try {
 			payload = (type.payloadType() != null && task.payload() != null)
 					? this.codec.read(task.payload(), type.payloadType()) : null;
 		}
-		catch (RuntimeException ex) {
-			return failed(task, "Payload of task type '%s' does not bind to %s: %s".formatted(task.type(),
-					type.payloadType().getTypeName(), Failures.message(ex)), ex);
+		catch (JacksonException ex) {
+			String message = "Payload of task type '%s' does not bind to %s: %s".formatted(task.type(),
+					type.payloadType().getTypeName(), Failures.bindingMessage(ex));
+			return this.failurePolicy.failed(task, message, Failures.detail(ex), false);
 		}
 		Object result;
 		try {
 			result = type.handler().handle(payload, context);
 		}
 		catch (Throwable ex) {
-			return failed(task, Failures.message(ex), ex);
+			return this.failurePolicy.failed(task, Failures.message(ex), Failures.detail(ex), type.isRetryable(ex));
 		}
 		try {
 			return new TaskOutcome.Succeeded(task.id(), task.attempt(), this.codec.write(result));
 		}
 		catch (RuntimeException ex) {
-			return failed(task, "Result of task type '%s' cannot be written as JSON: %s".formatted(task.type(),
-					Failures.message(ex)), ex);
+			String message = "Result of task type '%s' cannot be written as JSON: %s".formatted(task.type(),
+					Failures.message(ex));
+			return this.failurePolicy.failed(task, message, Failures.detail(ex), false);
 		}
-	}
-
-	private static TaskOutcome failed(ClaimedTask task, String message, @Nullable Throwable ex) {
-		return new TaskOutcome.Failed(task.id(), task.attempt(), message, (ex != null) ? Failures.detail(ex) : message);
 	}
 
 }

@@ -4,6 +4,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.TaskOptions;
+
 /**
  * A task claimed by a worker: marked RUNNING with its attempt counted.
  *
@@ -11,9 +13,13 @@ import org.jspecify.annotations.Nullable;
  * @param type the task type
  * @param queue the queue
  * @param attempt the attempt this claim started, from 1; completions must name it
+ * @param attemptsBefore the attempts made before the task was last retried by hand; its
+ * retries count from there
  * @param payload the payload as JSON, or {@code null}
+ * @param options the execution options its request set, over its type's
  * @since 0.1.0
  */
-public record ClaimedTask(UUID id, String type, String queue, int attempt, @Nullable String payload) {
+public record ClaimedTask(UUID id, String type, String queue, int attempt, int attemptsBefore,
+		@Nullable String payload, TaskOptions options) {
 
 }

@@ -6,6 +6,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.TaskOptions;
+
 /**
  * A task to insert, with every option resolved.
  *
@@ -15,11 +17,13 @@ import org.jspecify.annotations.Nullable;
  * @param priority the priority
  * @param runAt the earliest time to run
  * @param payload the payload as JSON, or {@code null}
+ * @param key its unique key, or {@code null}
+ * @param options the execution options its request set, over its type's
  * @param parents the ids of its parents
  * @param createdAt when it was enqueued
  * @since 0.1.0
  */
 public record NewTask(UUID id, String type, String queue, int priority, Instant runAt, @Nullable String payload,
-		Set<UUID> parents, Instant createdAt) {
+		@Nullable String key, TaskOptions options, Set<UUID> parents, Instant createdAt) {
 
 }

@@ -1,5 +1,6 @@
 package dev.taskqueue.store;
 
+import java.time.Instant;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -35,14 +36,17 @@ public sealed interface TaskOutcome {
 	}
 
 	/**
-	 * The attempt failed.
+	 * The attempt failed: the task runs again at {@code retryAt}, or is FAILED if that is
+	 * {@code null}. Either way the error joins the task's error history.
 	 *
 	 * @param id the task id
 	 * @param attempt the attempt
 	 * @param message the error message
 	 * @param detail the exception class, message and stack summary
+	 * @param retryAt when to run the task again, or {@code null} to fail it
 	 */
-	record Failed(UUID id, int attempt, String message, String detail) implements TaskOutcome {
+	record Failed(UUID id, int attempt, String message, String detail, @Nullable Instant retryAt)
+			implements TaskOutcome {
 	}
 
 }

@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskState;
@@ -21,11 +23,14 @@ public interface TaskStore {
 	 * Insert tasks and their parent edges, joining the caller's transaction if there is one.
 	 * A task whose parents have not all succeeded waits; a task with a cancelled parent is
 	 * cancelled at once.
+	 * A task with a unique key that an unfinished task already holds is not inserted: the
+	 * holder stands in for it, also as the parent of later tasks of the list.
 	 * @param tasks the tasks; a task may name an earlier task of the list as its parent
+	 * @return the id of each task, in order: its own, or that of the task holding its key
 	 * @throws TaskNotFoundException if a parent exists neither in the store nor earlier in the
 	 * list; nothing is written then
 	 */
-	void insert(List<NewTask> tasks);
+	List<UUID> insert(List<NewTask> tasks);
 
 	/**
 	 * Claim up to {@code limit} ready tasks of one queue, highest priority first, then oldest,
@@ -47,6 +52,33 @@ public interface TaskStore {
 	 * @return whether the succeeded tasks had waiting children, some of which may now be ready
 	 */
 	boolean complete(List<TaskOutcome> outcomes, Instant now);
+
+	/**
+	 * Extend the leases of running tasks a worker holds.
+	 * @param ids the task ids
+	 * @param worker the worker
+	 * @param leaseUntil the new end of the leases
+	 * @return the ids the worker no longer holds: cancelled, or taken back after their lease
+	 * lapsed
+	 */
+	Set<UUID> renew(Collection<UUID> ids, String worker, Instant leaseUntil);
+
+	/**
+	 * Take back running tasks whose lease lapsed, counting their attempt as failed: each is
+	 * retried or failed as the given function decides.
+	 * @param now the current time
+	 * @param limit how many tasks at most
+	 * @param failure the outcome of a lapsed attempt
+	 * @return how many tasks were taken back
+	 */
+	int rescue(Instant now, int limit, Function<ClaimedTask, TaskOutcome.Failed> failure);
+
+	/**
+	 * Return which of the given tasks have finished: SUCCEEDED, FAILED or CANCELLED.
+	 * @param ids the task ids
+	 * @return the finished ones
+	 */
+	Set<UUID> finished(Collection<UUID> ids);
 
 	/**
 	 * Put running tasks of a worker back in the queue without counting their attempt.

@@ -1,6 +1,7 @@
 package dev.taskqueue.type;
 
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -15,6 +16,7 @@ import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.TaskHandler;
+import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.UnknownTaskTypeException;
 
@@ -77,8 +79,9 @@ public final class TaskTypeRegistry {
 		TaskTypeSettings settings = configured.orElse(declared).orElse(this.defaults);
 		String queue = (settings.queue() != null) ? settings.queue() : DEFAULT_QUEUE;
 		this.types.put(name, new TaskType(name, (settings.label() != null) ? settings.label() : name, queue,
-				(settings.priority() != null) ? settings.priority() : 0, settings.timeout(),
-				(TaskHandler<Object>) handler, payloadType, source));
+				(settings.priority() != null) ? settings.priority() : 0, settings.options().orElse(TaskOptions.DEFAULTS),
+				(settings.noRetryFor() != null) ? settings.noRetryFor() : List.of(), (TaskHandler<Object>) handler,
+				payloadType, source));
 	}
 
 	/**
@@ -146,6 +149,38 @@ public final class TaskTypeRegistry {
 	 */
 	public @Nullable TaskType find(String name) {
 		return types().get(name);
+	}
+
+	/**
+	 * Return the options of a type's tasks, or the defaults for a type no handler here runs.
+	 * @param name the type name
+	 * @return the options, every one but the timeout set
+	 */
+	public TaskOptions options(String name) {
+		TaskType type = find(name);
+		return (type != null) ? type.options() : defaultOptions();
+	}
+
+	/**
+	 * Return the options of tasks whose type and request set none.
+	 * @return the options, every one but the timeout set
+	 */
+	public TaskOptions defaultOptions() {
+		return this.defaults.options().orElse(TaskOptions.DEFAULTS);
+	}
+
+	/**
+	 * Return the shortest heartbeat of any known type, or of the defaults.
+	 * @return the shortest heartbeat
+	 */
+	public Duration shortestHeartbeat() {
+		Duration shortest = defaultOptions().heartbeat();
+		for (TaskType type : types().values()) {
+			if (type.options().heartbeat().compareTo(shortest) < 0) {
+				shortest = type.options().heartbeat();
+			}
+		}
+		return shortest;
 	}
 
 	/**

@@ -15,6 +15,7 @@ import org.springframework.core.env.MapPropertySource;
 import dev.taskqueue.JsonValue;
 import dev.taskqueue.TaskContext;
 import dev.taskqueue.TaskHandler;
+import dev.taskqueue.TaskOptions;
 import dev.taskqueue.type.TaskType;
 import dev.taskqueue.type.TaskTypeDefinition;
 import dev.taskqueue.type.TaskTypeRegistry;
@@ -38,7 +39,7 @@ class TaskAnnotationBeanPostProcessorTests {
 			TaskType send = registry.get("mail.send");
 			assertThat(send.queue()).isEqualTo("mails");
 			assertThat(send.priority()).isEqualTo(7);
-			assertThat(send.timeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(send.options().timeout()).isEqualTo(Duration.ofSeconds(30));
 			assertThat(send.label()).isEqualTo("Send a mail");
 			assertThat(send.payloadType()).isEqualTo(Mail.class);
 			assertThat(send.source()).isEqualTo("@Task method 'TaskAnnotationBeanPostProcessorTests.MailTasks.send'");
@@ -54,12 +55,12 @@ class TaskAnnotationBeanPostProcessorTests {
 	@Test
 	void configurationOverridesTheAnnotationWhichOverridesTheDefaults() {
 		TaskTypeDefinition configured = new TaskTypeDefinition("mail.send", null,
-				new TaskTypeSettings(null, "urgent", null, null), true);
+				new TaskTypeSettings(null, "urgent", null, TaskOptions.NONE, null), true);
 		try (AnnotationConfigApplicationContext context = context(List.of(configured), MailTasks.class)) {
 			TaskType send = context.getBean(TaskTypeRegistry.class).get("mail.send");
 			assertThat(send.queue()).isEqualTo("urgent");
 			assertThat(send.priority()).isEqualTo(7);
-			assertThat(send.timeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(send.options().timeout()).isEqualTo(Duration.ofSeconds(30));
 		}
 	}
 
@@ -102,7 +103,7 @@ class TaskAnnotationBeanPostProcessorTests {
 	@Test
 	void configuredHandlerClassIsCreatedThroughTheBeanFactoryAndAutowired() throws Exception {
 		TaskTypeDefinition greet = new TaskTypeDefinition("greet", GreetHandler.class,
-				new TaskTypeSettings("Greet", "people", 3, null), true);
+				new TaskTypeSettings("Greet", "people", 3, TaskOptions.NONE, null), true);
 		try (AnnotationConfigApplicationContext context = context(List.of(greet), Greeter.class)) {
 			TaskType type = context.getBean(TaskTypeRegistry.class).get("greet");
 			assertThat(type.payloadType()).isEqualTo(String.class);
@@ -233,6 +234,10 @@ class TaskAnnotationBeanPostProcessorTests {
 		@Override
 		public int attempt() {
 			return 2;
+		}
+
+		@Override
+		public void heartbeat() {
 		}
 
 		@Override

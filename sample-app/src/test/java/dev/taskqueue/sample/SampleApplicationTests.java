@@ -49,11 +49,13 @@ class SampleApplicationTests {
 		assertThat(task.get("result").get("items").asInt()).isEqualTo(3);
 		assertThat(task.get("result").get("reservationId").asString()).startsWith("RES-");
 		assertThat(task.get("error").isNull()).isTrue();
+		assertThat(task.get("errors")).isEmpty();
+		assertThat(task.get("key").isNull()).isTrue();
 	}
 
 	@Test
 	void orderFlowRunsChildrenAfterTheirParents() {
-		JsonNode order = post("/orders", order(false));
+		JsonNode order = post("/orders", order(0));
 		JsonNode tasks = order.get("tasks");
 
 		JsonNode notify = awaitStatus(tasks.get("notify-customer").asString(), "SUCCEEDED");
@@ -76,23 +78,86 @@ class SampleApplicationTests {
 	}
 
 	@Test
-	void failedParentHoldsItsChildrenUntilRetried() {
-		JsonNode tasks = post("/orders", order(true)).get("tasks");
+	void chargeThatFailsWhileTheGatewayIsDownIsRetriedUntilItSucceeds() {
+		JsonNode tasks = post("/orders", order(2)).get("tasks");
+
+		JsonNode charge = awaitStatus(tasks.get("charge-payment").asString(), "SUCCEEDED");
+		assertThat(charge.get("attempts").asInt()).isEqualTo(3);
+		assertThat(charge.get("result").get("attempt").asInt()).isEqualTo(3);
+		assertThat(charge.get("result").get("transactionId").asString()).startsWith("TX-");
+		// Every failed attempt's error is kept, oldest first
+		JsonNode errors = charge.get("errors");
+		assertThat(errors).hasSize(2);
+		assertThat(errors.get(0).get("attempt").asInt()).isEqualTo(1);
+		assertThat(errors.get(0).get("message").asString())
+			.isEqualTo("Payment gateway unavailable (simulated outage, attempt 1)");
+		assertThat(errors.get(1).get("attempt").asInt()).isEqualTo(2);
+		assertThat(errors.get(1).get("message").asString())
+			.isEqualTo("Payment gateway unavailable (simulated outage, attempt 2)");
+		// The second attempt ran once the retry delay had passed since the first one failed
+		assertThat(instant(errors.get(1), "failedAt")).isAfter(instant(errors.get(0), "failedAt"));
+
+		// Nobody had to step in: the rest of the flow went on by itself
+		awaitStatus(tasks.get("notify-customer").asString(), "SUCCEEDED");
+	}
+
+	@Test
+	void failedParentHoldsItsChildrenUntilRetriedByHandWithFreshRetries() {
+		// Down for longer than the charge's 3 retries last: the first 4 attempts fail
+		JsonNode tasks = post("/orders", order(5)).get("tasks");
 		String chargeId = tasks.get("charge-payment").asString();
 
 		JsonNode charge = awaitStatus(chargeId, "FAILED");
-		assertThat(charge.get("error").asString()).contains("Payment gateway unavailable");
+		assertThat(charge.get("attempts").asInt()).isEqualTo(4);
+		assertThat(charge.get("errors")).hasSize(4);
+		assertThat(charge.get("error").asString()).isEqualTo("Payment gateway unavailable (simulated outage, attempt 4)");
 		awaitStatus(tasks.get("reserve-stock").asString(), "SUCCEEDED");
 		assertThat(get(tasks.get("ship-order").asString()).get("status").asString()).isEqualTo("WAITING");
 
 		JsonNode retried = post("/tasks/" + chargeId + "/retry", Map.of());
 		assertThat(retried.get("changed").asBoolean()).isTrue();
 
+		// Attempt 5 still fails; it has 3 retries again, and attempt 6 succeeds
 		awaitStatus(tasks.get("notify-customer").asString(), "SUCCEEDED");
 		charge = get(chargeId);
 		assertThat(charge.get("status").asString()).isEqualTo("SUCCEEDED");
-		assertThat(charge.get("attempts").asInt()).isEqualTo(2);
-		assertThat(charge.get("result").get("attempt").asInt()).isEqualTo(2);
+		assertThat(charge.get("attempts").asInt()).isEqualTo(6);
+		assertThat(charge.get("result").get("attempt").asInt()).isEqualTo(6);
+		assertThat(charge.get("errors")).hasSize(5);
+		assertThat(charge.get("errors").get(4).get("attempt").asInt()).isEqualTo(5);
+	}
+
+	@Test
+	void declinedCardFailsTheChargeAtOnce() {
+		Map<String, Object> order = Map.of("customer", "ada@example.com", "lines",
+				new Object[] { Map.of("sku", "PIANO-1", "quantity", 1) }, "total", 9999.00);
+		JsonNode tasks = post("/orders", order).get("tasks");
+
+		JsonNode charge = awaitStatus(tasks.get("charge-payment").asString(), "FAILED");
+		assertThat(charge.get("attempts").asInt()).isEqualTo(1);
+		assertThat(charge.get("error").asString()).startsWith("Card declined");
+		assertThat(charge.get("errors")).hasSize(1);
+		assertThat(get(tasks.get("ship-order").asString()).get("status").asString()).isEqualTo("WAITING");
+	}
+
+	@Test
+	void receiptAskedForAgainWhilePendingIsTheSameTask() {
+		String path = "/orders/ORD-RECEIPT/receipt";
+		Map<String, String> customer = Map.of("customer", "ada@example.com");
+		JsonNode first = post(path, customer);
+		JsonNode again = post(path, customer);
+		assertThat(first.get("alreadyRequested").asBoolean()).isFalse();
+		assertThat(again.get("alreadyRequested").asBoolean()).isTrue();
+		assertThat(again.get("id").asString()).isEqualTo(first.get("id").asString());
+		JsonNode pending = get(first.get("id").asString());
+		assertThat(pending.get("status").asString()).isEqualTo("READY");
+		assertThat(pending.get("key").asString()).isEqualTo("receipt:ORD-RECEIPT");
+
+		// Once it has gone out, the key is free: asking again sends another receipt
+		awaitStatus(first.get("id").asString(), "SUCCEEDED");
+		JsonNode later = post(path, customer);
+		assertThat(later.get("alreadyRequested").asBoolean()).isFalse();
+		assertThat(later.get("id").asString()).isNotEqualTo(first.get("id").asString());
 	}
 
 	@Test
@@ -108,10 +173,10 @@ class SampleApplicationTests {
 		assertThat(post("/tasks/" + id + "/cancel", Map.of()).get("changed").asBoolean()).isFalse();
 	}
 
-	private static Map<String, Object> order(boolean simulateGatewayError) {
+	private static Map<String, Object> order(int gatewayFailures) {
 		return Map.of("customer", "ada@example.com", "lines",
-				new Object[] { Map.of("sku", "BOOK-42", "quantity", 1) }, "total", 24.90, "simulateGatewayError",
-				simulateGatewayError);
+				new Object[] { Map.of("sku", "BOOK-42", "quantity", 1) }, "total", 24.90, "gatewayFailures",
+				gatewayFailures);
 	}
 
 	private JsonNode awaitStatus(String id, String status) {

@@ -17,16 +17,24 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.taskqueue.TaskError;
 import dev.taskqueue.TaskNotFoundException;
+import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
@@ -46,8 +54,17 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
  */
 public final class JdbcTaskStore implements TaskStore {
 
+	/**
+	 * The payload prefix of a notification that a running task was cancelled; the task id
+	 * follows. Other notifications name the node whose tasks became ready.
+	 */
+	public static final String CANCEL_PREFIX = "cancel:";
+
 	/** Most ids one {@code IN} list holds. */
 	private static final int MAX_IDS = 500;
+
+	/** How often an enqueue tries again when a key's holder finishes while it looks. */
+	private static final int MAX_KEY_ATTEMPTS = 3;
 
 	private final JdbcTemplate jdbc;
 
@@ -98,12 +115,15 @@ public final class JdbcTaskStore implements TaskStore {
 	}
 
 	@Override
-	public void insert(List<NewTask> tasks) {
+	public List<UUID> insert(List<NewTask> tasks) {
 		if (tasks.isEmpty()) {
-			return;
+			return List.of();
 		}
-		this.callerTransaction.executeWithoutResult((transaction) -> {
+		return this.callerTransaction.execute((transaction) -> {
 			Map<UUID, TaskStatus> statuses = lockExternalParents(tasks);
+			Map<UUID, UUID> keyHolders = new HashMap<>();
+			List<UUID> ids = new ArrayList<>(tasks.size());
+			List<NewTask> batch = new ArrayList<>(tasks.size());
 			List<TaskStatus> initial = new ArrayList<>(tasks.size());
 			List<Integer> pending = new ArrayList<>(tasks.size());
 			List<UUID[]> edges = new ArrayList<>();
@@ -111,7 +131,9 @@ public final class JdbcTaskStore implements TaskStore {
 			for (NewTask task : tasks) {
 				int waitingFor = 0;
 				boolean cancelled = false;
-				for (UUID parent : task.parents()) {
+				List<UUID[]> taskEdges = new ArrayList<>();
+				for (UUID requestedParent : task.parents()) {
+					UUID parent = keyHolders.getOrDefault(requestedParent, requestedParent);
 					TaskStatus parentStatus = statuses.get(parent);
 					if (parentStatus == null) {
 						throw new TaskNotFoundException(parent, "Parent task %s of task %s (type '%s') does not exist"
@@ -119,23 +141,66 @@ public final class JdbcTaskStore implements TaskStore {
 					}
 					cancelled |= parentStatus == TaskStatus.CANCELLED;
 					waitingFor += (parentStatus != TaskStatus.SUCCEEDED) ? 1 : 0;
-					edges.add(new UUID[] { parent, task.id() });
+					taskEdges.add(new UUID[] { parent, task.id() });
 				}
 				TaskStatus status = cancelled ? TaskStatus.CANCELLED
 						: (waitingFor > 0) ? TaskStatus.WAITING : TaskStatus.READY;
-				if (status == TaskStatus.READY && !task.runAt().isAfter(task.createdAt())) {
-					anyReady = true;
+				if (task.key() != null) {
+					KeyHolder holder = insertUnlessKeyHeld(transaction, task, status, waitingFor);
+					if (holder != null) {
+						keyHolders.put(task.id(), holder.id());
+						statuses.put(holder.id(), holder.status());
+						ids.add(holder.id());
+						continue;
+					}
 				}
+				else {
+					batch.add(task);
+					initial.add(status);
+					pending.add(waitingFor);
+				}
+				anyReady |= status == TaskStatus.READY && !task.runAt().isAfter(task.createdAt());
 				statuses.put(task.id(), status);
-				initial.add(status);
-				pending.add(waitingFor);
+				ids.add(task.id());
+				edges.addAll(taskEdges);
 			}
-			insertTasks(tasks, initial, pending);
+			insertTasks(batch, initial, pending);
 			insertEdges(edges);
 			if (anyReady) {
 				notifyReady();
 			}
+			return ids;
 		});
+	}
+
+	/**
+	 * Insert a task with a unique key, unless an unfinished task holds the key. The unique
+	 * index decides between concurrent enqueues; the losers read the winner once it commits.
+	 * @return the task holding the key, or {@code null} if this task was inserted
+	 */
+	private @Nullable KeyHolder insertUnlessKeyHeld(TransactionStatus transaction, NewTask task, TaskStatus status,
+			int pending) {
+		for (int attempt = 1;; attempt++) {
+			Object savepoint = transaction.createSavepoint();
+			try {
+				insertTasks(List.of(task), List.of(status), List.of(pending));
+				transaction.releaseSavepoint(savepoint);
+				return null;
+			}
+			catch (DuplicateKeyException | PessimisticLockingFailureException ex) {
+				transaction.rollbackToSavepoint(savepoint);
+				List<KeyHolder> holders = this.jdbc.query(this.sql.selectKeyHolder, (ps) -> ps.setString(1, task.key()),
+						(rs, rowNum) -> new KeyHolder(this.dialect.getId(rs, "id"),
+								TaskStatus.valueOf(rs.getString("status"))));
+				if (!holders.isEmpty()) {
+					return holders.get(0);
+				}
+				if (attempt >= MAX_KEY_ATTEMPTS) {
+					throw ex;
+				}
+				// the holder finished in between: the key is free again
+			}
+		}
 	}
 
 	private Map<UUID, TaskStatus> lockExternalParents(List<NewTask> tasks) {
@@ -160,50 +225,34 @@ public final class JdbcTaskStore implements TaskStore {
 	}
 
 	private void insertTasks(List<NewTask> tasks, List<TaskStatus> statuses, List<Integer> pending) {
-		this.jdbc.batchUpdate(this.sql.insertTask, new BatchPreparedStatementSetter() {
-
-			@Override
-			public void setValues(PreparedStatement ps, int i) throws SQLException {
-				NewTask task = tasks.get(i);
-				TaskStatus status = statuses.get(i);
-				JdbcTaskStore.this.dialect.setId(ps, 1, task.id());
-				ps.setString(2, task.type());
-				ps.setString(3, task.queue());
-				ps.setString(4, status.name());
-				ps.setInt(5, task.priority());
-				JdbcTaskStore.this.dialect.setInstant(ps, 6, task.runAt());
-				ps.setInt(7, pending.get(i));
-				ps.setString(8, task.payload());
-				JdbcTaskStore.this.dialect.setInstant(ps, 9, task.createdAt());
-				JdbcTaskStore.this.dialect.setInstant(ps, 10, (status == TaskStatus.CANCELLED) ? task.createdAt() : null);
-			}
-
-			@Override
-			public int getBatchSize() {
-				return tasks.size();
-			}
-
-		});
+		if (tasks.isEmpty()) {
+			return;
+		}
+		this.jdbc.batchUpdate(this.sql.insertTask, batch(indexes(tasks.size()), (ps, i) -> {
+			NewTask task = tasks.get(i);
+			TaskStatus status = statuses.get(i);
+			this.dialect.setId(ps, 1, task.id());
+			ps.setString(2, task.type());
+			ps.setString(3, task.queue());
+			ps.setString(4, status.name());
+			ps.setInt(5, task.priority());
+			this.dialect.setInstant(ps, 6, task.runAt());
+			ps.setInt(7, pending.get(i));
+			ps.setString(8, task.payload());
+			ps.setString(9, task.key());
+			ps.setString(10, OptionsColumn.write(task.options()));
+			this.dialect.setInstant(ps, 11, task.createdAt());
+			this.dialect.setInstant(ps, 12, (status == TaskStatus.CANCELLED) ? task.createdAt() : null);
+		}));
 	}
 
 	private void insertEdges(List<UUID[]> edges) {
-		if (edges.isEmpty()) {
-			return;
+		if (!edges.isEmpty()) {
+			this.jdbc.batchUpdate(this.sql.insertParent, batch(edges, (ps, edge) -> {
+				this.dialect.setId(ps, 1, edge[0]);
+				this.dialect.setId(ps, 2, edge[1]);
+			}));
 		}
-		this.jdbc.batchUpdate(this.sql.insertParent, new BatchPreparedStatementSetter() {
-
-			@Override
-			public void setValues(PreparedStatement ps, int i) throws SQLException {
-				JdbcTaskStore.this.dialect.setId(ps, 1, edges.get(i)[0]);
-				JdbcTaskStore.this.dialect.setId(ps, 2, edges.get(i)[1]);
-			}
-
-			@Override
-			public int getBatchSize() {
-				return edges.size();
-			}
-
-		});
 	}
 
 	@Override
@@ -301,58 +350,77 @@ public final class JdbcTaskStore implements TaskStore {
 		if (succeeded.isEmpty()) {
 			return List.of();
 		}
-		int[] counts = this.jdbc.batchUpdate(this.sql.completeSucceeded, new BatchPreparedStatementSetter() {
-
-			@Override
-			public void setValues(PreparedStatement ps, int i) throws SQLException {
-				TaskOutcome.Succeeded outcome = succeeded.get(i);
-				ps.setString(1, outcome.result());
-				JdbcTaskStore.this.dialect.setInstant(ps, 2, now);
-				JdbcTaskStore.this.dialect.setId(ps, 3, outcome.id());
-				ps.setInt(4, outcome.attempt());
-			}
-
-			@Override
-			public int getBatchSize() {
-				return succeeded.size();
-			}
-
-		});
-		List<UUID> completed = new ArrayList<>(succeeded.size());
-		for (int i = 0; i < counts.length; i++) {
-			if (counts[i] == Statement.SUCCESS_NO_INFO) {
-				throw new IllegalStateException("The JDBC driver does not report update counts of batches; "
-						+ "TaskQueue needs them to release dependent tasks exactly once");
-			}
-			if (counts[i] > 0) {
-				completed.add(succeeded.get(i).id());
-			}
-		}
-		return completed;
+		int[] counts = this.jdbc.batchUpdate(this.sql.completeSucceeded, batch(succeeded, (ps, outcome) -> {
+			ps.setString(1, outcome.result());
+			this.dialect.setInstant(ps, 2, now);
+			this.dialect.setId(ps, 3, outcome.id());
+			ps.setInt(4, outcome.attempt());
+		}));
+		return current(succeeded, counts).stream().map(TaskOutcome.Succeeded::id).toList();
 	}
 
+	/** Fails or requeues each attempt still current, and keeps its error. */
 	private void recordFailed(List<TaskOutcome.Failed> failed, Instant now) {
 		if (failed.isEmpty()) {
 			return;
 		}
-		this.jdbc.batchUpdate(this.sql.completeFailed, new BatchPreparedStatementSetter() {
+		List<TaskOutcome.Failed> retried = failed.stream().filter((outcome) -> outcome.retryAt() != null).toList();
+		List<TaskOutcome.Failed> ended = failed.stream().filter((outcome) -> outcome.retryAt() == null).toList();
+		List<TaskOutcome.Failed> recorded = new ArrayList<>(failed.size());
+		recorded.addAll(current(retried, this.jdbc.batchUpdate(this.sql.completeRetry, batch(retried, (ps, outcome) -> {
+			this.dialect.setInstant(ps, 1, outcome.retryAt());
+			ps.setString(2, outcome.message());
+			ps.setString(3, outcome.detail());
+			this.dialect.setId(ps, 4, outcome.id());
+			ps.setInt(5, outcome.attempt());
+		}))));
+		recorded.addAll(current(ended, this.jdbc.batchUpdate(this.sql.completeFailed, batch(ended, (ps, outcome) -> {
+			ps.setString(1, outcome.message());
+			ps.setString(2, outcome.detail());
+			this.dialect.setInstant(ps, 3, now);
+			this.dialect.setId(ps, 4, outcome.id());
+			ps.setInt(5, outcome.attempt());
+		}))));
+		if (!recorded.isEmpty()) {
+			this.jdbc.batchUpdate(this.sql.insertError, batch(recorded, (ps, outcome) -> {
+				this.dialect.setId(ps, 1, outcome.id());
+				ps.setInt(2, outcome.attempt());
+				ps.setString(3, outcome.message());
+				ps.setString(4, outcome.detail());
+				this.dialect.setInstant(ps, 5, now);
+			}));
+		}
+	}
+
+	/** The outcomes whose update matched a row: those of attempts still current. */
+	private static <T> List<T> current(List<T> outcomes, int[] counts) {
+		List<T> current = new ArrayList<>(outcomes.size());
+		for (int i = 0; i < counts.length; i++) {
+			if (counts[i] == Statement.SUCCESS_NO_INFO) {
+				throw new IllegalStateException("The JDBC driver does not report update counts of batches; "
+						+ "TaskQueue needs them to record each outcome exactly once");
+			}
+			if (counts[i] > 0) {
+				current.add(outcomes.get(i));
+			}
+		}
+		return current;
+	}
+
+	private static <T> BatchPreparedStatementSetter batch(List<T> items, ParameterSetter<T> setter) {
+		return new BatchPreparedStatementSetter() {
 
 			@Override
 			public void setValues(PreparedStatement ps, int i) throws SQLException {
-				TaskOutcome.Failed outcome = failed.get(i);
-				ps.setString(1, outcome.message());
-				ps.setString(2, outcome.detail());
-				JdbcTaskStore.this.dialect.setInstant(ps, 3, now);
-				JdbcTaskStore.this.dialect.setId(ps, 4, outcome.id());
-				ps.setInt(5, outcome.attempt());
+				setter.setValues(ps, items.get(i));
 			}
 
 			@Override
 			public int getBatchSize() {
-				return failed.size();
+				return items.size();
 			}
 
-		});
+		};
 	}
 
 	/** Counts the children of succeeded parents down; reports whether there were any. */
@@ -368,21 +436,11 @@ public final class JdbcTaskStore implements TaskStore {
 			return false;
 		}
 		List<Map.Entry<UUID, Integer>> children = new ArrayList<>(succeededParents.entrySet());
-		this.jdbc.batchUpdate(this.sql.releaseChild, new BatchPreparedStatementSetter() {
-
-			@Override
-			public void setValues(PreparedStatement ps, int i) throws SQLException {
-				ps.setInt(1, children.get(i).getValue());
-				ps.setInt(2, children.get(i).getValue());
-				JdbcTaskStore.this.dialect.setId(ps, 3, children.get(i).getKey());
-			}
-
-			@Override
-			public int getBatchSize() {
-				return children.size();
-			}
-
-		});
+		this.jdbc.batchUpdate(this.sql.releaseChild, batch(children, (ps, child) -> {
+			ps.setInt(1, child.getValue());
+			ps.setInt(2, child.getValue());
+			this.dialect.setId(ps, 3, child.getKey());
+		}));
 		notifyReady();
 		return true;
 	}
@@ -414,9 +472,64 @@ public final class JdbcTaskStore implements TaskStore {
 		}
 		TaskState row = rows.get(0);
 		Set<UUID> parents = new LinkedHashSet<>(parentsOf(id));
+		List<TaskError> errors = this.jdbc.query(this.sql.selectErrors, (ps) -> this.dialect.setId(ps, 1, id),
+				(rs, rowNum) -> new TaskError(rs.getInt("attempt"), rs.getString("message"), rs.getString("detail"),
+						this.dialect.getInstant(rs, "failed_at")));
 		return Optional.of(new TaskState(row.id(), row.type(), row.queue(), row.status(), row.priority(),
-				row.attempts(), parents, row.payload(), row.result(), row.errorMessage(), row.errorDetail(),
-				row.createdAt(), row.runAt(), row.startedAt(), row.finishedAt()));
+				row.attempts(), row.key(), parents, row.payload(), row.result(), row.errorMessage(), row.errorDetail(),
+				errors, row.createdAt(), row.runAt(), row.startedAt(), row.worker(), row.finishedAt()));
+	}
+
+	@Override
+	public Set<UUID> renew(Collection<UUID> ids, String worker, Instant leaseUntil) {
+		Set<UUID> lost = new HashSet<>();
+		this.workerTransaction.executeWithoutResult((transaction) -> {
+			for (List<UUID> chunk : chunks(ids)) {
+				int renewed = this.jdbc.update(Statements.withIds(this.sql.renewLeases, chunk.size()), (ps) -> {
+					this.dialect.setInstant(ps, 1, leaseUntil);
+					ps.setString(2, worker);
+					setIds(ps, 3, chunk);
+				});
+				if (renewed < chunk.size()) {
+					lost.addAll(chunk);
+					this.jdbc.query(Statements.withIds(this.sql.selectHeld, chunk.size()), (ps) -> {
+						ps.setString(1, worker);
+						setIds(ps, 2, chunk);
+					}, (rs) -> {
+						lost.remove(this.dialect.getId(rs, "id"));
+					});
+				}
+			}
+		});
+		return lost;
+	}
+
+	@Override
+	public int rescue(Instant now, int limit, Function<ClaimedTask, TaskOutcome.Failed> failure) {
+		Integer rescued = this.workerTransaction.execute((transaction) -> {
+			List<ClaimedTask> expired = this.jdbc.query(this.sql.lockExpired, (ps) -> {
+				this.dialect.setInstant(ps, 1, now);
+				ps.setInt(2, limit);
+			}, (rs, rowNum) -> this.rowMapper.claimed(rs, 0));
+			recordFailed(expired.stream().map(failure).toList(), now);
+			if (!expired.isEmpty()) {
+				notifyReady();
+			}
+			return expired.size();
+		});
+		return (rescued != null) ? rescued : 0;
+	}
+
+	@Override
+	public Set<UUID> finished(Collection<UUID> ids) {
+		Set<UUID> finished = new HashSet<>();
+		for (List<UUID> chunk : chunks(ids)) {
+			this.jdbc.query(Statements.withIds(this.sql.selectFinished, chunk.size()), (ps) -> setIds(ps, 1, chunk),
+					(rs) -> {
+						finished.add(this.dialect.getId(rs, "id"));
+					});
+		}
+		return finished;
 	}
 
 	private List<UUID> parentsOf(UUID id) {
@@ -435,6 +548,9 @@ public final class JdbcTaskStore implements TaskStore {
 			while (!level.isEmpty()) {
 				cancelAll(level, now);
 				level = waitingChildren(level);
+			}
+			if (status == TaskStatus.RUNNING) {
+				notify(CANCEL_PREFIX + id);
 			}
 			return true;
 		});
@@ -472,12 +588,19 @@ public final class JdbcTaskStore implements TaskStore {
 				.filter((parentStatus) -> parentStatus != TaskStatus.SUCCEEDED)
 				.count();
 			TaskStatus next = (pending > 0) ? TaskStatus.WAITING : TaskStatus.READY;
-			this.jdbc.update(this.sql.retry, (ps) -> {
-				ps.setString(1, next.name());
-				ps.setInt(2, pending);
-				this.dialect.setInstant(ps, 3, now);
-				this.dialect.setId(ps, 4, id);
-			});
+			try {
+				this.jdbc.update(this.sql.retry, (ps) -> {
+					ps.setString(1, next.name());
+					ps.setInt(2, pending);
+					this.dialect.setInstant(ps, 3, now);
+					this.dialect.setId(ps, 4, id);
+				});
+			}
+			catch (DuplicateKeyException ex) {
+				throw new TaskQueueException("Task " + id
+						+ " cannot be retried: another unfinished task holds its unique key; retry it once that one has finished",
+						ex);
+			}
 			if (next == TaskStatus.READY) {
 				notifyReady();
 			}
@@ -500,10 +623,14 @@ public final class JdbcTaskStore implements TaskStore {
 	 * This node wakes itself without a round trip, so the payload names it.
 	 */
 	private void notifyReady() {
+		notify(this.nodeId);
+	}
+
+	private void notify(String payload) {
 		if (this.sql.notify != null) {
 			this.jdbc.query(this.sql.notify, (ps) -> {
 				ps.setString(1, this.channel);
-				ps.setString(2, this.nodeId);
+				ps.setString(2, payload);
 			}, (rs) -> null);
 		}
 	}
@@ -512,6 +639,21 @@ public final class JdbcTaskStore implements TaskStore {
 		for (int i = 0; i < ids.size(); i++) {
 			this.dialect.setId(ps, firstIndex + i, ids.get(i));
 		}
+	}
+
+	/** Binds one item's parameters. */
+	@FunctionalInterface
+	private interface ParameterSetter<T> {
+
+		void setValues(PreparedStatement ps, T item) throws SQLException;
+
+	}
+
+	private record KeyHolder(UUID id, TaskStatus status) {
+	}
+
+	private static List<Integer> indexes(int size) {
+		return IntStream.range(0, size).boxed().toList();
 	}
 
 	private static List<List<UUID>> chunks(Collection<UUID> ids) {

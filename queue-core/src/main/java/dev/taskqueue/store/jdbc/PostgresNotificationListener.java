@@ -3,6 +3,8 @@ package dev.taskqueue.store.jdbc;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.UUID;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -33,7 +35,9 @@ public final class PostgresNotificationListener {
 
 	private final String ownPayload;
 
-	private final Runnable onNotification;
+	private final Runnable onReady;
+
+	private final Consumer<UUID> onCancel;
 
 	private volatile boolean running;
 
@@ -45,14 +49,16 @@ public final class PostgresNotificationListener {
 	 * @param listenSql the statement that subscribes to the channel
 	 * @param ownPayload the payload of this node's own notifications, which it ignores: it
 	 * wakes itself when it makes tasks ready
-	 * @param onNotification what to do when tasks became ready on another node
+	 * @param onReady what to do when tasks became ready on another node
+	 * @param onCancel what to do when a running task was cancelled, on any node
 	 */
-	public PostgresNotificationListener(DataSource dataSource, String listenSql, String ownPayload,
-			Runnable onNotification) {
+	public PostgresNotificationListener(DataSource dataSource, String listenSql, String ownPayload, Runnable onReady,
+			Consumer<UUID> onCancel) {
 		this.dataSource = dataSource;
 		this.listenSql = listenSql;
 		this.ownPayload = ownPayload;
-		this.onNotification = onNotification;
+		this.onReady = onReady;
+		this.onCancel = onCancel;
 	}
 
 	/**
@@ -99,12 +105,12 @@ public final class PostgresNotificationListener {
 					logger.info("Listening for ready tasks again");
 					failing = false;
 				}
-				this.onNotification.run();
+				this.onReady.run();
 				PGConnection listening = connection.unwrap(PGConnection.class);
 				while (this.running) {
 					PGNotification[] notifications = listening.getNotifications(WAIT_MILLIS);
-					if (notifications != null && fromOtherNode(notifications)) {
-						this.onNotification.run();
+					if (notifications != null) {
+						dispatch(notifications);
 					}
 				}
 			}
@@ -118,13 +124,20 @@ public final class PostgresNotificationListener {
 		}
 	}
 
-	private boolean fromOtherNode(PGNotification[] notifications) {
+	private void dispatch(PGNotification[] notifications) {
+		boolean ready = false;
 		for (PGNotification notification : notifications) {
-			if (!this.ownPayload.equals(notification.getParameter())) {
-				return true;
+			String payload = notification.getParameter();
+			if (payload.startsWith(JdbcTaskStore.CANCEL_PREFIX)) {
+				this.onCancel.accept(UUID.fromString(payload.substring(JdbcTaskStore.CANCEL_PREFIX.length())));
+			}
+			else {
+				ready |= !this.ownPayload.equals(payload);
 			}
 		}
-		return false;
+		if (ready) {
+			this.onReady.run();
+		}
 	}
 
 	private void pause() {

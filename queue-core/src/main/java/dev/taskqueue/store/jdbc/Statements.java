@@ -18,6 +18,22 @@ final class Statements {
 
 	final String lockParents;
 
+	final String selectKeyHolder;
+
+	final String completeRetry;
+
+	final String insertError;
+
+	final String selectErrors;
+
+	final String renewLeases;
+
+	final String selectHeld;
+
+	final String lockExpired;
+
+	final String selectFinished;
+
 	final @Nullable String claimReturning;
 
 	final String claimLock;
@@ -54,6 +70,14 @@ final class Statements {
 		this.insertTask = prefixed(dialect.insertTask(), prefix);
 		this.insertParent = prefixed(dialect.insertParent(), prefix);
 		this.lockParents = prefixed(dialect.lockParents(), prefix);
+		this.selectKeyHolder = prefixed(dialect.selectKeyHolder(), prefix);
+		this.completeRetry = prefixed(dialect.completeRetry(), prefix);
+		this.insertError = prefixed(dialect.insertError(), prefix);
+		this.selectErrors = prefixed(dialect.selectErrors(), prefix);
+		this.renewLeases = prefixed(dialect.renewLeases(), prefix);
+		this.selectHeld = prefixed(dialect.selectHeld(), prefix);
+		this.lockExpired = prefixed(dialect.lockExpired(), prefix);
+		this.selectFinished = prefixed(dialect.selectFinished(), prefix);
 		this.claimReturning = (dialect.claimShape() == ClaimShape.UPDATE_RETURNING)
 				? prefixed(dialect.claimReturning(), prefix) : null;
 		this.claimLock = prefixed(dialect.claimLock(), prefix);

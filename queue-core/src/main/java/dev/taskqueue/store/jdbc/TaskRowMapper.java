@@ -3,6 +3,7 @@ package dev.taskqueue.store.jdbc;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 
 import org.springframework.jdbc.core.RowMapper;
@@ -30,11 +31,11 @@ final class TaskRowMapper implements RowMapper<TaskState> {
 	@Override
 	public TaskState mapRow(ResultSet rs, int rowNum) throws SQLException {
 		return new TaskState(this.dialect.getId(rs, "id"), rs.getString("type"), rs.getString("queue"),
-				TaskStatus.valueOf(rs.getString("status")), rs.getInt("priority"), rs.getInt("attempts"), Set.of(),
-				this.codec.value(rs.getString("payload")), this.codec.value(rs.getString("result")),
-				rs.getString("error_message"), rs.getString("error_detail"), required(rs, "created_at"),
-				required(rs, "run_at"), this.dialect.getInstant(rs, "started_at"),
-				this.dialect.getInstant(rs, "finished_at"));
+				TaskStatus.valueOf(rs.getString("status")), rs.getInt("priority"), rs.getInt("attempts"),
+				rs.getString("unique_key"), Set.of(), this.codec.value(rs.getString("payload")),
+				this.codec.value(rs.getString("result")), rs.getString("error_message"), rs.getString("error_detail"),
+				List.of(), required(rs, "created_at"), required(rs, "run_at"), this.dialect.getInstant(rs, "started_at"),
+				rs.getString("worker"), this.dialect.getInstant(rs, "finished_at"));
 	}
 
 	/**
@@ -47,7 +48,8 @@ final class TaskRowMapper implements RowMapper<TaskState> {
 	 */
 	ClaimedTask claimed(ResultSet rs, int attemptOffset) throws SQLException {
 		return new ClaimedTask(this.dialect.getId(rs, "id"), rs.getString("type"), rs.getString("queue"),
-				rs.getInt("attempts") + attemptOffset, rs.getString("payload"));
+				rs.getInt("attempts") + attemptOffset, rs.getInt("attempt_base"), rs.getString("payload"),
+				OptionsColumn.read(rs.getString("options")));
 	}
 
 	private Instant required(ResultSet rs, String column) throws SQLException {

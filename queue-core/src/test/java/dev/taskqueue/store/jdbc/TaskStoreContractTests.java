@@ -33,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskHandler;
 import dev.taskqueue.TaskNotFoundException;
+import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskPayloadException;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRef;
@@ -86,7 +87,9 @@ abstract class TaskStoreContractTests {
 		this.dialect = Dialect.of(this.dataSource);
 		TestDatabases.createSchema(this.dataSource, this.dialect.platform(), this.prefix);
 		this.store = new JdbcTaskStore(this.dataSource, this.dialect, this.prefix, new PayloadCodec(mapper), "test-node");
-		this.registry = new TaskTypeRegistry(List.of(), TaskTypeSettings.NONE);
+		// No retries unless a test asks for them, so that a failure ends the task at once
+		this.registry = new TaskTypeRegistry(List.of(), new TaskTypeSettings(null, null, null,
+				new TaskOptions(null, null, 0, null, null, null, null), null));
 		register("echo", String.class, (payload, context) -> {
 			this.ran.add((String) payload);
 			return payload;
@@ -329,8 +332,8 @@ abstract class TaskStoreContractTests {
 		NewTask oldLow = task("old-low", "echo", 0, now.minusSeconds(30));
 		NewTask newHigh = task("new-high", "echo", 5, now.minusSeconds(10));
 		NewTask oldHigh = task("old-high", "echo", 5, now.minusSeconds(20));
-		NewTask otherQueue = new NewTask(UUID.randomUUID(), "echo", "other", 9, now.minusSeconds(40), "\"x\"",
-				Set.of(), now);
+		NewTask otherQueue = new NewTask(UUID.randomUUID(), "echo", "other", 9, now.minusSeconds(40), "\"x\"", null,
+				TaskOptions.NONE, Set.of(), now);
 		insert(oldLow, newHigh, oldHigh, otherQueue);
 		List<ClaimedTask> claimed = this.store.claim("default", 2, "w", now, now.plusSeconds(60));
 		assertThat(claimed).extracting(ClaimedTask::id).containsExactlyInAnyOrder(oldHigh.id(), newHigh.id());
@@ -377,7 +380,8 @@ abstract class TaskStoreContractTests {
 	void outcomeOfAnAttemptThatWasHandedBackChangesNothing() {
 		Instant now = Instant.now();
 		NewTask parent = task("p", "echo", 0, now);
-		NewTask child = new NewTask(UUID.randomUUID(), "echo", "default", 0, now, "\"c\"", Set.of(parent.id()), now);
+		NewTask child = new NewTask(UUID.randomUUID(), "echo", "default", 0, now, "\"c\"", null, TaskOptions.NONE,
+				Set.of(parent.id()), now);
 		insert(parent, child);
 		ClaimedTask claimed = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
 		assertThat(this.store.handBack(List.of(claimed.id()), "other-worker")).isZero();
@@ -410,8 +414,8 @@ abstract class TaskStoreContractTests {
 		Instant now = Instant.now();
 		NewTask left = task("l", "echo", 0, now);
 		NewTask right = task("r", "echo", 0, now);
-		NewTask child = new NewTask(UUID.randomUUID(), "echo", "default", 0, now, "\"c\"",
-				Set.of(left.id(), right.id()), now);
+		NewTask child = new NewTask(UUID.randomUUID(), "echo", "default", 0, now, "\"c\"", null,
+				TaskOptions.NONE, Set.of(left.id(), right.id()), now);
 		insert(left, right, child);
 		List<ClaimedTask> claimed = this.store.claim("default", 2, "w", now, now.plusSeconds(60));
 		assertThat(claimed).hasSize(2);
@@ -507,7 +511,7 @@ abstract class TaskStoreContractTests {
 
 	private NewTask task(String payload, String type, int priority, Instant runAt) {
 		return new NewTask(UUID.randomUUID(), type, "default", priority, runAt.truncatedTo(ChronoUnit.MICROS),
-				"\"" + payload + "\"", Set.of(), runAt.truncatedTo(ChronoUnit.MICROS));
+				"\"" + payload + "\"", null, TaskOptions.NONE, Set.of(), runAt.truncatedTo(ChronoUnit.MICROS));
 	}
 
 	private void insert(NewTask... tasks) {

@@ -13,17 +13,24 @@ import dev.taskqueue.sample.fulfilment.Order.OrderLine;
 import dev.taskqueue.sample.fulfilment.Payloads.Charge;
 import dev.taskqueue.sample.fulfilment.Payloads.Notification;
 import dev.taskqueue.sample.fulfilment.Payloads.Receipt;
+import dev.taskqueue.sample.fulfilment.Payloads.ReceiptRequest;
 import dev.taskqueue.sample.fulfilment.Payloads.Reservation;
 import dev.taskqueue.sample.fulfilment.Payloads.StockRequest;
 
 /**
- * Task handlers written as {@link Task @Task} methods. Their queue and priority come from
- * {@code queue.types} in {@code application.yml}.
+ * Task handlers written as {@link Task @Task} methods. Their queue, priority and retries come
+ * from {@code queue.types} in {@code application.yml}.
  */
 @Component
 public class FulfilmentTasks {
 
 	private static final Logger logger = LoggerFactory.getLogger(FulfilmentTasks.class);
+
+	private final PaymentGateway gateway;
+
+	public FulfilmentTasks(PaymentGateway gateway) {
+		this.gateway = gateway;
+	}
 
 	/**
 	 * Reserve the ordered articles in the warehouse. Takes a record payload and the running
@@ -42,21 +49,26 @@ public class FulfilmentTasks {
 	}
 
 	/**
-	 * Charge the customer. Throws on the first attempt when asked to, as a payment gateway that
-	 * is briefly down would: the task ends FAILED, and {@code POST /tasks/{id}/retry} runs it
-	 * again.
+	 * Charge the customer. The task id is the idempotency key of the charge: should the task
+	 * run more than once (TaskQueue runs tasks at least once), the customer is charged once.
+	 * <p>
+	 * While the payment gateway is down ({@code gatewayFailures} attempts of the order, to
+	 * simulate it) the attempt fails and TaskQueue retries it after the delays configured
+	 * under {@code queue.types.charge-payment}. A declined card fails the task at once:
+	 * {@link PaymentDeclinedException} is listed in {@code no-retry-for}.
 	 * @param charge the charge
 	 * @param context the running task
 	 * @return the receipt
 	 */
 	@Task("charge-payment")
 	public Receipt chargePayment(Charge charge, TaskContext context) {
-		if (charge.simulateGatewayError() && context.attempt() == 1) {
+		if (context.attempt() <= charge.gatewayFailures()) {
 			logger.warn("Payment gateway unavailable for order {} (task {}, attempt {})", charge.orderId(),
 					context.taskId(), context.attempt());
-			throw new IllegalStateException("Payment gateway unavailable (simulated); retry the task");
+			throw new PaymentGatewayUnavailableException(
+					"Payment gateway unavailable (simulated outage, attempt " + context.attempt() + ")");
 		}
-		String transactionId = "TX-" + UUID.randomUUID().toString().substring(0, 8).toUpperCase();
+		String transactionId = this.gateway.charge("charge-" + context.taskId(), charge.amount());
 		logger.info("Charged {} for order {} as {} (task {}, attempt {})", charge.amount(), charge.orderId(),
 				transactionId, context.taskId(), context.attempt());
 		return new Receipt(charge.orderId(), charge.amount(), transactionId, context.attempt());
@@ -70,6 +82,19 @@ public class FulfilmentTasks {
 	@Task("notify-customer")
 	public void notifyCustomer(Notification notification) {
 		logger.info("Told {} that order {} has shipped", notification.customer(), notification.orderId());
+	}
+
+	/**
+	 * E-mail the customer the receipt of an order. Enqueued with the order id as unique key
+	 * (see {@link OrderService#requestReceipt}), so that asking again while it is pending sends
+	 * one e-mail, not two.
+	 * @param request which receipt, to whom
+	 * @param context the running task
+	 */
+	@Task("send-receipt")
+	public void sendReceipt(ReceiptRequest request, TaskContext context) {
+		logger.info("Sent the receipt of order {} to {} (task {})", request.orderId(), request.customer(),
+				context.taskId());
 	}
 
 }

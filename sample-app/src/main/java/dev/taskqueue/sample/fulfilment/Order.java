@@ -9,10 +9,10 @@ import java.util.List;
  * @param customer the customer's e-mail address
  * @param lines what was ordered
  * @param total the amount to charge
- * @param simulateGatewayError whether the payment gateway should fail the first charge
- * attempt, to show a FAILED task and a retry
+ * @param gatewayFailures how many charge attempts the payment gateway fails, as if it were
+ * down, to show retries; {@code null} for none
  */
-public record Order(String customer, List<OrderLine> lines, BigDecimal total, boolean simulateGatewayError) {
+public record Order(String customer, List<OrderLine> lines, BigDecimal total, Integer gatewayFailures) {
 
 	/**
 	 * One line of an order.

@@ -1,5 +1,6 @@
 package dev.taskqueue.sample.fulfilment;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,11 +14,12 @@ import dev.taskqueue.TaskRef;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.sample.fulfilment.Payloads.Charge;
 import dev.taskqueue.sample.fulfilment.Payloads.Notification;
+import dev.taskqueue.sample.fulfilment.Payloads.ReceiptRequest;
 import dev.taskqueue.sample.fulfilment.Payloads.Shipment;
 import dev.taskqueue.sample.fulfilment.Payloads.StockRequest;
 
 /**
- * Places orders: enqueues the fulfilment flow of one order.
+ * Places orders: enqueues the fulfilment flow of one order, and sends receipts on request.
  * <pre>
  * reserve-stock ──┐
  *                 ├──▶ ship-order ──▶ notify-customer
@@ -26,6 +28,9 @@ import dev.taskqueue.sample.fulfilment.Payloads.StockRequest;
  */
 @Service
 public class OrderService {
+
+	/** How long after it is asked for a receipt goes out. */
+	static final Duration RECEIPT_DELAY = Duration.ofSeconds(5);
 
 	private final TaskQueue taskQueue;
 
@@ -47,7 +52,8 @@ public class OrderService {
 			.payload(new StockRequest(orderId, order.lines()))
 			.build();
 		TaskRequest charge = TaskRequest.builder("charge-payment")
-			.payload(new Charge(orderId, order.total(), order.simulateGatewayError()))
+			.payload(new Charge(orderId, order.total(),
+					(order.gatewayFailures() != null) ? order.gatewayFailures() : 0))
 			.build();
 		// Fan-in: ships once both parents have succeeded
 		TaskRequest ship = TaskRequest.builder("ship-order")
@@ -66,12 +72,44 @@ public class OrderService {
 	}
 
 	/**
+	 * Have the receipt of an order e-mailed to the customer, 5 seconds from now. The order id
+	 * is the task's unique key: until that receipt has gone out, asking again returns the same
+	 * task, on every node, so that a customer who clicks "resend" three times gets one e-mail.
+	 * Once it has gone out, asking again sends another.
+	 * @param orderId the order
+	 * @param customer the customer's e-mail address
+	 * @return the task that sends the receipt, and whether it was already requested
+	 */
+	public RequestedReceipt requestReceipt(String orderId, String customer) {
+		TaskRequest request = TaskRequest.builder("send-receipt")
+			.payload(new ReceiptRequest(orderId, customer))
+			.key("receipt:" + orderId)
+			.delay(RECEIPT_DELAY)
+			.build();
+		TaskRef ref = this.taskQueue.enqueue(request);
+		// A request's id is assigned when it is built: another id means another task held the key
+		return new RequestedReceipt(ref.id(), ref.type(), !ref.id().equals(request.id()));
+	}
+
+	/**
 	 * An order whose fulfilment flow is enqueued.
 	 *
 	 * @param orderId the order id
 	 * @param tasks the id of each task of the flow, by task type
 	 */
 	public record PlacedOrder(String orderId, Map<String, UUID> tasks) {
+
+	}
+
+	/**
+	 * A receipt that will be sent.
+	 *
+	 * @param id the id of the task that sends it
+	 * @param type the task type, {@code send-receipt}
+	 * @param alreadyRequested whether the task existed already: the key was held by an
+	 * unfinished task, and no other was enqueued
+	 */
+	public record RequestedReceipt(UUID id, String type, boolean alreadyRequested) {
 
 	}
 

@@ -24,8 +24,14 @@ public final class Payloads {
 
 	}
 
-	/** Payload of {@code charge-payment}. */
-	public record Charge(String orderId, BigDecimal amount, boolean simulateGatewayError) {
+	/**
+	 * Payload of {@code charge-payment}.
+	 *
+	 * @param orderId the order
+	 * @param amount the amount to charge
+	 * @param gatewayFailures how many attempts the payment gateway fails, as if it were down
+	 */
+	public record Charge(String orderId, BigDecimal amount, int gatewayFailures) {
 
 	}
 
@@ -46,6 +52,11 @@ public final class Payloads {
 
 	/** Payload of {@code notify-customer}. */
 	public record Notification(String orderId, String customer) {
+
+	}
+
+	/** Payload of {@code send-receipt}. */
+	public record ReceiptRequest(String orderId, String customer) {
 
 	}
 

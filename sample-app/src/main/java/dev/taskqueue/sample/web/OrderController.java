@@ -1,6 +1,7 @@
 package dev.taskqueue.sample.web;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -10,9 +11,11 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.taskqueue.sample.fulfilment.Order;
 import dev.taskqueue.sample.fulfilment.OrderService;
 import dev.taskqueue.sample.fulfilment.OrderService.PlacedOrder;
+import dev.taskqueue.sample.fulfilment.OrderService.RequestedReceipt;
 
 /**
- * Place an order: enqueues its fulfilment flow of dependent tasks.
+ * Place an order: enqueues its fulfilment flow of dependent tasks. Ask for its receipt:
+ * enqueues one e-mail per order however often it is asked for while pending.
  */
 @RestController
 @RequestMapping("/orders")
@@ -33,6 +36,27 @@ public class OrderController {
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	public PlacedOrder place(@RequestBody Order order) {
 		return this.orderService.place(order);
+	}
+
+	/**
+	 * Have the receipt of an order e-mailed: {@code {"customer": "ada@example.com"}}.
+	 * @param orderId the order
+	 * @param request to whom
+	 * @return the task that sends it, and whether it had been requested already
+	 */
+	@PostMapping("/{orderId}/receipt")
+	@ResponseStatus(HttpStatus.ACCEPTED)
+	public RequestedReceipt receipt(@PathVariable String orderId, @RequestBody ReceiptRecipient request) {
+		return this.orderService.requestReceipt(orderId, request.customer());
+	}
+
+	/**
+	 * Who gets a receipt.
+	 *
+	 * @param customer the customer's e-mail address
+	 */
+	public record ReceiptRecipient(String customer) {
+
 	}
 
 }

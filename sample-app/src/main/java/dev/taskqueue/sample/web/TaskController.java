@@ -34,9 +34,9 @@ public class TaskController {
 
 	/**
 	 * Enqueue a task: {@code {"type": "reserve-stock", "payload": {...}}}, optionally with a
-	 * {@code priority} and a {@code delaySeconds}.
+	 * {@code priority}, a {@code delaySeconds} and a unique {@code key}.
 	 * @param request the task to enqueue
-	 * @return its id and type
+	 * @return its id and type; with a key that an unfinished task holds, that task's
 	 */
 	@PostMapping
 	@ResponseStatus(HttpStatus.ACCEPTED)
@@ -47,6 +47,9 @@ public class TaskController {
 		}
 		if (request.delaySeconds() != null) {
 			builder.delay(Duration.ofSeconds(request.delaySeconds()));
+		}
+		if (request.key() != null) {
+			builder.key(request.key());
 		}
 		return this.taskQueue.enqueue(builder.build());
 	}
@@ -75,7 +78,7 @@ public class TaskController {
 	}
 
 	/**
-	 * Run a FAILED or CANCELLED task again.
+	 * Run a FAILED or CANCELLED task again, with a fresh set of retries.
 	 * @param id the task id
 	 * @return whether it was queued again, and its state now
 	 */
@@ -92,8 +95,9 @@ public class TaskController {
 	 * @param payload its payload
 	 * @param priority its priority, or {@code null} for the type's
 	 * @param delaySeconds how long to wait before running it, or {@code null} to run it now
+	 * @param key a unique key, or {@code null}
 	 */
-	public record EnqueueRequest(String type, JsonNode payload, Integer priority, Long delaySeconds) {
+	public record EnqueueRequest(String type, JsonNode payload, Integer priority, Long delaySeconds, String key) {
 
 	}
 

@@ -118,13 +118,22 @@ public interface Dialect {
 
 	default String insertTask() {
 		return """
-				INSERT INTO %PREFIX%TASK (id, type, queue, status, priority, run_at, attempts, pending_parents,
-					payload, created_at, finished_at)
-				VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?)""";
+				INSERT INTO %PREFIX%TASK (id, type, queue, status, priority, run_at, attempts, attempt_base,
+					pending_parents, payload, unique_key, options, created_at, finished_at)
+				VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?)""";
 	}
 
 	default String insertParent() {
 		return "INSERT INTO %PREFIX%TASK_PARENT (parent_id, child_id) VALUES (?, ?)";
+	}
+
+	/**
+	 * Read and lock the unfinished task that holds a unique key. A locking read, so that it
+	 * sees a holder committed after the transaction's snapshot. Parameters: the key.
+	 * @return the statement
+	 */
+	default String selectKeyHolder() {
+		return "SELECT id, status FROM %PREFIX%TASK WHERE active_key = ? FOR UPDATE";
 	}
 
 	/** Read and lock parents so that none completes unseen while its child is inserted. */
@@ -149,7 +158,7 @@ public interface Dialect {
 	 */
 	default String claimLock() {
 		return """
-				SELECT id, type, queue, attempts, payload FROM %PREFIX%TASK
+				SELECT id, type, queue, attempts, attempt_base, payload, options FROM %PREFIX%TASK
 				WHERE status = 'READY' AND queue = ? AND run_at <= ?
 				ORDER BY priority DESC, run_at, id
 				FETCH FIRST ? ROWS ONLY
@@ -183,6 +192,60 @@ public interface Dialect {
 				UPDATE %PREFIX%TASK SET status = 'SUCCEEDED', result = ?, finished_at = ?, worker = NULL,
 					lease_until = NULL
 				WHERE id = ? AND status = 'RUNNING' AND attempts = ?""";
+	}
+
+	/** Parameters: run at, error message, error detail, id, attempt. */
+	default String completeRetry() {
+		return """
+				UPDATE %PREFIX%TASK SET status = 'READY', run_at = ?, error_message = ?, error_detail = ?,
+					worker = NULL, lease_until = NULL
+				WHERE id = ? AND status = 'RUNNING' AND attempts = ?""";
+	}
+
+	/** Parameters: task id, attempt, message, detail, failed at. */
+	default String insertError() {
+		return """
+				INSERT INTO %PREFIX%TASK_ERROR (task_id, attempt, message, detail, failed_at)
+				VALUES (?, ?, ?, ?, ?)""";
+	}
+
+	/** Parameters: task id. */
+	default String selectErrors() {
+		return """
+				SELECT attempt, message, detail, failed_at FROM %PREFIX%TASK_ERROR
+				WHERE task_id = ? ORDER BY failed_at, attempt""";
+	}
+
+	/** Parameters: lease until, worker, then the ids. */
+	default String renewLeases() {
+		return """
+				UPDATE %PREFIX%TASK SET lease_until = ?
+				WHERE status = 'RUNNING' AND worker = ? AND id IN (%IDS%)""";
+	}
+
+	/** Parameters: worker, then the ids. */
+	default String selectHeld() {
+		return "SELECT id FROM %PREFIX%TASK WHERE status = 'RUNNING' AND worker = ? AND id IN (%IDS%)";
+	}
+
+	/**
+	 * Running tasks whose lease lapsed, locked for taking back. Parameters: now, limit.
+	 * @return the statement
+	 */
+	default String lockExpired() {
+		return """
+				SELECT id, type, queue, attempts, attempt_base, payload, options FROM %PREFIX%TASK
+				WHERE status = 'RUNNING' AND lease_until < ?
+				ORDER BY lease_until
+				FETCH FIRST ? ROWS ONLY
+				FOR UPDATE SKIP LOCKED""";
+	}
+
+	/** Parameters: the ids. */
+	default String selectFinished() {
+		return """
+				SELECT id FROM %PREFIX%TASK
+				WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND id IN (%IDS%)""";
 	}
 
 	/** Parameters: error message, error detail, finished at, id, attempt. */
@@ -221,8 +284,8 @@ public interface Dialect {
 
 	default String selectTask() {
 		return """
-				SELECT id, type, queue, status, priority, attempts, payload, result, error_message, error_detail,
-					created_at, run_at, started_at, finished_at
+				SELECT id, type, queue, status, priority, attempts, unique_key, payload, result, error_message,
+					error_detail, created_at, run_at, started_at, worker, finished_at
 				FROM %PREFIX%TASK WHERE id = ?""";
 	}
 
@@ -258,8 +321,8 @@ public interface Dialect {
 	/** Parameters: status, pending parents, run at, id. */
 	default String retry() {
 		return """
-				UPDATE %PREFIX%TASK SET status = ?, pending_parents = ?, run_at = ?, result = NULL, error_message = NULL,
-					error_detail = NULL, started_at = NULL, finished_at = NULL
+				UPDATE %PREFIX%TASK SET status = ?, pending_parents = ?, run_at = ?, attempt_base = attempts,
+					result = NULL, error_message = NULL, error_detail = NULL, started_at = NULL, finished_at = NULL
 				WHERE id = ? AND status IN ('FAILED', 'CANCELLED')""";
 	}
 

@@ -72,11 +72,26 @@ public class MySqlDialect implements Dialect {
 	public String claimLock() {
 		// MySQL and MariaDB expect FOR UPDATE SKIP LOCKED after LIMIT
 		return """
-				SELECT id, type, queue, attempts, payload FROM %PREFIX%TASK
+				SELECT id, type, queue, attempts, attempt_base, payload, options FROM %PREFIX%TASK
 				WHERE status = 'READY' AND queue = ? AND run_at <= ?
 				ORDER BY priority DESC, run_at, id
 				LIMIT ?
 				FOR UPDATE SKIP LOCKED""";
+	}
+
+	@Override
+	public String lockExpired() {
+		return """
+				SELECT id, type, queue, attempts, attempt_base, payload, options FROM %PREFIX%TASK
+				WHERE status = 'RUNNING' AND lease_until < ?
+				ORDER BY lease_until
+				LIMIT ?
+				FOR UPDATE SKIP LOCKED""";
+	}
+
+	@Override
+	public String selectKeyHolder() {
+		return "SELECT id, status FROM %PREFIX%TASK WHERE active_key = ? LOCK IN SHARE MODE";
 	}
 
 }

@@ -50,7 +50,16 @@ public class PostgresDialect implements Dialect {
 					ORDER BY priority DESC, run_at, id
 					LIMIT ?
 					FOR UPDATE SKIP LOCKED))
-				RETURNING id, type, queue, attempts, payload""";
+				RETURNING id, type, queue, attempts, attempt_base, payload, options""";
+	}
+
+	@Override
+	public String selectKeyHolder() {
+		// The predicate of the partial unique index, so that the index answers
+		return """
+				SELECT id, status FROM %PREFIX%TASK
+				WHERE unique_key = ? AND status IN ('WAITING', 'READY', 'RUNNING')
+				FOR SHARE""";
 	}
 
 }

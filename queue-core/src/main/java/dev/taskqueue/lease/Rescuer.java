@@ -1,0 +1,82 @@
+package dev.taskqueue.lease;
+
+import java.time.Clock;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.taskqueue.complete.FailurePolicy;
+import dev.taskqueue.store.DatabaseOutage;
+import dev.taskqueue.store.TaskStore;
+
+/**
+ * Takes back running tasks whose lease lapsed, because their node died, froze or lost the
+ * database: each such attempt counts as failed with "lease expired", and the task is retried
+ * or failed like after any other failure. Every node rescues, so a task is taken back as long
+ * as one node lives.
+ *
+ * @since 0.1.0
+ */
+public final class Rescuer {
+
+	/** The error of an attempt whose lease lapsed. */
+	public static final String LEASE_EXPIRED = "lease expired: the node running the task stopped renewing it "
+			+ "(it died, froze or lost the database)";
+
+	private static final Log logger = LogFactory.getLog(Rescuer.class);
+
+	private static final int BATCH_SIZE = 100;
+
+	private final TaskStore store;
+
+	private final FailurePolicy failurePolicy;
+
+	private final DatabaseOutage outage;
+
+	private final Clock clock;
+
+	private final Runnable afterRescue;
+
+	/**
+	 * Create a rescuer.
+	 * @param store the store
+	 * @param failurePolicy decides between retrying and failing
+	 * @param outage where database failures are reported
+	 * @param clock the clock
+	 * @param afterRescue called when tasks were taken back, some of which may be ready
+	 */
+	public Rescuer(TaskStore store, FailurePolicy failurePolicy, DatabaseOutage outage, Clock clock,
+			Runnable afterRescue) {
+		this.store = store;
+		this.failurePolicy = failurePolicy;
+		this.outage = outage;
+		this.clock = clock;
+		this.afterRescue = afterRescue;
+	}
+
+	/**
+	 * Take back every running task whose lease has lapsed.
+	 */
+	public void rescueExpired() {
+		if (this.outage.isBackingOff()) {
+			return;
+		}
+		try {
+			int rescued;
+			do {
+				rescued = this.store.rescue(this.clock.instant(), BATCH_SIZE,
+						(task) -> this.failurePolicy.failed(task, LEASE_EXPIRED, LEASE_EXPIRED, true));
+				if (rescued > 0) {
+					logger.warn("Took back " + rescued + " running tasks whose lease had expired");
+					this.afterRescue.run();
+				}
+			}
+			while (rescued == BATCH_SIZE);
+			this.outage.succeeded();
+		}
+		catch (RuntimeException ex) {
+			this.outage.failed("take back tasks whose lease expired", ex);
+		}
+	}
+
+}
