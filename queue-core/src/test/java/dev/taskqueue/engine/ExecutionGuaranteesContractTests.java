@@ -328,8 +328,9 @@ abstract class ExecutionGuaranteesContractTests {
 		enqueueOnly.enqueueAll(requests);
 		this.nodes.start((builder) -> builder.concurrency(2).batchSize(5));
 		await().atMost(WAIT).until(() -> order.size() == 300);
-		assertThat(order.subList(0, 30)).containsOnly(1);
-		assertThat(order.subList(30, 300)).containsOnly(0);
+		// Claims take every high one first; with two threads, one low task may start just
+		// before the last high one does
+		assertThat(order.lastIndexOf(1)).isLessThanOrEqualTo(30);
 	}
 
 	@Test
