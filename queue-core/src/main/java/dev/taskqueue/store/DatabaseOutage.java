@@ -55,14 +55,6 @@ public final class DatabaseOutage {
 	}
 
 	/**
-	 * Return whether the database is unreachable as far as this node knows.
-	 * @return whether the last attempt failed
-	 */
-	public synchronized boolean isOngoing() {
-		return this.failures > 0;
-	}
-
-	/**
 	 * Return how long to wait before trying again: doubling with each failure in a row, from
 	 * half a second up to 5 seconds.
 	 * @return the delay, zero while there is no outage
