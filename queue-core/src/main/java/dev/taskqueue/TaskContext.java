@@ -1,5 +1,6 @@
 package dev.taskqueue;
 
+import java.util.List;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -56,5 +57,62 @@ public interface TaskContext {
 	 * cancelled or taken back meanwhile.
 	 */
 	void heartbeat();
+
+	/**
+	 * Read the result of one of the task's parents, as a value of the given type.
+	 * @param <T> the type
+	 * @param parentId the parent's id
+	 * @param type the type to bind to
+	 * @return the result, or {@code null} if the parent returned none or did not succeed (a
+	 * parent the task runs after {@linkplain TaskRequest.Builder#afterEvenIfFailed even if it
+	 * failed})
+	 * @throws IllegalArgumentException if the task has no such parent
+	 */
+	<T> @Nullable T parentResult(UUID parentId, Class<T> type);
+
+	/**
+	 * Read the result of the task's parent of the given type, as a value of the given type.
+	 * @param <T> the type
+	 * @param parentType the parent's task type, which only one parent may have
+	 * @param type the type to bind to
+	 * @return the result, or {@code null} if the parent returned none or did not succeed
+	 * @throws IllegalArgumentException if the task has no parent of that type, or more than one
+	 */
+	<T> @Nullable T parentResult(String parentType, Class<T> type);
+
+	/**
+	 * Return the job the task belongs to.
+	 * @return the job id, or {@code null} if the task belongs to no job
+	 */
+	@Nullable UUID jobId();
+
+	/**
+	 * Add tasks to the task's job once this attempt succeeds, in the same transaction that
+	 * records its success: if the attempt fails, nothing is added. The tasks may name each
+	 * other, and tasks enqueued before, as parents.
+	 * @param tasks the tasks
+	 * @throws IllegalStateException if the task belongs to no job
+	 * @throws UnknownTaskTypeException if no handler runs tasks of one of the types
+	 * @throws TaskPayloadException if a payload cannot be written as JSON
+	 */
+	void addToJob(List<TaskRequest> tasks);
+
+	/**
+	 * Run this task again once this attempt succeeds, with the given payload: the cursor of
+	 * the next chunk a planner adds. The job stays open until the planner succeeds without
+	 * asking for a next run. The next run has retries of its own.
+	 * @param nextPayload the payload of the next run
+	 * @throws IllegalStateException if the task belongs to no job
+	 * @throws TaskPayloadException if the payload cannot be written as JSON
+	 */
+	void planNext(Object nextPayload);
+
+	/**
+	 * Set the result of the task's job once this attempt succeeds.
+	 * @param result the result, written as JSON
+	 * @throws IllegalStateException if the task belongs to no job
+	 * @throws TaskPayloadException if the result cannot be written as JSON
+	 */
+	void setJobResult(Object result);
 
 }

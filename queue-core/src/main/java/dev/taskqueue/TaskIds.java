@@ -4,17 +4,23 @@ import java.security.SecureRandom;
 import java.util.UUID;
 
 /**
- * Time-ordered task ids (UUID version 7), so that inserts land at the right edge of the
- * primary-key index instead of all over it.
+ * Time-ordered ids for tasks and jobs (UUID version 7), so that inserts land at the right edge
+ * of the primary-key index instead of all over it.
+ *
+ * @since 0.1.0
  */
-final class TaskIds {
+public final class TaskIds {
 
 	private static final SecureRandom random = new SecureRandom();
 
 	private TaskIds() {
 	}
 
-	static UUID next() {
+	/**
+	 * Return a new id.
+	 * @return the id
+	 */
+	public static UUID next() {
 		long millis = System.currentTimeMillis();
 		long randomA = random.nextInt(1 << 12);
 		long randomB = random.nextLong();

@@ -132,4 +132,62 @@ public interface TaskQueue {
 	 */
 	boolean retry(UUID id);
 
+	/**
+	 * Start a job: write it, its tasks and its callbacks in one transaction (the caller's, if
+	 * there is one), all of it or none of it.
+	 * @param request the job
+	 * @return a reference to the job
+	 * @throws UnknownTaskTypeException if no handler runs tasks of one of the types
+	 * @throws TaskPayloadException if a payload cannot be written as JSON
+	 * @throws TaskNotFoundException if a parent does not exist
+	 */
+	JobRef startJob(JobRequest request);
+
+	/**
+	 * Add tasks to a running job.
+	 * @param jobId the job id
+	 * @param tasks the tasks; they may name each other, and tasks enqueued before, as parents
+	 * @return references to the new tasks, in order
+	 * @throws JobNotFoundException if there is no such job
+	 * @throws TaskQueueException if the job has ended; nothing is written then
+	 */
+	List<TaskRef> addToJob(UUID jobId, List<TaskRequest> tasks);
+
+	/**
+	 * Look a job up, with how many of its tasks are in each status and its progress.
+	 * @param jobId the job id
+	 * @return the job's state, or empty if there is no such job
+	 */
+	Optional<JobState> findJob(UUID jobId);
+
+	/**
+	 * List a job's tasks in the order they were added, a page at a time.
+	 * @param jobId the job id
+	 * @param status only tasks in this status, or {@code null} for all
+	 * @param offset how many tasks to skip
+	 * @param limit how many tasks at most
+	 * @return the tasks
+	 */
+	List<TaskState> findJobTasks(UUID jobId, @Nullable TaskStatus status, int offset, int limit);
+
+	/**
+	 * Cancel a job that has not succeeded: every one of its tasks still waiting, ready or
+	 * running is cancelled (running ones are interrupted), with the tasks outside the job still
+	 * waiting for them. No callback runs.
+	 * @param jobId the job id
+	 * @return {@code true} if the job was cancelled, {@code false} if it had already succeeded
+	 * or been cancelled
+	 * @throws JobNotFoundException if there is no such job
+	 */
+	boolean cancelJob(UUID jobId);
+
+	/**
+	 * Run a job's FAILED tasks again, as {@link #retry(UUID)} does; a FAILED job runs again.
+	 * @param jobId the job id
+	 * @return how many tasks were queued again
+	 * @throws JobNotFoundException if there is no such job
+	 * @throws TaskQueueException if the job was cancelled
+	 */
+	int retryJob(UUID jobId);
+
 }

@@ -35,12 +35,15 @@ import org.springframework.util.Assert;
  * @param key a unique key, or {@code null}: while a task with this key is not finished,
  * enqueueing another returns the existing task instead
  * @param options timeout, heartbeat and retries of this task, over its type's
- * @param parents the ids of the tasks that must succeed before this one runs
+ * @param parents the ids of the tasks that must end before this one runs: succeed, or, for those
+ * also in {@code parentsEvenIfFailed}, succeed or fail
+ * @param parentsEvenIfFailed the parents after which this task runs even if they failed, as a
+ * cleanup or compensation step; a subset of {@code parents}
  * @since 0.1.0
  */
 public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nullable String queue,
 		@Nullable Integer priority, @Nullable Instant runAt, @Nullable Duration delay, @Nullable String key,
-		TaskOptions options, Set<UUID> parents) {
+		TaskOptions options, Set<UUID> parents, Set<UUID> parentsEvenIfFailed) {
 
 	/** The longest unique key. */
 	public static final int MAX_KEY_LENGTH = 255;
@@ -55,7 +58,11 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		Assert.notNull(options, "'options' must not be null");
 		Assert.notNull(parents, "'parents' must not be null");
 		Assert.isTrue(!parents.contains(id), () -> "Task " + id + " cannot be its own parent");
+		Assert.notNull(parentsEvenIfFailed, "'parentsEvenIfFailed' must not be null");
+		Assert.isTrue(parents.containsAll(parentsEvenIfFailed),
+				() -> "Parents of task " + id + " to run after even if they failed must be among its parents");
 		parents = Collections.unmodifiableSet(new LinkedHashSet<>(parents));
+		parentsEvenIfFailed = Collections.unmodifiableSet(new LinkedHashSet<>(parentsEvenIfFailed));
 	}
 
 	/**
@@ -99,6 +106,8 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		private TaskOptions options = TaskOptions.NONE;
 
 		private final List<UUID> parents = new ArrayList<>();
+
+		private final List<UUID> parentsEvenIfFailed = new ArrayList<>();
 
 		private Builder(String type) {
 			this.type = type;
@@ -255,12 +264,42 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		}
 
 		/**
+		 * Run the task once every given task has ended, whether it succeeded or failed: a
+		 * cleanup or compensation step. It is cancelled with them, and a parent that fails
+		 * and is then retried holds it again. A handler reads how a parent ended with
+		 * {@link TaskContext#parentResult(UUID, Class)}, which is {@code null} for a parent that
+		 * did not succeed.
+		 * @param parents requests for parent tasks, enqueued earlier or in the same batch
+		 * @return this builder
+		 */
+		public Builder afterEvenIfFailed(TaskRequest... parents) {
+			for (TaskRequest parent : parents) {
+				this.parents.add(parent.id());
+				this.parentsEvenIfFailed.add(parent.id());
+			}
+			return this;
+		}
+
+		/**
+		 * Run the task once every given task has ended, whether it succeeded or failed.
+		 * @param parentIds ids of enqueued tasks
+		 * @return this builder
+		 * @see #afterEvenIfFailed(TaskRequest...)
+		 */
+		public Builder afterEvenIfFailed(UUID... parentIds) {
+			this.parents.addAll(List.of(parentIds));
+			this.parentsEvenIfFailed.addAll(List.of(parentIds));
+			return this;
+		}
+
+		/**
 		 * Build the request and assign its task id.
 		 * @return the request
 		 */
 		public TaskRequest build() {
 			return new TaskRequest(TaskIds.next(), this.type, this.payload, this.queue, this.priority, this.runAt,
-					this.delay, this.key, this.options, new LinkedHashSet<>(this.parents));
+					this.delay, this.key, this.options, new LinkedHashSet<>(this.parents),
+					new LinkedHashSet<>(this.parentsEvenIfFailed));
 		}
 
 	}

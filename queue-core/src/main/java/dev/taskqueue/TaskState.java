@@ -18,6 +18,7 @@ import org.jspecify.annotations.Nullable;
  * @param attempts how many times it has been started
  * @param key its unique key, or {@code null}
  * @param parents the ids of the tasks it waits for
+ * @param jobId the job it belongs to, or {@code null}
  * @param payload its payload, or {@code null}
  * @param result its result once it has succeeded, or {@code null}
  * @param errorMessage the error of its last failed attempt, or {@code null}
@@ -31,7 +32,7 @@ import org.jspecify.annotations.Nullable;
  * @since 0.1.0
  */
 public record TaskState(UUID id, String type, String queue, TaskStatus status, int priority, int attempts,
-		@Nullable String key, Set<UUID> parents, @Nullable JsonValue payload, @Nullable JsonValue result,
+		@Nullable String key, Set<UUID> parents, @Nullable UUID jobId, @Nullable JsonValue payload, @Nullable JsonValue result,
 		@Nullable String errorMessage, @Nullable String errorDetail, List<TaskError> errors, Instant createdAt,
 		Instant runAt, @Nullable Instant startedAt, @Nullable String worker, @Nullable Instant finishedAt) {
 

@@ -213,7 +213,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 					this::written);
 			Duration claimLease = engine.registry.defaultOptions().heartbeat();
 			this.worker = new Worker(engine.registry, new PayloadCodec(settings.mapper), this.completer, failurePolicy,
-					lanes(), claimLease, "taskqueue-worker-", engine.metrics);
+					lanes(), claimLease, "taskqueue-worker-", engine.metrics, engine.store::parents, engine.clock);
 			this.poller = new Poller(engine.store, this.worker, this.completer, outage,
 					new PollerSettings(settings.batchSize, settings.pollInterval, claimLease, settings.workerId),
 					engine.clock, this.scheduler);

@@ -2,16 +2,17 @@ package dev.taskqueue.enqueue;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.NestedRuntimeException;
@@ -21,10 +22,12 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import tools.jackson.core.JacksonException;
+import org.springframework.util.Assert;
 
+import dev.taskqueue.JobRef;
+import dev.taskqueue.JobRequest;
+import dev.taskqueue.JobState;
 import dev.taskqueue.TaskFailedException;
-import dev.taskqueue.TaskPayloadException;
 import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRef;
@@ -34,9 +37,9 @@ import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.TaskTimeoutException;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.store.NewJob;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.TaskStore;
-import dev.taskqueue.type.TaskType;
 import dev.taskqueue.type.TaskTypeRegistry;
 
 /**
@@ -48,11 +51,9 @@ import dev.taskqueue.type.TaskTypeRegistry;
  */
 public final class DefaultTaskQueue implements TaskQueue {
 
-	private final TaskTypeRegistry registry;
+	private final RequestResolver resolver;
 
 	private final TaskStore store;
-
-	private final PayloadCodec codec;
 
 	private final Clock clock;
 
@@ -73,9 +74,8 @@ public final class DefaultTaskQueue implements TaskQueue {
 	 */
 	public DefaultTaskQueue(TaskTypeRegistry registry, TaskStore store, PayloadCodec codec, Clock clock,
 			Runnable wakeup, Consumer<UUID> localCancel) {
-		this.registry = registry;
+		this.resolver = new RequestResolver(registry, codec);
 		this.store = store;
-		this.codec = codec;
 		this.clock = clock;
 		this.wakeup = wakeup;
 		this.localCancel = localCancel;
@@ -97,25 +97,14 @@ public final class DefaultTaskQueue implements TaskQueue {
 
 	@Override
 	public List<TaskRef> enqueueAll(List<TaskRequest> requests) {
-		Instant now = this.clock.instant();
-		List<NewTask> tasks = new ArrayList<>(requests.size());
-		for (TaskRequest request : requests) {
-			tasks.add(newTask(request, this.registry.get(request.type()), now));
-		}
-		List<UUID> ids;
-		try {
-			ids = this.store.insert(tasks);
-		}
-		catch (DataAccessResourceFailureException | TransientDataAccessResourceException
-				| CannotCreateTransactionException ex) {
-			throw unavailable(requests, "nothing was written", ex);
-		}
-		catch (TransactionSystemException ex) {
-			// A failed rollback follows a failed write; a failed commit leaves the write unknown
-			throw unavailable(requests, (ex.getApplicationException() != null) ? "nothing was written"
-					: "the commit failed, so the tasks may or may not exist: look them up by id", ex);
-		}
+		List<NewTask> tasks = this.resolver.tasks(requests, null, this.clock.instant());
+		List<UUID> ids = write(() -> this.store.insert(tasks), "enqueue %d task(s) of type '%s'"
+			.formatted(requests.size(), requests.get(0).type()));
 		afterCommit(this.wakeup);
+		return refs(requests, ids);
+	}
+
+	private static List<TaskRef> refs(List<TaskRequest> requests, List<UUID> ids) {
 		List<TaskRef> refs = new ArrayList<>(requests.size());
 		for (int i = 0; i < requests.size(); i++) {
 			refs.add(new TaskRef(ids.get(i), requests.get(i).type()));
@@ -123,26 +112,26 @@ public final class DefaultTaskQueue implements TaskQueue {
 		return refs;
 	}
 
-	private static TaskQueueUnavailableException unavailable(List<TaskRequest> requests, String consequence,
-			NestedRuntimeException ex) {
-		return new TaskQueueUnavailableException("Could not enqueue %d task(s) of type '%s' because the database is unreachable (%s); %s"
-			.formatted(requests.size(), requests.get(0).type(), ex.getMostSpecificCause().getMessage(), consequence), ex);
+	/** Writes through the store, telling what became of the write if the database failed. */
+	private static <T> T write(Supplier<T> write, String what) {
+		try {
+			return write.get();
+		}
+		catch (DataAccessResourceFailureException | TransientDataAccessResourceException
+				| CannotCreateTransactionException ex) {
+			throw unavailable(what, "nothing was written", ex);
+		}
+		catch (TransactionSystemException ex) {
+			// A failed rollback follows a failed write; a failed commit leaves the write unknown
+			throw unavailable(what, (ex.getApplicationException() != null) ? "nothing was written"
+					: "the commit failed, so the tasks may or may not exist: look them up by id", ex);
+		}
 	}
 
-	private NewTask newTask(TaskRequest request, TaskType type, Instant now) {
-		String payload;
-		try {
-			payload = this.codec.write(request.payload());
-		}
-		catch (JacksonException ex) {
-			throw new TaskPayloadException("Payload of task type '%s' cannot be written as JSON: %s"
-				.formatted(request.type(), ex.getOriginalMessage()), ex);
-		}
-		Instant runAt = (request.runAt() != null) ? request.runAt()
-				: (request.delay() != null) ? now.plus(request.delay()) : now;
-		return new NewTask(request.id(), request.type(), (request.queue() != null) ? request.queue() : type.queue(),
-				(request.priority() != null) ? request.priority() : type.priority(), runAt, payload, request.key(),
-				request.options(), request.parents(), now);
+	private static TaskQueueUnavailableException unavailable(String what, String consequence,
+			NestedRuntimeException ex) {
+		return new TaskQueueUnavailableException("Could not %s because the database is unreachable (%s); %s"
+			.formatted(what, ex.getMostSpecificCause().getMessage(), consequence), ex);
 	}
 
 	@Override
@@ -200,6 +189,55 @@ public final class DefaultTaskQueue implements TaskQueue {
 			afterCommit(() -> this.localCancel.accept(id));
 		}
 		return cancelled;
+	}
+
+	@Override
+	public JobRef startJob(JobRequest request) {
+		NewJob job = this.resolver.job(request, this.clock.instant());
+		write(() -> this.store.startJob(job), "start job '%s' with %d task(s)".formatted(request.name(),
+				job.tasks().size()));
+		afterCommit(this.wakeup);
+		return new JobRef(request.id(), request.name());
+	}
+
+	@Override
+	public List<TaskRef> addToJob(UUID jobId, List<TaskRequest> tasks) {
+		if (tasks.isEmpty()) {
+			return List.of();
+		}
+		List<NewTask> newTasks = this.resolver.tasks(tasks, jobId, this.clock.instant());
+		List<UUID> ids = write(() -> this.store.addToJob(jobId, newTasks), "add %d task(s) to job %s"
+			.formatted(tasks.size(), jobId));
+		afterCommit(this.wakeup);
+		return refs(tasks, ids);
+	}
+
+	@Override
+	public Optional<JobState> findJob(UUID jobId) {
+		return this.store.findJob(jobId);
+	}
+
+	@Override
+	public List<TaskState> findJobTasks(UUID jobId, @Nullable TaskStatus status, int offset, int limit) {
+		Assert.isTrue(offset >= 0, "'offset' must not be negative");
+		Assert.isTrue(limit > 0, "'limit' must be positive");
+		return this.store.findJobTasks(jobId, status, offset, limit);
+	}
+
+	@Override
+	public boolean cancelJob(UUID jobId) {
+		Optional<Set<UUID>> interrupted = this.store.cancelJob(jobId, this.clock.instant());
+		interrupted.ifPresent((running) -> afterCommit(() -> running.forEach(this.localCancel)));
+		return interrupted.isPresent();
+	}
+
+	@Override
+	public int retryJob(UUID jobId) {
+		int retried = this.store.retryJob(jobId, this.clock.instant());
+		if (retried > 0) {
+			afterCommit(this.wakeup);
+		}
+		return retried;
 	}
 
 	@Override

@@ -1,20 +1,31 @@
 package dev.taskqueue.execute;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
 
 import dev.taskqueue.JsonValue;
 import dev.taskqueue.TaskContext;
+import dev.taskqueue.TaskRequest;
+import dev.taskqueue.TaskStatus;
+import dev.taskqueue.enqueue.RequestResolver;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.JobWrites;
+import dev.taskqueue.store.NewTask;
+import dev.taskqueue.store.ParentTask;
 
 /**
- * A task running on this node: the context its handler sees, the thread that runs it, and
- * when its lease was last renewed.
+ * A task running on this node: the context its handler sees, the thread that runs it, when
+ * its lease was last renewed, and what it writes to its job once it succeeds.
  *
  * @since 0.1.0
  */
@@ -30,7 +41,17 @@ public final class RunningTask implements TaskContext {
 
 	private final Consumer<RunningTask> onHeartbeat;
 
+	private final Support support;
+
 	private final AtomicBoolean finished = new AtomicBoolean();
+
+	private @Nullable List<ParentTask> parents;
+
+	private final List<NewTask> addedToJob = new ArrayList<>();
+
+	private @Nullable String nextPayload;
+
+	private @Nullable String jobResult;
 
 	private volatile @Nullable Thread thread;
 
@@ -41,12 +62,13 @@ public final class RunningTask implements TaskContext {
 	private volatile Duration lease;
 
 	RunningTask(ClaimedTask task, Lane lane, PayloadCodec codec, Duration claimLease, Duration heartbeat,
-			Consumer<RunningTask> onHeartbeat) {
+			Consumer<RunningTask> onHeartbeat, Support support) {
 		this.task = task;
 		this.lane = lane;
 		this.codec = codec;
 		this.heartbeat = heartbeat;
 		this.onHeartbeat = onHeartbeat;
+		this.support = support;
 		this.renewedNanos = System.nanoTime();
 		this.lease = claimLease;
 	}
@@ -86,6 +108,86 @@ public final class RunningTask implements TaskContext {
 		if (!this.cancelled && isRenewalDue()) {
 			this.onHeartbeat.accept(this);
 		}
+	}
+
+	@Override
+	public <T> @Nullable T parentResult(UUID parentId, Class<T> type) {
+		ParentTask parent = parents().stream()
+			.filter((candidate) -> candidate.id().equals(parentId))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("%s has no parent %s".formatted(describe(), parentId)));
+		return resultOf(parent, type);
+	}
+
+	@Override
+	public <T> @Nullable T parentResult(String parentType, Class<T> type) {
+		List<ParentTask> ofType = parents().stream().filter((parent) -> parent.type().equals(parentType)).toList();
+		if (ofType.size() != 1) {
+			throw new IllegalArgumentException(ofType.isEmpty() ? "%s has no parent of type '%s'".formatted(describe(), parentType)
+					: "%s has %d parents of type '%s'; read their results by id".formatted(describe(), ofType.size(),
+							parentType));
+		}
+		return resultOf(ofType.get(0), type);
+	}
+
+	private List<ParentTask> parents() {
+		if (this.parents == null) {
+			this.parents = this.support.parents().apply(taskId());
+		}
+		return this.parents;
+	}
+
+	private <T> @Nullable T resultOf(ParentTask parent, Class<T> type) {
+		JsonValue result = (parent.status() == TaskStatus.SUCCEEDED) ? this.codec.value(parent.result()) : null;
+		return (result != null) ? result.as(type) : null;
+	}
+
+	@Override
+	public @Nullable UUID jobId() {
+		return this.task.jobId();
+	}
+
+	@Override
+	public void addToJob(List<TaskRequest> tasks) {
+		this.addedToJob.addAll(this.support.resolver().tasks(tasks, requireJob("add tasks to it"),
+				this.support.clock().instant()));
+	}
+
+	@Override
+	public void planNext(Object nextPayload) {
+		requireJob("plan it");
+		Assert.notNull(nextPayload, "'nextPayload' must not be null");
+		this.nextPayload = this.support.resolver().json(nextPayload, "Next payload of " + describe());
+	}
+
+	@Override
+	public void setJobResult(Object result) {
+		requireJob("set its result");
+		Assert.notNull(result, "'result' must not be null");
+		this.jobResult = this.support.resolver().json(result, "Job result set by " + describe());
+	}
+
+	private UUID requireJob(String action) {
+		UUID jobId = jobId();
+		if (jobId == null) {
+			throw new IllegalStateException(describe() + " belongs to no job, so it cannot " + action);
+		}
+		return jobId;
+	}
+
+	private String describe() {
+		return "Task " + taskId() + " (type '" + type() + "')";
+	}
+
+	/**
+	 * Return what the handler asked to write to the task's job once this attempt succeeds.
+	 * @return the writes, or {@code null} if none
+	 */
+	public @Nullable JobWrites jobWrites() {
+		if (this.addedToJob.isEmpty() && this.nextPayload == null && this.jobResult == null) {
+			return null;
+		}
+		return new JobWrites(this.addedToJob, this.nextPayload, this.jobResult);
 	}
 
 	/**
@@ -143,6 +245,17 @@ public final class RunningTask implements TaskContext {
 		if (thread != null) {
 			thread.interrupt();
 		}
+	}
+
+	/**
+	 * What a running task reaches beyond itself: how to read its parents, and how to turn
+	 * requests for its job into tasks.
+	 *
+	 * @param parents reads a task's parents
+	 * @param resolver resolves task requests
+	 * @param clock the clock
+	 */
+	record Support(Function<UUID, List<ParentTask>> parents, RequestResolver resolver, Clock clock) {
 	}
 
 }

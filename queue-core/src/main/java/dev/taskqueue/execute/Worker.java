@@ -1,5 +1,6 @@
 package dev.taskqueue.execute;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -14,6 +15,7 @@ import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -25,9 +27,11 @@ import tools.jackson.core.JacksonException;
 import dev.taskqueue.TaskOptions;
 import dev.taskqueue.complete.Completer;
 import dev.taskqueue.complete.FailurePolicy;
+import dev.taskqueue.enqueue.RequestResolver;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.ParentTask;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.type.TaskType;
 import dev.taskqueue.type.TaskTypeRegistry;
@@ -61,6 +65,8 @@ public final class Worker {
 
 	private final TaskQueueMetrics metrics;
 
+	private final RunningTask.Support support;
+
 	private final ExecutorService executor;
 
 	private final ScheduledExecutorService timeouts;
@@ -85,10 +91,14 @@ public final class Worker {
 	 * @param claimLease how long a claim holds a task before its first renewal
 	 * @param threadNamePrefix the prefix of the worker threads' names
 	 * @param metrics records attempts
+	 * @param parents reads a task's parents, for handlers that read their results
+	 * @param clock the clock
 	 */
 	public Worker(TaskTypeRegistry registry, PayloadCodec codec, Completer completer, FailurePolicy failurePolicy,
-			List<Lane> lanes, Duration claimLease, String threadNamePrefix, TaskQueueMetrics metrics) {
+			List<Lane> lanes, Duration claimLease, String threadNamePrefix, TaskQueueMetrics metrics,
+			Function<UUID, List<ParentTask>> parents, Clock clock) {
 		this.registry = registry;
+		this.support = new RunningTask.Support(parents, new RequestResolver(registry, codec), clock);
 		this.codec = codec;
 		this.completer = completer;
 		this.failurePolicy = failurePolicy;
@@ -152,7 +162,7 @@ public final class Worker {
 		for (ClaimedTask task : tasks) {
 			TaskOptions options = this.failurePolicy.options(task);
 			RunningTask context = new RunningTask(task, lane, this.codec, this.claimLease, options.heartbeat(),
-					this.onHeartbeat);
+					this.onHeartbeat, this.support);
 			this.running.put(task.id(), context);
 			if (options.timeout() != null) {
 				this.timeouts.schedule(() -> timeOut(context, options.timeout()), options.timeout().toNanos(),
@@ -262,7 +272,8 @@ public final class Worker {
 			return this.failurePolicy.failed(task, Failures.message(ex), Failures.detail(ex), type.isRetryable(ex));
 		}
 		try {
-			return new TaskOutcome.Succeeded(task.id(), task.attempt(), this.codec.write(result));
+			return new TaskOutcome.Succeeded(task.id(), task.attempt(), task.jobId(), this.codec.write(result),
+					context.jobWrites());
 		}
 		catch (RuntimeException ex) {
 			String message = "Result of task type '%s' cannot be written as JSON: %s".formatted(task.type(),

@@ -14,6 +14,9 @@ import dev.taskqueue.store.TaskStore;
  * database: each such attempt counts as failed with "lease expired", and the task is retried
  * or failed like after any other failure. Every node rescues, so a task is taken back as long
  * as one node lives.
+ * <p>
+ * It also ends running jobs none of whose tasks can run any more but whose end no completion
+ * saw: after a task was cancelled on its own, for example.
  *
  * @since 0.1.0
  */
@@ -43,7 +46,8 @@ public final class Rescuer {
 	 * @param failurePolicy decides between retrying and failing
 	 * @param outage where database failures are reported
 	 * @param clock the clock
-	 * @param afterRescue called when tasks were taken back, some of which may be ready
+	 * @param afterRescue called when tasks were taken back or jobs ended, so that some tasks
+	 * may be ready
 	 */
 	public Rescuer(TaskStore store, FailurePolicy failurePolicy, DatabaseOutage outage, Clock clock,
 			Runnable afterRescue) {
@@ -72,6 +76,9 @@ public final class Rescuer {
 				}
 			}
 			while (rescued == BATCH_SIZE);
+			if (this.store.settleJobs(this.clock.instant(), BATCH_SIZE) > 0) {
+				this.afterRescue.run();
+			}
 			this.outage.succeeded();
 		}
 		catch (RuntimeException ex) {

@@ -17,9 +17,10 @@ import dev.taskqueue.TaskOptions;
  * retries count from there
  * @param payload the payload as JSON, or {@code null}
  * @param options the execution options its request set, over its type's
+ * @param jobId the job it belongs to, or {@code null}
  * @since 0.1.0
  */
 public record ClaimedTask(UUID id, String type, String queue, int attempt, int attemptsBefore,
-		@Nullable String payload, TaskOptions options) {
+		@Nullable String payload, TaskOptions options, @Nullable UUID jobId) {
 
 }

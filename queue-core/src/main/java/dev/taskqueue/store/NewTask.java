@@ -20,10 +20,14 @@ import dev.taskqueue.TaskOptions;
  * @param key its unique key, or {@code null}
  * @param options the execution options its request set, over its type's
  * @param parents the ids of its parents
+ * @param parentsEvenIfFailed the parents it runs after even if they failed; a subset of
+ * {@code parents}
+ * @param jobId the job it belongs to, or {@code null}
  * @param createdAt when it was enqueued
  * @since 0.1.0
  */
 public record NewTask(UUID id, String type, String queue, int priority, Instant runAt, @Nullable String payload,
-		@Nullable String key, TaskOptions options, Set<UUID> parents, Instant createdAt) {
+		@Nullable String key, TaskOptions options, Set<UUID> parents, Set<UUID> parentsEvenIfFailed, @Nullable UUID jobId,
+		Instant createdAt) {
 
 }

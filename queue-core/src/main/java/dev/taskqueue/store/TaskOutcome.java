@@ -26,13 +26,34 @@ public sealed interface TaskOutcome {
 	int attempt();
 
 	/**
+	 * Return the job the task belongs to.
+	 * @return the job id, or {@code null}
+	 */
+	@Nullable UUID jobId();
+
+	/**
 	 * The attempt succeeded.
 	 *
 	 * @param id the task id
 	 * @param attempt the attempt
+	 * @param jobId the job the task belongs to, or {@code null}
 	 * @param result the result as JSON, or {@code null}
+	 * @param jobWrites what the attempt writes to its job, or {@code null}
 	 */
-	record Succeeded(UUID id, int attempt, @Nullable String result) implements TaskOutcome {
+	record Succeeded(UUID id, int attempt, @Nullable UUID jobId, @Nullable String result,
+			@Nullable JobWrites jobWrites) implements TaskOutcome {
+
+		/**
+		 * Create the outcome of an attempt that writes nothing to a job.
+		 * @param id the task id
+		 * @param attempt the attempt
+		 * @param jobId the job the task belongs to, or {@code null}
+		 * @param result the result as JSON, or {@code null}
+		 */
+		public Succeeded(UUID id, int attempt, @Nullable UUID jobId, @Nullable String result) {
+			this(id, attempt, jobId, result, null);
+		}
+
 	}
 
 	/**
@@ -41,11 +62,12 @@ public sealed interface TaskOutcome {
 	 *
 	 * @param id the task id
 	 * @param attempt the attempt
+	 * @param jobId the job the task belongs to, or {@code null}
 	 * @param message the error message
 	 * @param detail the exception class, message and stack summary
 	 * @param retryAt when to run the task again, or {@code null} to fail it
 	 */
-	record Failed(UUID id, int attempt, String message, String detail, @Nullable Instant retryAt)
+	record Failed(UUID id, int attempt, @Nullable UUID jobId, String message, String detail, @Nullable Instant retryAt)
 			implements TaskOutcome {
 	}
 

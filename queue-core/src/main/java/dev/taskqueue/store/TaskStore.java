@@ -8,8 +8,14 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.JobNotFoundException;
+import dev.taskqueue.JobState;
 import dev.taskqueue.TaskNotFoundException;
+import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.TaskState;
+import dev.taskqueue.TaskStatus;
 
 /**
  * Where tasks live: the only door to the database. Every method is one transaction, or joins
@@ -46,10 +52,13 @@ public interface TaskStore {
 
 	/**
 	 * Record outcomes in one transaction. For each task that succeeded, its waiting children
-	 * whose parents have now all succeeded become ready in the same transaction.
+	 * whose parents have now all succeeded become ready in the same transaction; so do the
+	 * children that run even if a parent failed, once it failed for good. A succeeded attempt's
+	 * writes to its job are made in the same transaction, and a job none of whose tasks can run
+	 * any more ends, enqueueing its callbacks.
 	 * @param outcomes the outcomes
 	 * @param now the current time
-	 * @return whether the succeeded tasks had waiting children, some of which may now be ready
+	 * @return whether tasks may have become ready: waiting children, added or planned tasks
 	 */
 	boolean complete(List<TaskOutcome> outcomes, Instant now);
 
@@ -114,5 +123,79 @@ public interface TaskStore {
 	 * @throws TaskNotFoundException if there is no such task
 	 */
 	boolean retry(UUID id, Instant now);
+
+	/**
+	 * Return the parents of a task, with their results.
+	 * @param childId the task id
+	 * @return its parents
+	 */
+	List<ParentTask> parents(UUID childId);
+
+	/**
+	 * Insert a job with its tasks and callbacks, joining the caller's transaction if there is
+	 * one.
+	 * @param job the job
+	 * @return the id of each task, as {@link #insert(List)} returns them
+	 * @throws TaskNotFoundException if a parent does not exist; nothing is written then
+	 */
+	List<UUID> startJob(NewJob job);
+
+	/**
+	 * Add tasks to a running job, joining the caller's transaction if there is one.
+	 * @param jobId the job id
+	 * @param tasks the tasks, their job id set
+	 * @return the id of each task, as {@link #insert(List)} returns them
+	 * @throws JobNotFoundException if there is no such job
+	 * @throws TaskQueueException if the job has ended; nothing is written then
+	 */
+	List<UUID> addToJob(UUID jobId, List<NewTask> tasks);
+
+	/**
+	 * Look a job up.
+	 * @param jobId the job id
+	 * @return its state, or empty
+	 */
+	Optional<JobState> findJob(UUID jobId);
+
+	/**
+	 * List a job's tasks in the order they were added.
+	 * @param jobId the job id
+	 * @param status only tasks in this status, or {@code null} for all
+	 * @param offset how many to skip
+	 * @param limit how many at most
+	 * @return the tasks
+	 */
+	List<TaskState> findJobTasks(UUID jobId, @Nullable TaskStatus status, int offset, int limit);
+
+	/**
+	 * Cancel a job that has not succeeded and its unfinished tasks, with their waiting
+	 * descendants, joining the caller's transaction if there is one.
+	 * @param jobId the job id
+	 * @param now the current time
+	 * @return the tasks that were running, to be interrupted; empty if the job had already
+	 * succeeded or been cancelled
+	 * @throws JobNotFoundException if there is no such job
+	 */
+	Optional<Set<UUID>> cancelJob(UUID jobId, Instant now);
+
+	/**
+	 * Queue a job's FAILED tasks again, reopening the job if it FAILED, joining the caller's
+	 * transaction if there is one.
+	 * @param jobId the job id
+	 * @param now the current time
+	 * @return how many tasks were queued again
+	 * @throws JobNotFoundException if there is no such job
+	 * @throws TaskQueueException if the job was cancelled
+	 */
+	int retryJob(UUID jobId, Instant now);
+
+	/**
+	 * End running jobs none of whose tasks can run any more, whose end went unseen: after a
+	 * task was cancelled on its own, for example.
+	 * @param now the current time
+	 * @param limit how many jobs at most
+	 * @return how many jobs ended
+	 */
+	int settleJobs(Instant now, int limit);
 
 }

@@ -16,6 +16,7 @@ import dev.taskqueue.JsonValue;
 import dev.taskqueue.TaskContext;
 import dev.taskqueue.TaskHandler;
 import dev.taskqueue.TaskOptions;
+import dev.taskqueue.TaskRequest;
 import dev.taskqueue.type.TaskType;
 import dev.taskqueue.type.TaskTypeDefinition;
 import dev.taskqueue.type.TaskTypeRegistry;
@@ -248,6 +249,33 @@ class TaskAnnotationBeanPostProcessorTests {
 		@Override
 		public boolean isCancelled() {
 			return false;
+		}
+
+		@Override
+		public <T> T parentResult(UUID parentId, Class<T> type) {
+			return null;
+		}
+
+		@Override
+		public <T> T parentResult(String parentType, Class<T> type) {
+			return null;
+		}
+
+		@Override
+		public UUID jobId() {
+			return null;
+		}
+
+		@Override
+		public void addToJob(List<TaskRequest> tasks) {
+		}
+
+		@Override
+		public void planNext(Object nextPayload) {
+		}
+
+		@Override
+		public void setJobResult(Object result) {
 		}
 
 	}

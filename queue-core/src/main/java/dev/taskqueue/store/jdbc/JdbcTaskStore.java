@@ -4,9 +4,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -14,6 +17,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -23,6 +27,7 @@ import java.util.stream.IntStream;
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
@@ -32,14 +37,21 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionStatus;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import dev.taskqueue.JobNotFoundException;
+import dev.taskqueue.JobState;
+import dev.taskqueue.JobStatus;
 import dev.taskqueue.TaskError;
+import dev.taskqueue.TaskIds;
 import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.JobWrites;
+import dev.taskqueue.store.NewJob;
 import dev.taskqueue.store.NewTask;
+import dev.taskqueue.store.ParentTask;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
@@ -74,6 +86,8 @@ public final class JdbcTaskStore implements TaskStore {
 
 	private final TaskRowMapper rowMapper;
 
+	private final PayloadCodec codec;
+
 	private final TransactionTemplate callerTransaction;
 
 	private final TransactionTemplate workerTransaction;
@@ -96,6 +110,7 @@ public final class JdbcTaskStore implements TaskStore {
 		this.dialect = dialect;
 		this.sql = new Statements(dialect, tablePrefix);
 		this.rowMapper = new TaskRowMapper(dialect, codec);
+		this.codec = codec;
 		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
 		this.callerTransaction = new TransactionTemplate(transactionManager);
 		this.workerTransaction = new TransactionTemplate(transactionManager);
@@ -119,58 +134,62 @@ public final class JdbcTaskStore implements TaskStore {
 		if (tasks.isEmpty()) {
 			return List.of();
 		}
-		return this.callerTransaction.execute((transaction) -> {
-			Map<UUID, TaskStatus> statuses = lockExternalParents(tasks);
-			Map<UUID, UUID> keyHolders = new HashMap<>();
-			List<UUID> ids = new ArrayList<>(tasks.size());
-			List<NewTask> batch = new ArrayList<>(tasks.size());
-			List<TaskStatus> initial = new ArrayList<>(tasks.size());
-			List<Integer> pending = new ArrayList<>(tasks.size());
-			List<UUID[]> edges = new ArrayList<>();
-			boolean anyReady = false;
-			for (NewTask task : tasks) {
-				int waitingFor = 0;
-				boolean cancelled = false;
-				List<UUID[]> taskEdges = new ArrayList<>();
-				for (UUID requestedParent : task.parents()) {
-					UUID parent = keyHolders.getOrDefault(requestedParent, requestedParent);
-					TaskStatus parentStatus = statuses.get(parent);
-					if (parentStatus == null) {
-						throw new TaskNotFoundException(parent, "Parent task %s of task %s (type '%s') does not exist"
-							.formatted(parent, task.id(), task.type()));
-					}
-					cancelled |= parentStatus == TaskStatus.CANCELLED;
-					waitingFor += (parentStatus != TaskStatus.SUCCEEDED) ? 1 : 0;
-					taskEdges.add(new UUID[] { parent, task.id() });
+		return this.callerTransaction.execute((transaction) -> insert(transaction, tasks));
+	}
+
+	/** Inserts tasks in the given transaction; see {@link #insert(List)}. */
+	private List<UUID> insert(TransactionStatus transaction, List<NewTask> tasks) {
+		Map<UUID, TaskStatus> statuses = lockExternalParents(tasks);
+		Map<UUID, UUID> keyHolders = new HashMap<>();
+		List<UUID> ids = new ArrayList<>(tasks.size());
+		List<NewTask> batch = new ArrayList<>(tasks.size());
+		List<TaskStatus> initial = new ArrayList<>(tasks.size());
+		List<Integer> pending = new ArrayList<>(tasks.size());
+		List<Edge> edges = new ArrayList<>();
+		boolean anyReady = false;
+		for (NewTask task : tasks) {
+			int waitingFor = 0;
+			boolean cancelled = false;
+			List<Edge> taskEdges = new ArrayList<>();
+			for (UUID requestedParent : task.parents()) {
+				UUID parent = keyHolders.getOrDefault(requestedParent, requestedParent);
+				TaskStatus parentStatus = statuses.get(parent);
+				if (parentStatus == null) {
+					throw new TaskNotFoundException(parent, "Parent task %s of task %s (type '%s') does not exist"
+						.formatted(parent, task.id(), task.type()));
 				}
-				TaskStatus status = cancelled ? TaskStatus.CANCELLED
-						: (waitingFor > 0) ? TaskStatus.WAITING : TaskStatus.READY;
-				if (task.key() != null) {
-					KeyHolder holder = insertUnlessKeyHeld(transaction, task, status, waitingFor);
-					if (holder != null) {
-						keyHolders.put(task.id(), holder.id());
-						statuses.put(holder.id(), holder.status());
-						ids.add(holder.id());
-						continue;
-					}
-				}
-				else {
-					batch.add(task);
-					initial.add(status);
-					pending.add(waitingFor);
-				}
-				anyReady |= status == TaskStatus.READY && !task.runAt().isAfter(task.createdAt());
-				statuses.put(task.id(), status);
-				ids.add(task.id());
-				edges.addAll(taskEdges);
+				Edge edge = new Edge(parent, task.id(), task.parentsEvenIfFailed().contains(requestedParent));
+				cancelled |= parentStatus == TaskStatus.CANCELLED;
+				waitingFor += edge.isSatisfiedBy(parentStatus) ? 0 : 1;
+				taskEdges.add(edge);
 			}
-			insertTasks(batch, initial, pending);
-			insertEdges(edges);
-			if (anyReady) {
-				notifyReady();
+			TaskStatus status = cancelled ? TaskStatus.CANCELLED
+					: (waitingFor > 0) ? TaskStatus.WAITING : TaskStatus.READY;
+			if (task.key() != null) {
+				KeyHolder holder = insertUnlessKeyHeld(transaction, task, status, waitingFor);
+				if (holder != null) {
+					keyHolders.put(task.id(), holder.id());
+					statuses.put(holder.id(), holder.status());
+					ids.add(holder.id());
+					continue;
+				}
 			}
-			return ids;
-		});
+			else {
+				batch.add(task);
+				initial.add(status);
+				pending.add(waitingFor);
+			}
+			anyReady |= status == TaskStatus.READY && !task.runAt().isAfter(task.createdAt());
+			statuses.put(task.id(), status);
+			ids.add(task.id());
+			edges.addAll(taskEdges);
+		}
+		insertTasks(batch, initial, pending);
+		insertEdges(edges);
+		if (anyReady) {
+			notifyReady();
+		}
+		return ids;
 	}
 
 	/**
@@ -241,16 +260,18 @@ public final class JdbcTaskStore implements TaskStore {
 			ps.setString(8, task.payload());
 			ps.setString(9, task.key());
 			ps.setString(10, OptionsColumn.write(task.options()));
-			this.dialect.setInstant(ps, 11, task.createdAt());
-			this.dialect.setInstant(ps, 12, (status == TaskStatus.CANCELLED) ? task.createdAt() : null);
+			this.dialect.setNullableId(ps, 11, task.jobId());
+			this.dialect.setInstant(ps, 12, task.createdAt());
+			this.dialect.setInstant(ps, 13, (status == TaskStatus.CANCELLED) ? task.createdAt() : null);
 		}));
 	}
 
-	private void insertEdges(List<UUID[]> edges) {
+	private void insertEdges(List<Edge> edges) {
 		if (!edges.isEmpty()) {
 			this.jdbc.batchUpdate(this.sql.insertParent, batch(edges, (ps, edge) -> {
-				this.dialect.setId(ps, 1, edge[0]);
-				this.dialect.setId(ps, 2, edge[1]);
+				this.dialect.setId(ps, 1, edge.parent());
+				this.dialect.setId(ps, 2, edge.child());
+				ps.setBoolean(3, edge.evenIfFailed());
 			}));
 		}
 	}
@@ -329,24 +350,40 @@ public final class JdbcTaskStore implements TaskStore {
 	@Override
 	public boolean complete(List<TaskOutcome> outcomes, Instant now) {
 		List<TaskOutcome.Succeeded> succeeded = new ArrayList<>();
+		List<TaskOutcome.Succeeded> writingToJobs = new ArrayList<>();
 		List<TaskOutcome.Failed> failed = new ArrayList<>();
 		for (TaskOutcome outcome : outcomes) {
 			if (outcome instanceof TaskOutcome.Succeeded success) {
-				succeeded.add(success);
+				((success.jobWrites() != null) ? writingToJobs : succeeded).add(success);
 			}
 			else {
 				failed.add((TaskOutcome.Failed) outcome);
 			}
 		}
-		Boolean released = this.workerTransaction.execute((transaction) -> {
-			List<UUID> completed = recordSucceeded(succeeded, now);
-			recordFailed(failed, now);
-			return releaseChildren(completed);
+		Boolean mayBeReady = this.workerTransaction.execute((transaction) -> {
+			List<TaskOutcome> ended = new ArrayList<>(recordSucceeded(succeeded, now));
+			boolean wroteToJobs = false;
+			for (TaskOutcome.Succeeded outcome : writingToJobs) {
+				try {
+					JobWriteResult result = recordWithJobWrites(transaction, outcome, now);
+					wroteToJobs |= result != JobWriteResult.STALE;
+					if (result == JobWriteResult.SUCCEEDED) {
+						ended.add(outcome);
+					}
+				}
+				catch (TaskQueueException | DataIntegrityViolationException ex) {
+					String message = "Could not write to job " + outcome.jobId() + ": " + ex.getMessage();
+					failed.add(new TaskOutcome.Failed(outcome.id(), outcome.attempt(), outcome.jobId(), message, message,
+							null));
+				}
+			}
+			ended.addAll(recordFailed(failed, now));
+			return afterEnded(transaction, ended, now) || wroteToJobs;
 		});
-		return Boolean.TRUE.equals(released);
+		return Boolean.TRUE.equals(mayBeReady);
 	}
 
-	private List<UUID> recordSucceeded(List<TaskOutcome.Succeeded> succeeded, Instant now) {
+	private List<TaskOutcome.Succeeded> recordSucceeded(List<TaskOutcome.Succeeded> succeeded, Instant now) {
 		if (succeeded.isEmpty()) {
 			return List.of();
 		}
@@ -356,13 +393,80 @@ public final class JdbcTaskStore implements TaskStore {
 			this.dialect.setId(ps, 3, outcome.id());
 			ps.setInt(4, outcome.attempt());
 		}));
-		return current(succeeded, counts).stream().map(TaskOutcome.Succeeded::id).toList();
+		return current(succeeded, counts);
 	}
 
-	/** Fails or requeues each attempt still current, and keeps its error. */
-	private void recordFailed(List<TaskOutcome.Failed> failed, Instant now) {
+	/**
+	 * Records a succeeded attempt together with what it writes to its job, under a savepoint:
+	 * tasks it adds that cannot be written (a parent that does not exist) fail it alone.
+	 */
+	private JobWriteResult recordWithJobWrites(TransactionStatus transaction, TaskOutcome.Succeeded outcome,
+			Instant now) {
+		JobWrites writes = Objects.requireNonNull(outcome.jobWrites());
+		Object savepoint = transaction.createSavepoint();
+		try {
+			boolean runsAgain = writes.nextPayload() != null;
+			int recorded = runsAgain ? this.jdbc.update(this.sql.completeRequeue, (ps) -> {
+				ps.setString(1, writes.nextPayload());
+				ps.setString(2, outcome.result());
+				this.dialect.setInstant(ps, 3, now);
+				this.dialect.setId(ps, 4, outcome.id());
+				ps.setInt(5, outcome.attempt());
+			}) : this.jdbc.update(this.sql.completeSucceeded, (ps) -> {
+				ps.setString(1, outcome.result());
+				this.dialect.setInstant(ps, 2, now);
+				this.dialect.setId(ps, 3, outcome.id());
+				ps.setInt(4, outcome.attempt());
+			});
+			if (recorded == 0) {
+				transaction.releaseSavepoint(savepoint);
+				return JobWriteResult.STALE;
+			}
+			insert(transaction, writes.tasks());
+			if (writes.jobResult() != null) {
+				this.jdbc.update(this.sql.setJobResult, (ps) -> {
+					ps.setString(1, writes.jobResult());
+					this.dialect.setId(ps, 2, outcome.jobId());
+				});
+			}
+			if (runsAgain) {
+				notifyReady();
+			}
+			transaction.releaseSavepoint(savepoint);
+			return runsAgain ? JobWriteResult.RUNS_AGAIN : JobWriteResult.SUCCEEDED;
+		}
+		catch (RuntimeException ex) {
+			transaction.rollbackToSavepoint(savepoint);
+			throw ex;
+		}
+	}
+
+	/**
+	 * After tasks ended: releases the children waiting for them, and ends the jobs none of
+	 * whose tasks can run any more.
+	 * @return whether tasks may have become ready
+	 */
+	private boolean afterEnded(TransactionStatus transaction, List<TaskOutcome> ended, Instant now) {
+		List<UUID> succeeded = new ArrayList<>();
+		List<UUID> failed = new ArrayList<>();
+		Set<UUID> jobs = new LinkedHashSet<>();
+		for (TaskOutcome outcome : ended) {
+			((outcome instanceof TaskOutcome.Succeeded) ? succeeded : failed).add(outcome.id());
+			if (outcome.jobId() != null) {
+				jobs.add(outcome.jobId());
+			}
+		}
+		boolean released = releaseChildren(succeeded, failed);
+		return settle(transaction, jobs, now) > 0 || released;
+	}
+
+	/**
+	 * Fails or requeues each attempt still current, and keeps its error.
+	 * @return the failures that were current and ended their task
+	 */
+	private List<TaskOutcome.Failed> recordFailed(List<TaskOutcome.Failed> failed, Instant now) {
 		if (failed.isEmpty()) {
-			return;
+			return List.of();
 		}
 		List<TaskOutcome.Failed> retried = failed.stream().filter((outcome) -> outcome.retryAt() != null).toList();
 		List<TaskOutcome.Failed> ended = failed.stream().filter((outcome) -> outcome.retryAt() == null).toList();
@@ -374,13 +478,15 @@ public final class JdbcTaskStore implements TaskStore {
 			this.dialect.setId(ps, 4, outcome.id());
 			ps.setInt(5, outcome.attempt());
 		}))));
-		recorded.addAll(current(ended, this.jdbc.batchUpdate(this.sql.completeFailed, batch(ended, (ps, outcome) -> {
-			ps.setString(1, outcome.message());
-			ps.setString(2, outcome.detail());
-			this.dialect.setInstant(ps, 3, now);
-			this.dialect.setId(ps, 4, outcome.id());
-			ps.setInt(5, outcome.attempt());
-		}))));
+		List<TaskOutcome.Failed> endedCurrent = current(ended,
+				this.jdbc.batchUpdate(this.sql.completeFailed, batch(ended, (ps, outcome) -> {
+					ps.setString(1, outcome.message());
+					ps.setString(2, outcome.detail());
+					this.dialect.setInstant(ps, 3, now);
+					this.dialect.setId(ps, 4, outcome.id());
+					ps.setInt(5, outcome.attempt());
+				})));
+		recorded.addAll(endedCurrent);
 		if (!recorded.isEmpty()) {
 			this.jdbc.batchUpdate(this.sql.insertError, batch(recorded, (ps, outcome) -> {
 				this.dialect.setId(ps, 1, outcome.id());
@@ -390,6 +496,7 @@ public final class JdbcTaskStore implements TaskStore {
 				this.dialect.setInstant(ps, 5, now);
 			}));
 		}
+		return endedCurrent;
 	}
 
 	/** The outcomes whose update matched a row: those of attempts still current. */
@@ -423,19 +530,18 @@ public final class JdbcTaskStore implements TaskStore {
 		};
 	}
 
-	/** Counts the children of succeeded parents down; reports whether there were any. */
-	private boolean releaseChildren(List<UUID> parents) {
-		Map<UUID, Integer> succeededParents = new LinkedHashMap<>();
-		for (List<UUID> chunk : chunks(parents)) {
-			this.jdbc.query(Statements.withIds(this.sql.selectChildren, chunk.size()), (ps) -> setIds(ps, 1, chunk),
-					(rs) -> {
-						succeededParents.merge(this.dialect.getId(rs, "child_id"), 1, Integer::sum);
-					});
-		}
-		if (succeededParents.isEmpty()) {
+	/**
+	 * Counts down the children of succeeded parents, and those of failed parents that run
+	 * even if they failed; reports whether there were any.
+	 */
+	private boolean releaseChildren(List<UUID> succeeded, List<UUID> failed) {
+		Map<UUID, Integer> endedParents = new LinkedHashMap<>();
+		countChildren(this.sql.selectChildren, succeeded, endedParents);
+		countChildren(this.sql.selectChildrenEvenIfFailed, failed, endedParents);
+		if (endedParents.isEmpty()) {
 			return false;
 		}
-		List<Map.Entry<UUID, Integer>> children = new ArrayList<>(succeededParents.entrySet());
+		List<Map.Entry<UUID, Integer>> children = new ArrayList<>(endedParents.entrySet());
 		this.jdbc.batchUpdate(this.sql.releaseChild, batch(children, (ps, child) -> {
 			ps.setInt(1, child.getValue());
 			ps.setInt(2, child.getValue());
@@ -443,6 +549,14 @@ public final class JdbcTaskStore implements TaskStore {
 		}));
 		notifyReady();
 		return true;
+	}
+
+	private void countChildren(String selectChildren, List<UUID> parents, Map<UUID, Integer> counts) {
+		for (List<UUID> chunk : chunks(parents)) {
+			this.jdbc.query(Statements.withIds(selectChildren, chunk.size()), (ps) -> setIds(ps, 1, chunk), (rs) -> {
+				counts.merge(this.dialect.getId(rs, "child_id"), 1, Integer::sum);
+			});
+		}
 	}
 
 	@Override
@@ -467,17 +581,36 @@ public final class JdbcTaskStore implements TaskStore {
 	public Optional<TaskState> find(UUID id) {
 		List<TaskState> rows = this.jdbc.query(this.sql.selectTask, (ps) -> this.dialect.setId(ps, 1, id),
 				this.rowMapper);
+		return withParentsAndErrors(rows).stream().findFirst();
+	}
+
+	/** Completes task rows with their parents and error history, a few queries for all. */
+	private List<TaskState> withParentsAndErrors(List<TaskState> rows) {
 		if (rows.isEmpty()) {
-			return Optional.empty();
+			return rows;
 		}
-		TaskState row = rows.get(0);
-		Set<UUID> parents = new LinkedHashSet<>(parentsOf(id));
-		List<TaskError> errors = this.jdbc.query(this.sql.selectErrors, (ps) -> this.dialect.setId(ps, 1, id),
-				(rs, rowNum) -> new TaskError(rs.getInt("attempt"), rs.getString("message"), rs.getString("detail"),
-						this.dialect.getInstant(rs, "failed_at")));
-		return Optional.of(new TaskState(row.id(), row.type(), row.queue(), row.status(), row.priority(),
-				row.attempts(), row.key(), parents, row.payload(), row.result(), row.errorMessage(), row.errorDetail(),
-				errors, row.createdAt(), row.runAt(), row.startedAt(), row.worker(), row.finishedAt()));
+		List<UUID> ids = rows.stream().map(TaskState::id).toList();
+		Map<UUID, Set<UUID>> parents = new HashMap<>();
+		Map<UUID, List<TaskError>> errors = new HashMap<>();
+		for (List<UUID> chunk : chunks(ids)) {
+			this.jdbc.query(Statements.withIds(this.sql.selectParentsOf, chunk.size()), (ps) -> setIds(ps, 1, chunk),
+					(rs) -> {
+						parents.computeIfAbsent(this.dialect.getId(rs, "child_id"), (child) -> new LinkedHashSet<>())
+							.add(this.dialect.getId(rs, "parent_id"));
+					});
+			this.jdbc.query(Statements.withIds(this.sql.selectErrorsOf, chunk.size()), (ps) -> setIds(ps, 1, chunk),
+					(rs) -> {
+						errors.computeIfAbsent(this.dialect.getId(rs, "task_id"), (task) -> new ArrayList<>())
+							.add(new TaskError(rs.getInt("attempt"), rs.getString("message"), rs.getString("detail"),
+									this.dialect.getInstant(rs, "failed_at")));
+					});
+		}
+		return rows.stream()
+			.map((row) -> new TaskState(row.id(), row.type(), row.queue(), row.status(), row.priority(),
+					row.attempts(), row.key(), parents.getOrDefault(row.id(), Set.of()), row.jobId(), row.payload(),
+					row.result(), row.errorMessage(), row.errorDetail(), errors.getOrDefault(row.id(), List.of()),
+					row.createdAt(), row.runAt(), row.startedAt(), row.worker(), row.finishedAt()))
+			.toList();
 	}
 
 	@Override
@@ -511,7 +644,8 @@ public final class JdbcTaskStore implements TaskStore {
 				this.dialect.setInstant(ps, 1, now);
 				ps.setInt(2, limit);
 			}, (rs, rowNum) -> this.rowMapper.claimed(rs, 0));
-			recordFailed(expired.stream().map(failure).toList(), now);
+			List<TaskOutcome> ended = new ArrayList<>(recordFailed(expired.stream().map(failure).toList(), now));
+			afterEnded(transaction, ended, now);
 			if (!expired.isEmpty()) {
 				notifyReady();
 			}
@@ -532,15 +666,19 @@ public final class JdbcTaskStore implements TaskStore {
 		return finished;
 	}
 
-	private List<UUID> parentsOf(UUID id) {
-		return this.jdbc.query(this.sql.selectParents, (ps) -> this.dialect.setId(ps, 1, id),
-				(rs, rowNum) -> this.dialect.getId(rs, "parent_id"));
+	/** The parents of a task, with whether it runs even if they fail. */
+	private Map<UUID, Boolean> parentsOf(UUID id) {
+		Map<UUID, Boolean> parents = new LinkedHashMap<>();
+		this.jdbc.query(this.sql.selectParents, (ps) -> this.dialect.setId(ps, 1, id), (rs) -> {
+			parents.put(this.dialect.getId(rs, "parent_id"), rs.getBoolean("even_if_failed"));
+		});
+		return parents;
 	}
 
 	@Override
 	public boolean cancel(UUID id, Instant now) {
 		Boolean cancelled = this.callerTransaction.execute((transaction) -> {
-			TaskStatus status = lockTask(id);
+			TaskStatus status = lockTask(id).status();
 			if (status == TaskStatus.SUCCEEDED || status == TaskStatus.CANCELLED) {
 				return false;
 			}
@@ -577,45 +715,273 @@ public final class JdbcTaskStore implements TaskStore {
 
 	@Override
 	public boolean retry(UUID id, Instant now) {
-		Boolean retried = this.callerTransaction.execute((transaction) -> {
-			TaskStatus status = lockTask(id);
-			if (status != TaskStatus.FAILED && status != TaskStatus.CANCELLED) {
-				return false;
-			}
-			// Locking the parents keeps one from succeeding unseen while the count is taken
-			int pending = (int) lockParents(parentsOf(id)).values()
-				.stream()
-				.filter((parentStatus) -> parentStatus != TaskStatus.SUCCEEDED)
-				.count();
-			TaskStatus next = (pending > 0) ? TaskStatus.WAITING : TaskStatus.READY;
-			try {
-				this.jdbc.update(this.sql.retry, (ps) -> {
-					ps.setString(1, next.name());
-					ps.setInt(2, pending);
-					this.dialect.setInstant(ps, 3, now);
-					this.dialect.setId(ps, 4, id);
-				});
-			}
-			catch (DuplicateKeyException ex) {
-				throw new TaskQueueException("Task " + id
-						+ " cannot be retried: another unfinished task holds its unique key; retry it once that one has finished",
-						ex);
-			}
-			if (next == TaskStatus.READY) {
-				notifyReady();
-			}
-			return true;
-		});
-		return Boolean.TRUE.equals(retried);
+		return Boolean.TRUE.equals(this.callerTransaction.execute((transaction) -> retryInTransaction(id, now)));
 	}
 
-	private TaskStatus lockTask(UUID id) {
-		List<String> status = this.jdbc.query(this.sql.lockTask, (ps) -> this.dialect.setId(ps, 1, id),
-				(rs, rowNum) -> rs.getString("status"));
-		if (status.isEmpty()) {
+	private boolean retryInTransaction(UUID id, Instant now) {
+		LockedTask task = lockTask(id);
+		if (task.status() != TaskStatus.FAILED && task.status() != TaskStatus.CANCELLED) {
+			return false;
+		}
+		// Locking the parents keeps one from ending unseen while the count is taken
+		Map<UUID, Boolean> parents = parentsOf(id);
+		Map<UUID, TaskStatus> parentStatuses = lockParents(parents.keySet());
+		int pending = (int) parents.entrySet()
+			.stream()
+			.filter((parent) -> !new Edge(parent.getKey(), id, parent.getValue())
+				.isSatisfiedBy(parentStatuses.get(parent.getKey())))
+			.count();
+		TaskStatus next = (pending > 0) ? TaskStatus.WAITING : TaskStatus.READY;
+		try {
+			this.jdbc.update(this.sql.retry, (ps) -> {
+				ps.setString(1, next.name());
+				ps.setInt(2, pending);
+				this.dialect.setInstant(ps, 3, now);
+				this.dialect.setId(ps, 4, id);
+			});
+		}
+		catch (DuplicateKeyException ex) {
+			throw new TaskQueueException("Task " + id
+					+ " cannot be retried: another unfinished task holds its unique key; retry it once that one has finished",
+					ex);
+		}
+		if (task.status() == TaskStatus.FAILED) {
+			// Its failure released the children that run even if it fails: they wait for it again
+			this.jdbc.update(this.sql.holdChildrenEvenIfFailed, (ps) -> this.dialect.setId(ps, 1, id));
+		}
+		if (task.jobId() != null) {
+			this.jdbc.update(this.sql.reopenJob, (ps) -> this.dialect.setId(ps, 1, task.jobId()));
+		}
+		if (next == TaskStatus.READY) {
+			notifyReady();
+		}
+		return true;
+	}
+
+	private LockedTask lockTask(UUID id) {
+		List<LockedTask> tasks = this.jdbc.query(this.sql.lockTask, (ps) -> this.dialect.setId(ps, 1, id),
+				(rs, rowNum) -> new LockedTask(TaskStatus.valueOf(rs.getString("status")),
+						this.dialect.getNullableId(rs, "job_id")));
+		if (tasks.isEmpty()) {
 			throw new TaskNotFoundException(id, "Task " + id + " not found");
 		}
-		return TaskStatus.valueOf(status.get(0));
+		return tasks.get(0);
+	}
+
+	@Override
+	public List<ParentTask> parents(UUID childId) {
+		return this.jdbc.query(this.sql.selectParentResults, (ps) -> this.dialect.setId(ps, 1, childId),
+				(rs, rowNum) -> new ParentTask(this.dialect.getId(rs, "id"), rs.getString("type"),
+						TaskStatus.valueOf(rs.getString("status")), rs.getString("result")));
+	}
+
+	@Override
+	public List<UUID> startJob(NewJob job) {
+		return this.callerTransaction.execute((transaction) -> {
+			this.jdbc.update(this.sql.insertJob, (ps) -> {
+				this.dialect.setId(ps, 1, job.id());
+				ps.setString(2, job.name());
+				this.dialect.setNullableId(ps, 3, job.plannerId());
+				ps.setObject(4, job.expectedTasks(), Types.INTEGER);
+				this.dialect.setInstant(ps, 5, job.createdAt());
+			});
+			List<UUID> ids = insert(transaction, job.tasks());
+			List<NewJob.Callback> callbacks = job.callbacks();
+			this.jdbc.batchUpdate(this.sql.insertJobCallback, batch(indexes(callbacks.size()), (ps, position) -> {
+				NewJob.Callback callback = callbacks.get(position);
+				this.dialect.setId(ps, 1, job.id());
+				ps.setInt(2, position);
+				ps.setString(3, callback.runOn().name());
+				ps.setString(4, callback.type());
+				ps.setString(5, callback.queue());
+				ps.setInt(6, callback.priority());
+				ps.setString(7, callback.payload());
+				ps.setString(8, OptionsColumn.write(callback.options()));
+			}));
+			return ids;
+		});
+	}
+
+	@Override
+	public List<UUID> addToJob(UUID jobId, List<NewTask> tasks) {
+		return this.callerTransaction.execute((transaction) -> {
+			List<UUID> ids = insert(transaction, tasks);
+			// Locked after the tasks are written, as a completion locks it after its tasks: a
+			// completion that ends the job first makes this fail, one after it sees the new tasks
+			List<String> status = this.jdbc.query(this.sql.lockJob, (ps) -> this.dialect.setId(ps, 1, jobId),
+					(rs, rowNum) -> rs.getString("status"));
+			if (status.isEmpty()) {
+				throw new JobNotFoundException(jobId);
+			}
+			if (JobStatus.valueOf(status.get(0)) != JobStatus.RUNNING) {
+				throw new TaskQueueException("Job " + jobId + " has ended (" + status.get(0)
+						+ "); tasks cannot be added to it, and none were");
+			}
+			return ids;
+		});
+	}
+
+	@Override
+	public Optional<JobState> findJob(UUID jobId) {
+		List<JobState> jobs = this.jdbc.query(this.sql.selectJob, (ps) -> this.dialect.setId(ps, 1, jobId),
+				(rs, rowNum) -> {
+					String plannerStatus = rs.getString("planner_status");
+					Integer expected = rs.getObject("expected_tasks", Integer.class);
+					Map<TaskStatus, Integer> counts = countJobTasks(jobId);
+					return JobProgress.state(this.dialect.getId(rs, "id"), rs.getString("name"),
+							JobStatus.valueOf(rs.getString("status")), counts,
+							(plannerStatus != null) ? TaskStatus.valueOf(plannerStatus) : null, expected,
+							this.codec.value(rs.getString("result")), this.dialect.getInstant(rs, "created_at"),
+							this.dialect.getInstant(rs, "started_at"), this.dialect.getInstant(rs, "finished_at"));
+				});
+		return jobs.stream().findFirst();
+	}
+
+	private Map<TaskStatus, Integer> countJobTasks(UUID jobId) {
+		Map<TaskStatus, Integer> counts = new EnumMap<>(TaskStatus.class);
+		for (TaskStatus status : TaskStatus.values()) {
+			counts.put(status, 0);
+		}
+		this.jdbc.query(this.sql.countJobTasks, (ps) -> this.dialect.setId(ps, 1, jobId), (rs) -> {
+			counts.put(TaskStatus.valueOf(rs.getString("status")), rs.getInt("tasks"));
+		});
+		return counts;
+	}
+
+	@Override
+	public List<TaskState> findJobTasks(UUID jobId, @Nullable TaskStatus status, int offset, int limit) {
+		String sql = (status != null) ? this.sql.selectJobTasksWithStatus : this.sql.selectJobTasks;
+		return withParentsAndErrors(this.jdbc.query(sql, (ps) -> {
+			int index = 1;
+			this.dialect.setId(ps, index++, jobId);
+			if (status != null) {
+				ps.setString(index++, status.name());
+			}
+			ps.setInt(index++, offset);
+			ps.setInt(index, limit);
+		}, this.rowMapper));
+	}
+
+	@Override
+	public Optional<Set<UUID>> cancelJob(UUID jobId, Instant now) {
+		return this.callerTransaction.execute((transaction) -> {
+			JobStatus status = findJob(jobId).map(JobState::status).orElseThrow(() -> new JobNotFoundException(jobId));
+			if (status == JobStatus.SUCCEEDED || status == JobStatus.CANCELLED) {
+				return Optional.<Set<UUID>>empty();
+			}
+			Set<UUID> running = new HashSet<>();
+			List<UUID> level = this.jdbc.query(this.sql.lockUnfinishedJobTasks, (ps) -> this.dialect.setId(ps, 1, jobId),
+					(rs, rowNum) -> {
+						UUID id = this.dialect.getId(rs, "id");
+						if (TaskStatus.RUNNING.name().equals(rs.getString("status"))) {
+							running.add(id);
+						}
+						return id;
+					});
+			while (!level.isEmpty()) {
+				cancelAll(level, now);
+				level = waitingChildren(level);
+			}
+			// The job is locked after its tasks, as completions lock it
+			int cancelled = this.jdbc.update(this.sql.cancelJob, (ps) -> {
+				this.dialect.setInstant(ps, 1, now);
+				this.dialect.setId(ps, 2, jobId);
+			});
+			if (cancelled == 0) {
+				return Optional.<Set<UUID>>empty();
+			}
+			running.forEach((id) -> notify(CANCEL_PREFIX + id));
+			return Optional.of(Set.copyOf(running));
+		});
+	}
+
+	@Override
+	public int retryJob(UUID jobId, Instant now) {
+		Integer retried = this.callerTransaction.execute((transaction) -> {
+			JobStatus status = findJob(jobId).map(JobState::status).orElseThrow(() -> new JobNotFoundException(jobId));
+			if (status == JobStatus.CANCELLED) {
+				throw new TaskQueueException("Job " + jobId + " was cancelled; its tasks cannot be retried");
+			}
+			List<UUID> failed = this.jdbc.query(this.sql.selectFailedJobTasks, (ps) -> this.dialect.setId(ps, 1, jobId),
+					(rs, rowNum) -> this.dialect.getId(rs, "id"));
+			int count = 0;
+			for (UUID id : failed) {
+				count += retryInTransaction(id, now) ? 1 : 0;
+			}
+			return count;
+		});
+		return (retried != null) ? retried : 0;
+	}
+
+	@Override
+	public int settleJobs(Instant now, int limit) {
+		Integer settled = this.workerTransaction.execute((transaction) -> {
+			List<UUID> jobs = this.jdbc.query(this.sql.selectUnsettledJobs, (ps) -> ps.setInt(1, limit),
+					(rs, rowNum) -> this.dialect.getId(rs, "id"));
+			return settle(transaction, jobs, now);
+		});
+		return (settled != null) ? settled : 0;
+	}
+
+	/**
+	 * Ends the given jobs that are running but none of whose tasks can run any more, and
+	 * enqueues their callbacks. The job rows are locked first, in id order, after the tasks
+	 * that ended: of two transactions that end a job's last tasks at once, the second to get
+	 * the lock sees the first's tasks finished, and it alone ends the job.
+	 * @return how many jobs ended
+	 */
+	private int settle(TransactionStatus transaction, Collection<UUID> jobIds, Instant now) {
+		// Ids sort as the databases sort them: as text, or as unsigned bytes
+		List<UUID> sorted = jobIds.stream().sorted(Comparator.comparing(UUID::toString)).toList();
+		int ended = 0;
+		for (List<UUID> chunk : chunks(sorted)) {
+			List<LockedJob> jobs = this.jdbc.query(Statements.withIds(this.sql.lockJobs, chunk.size()),
+					(ps) -> setIds(ps, 1, chunk), (rs, rowNum) -> new LockedJob(this.dialect.getId(rs, "id"),
+							JobStatus.valueOf(rs.getString("status")), this.dialect.getInstant(rs, "started_at") != null));
+			for (LockedJob job : jobs) {
+				if (job.status() == JobStatus.RUNNING && settle(transaction, job, now)) {
+					ended++;
+				}
+			}
+		}
+		return ended;
+	}
+
+	private boolean settle(TransactionStatus transaction, LockedJob job, Instant now) {
+		if (!job.started()) {
+			this.jdbc.update(this.sql.setJobStarted, (ps) -> {
+				this.dialect.setId(ps, 1, job.id());
+				this.dialect.setId(ps, 2, job.id());
+			});
+		}
+		boolean active = !this.jdbc.query(this.sql.selectActiveJobTask, (ps) -> this.dialect.setId(ps, 1, job.id()),
+				(rs, rowNum) -> rs.getString("id")).isEmpty();
+		JobStatus end = active ? null : JobProgress.end(countJobTasks(job.id()));
+		if (end == null) {
+			return false;
+		}
+		this.jdbc.update(this.sql.finishJob, (ps) -> {
+			ps.setString(1, end.name());
+			this.dialect.setInstant(ps, 2, now);
+			this.dialect.setId(ps, 3, job.id());
+		});
+		enqueueCallbacks(transaction, job.id(), end, now);
+		return true;
+	}
+
+	private void enqueueCallbacks(TransactionStatus transaction, UUID jobId, JobStatus end, Instant now) {
+		NewJob.RunOn runOn = (end == JobStatus.SUCCEEDED) ? NewJob.RunOn.SUCCESS : NewJob.RunOn.FAILURE;
+		String jobIdPayload = this.codec.write(jobId);
+		List<NewTask> callbacks = this.jdbc.query(this.sql.selectJobCallbacks, (ps) -> {
+			this.dialect.setId(ps, 1, jobId);
+			ps.setString(2, runOn.name());
+		}, (rs, rowNum) -> {
+			String payload = rs.getString("payload");
+			return new NewTask(TaskIds.next(), rs.getString("type"), rs.getString("queue"), rs.getInt("priority"), now,
+					(payload != null) ? payload : jobIdPayload, null, OptionsColumn.read(rs.getString("options")),
+					Set.of(), Set.of(), null, now);
+		});
+		insert(transaction, callbacks);
 	}
 
 	/**
@@ -650,6 +1016,35 @@ public final class JdbcTaskStore implements TaskStore {
 	}
 
 	private record KeyHolder(UUID id, TaskStatus status) {
+	}
+
+	private record LockedTask(TaskStatus status, @Nullable UUID jobId) {
+	}
+
+	private record LockedJob(UUID id, JobStatus status, boolean started) {
+	}
+
+	/** A parent edge: the child runs once the parent succeeded, or, if so marked, failed. */
+	private record Edge(UUID parent, UUID child, boolean evenIfFailed) {
+
+		boolean isSatisfiedBy(TaskStatus parentStatus) {
+			return parentStatus == TaskStatus.SUCCEEDED || (this.evenIfFailed && parentStatus == TaskStatus.FAILED);
+		}
+
+	}
+
+	/** What recording a succeeded attempt that writes to its job did. */
+	private enum JobWriteResult {
+
+		/** The attempt was no longer current: nothing was written. */
+		STALE,
+
+		/** The task succeeded. */
+		SUCCEEDED,
+
+		/** The task runs again, with a new payload. */
+		RUNS_AGAIN
+
 	}
 
 	private static List<Integer> indexes(int size) {

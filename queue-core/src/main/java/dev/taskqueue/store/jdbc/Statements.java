@@ -64,6 +64,54 @@ final class Statements {
 
 	final String retry;
 
+	final String selectChildrenEvenIfFailed;
+
+	final String holdChildrenEvenIfFailed;
+
+	final String completeRequeue;
+
+	final String selectParentsOf;
+
+	final String selectErrorsOf;
+
+	final String selectParentResults;
+
+	final String insertJob;
+
+	final String insertJobCallback;
+
+	final String lockJob;
+
+	final String lockJobs;
+
+	final String selectActiveJobTask;
+
+	final String countJobTasks;
+
+	final String setJobStarted;
+
+	final String finishJob;
+
+	final String setJobResult;
+
+	final String selectJobCallbacks;
+
+	final String selectJob;
+
+	final String lockUnfinishedJobTasks;
+
+	final String selectFailedJobTasks;
+
+	final String reopenJob;
+
+	final String cancelJob;
+
+	final String selectUnsettledJobs;
+
+	final String selectJobTasks;
+
+	final String selectJobTasksWithStatus;
+
 	final @Nullable String notify;
 
 	Statements(Dialect dialect, String prefix) {
@@ -94,6 +142,30 @@ final class Statements {
 		this.cancel = prefixed(dialect.cancel(), prefix);
 		this.selectWaitingChildren = prefixed(dialect.selectWaitingChildren(), prefix);
 		this.retry = prefixed(dialect.retry(), prefix);
+		this.selectChildrenEvenIfFailed = prefixed(dialect.selectChildrenEvenIfFailed(), prefix);
+		this.holdChildrenEvenIfFailed = prefixed(dialect.holdChildrenEvenIfFailed(), prefix);
+		this.completeRequeue = prefixed(dialect.completeRequeue(), prefix);
+		this.selectParentsOf = prefixed(dialect.selectParentsOf(), prefix);
+		this.selectErrorsOf = prefixed(dialect.selectErrorsOf(), prefix);
+		this.selectParentResults = prefixed(dialect.selectParentResults(), prefix);
+		this.insertJob = prefixed(dialect.insertJob(), prefix);
+		this.insertJobCallback = prefixed(dialect.insertJobCallback(), prefix);
+		this.lockJob = prefixed(dialect.lockJob(), prefix);
+		this.lockJobs = prefixed(dialect.lockJobs(), prefix);
+		this.selectActiveJobTask = prefixed(dialect.selectActiveJobTask(), prefix);
+		this.countJobTasks = prefixed(dialect.countJobTasks(), prefix);
+		this.setJobStarted = prefixed(dialect.setJobStarted(), prefix);
+		this.finishJob = prefixed(dialect.finishJob(), prefix);
+		this.setJobResult = prefixed(dialect.setJobResult(), prefix);
+		this.selectJobCallbacks = prefixed(dialect.selectJobCallbacks(), prefix);
+		this.selectJob = prefixed(dialect.selectJob(), prefix);
+		this.lockUnfinishedJobTasks = prefixed(dialect.lockUnfinishedJobTasks(), prefix);
+		this.selectFailedJobTasks = prefixed(dialect.selectFailedJobTasks(), prefix);
+		this.reopenJob = prefixed(dialect.reopenJob(), prefix);
+		this.cancelJob = prefixed(dialect.cancelJob(), prefix);
+		this.selectUnsettledJobs = prefixed(dialect.selectUnsettledJobs(), prefix);
+		this.selectJobTasks = prefixed(dialect.selectJobTasks(false), prefix);
+		this.selectJobTasksWithStatus = prefixed(dialect.selectJobTasks(true), prefix);
 		this.notify = dialect.notifySql();
 	}
 

@@ -32,7 +32,8 @@ final class TaskRowMapper implements RowMapper<TaskState> {
 	public TaskState mapRow(ResultSet rs, int rowNum) throws SQLException {
 		return new TaskState(this.dialect.getId(rs, "id"), rs.getString("type"), rs.getString("queue"),
 				TaskStatus.valueOf(rs.getString("status")), rs.getInt("priority"), rs.getInt("attempts"),
-				rs.getString("unique_key"), Set.of(), this.codec.value(rs.getString("payload")),
+				rs.getString("unique_key"), Set.of(), this.dialect.getNullableId(rs, "job_id"),
+				this.codec.value(rs.getString("payload")),
 				this.codec.value(rs.getString("result")), rs.getString("error_message"), rs.getString("error_detail"),
 				List.of(), required(rs, "created_at"), required(rs, "run_at"), this.dialect.getInstant(rs, "started_at"),
 				rs.getString("worker"), this.dialect.getInstant(rs, "finished_at"));
@@ -49,7 +50,7 @@ final class TaskRowMapper implements RowMapper<TaskState> {
 	ClaimedTask claimed(ResultSet rs, int attemptOffset) throws SQLException {
 		return new ClaimedTask(this.dialect.getId(rs, "id"), rs.getString("type"), rs.getString("queue"),
 				rs.getInt("attempts") + attemptOffset, rs.getInt("attempt_base"), rs.getString("payload"),
-				OptionsColumn.read(rs.getString("options")));
+				OptionsColumn.read(rs.getString("options")), this.dialect.getNullableId(rs, "job_id"));
 	}
 
 	private Instant required(ResultSet rs, String column) throws SQLException {

@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	attempts INT NOT NULL,
 	attempt_base INT NOT NULL DEFAULT 0,
 	pending_parents INT NOT NULL,
+	job_id UUID,
 	payload TEXT,
 	unique_key VARCHAR(255),
 	options TEXT,
@@ -33,9 +34,13 @@ CREATE UNIQUE INDEX IF NOT EXISTS TQ_TASK_KEY_IDX ON TQ_TASK (unique_key)
 -- Only running tasks hold a lease: finding the lapsed ones reads this small index alone
 CREATE INDEX IF NOT EXISTS TQ_TASK_LEASE_IDX ON TQ_TASK (lease_until) WHERE lease_until IS NOT NULL;
 
+-- A job's tasks by status: whether any is still ready or running, and the counts per status
+CREATE INDEX IF NOT EXISTS TQ_TASK_JOB_IDX ON TQ_TASK (job_id, status) WHERE job_id IS NOT NULL;
+
 CREATE TABLE IF NOT EXISTS TQ_TASK_PARENT (
 	parent_id UUID NOT NULL,
 	child_id UUID NOT NULL,
+	even_if_failed BOOLEAN NOT NULL DEFAULT FALSE,
 	PRIMARY KEY (parent_id, child_id)
 );
 CREATE INDEX IF NOT EXISTS TQ_TASK_PARENT_CHILD_IDX ON TQ_TASK_PARENT (child_id);
@@ -48,3 +53,31 @@ CREATE TABLE IF NOT EXISTS TQ_TASK_ERROR (
 	failed_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
 CREATE INDEX IF NOT EXISTS TQ_TASK_ERROR_TASK_IDX ON TQ_TASK_ERROR (task_id);
+
+CREATE TABLE IF NOT EXISTS TQ_JOB (
+	id UUID NOT NULL PRIMARY KEY,
+	name VARCHAR(255) NOT NULL,
+	status VARCHAR(16) NOT NULL,
+	planner_id UUID,
+	expected_tasks INT,
+	result TEXT,
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	started_at TIMESTAMP WITH TIME ZONE,
+	finished_at TIMESTAMP WITH TIME ZONE
+);
+
+-- Running jobs, for the check that finds those whose last task finished unseen
+CREATE INDEX IF NOT EXISTS TQ_JOB_RUNNING_IDX ON TQ_JOB (created_at) WHERE status = 'RUNNING';
+
+-- The tasks a job enqueues when it ends: on SUCCESS, FAILURE or COMPLETE
+CREATE TABLE IF NOT EXISTS TQ_JOB_CALLBACK (
+	job_id UUID NOT NULL,
+	position INT NOT NULL,
+	run_on VARCHAR(16) NOT NULL,
+	type VARCHAR(255) NOT NULL,
+	queue VARCHAR(255) NOT NULL,
+	priority INT NOT NULL,
+	payload TEXT,
+	options TEXT,
+	PRIMARY KEY (job_id, position)
+);

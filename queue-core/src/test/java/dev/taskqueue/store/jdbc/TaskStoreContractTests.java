@@ -333,7 +333,7 @@ abstract class TaskStoreContractTests {
 		NewTask newHigh = task("new-high", "echo", 5, now.minusSeconds(10));
 		NewTask oldHigh = task("old-high", "echo", 5, now.minusSeconds(20));
 		NewTask otherQueue = new NewTask(UUID.randomUUID(), "echo", "other", 9, now.minusSeconds(40), "\"x\"", null,
-				TaskOptions.NONE, Set.of(), now);
+				TaskOptions.NONE, Set.of(), Set.of(), null, now);
 		insert(oldLow, newHigh, oldHigh, otherQueue);
 		List<ClaimedTask> claimed = this.store.claim("default", 2, "w", now, now.plusSeconds(60));
 		assertThat(claimed).extracting(ClaimedTask::id).containsExactlyInAnyOrder(oldHigh.id(), newHigh.id());
@@ -381,19 +381,19 @@ abstract class TaskStoreContractTests {
 		Instant now = Instant.now();
 		NewTask parent = task("p", "echo", 0, now);
 		NewTask child = new NewTask(UUID.randomUUID(), "echo", "default", 0, now, "\"c\"", null, TaskOptions.NONE,
-				Set.of(parent.id()), now);
+				Set.of(parent.id()), Set.of(), null, now);
 		insert(parent, child);
 		ClaimedTask claimed = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
 		assertThat(this.store.handBack(List.of(claimed.id()), "other-worker")).isZero();
 		assertThat(this.store.handBack(List.of(claimed.id()), "w")).isOne();
-		assertThat(this.store.complete(List.of(new TaskOutcome.Succeeded(claimed.id(), claimed.attempt(), "1")), now))
+		assertThat(this.store.complete(List.of(new TaskOutcome.Succeeded(claimed.id(), claimed.attempt(), null, "1")), now))
 			.isFalse();
 		assertThat(this.store.find(parent.id()).get().status()).isEqualTo(TaskStatus.READY);
 		assertThat(this.store.find(parent.id()).get().attempts()).isZero();
 		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.WAITING);
 		ClaimedTask again = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
 		assertThat(again.attempt()).isEqualTo(1);
-		assertThat(this.store.complete(List.of(new TaskOutcome.Succeeded(again.id(), again.attempt(), "1")), now))
+		assertThat(this.store.complete(List.of(new TaskOutcome.Succeeded(again.id(), again.attempt(), null, "1")), now))
 			.isTrue();
 		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.READY);
 	}
@@ -405,7 +405,7 @@ abstract class TaskStoreContractTests {
 		insert(task);
 		ClaimedTask claimed = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
 		assertThat(this.store.cancel(task.id(), now)).isTrue();
-		this.store.complete(List.of(new TaskOutcome.Succeeded(claimed.id(), claimed.attempt(), "1")), now);
+		this.store.complete(List.of(new TaskOutcome.Succeeded(claimed.id(), claimed.attempt(), null, "1")), now);
 		assertThat(this.store.find(task.id()).get().status()).isEqualTo(TaskStatus.CANCELLED);
 	}
 
@@ -415,12 +415,12 @@ abstract class TaskStoreContractTests {
 		NewTask left = task("l", "echo", 0, now);
 		NewTask right = task("r", "echo", 0, now);
 		NewTask child = new NewTask(UUID.randomUUID(), "echo", "default", 0, now, "\"c\"", null,
-				TaskOptions.NONE, Set.of(left.id(), right.id()), now);
+				TaskOptions.NONE, Set.of(left.id(), right.id()), Set.of(), null, now);
 		insert(left, right, child);
 		List<ClaimedTask> claimed = this.store.claim("default", 2, "w", now, now.plusSeconds(60));
 		assertThat(claimed).hasSize(2);
 		this.store.complete(claimed.stream()
-			.map((task) -> (TaskOutcome) new TaskOutcome.Succeeded(task.id(), task.attempt(), null))
+			.map((task) -> (TaskOutcome) new TaskOutcome.Succeeded(task.id(), task.attempt(), null, null))
 			.toList(), now);
 		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.READY);
 		assertThat(this.store.claim("default", 5, "w", now, now.plusSeconds(60))).extracting(ClaimedTask::id)
@@ -511,7 +511,7 @@ abstract class TaskStoreContractTests {
 
 	private NewTask task(String payload, String type, int priority, Instant runAt) {
 		return new NewTask(UUID.randomUUID(), type, "default", priority, runAt.truncatedTo(ChronoUnit.MICROS),
-				"\"" + payload + "\"", null, TaskOptions.NONE, Set.of(), runAt.truncatedTo(ChronoUnit.MICROS));
+				"\"" + payload + "\"", null, TaskOptions.NONE, Set.of(), Set.of(), null, runAt.truncatedTo(ChronoUnit.MICROS));
 	}
 
 	private void insert(NewTask... tasks) {

@@ -26,6 +26,11 @@ import org.springframework.transaction.TransactionDefinition;
  */
 public interface Dialect {
 
+	/** The columns a {@link dev.taskqueue.TaskState} is read from. */
+	String TASK_COLUMNS = """
+			id, type, queue, status, priority, attempts, unique_key, job_id, payload, result, error_message,
+				error_detail, created_at, run_at, started_at, worker, finished_at""";
+
 	/**
 	 * Return the platform name that picks schema scripts ({@code schema-<platform>.sql}).
 	 * @return the platform
@@ -65,6 +70,33 @@ public interface Dialect {
 	 * @throws SQLException on a driver error
 	 */
 	default UUID getId(ResultSet rs, String column) throws SQLException {
+		return rs.getObject(column, UUID.class);
+	}
+
+	/**
+	 * Bind an id that may be missing.
+	 * @param ps the statement
+	 * @param index the parameter index
+	 * @param id the id, or {@code null}
+	 * @throws SQLException on a driver error
+	 */
+	default void setNullableId(PreparedStatement ps, int index, @Nullable UUID id) throws SQLException {
+		if (id != null) {
+			setId(ps, index, id);
+		}
+		else {
+			ps.setNull(index, Types.OTHER);
+		}
+	}
+
+	/**
+	 * Read an id that may be missing.
+	 * @param rs the result set
+	 * @param column the column
+	 * @return the id, or {@code null}
+	 * @throws SQLException on a driver error
+	 */
+	default @Nullable UUID getNullableId(ResultSet rs, String column) throws SQLException {
 		return rs.getObject(column, UUID.class);
 	}
 
@@ -119,12 +151,12 @@ public interface Dialect {
 	default String insertTask() {
 		return """
 				INSERT INTO %PREFIX%TASK (id, type, queue, status, priority, run_at, attempts, attempt_base,
-					pending_parents, payload, unique_key, options, created_at, finished_at)
-				VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?)""";
+					pending_parents, payload, unique_key, options, job_id, created_at, finished_at)
+				VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?)""";
 	}
 
 	default String insertParent() {
-		return "INSERT INTO %PREFIX%TASK_PARENT (parent_id, child_id) VALUES (?, ?)";
+		return "INSERT INTO %PREFIX%TASK_PARENT (parent_id, child_id, even_if_failed) VALUES (?, ?, ?)";
 	}
 
 	/**
@@ -158,7 +190,7 @@ public interface Dialect {
 	 */
 	default String claimLock() {
 		return """
-				SELECT id, type, queue, attempts, attempt_base, payload, options FROM %PREFIX%TASK
+				SELECT id, type, queue, attempts, attempt_base, payload, options, job_id FROM %PREFIX%TASK
 				WHERE status = 'READY' AND queue = ? AND run_at <= ?
 				ORDER BY priority DESC, run_at, id
 				FETCH FIRST ? ROWS ONLY
@@ -234,7 +266,7 @@ public interface Dialect {
 	 */
 	default String lockExpired() {
 		return """
-				SELECT id, type, queue, attempts, attempt_base, payload, options FROM %PREFIX%TASK
+				SELECT id, type, queue, attempts, attempt_base, payload, options, job_id FROM %PREFIX%TASK
 				WHERE status = 'RUNNING' AND lease_until < ?
 				ORDER BY lease_until
 				FETCH FIRST ? ROWS ONLY
@@ -262,6 +294,39 @@ public interface Dialect {
 	}
 
 	/**
+	 * The children that run even if the given parents failed, once per edge. Parameters: the
+	 * parent ids.
+	 * @return the statement
+	 */
+	default String selectChildrenEvenIfFailed() {
+		return "SELECT child_id FROM %PREFIX%TASK_PARENT WHERE even_if_failed = TRUE AND parent_id IN (%IDS%)";
+	}
+
+	/**
+	 * Makes the waiting children that ran even if a parent failed wait for it again, now that
+	 * it is retried. Parameters: the parent id.
+	 * @return the statement
+	 */
+	default String holdChildrenEvenIfFailed() {
+		return """
+				UPDATE %PREFIX%TASK SET pending_parents = pending_parents + 1
+				WHERE status = 'WAITING' AND id IN (
+					SELECT child_id FROM %PREFIX%TASK_PARENT WHERE parent_id = ? AND even_if_failed = TRUE)""";
+	}
+
+	/**
+	 * A succeeded attempt of a planner that runs again with a new payload, with fresh retries.
+	 * Parameters: payload, result, run at, id, attempt.
+	 * @return the statement
+	 */
+	default String completeRequeue() {
+		return """
+				UPDATE %PREFIX%TASK SET status = 'READY', payload = ?, result = ?, run_at = ?, attempt_base = attempts,
+					error_message = NULL, error_detail = NULL, worker = NULL, lease_until = NULL
+				WHERE id = ? AND status = 'RUNNING' AND attempts = ?""";
+	}
+
+	/**
 	 * Counts a waiting child's parents down, making it ready when none is left. Status comes
 	 * first: MySQL assigns left to right, the others from the old row, and both then read the
 	 * old count. Parameters: parents that succeeded, the same again, child id.
@@ -283,18 +348,35 @@ public interface Dialect {
 	}
 
 	default String selectTask() {
-		return """
-				SELECT id, type, queue, status, priority, attempts, unique_key, payload, result, error_message,
-					error_detail, created_at, run_at, started_at, worker, finished_at
-				FROM %PREFIX%TASK WHERE id = ?""";
+		return "SELECT " + TASK_COLUMNS + " FROM %PREFIX%TASK WHERE id = ?";
 	}
 
+	/** Parameters: the child id. */
 	default String selectParents() {
-		return "SELECT parent_id FROM %PREFIX%TASK_PARENT WHERE child_id = ?";
+		return "SELECT parent_id, even_if_failed FROM %PREFIX%TASK_PARENT WHERE child_id = ?";
+	}
+
+	/** Parameters: the child ids. */
+	default String selectParentsOf() {
+		return "SELECT parent_id, child_id FROM %PREFIX%TASK_PARENT WHERE child_id IN (%IDS%)";
+	}
+
+	/** Parameters: the task ids. */
+	default String selectErrorsOf() {
+		return """
+				SELECT task_id, attempt, message, detail, failed_at FROM %PREFIX%TASK_ERROR
+				WHERE task_id IN (%IDS%) ORDER BY failed_at, attempt""";
+	}
+
+	/** Parameters: the child id. */
+	default String selectParentResults() {
+		return """
+				SELECT t.id, t.type, t.status, t.result FROM %PREFIX%TASK_PARENT p JOIN %PREFIX%TASK t ON t.id = p.parent_id
+				WHERE p.child_id = ?""";
 	}
 
 	default String lockTask() {
-		return "SELECT status FROM %PREFIX%TASK WHERE id = ? FOR UPDATE";
+		return "SELECT status, job_id FROM %PREFIX%TASK WHERE id = ? FOR UPDATE";
 	}
 
 	/** Parameters: finished at, then the ids. */
@@ -324,6 +406,127 @@ public interface Dialect {
 				UPDATE %PREFIX%TASK SET status = ?, pending_parents = ?, run_at = ?, attempt_base = attempts,
 					result = NULL, error_message = NULL, error_detail = NULL, started_at = NULL, finished_at = NULL
 				WHERE id = ? AND status IN ('FAILED', 'CANCELLED')""";
+	}
+
+	/** Parameters: id, name, planner id, expected tasks, created at. */
+	default String insertJob() {
+		return """
+				INSERT INTO %PREFIX%JOB (id, name, status, planner_id, expected_tasks, created_at)
+				VALUES (?, ?, 'RUNNING', ?, ?, ?)""";
+	}
+
+	/** Parameters: job id, position, run on, type, queue, priority, payload, options. */
+	default String insertJobCallback() {
+		return """
+				INSERT INTO %PREFIX%JOB_CALLBACK (job_id, position, run_on, type, queue, priority, payload, options)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?)""";
+	}
+
+	/** Parameters: job id. */
+	default String lockJob() {
+		return "SELECT status FROM %PREFIX%JOB WHERE id = ? FOR UPDATE";
+	}
+
+	/**
+	 * Locks jobs in id order, so that two nodes settling the same jobs cannot deadlock.
+	 * Parameters: the job ids.
+	 * @return the statement
+	 */
+	default String lockJobs() {
+		return "SELECT id, status, started_at FROM %PREFIX%JOB WHERE id IN (%IDS%) ORDER BY id FOR UPDATE";
+	}
+
+	/** Parameters: job id. */
+	default String selectActiveJobTask() {
+		return """
+				SELECT id FROM %PREFIX%TASK WHERE job_id = ? AND status IN ('READY', 'RUNNING')
+				FETCH FIRST 1 ROWS ONLY""";
+	}
+
+	/** Parameters: job id. */
+	default String countJobTasks() {
+		return "SELECT status, COUNT(*) AS tasks FROM %PREFIX%TASK WHERE job_id = ? GROUP BY status";
+	}
+
+	/** Parameters: job id, the same again. */
+	default String setJobStarted() {
+		return """
+				UPDATE %PREFIX%JOB SET started_at = (SELECT MIN(started_at) FROM %PREFIX%TASK WHERE job_id = ?)
+				WHERE id = ? AND started_at IS NULL""";
+	}
+
+	/** Parameters: status, finished at, job id. */
+	default String finishJob() {
+		return "UPDATE %PREFIX%JOB SET status = ?, finished_at = ? WHERE id = ?";
+	}
+
+	/** Parameters: result, job id. */
+	default String setJobResult() {
+		return "UPDATE %PREFIX%JOB SET result = ? WHERE id = ?";
+	}
+
+	/** Parameters: job id, run on. */
+	default String selectJobCallbacks() {
+		return """
+				SELECT type, queue, priority, payload, options FROM %PREFIX%JOB_CALLBACK
+				WHERE job_id = ? AND run_on IN (?, 'COMPLETE') ORDER BY position""";
+	}
+
+	/** Parameters: job id. */
+	default String selectJob() {
+		return """
+				SELECT j.id, j.name, j.status, j.planner_id, j.expected_tasks, j.result, j.created_at, j.started_at,
+					j.finished_at, p.status AS planner_status
+				FROM %PREFIX%JOB j LEFT JOIN %PREFIX%TASK p ON p.id = j.planner_id
+				WHERE j.id = ?""";
+	}
+
+	/**
+	 * A page of a job's tasks. Parameters: job id, then, if {@code withStatus}, the status, then
+	 * offset and limit.
+	 * @param withStatus whether to list only tasks in one status
+	 * @return the statement
+	 */
+	default String selectJobTasks(boolean withStatus) {
+		return "SELECT " + TASK_COLUMNS + " FROM %PREFIX%TASK WHERE job_id = ?"
+				+ (withStatus ? " AND status = ?" : "") + " ORDER BY created_at, id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
+	}
+
+	/** Parameters: job id. */
+	default String lockUnfinishedJobTasks() {
+		return """
+				SELECT id, status FROM %PREFIX%TASK WHERE job_id = ? AND status IN ('WAITING', 'READY', 'RUNNING')
+				FOR UPDATE""";
+	}
+
+	/** Parameters: job id. */
+	default String selectFailedJobTasks() {
+		return "SELECT id FROM %PREFIX%TASK WHERE job_id = ? AND status = 'FAILED' ORDER BY created_at, id";
+	}
+
+	/** Parameters: job id. */
+	default String reopenJob() {
+		return "UPDATE %PREFIX%JOB SET status = 'RUNNING', finished_at = NULL WHERE id = ? AND status = 'FAILED'";
+	}
+
+	/** Parameters: finished at, job id. */
+	default String cancelJob() {
+		return """
+				UPDATE %PREFIX%JOB SET status = 'CANCELLED', finished_at = ?
+				WHERE id = ? AND status IN ('RUNNING', 'FAILED')""";
+	}
+
+	/**
+	 * Running jobs none of whose tasks is ready or running: their end may have gone unseen.
+	 * Parameters: limit.
+	 * @return the statement
+	 */
+	default String selectUnsettledJobs() {
+		return """
+				SELECT j.id FROM %PREFIX%JOB j
+				WHERE j.status = 'RUNNING' AND NOT EXISTS (
+					SELECT 1 FROM %PREFIX%TASK t WHERE t.job_id = j.id AND t.status IN ('READY', 'RUNNING'))
+				FETCH FIRST ? ROWS ONLY""";
 	}
 
 	/**

@@ -72,7 +72,7 @@ public class MySqlDialect implements Dialect {
 	public String claimLock() {
 		// MySQL and MariaDB expect FOR UPDATE SKIP LOCKED after LIMIT
 		return """
-				SELECT id, type, queue, attempts, attempt_base, payload, options FROM %PREFIX%TASK
+				SELECT id, type, queue, attempts, attempt_base, payload, options, job_id FROM %PREFIX%TASK
 				WHERE status = 'READY' AND queue = ? AND run_at <= ?
 				ORDER BY priority DESC, run_at, id
 				LIMIT ?
@@ -82,7 +82,7 @@ public class MySqlDialect implements Dialect {
 	@Override
 	public String lockExpired() {
 		return """
-				SELECT id, type, queue, attempts, attempt_base, payload, options FROM %PREFIX%TASK
+				SELECT id, type, queue, attempts, attempt_base, payload, options, job_id FROM %PREFIX%TASK
 				WHERE status = 'RUNNING' AND lease_until < ?
 				ORDER BY lease_until
 				LIMIT ?
@@ -92,6 +92,37 @@ public class MySqlDialect implements Dialect {
 	@Override
 	public String selectKeyHolder() {
 		return "SELECT id, status FROM %PREFIX%TASK WHERE active_key = ? LOCK IN SHARE MODE";
+	}
+
+	@Override
+	public void setNullableId(PreparedStatement ps, int index, @Nullable UUID id) throws SQLException {
+		ps.setString(index, (id != null) ? id.toString() : null);
+	}
+
+	@Override
+	public @Nullable UUID getNullableId(ResultSet rs, String column) throws SQLException {
+		String id = rs.getString(column);
+		return (id != null) ? UUID.fromString(id) : null;
+	}
+
+	@Override
+	public String selectActiveJobTask() {
+		return "SELECT id FROM %PREFIX%TASK WHERE job_id = ? AND status IN ('READY', 'RUNNING') LIMIT 1";
+	}
+
+	@Override
+	public String selectJobTasks(boolean withStatus) {
+		return "SELECT " + TASK_COLUMNS + " FROM %PREFIX%TASK WHERE job_id = ?"
+				+ (withStatus ? " AND status = ?" : "") + " ORDER BY created_at, id LIMIT ?, ?";
+	}
+
+	@Override
+	public String selectUnsettledJobs() {
+		return """
+				SELECT j.id FROM %PREFIX%JOB j
+				WHERE j.status = 'RUNNING' AND NOT EXISTS (
+					SELECT 1 FROM %PREFIX%TASK t WHERE t.job_id = j.id AND t.status IN ('READY', 'RUNNING'))
+				LIMIT ?""";
 	}
 
 }

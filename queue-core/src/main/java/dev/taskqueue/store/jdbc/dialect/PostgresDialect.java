@@ -50,7 +50,7 @@ public class PostgresDialect implements Dialect {
 					ORDER BY priority DESC, run_at, id
 					LIMIT ?
 					FOR UPDATE SKIP LOCKED))
-				RETURNING id, type, queue, attempts, attempt_base, payload, options""";
+				RETURNING id, type, queue, attempts, attempt_base, payload, options, job_id""";
 	}
 
 	@Override
