@@ -715,12 +715,19 @@ public final class JdbcTaskStore implements TaskStore {
 
 	@Override
 	public boolean retry(UUID id, Instant now) {
-		return Boolean.TRUE.equals(this.callerTransaction.execute((transaction) -> retryInTransaction(id, now)));
+		return Boolean.TRUE.equals(this.callerTransaction.execute((transaction) -> {
+			LockedTask task = lockTask(id);
+			boolean retried = retryInTransaction(id, task.status(), now);
+			if (retried && task.jobId() != null) {
+				reopenJob(task.jobId());
+			}
+			return retried;
+		}));
 	}
 
-	private boolean retryInTransaction(UUID id, Instant now) {
-		LockedTask task = lockTask(id);
-		if (task.status() != TaskStatus.FAILED && task.status() != TaskStatus.CANCELLED) {
+	/** Queues a locked task again; its job, if any, is reopened by the caller, after it. */
+	private boolean retryInTransaction(UUID id, TaskStatus status, Instant now) {
+		if (status != TaskStatus.FAILED && status != TaskStatus.CANCELLED) {
 			return false;
 		}
 		// Locking the parents keeps one from ending unseen while the count is taken
@@ -745,17 +752,19 @@ public final class JdbcTaskStore implements TaskStore {
 					+ " cannot be retried: another unfinished task holds its unique key; retry it once that one has finished",
 					ex);
 		}
-		if (task.status() == TaskStatus.FAILED) {
+		if (status == TaskStatus.FAILED) {
 			// Its failure released the children that run even if it fails: they wait for it again
 			this.jdbc.update(this.sql.holdChildrenEvenIfFailed, (ps) -> this.dialect.setId(ps, 1, id));
-		}
-		if (task.jobId() != null) {
-			this.jdbc.update(this.sql.reopenJob, (ps) -> this.dialect.setId(ps, 1, task.jobId()));
 		}
 		if (next == TaskStatus.READY) {
 			notifyReady();
 		}
 		return true;
+	}
+
+	/** Reopens a FAILED job; last in its transaction, as completions lock a job after its tasks. */
+	private void reopenJob(UUID jobId) {
+		this.jdbc.update(this.sql.reopenJob, (ps) -> this.dialect.setId(ps, 1, jobId));
 	}
 
 	private LockedTask lockTask(UUID id) {
@@ -906,7 +915,10 @@ public final class JdbcTaskStore implements TaskStore {
 					(rs, rowNum) -> this.dialect.getId(rs, "id"));
 			int count = 0;
 			for (UUID id : failed) {
-				count += retryInTransaction(id, now) ? 1 : 0;
+				count += retryInTransaction(id, lockTask(id).status(), now) ? 1 : 0;
+			}
+			if (count > 0) {
+				reopenJob(jobId);
 			}
 			return count;
 		});
