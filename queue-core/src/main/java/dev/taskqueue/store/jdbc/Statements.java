@@ -24,8 +24,6 @@ final class Statements {
 
 	final String insertError;
 
-	final String selectErrors;
-
 	final String renewLeases;
 
 	final String selectHeld;
@@ -121,7 +119,6 @@ final class Statements {
 		this.selectKeyHolder = prefixed(dialect.selectKeyHolder(), prefix);
 		this.completeRetry = prefixed(dialect.completeRetry(), prefix);
 		this.insertError = prefixed(dialect.insertError(), prefix);
-		this.selectErrors = prefixed(dialect.selectErrors(), prefix);
 		this.renewLeases = prefixed(dialect.renewLeases(), prefix);
 		this.selectHeld = prefixed(dialect.selectHeld(), prefix);
 		this.lockExpired = prefixed(dialect.lockExpired(), prefix);

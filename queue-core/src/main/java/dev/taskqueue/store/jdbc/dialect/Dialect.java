@@ -241,13 +241,6 @@ public interface Dialect {
 				VALUES (?, ?, ?, ?, ?)""";
 	}
 
-	/** Parameters: task id. */
-	default String selectErrors() {
-		return """
-				SELECT attempt, message, detail, failed_at FROM %PREFIX%TASK_ERROR
-				WHERE task_id = ? ORDER BY failed_at, attempt""";
-	}
-
 	/** Parameters: lease until, worker, then the ids. */
 	default String renewLeases() {
 		return """
