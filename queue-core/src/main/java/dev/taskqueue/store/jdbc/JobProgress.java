@@ -1,6 +1,8 @@
 package dev.taskqueue.store.jdbc;
 
 import java.time.Instant;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -52,7 +54,7 @@ final class JobProgress {
 		int whole = Math.max(tasks, (expectedTasks != null) ? expectedTasks : 0);
 		double progress = (status == JobStatus.SUCCEEDED) ? 1.0 : (whole > 0) ? (double) finished / whole : 0.0;
 		boolean planning = plannerStatus != null && !plannerStatus.isFinished();
-		return new JobState(id, name, status, Map.copyOf(counts), planning, expectedTasks, progress, result, createdAt,
+		return new JobState(id, name, status, Collections.unmodifiableMap(new EnumMap<>(counts)), planning, expectedTasks, progress, result, createdAt,
 				startedAt, finishedAt);
 	}
 
