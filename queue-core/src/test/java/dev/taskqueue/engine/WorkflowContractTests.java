@@ -685,6 +685,39 @@ abstract class WorkflowContractTests {
 		assertThat(rows("JOB_CALLBACK")).isZero();
 	}
 
+	@Test
+	void jobCancelledWhileItsPlannerAddsChunksLeavesNothingToRun() {
+		int chunk = 100;
+		this.nodes.register("item", Integer.class, TaskTypeSettings.NONE, (payload, context) -> null);
+		this.nodes.register("planner", Integer.class, TaskTypeSettings.NONE, (payload, context) -> {
+			int cursor = (Integer) payload;
+			List<TaskRequest> requests = new ArrayList<>(chunk);
+			for (int i = cursor; i < cursor + chunk; i++) {
+				requests.add(TaskRequest.of("item", i));
+			}
+			context.addToJob(requests);
+			context.planNext(cursor + chunk);
+			return null;
+		});
+		TaskQueue queue = this.nodes.start((builder) -> builder.concurrency(8)).queue();
+		// Planning never ends: the cancel always meets a planner between chunks, or writing one
+		for (int round = 0; round < 5; round++) {
+			JobRef job = queue.startJob(withCallbacks(JobRequest.builder("endless " + round)
+				.planner(TaskRequest.of("planner", 0))));
+			await().atMost(WAIT).until(() -> queue.findJob(job.id()).orElseThrow().total() > 3 * chunk);
+			assertThat(queue.cancelJob(job.id())).isTrue();
+			JobState cancelled = await().atMost(WAIT)
+				.until(() -> queue.findJob(job.id()).orElseThrow(), (state) -> state.count(TaskStatus.WAITING)
+						+ state.count(TaskStatus.READY) + state.count(TaskStatus.RUNNING) == 0);
+			await().during(STAYS).atMost(WAIT)
+				.untilAsserted(() -> assertThat(queue.findJob(job.id()).orElseThrow().counts())
+					.isEqualTo(cancelled.counts()));
+			assertThat(cancelled.status()).isEqualTo(JobStatus.CANCELLED);
+			assertThat(cancelled.planning()).isFalse();
+			assertCallbacks(job.id(), 0, 0, 0);
+		}
+	}
+
 	private JobRequest withCallbacks(JobRequest.Builder builder) {
 		return builder.onSuccess(TaskRequest.of(ON_SUCCESS, null))
 			.onFailure(TaskRequest.of(ON_FAILURE, null))

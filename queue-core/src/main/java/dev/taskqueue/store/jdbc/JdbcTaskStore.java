@@ -35,6 +35,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.TransactionStatus;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.taskqueue.JobNotFoundException;
@@ -74,6 +75,9 @@ public final class JdbcTaskStore implements TaskStore {
 
 	/** Most ids one {@code IN} list holds. */
 	private static final int MAX_IDS = 500;
+
+	/** How often a job's cancel tries again after a deadlock with a completion. */
+	private static final int MAX_CANCEL_ATTEMPTS = 3;
 
 	/** How often an enqueue tries again when a key's holder finishes while it looks. */
 	private static final int MAX_KEY_ATTEMPTS = 3;
@@ -352,7 +356,9 @@ public final class JdbcTaskStore implements TaskStore {
 		List<TaskOutcome.Succeeded> succeeded = new ArrayList<>();
 		List<TaskOutcome.Succeeded> writingToJobs = new ArrayList<>();
 		List<TaskOutcome.Failed> failed = new ArrayList<>();
-		for (TaskOutcome outcome : outcomes) {
+		// In id order, as a job's cancel locks its tasks: of the two, one waits for the other
+		List<TaskOutcome> ordered = outcomes.stream().sorted(Comparator.comparing(TaskOutcome::id)).toList();
+		for (TaskOutcome outcome : ordered) {
 			if (outcome instanceof TaskOutcome.Succeeded success) {
 				((success.jobWrites() != null) ? writingToJobs : succeeded).add(success);
 			}
@@ -362,13 +368,15 @@ public final class JdbcTaskStore implements TaskStore {
 		}
 		Boolean mayBeReady = this.workerTransaction.execute((transaction) -> {
 			List<TaskOutcome> ended = new ArrayList<>(recordSucceeded(succeeded, now));
-			boolean wroteToJobs = false;
+			Set<UUID> plannedJobs = new LinkedHashSet<>();
 			for (TaskOutcome.Succeeded outcome : writingToJobs) {
 				try {
 					JobWriteResult result = recordWithJobWrites(transaction, outcome, now);
-					wroteToJobs |= result != JobWriteResult.STALE;
 					if (result == JobWriteResult.SUCCEEDED) {
 						ended.add(outcome);
+					}
+					else if (result == JobWriteResult.RUNS_AGAIN) {
+						plannedJobs.add(outcome.jobId());
 					}
 				}
 				catch (TaskQueueException | DataIntegrityViolationException ex) {
@@ -378,7 +386,7 @@ public final class JdbcTaskStore implements TaskStore {
 				}
 			}
 			ended.addAll(recordFailed(failed, now));
-			return afterEnded(transaction, ended, now) || wroteToJobs;
+			return afterEnded(transaction, ended, plannedJobs, now) || !writingToJobs.isEmpty();
 		});
 		return Boolean.TRUE.equals(mayBeReady);
 	}
@@ -406,10 +414,17 @@ public final class JdbcTaskStore implements TaskStore {
 		Object savepoint = transaction.createSavepoint();
 		try {
 			boolean runsAgain = writes.nextPayload() != null;
+			// Due no later than the tasks it added, so that it plans the next chunk while they run
+			Instant runAgainAt = writes.tasks()
+				.stream()
+				.map(NewTask::runAt)
+				.filter(now::isAfter)
+				.min(Comparator.naturalOrder())
+				.orElse(now);
 			int recorded = runsAgain ? this.jdbc.update(this.sql.completeRequeue, (ps) -> {
 				ps.setString(1, writes.nextPayload());
 				ps.setString(2, outcome.result());
-				this.dialect.setInstant(ps, 3, now);
+				this.dialect.setInstant(ps, 3, runAgainAt);
 				this.dialect.setId(ps, 4, outcome.id());
 				ps.setInt(5, outcome.attempt());
 			}) : this.jdbc.update(this.sql.completeSucceeded, (ps) -> {
@@ -444,12 +459,14 @@ public final class JdbcTaskStore implements TaskStore {
 	/**
 	 * After tasks ended: releases the children waiting for them, and ends the jobs none of
 	 * whose tasks can run any more.
+	 * @param plannedJobs jobs whose planner runs again, to be marked started
 	 * @return whether tasks may have become ready
 	 */
-	private boolean afterEnded(TransactionStatus transaction, List<TaskOutcome> ended, Instant now) {
+	private boolean afterEnded(TransactionStatus transaction, List<TaskOutcome> ended, Set<UUID> plannedJobs,
+			Instant now) {
 		List<UUID> succeeded = new ArrayList<>();
 		List<UUID> failed = new ArrayList<>();
-		Set<UUID> jobs = new LinkedHashSet<>();
+		Set<UUID> jobs = new LinkedHashSet<>(plannedJobs);
 		for (TaskOutcome outcome : ended) {
 			((outcome instanceof TaskOutcome.Succeeded) ? succeeded : failed).add(outcome.id());
 			if (outcome.jobId() != null) {
@@ -645,7 +662,7 @@ public final class JdbcTaskStore implements TaskStore {
 				ps.setInt(2, limit);
 			}, (rs, rowNum) -> this.rowMapper.claimed(rs, 0));
 			List<TaskOutcome> ended = new ArrayList<>(recordFailed(expired.stream().map(failure).toList(), now));
-			afterEnded(transaction, ended, now);
+			afterEnded(transaction, ended, Set.of(), now);
 			if (!expired.isEmpty()) {
 				notifyReady();
 			}
@@ -682,17 +699,21 @@ public final class JdbcTaskStore implements TaskStore {
 			if (status == TaskStatus.SUCCEEDED || status == TaskStatus.CANCELLED) {
 				return false;
 			}
-			List<UUID> level = List.of(id);
-			while (!level.isEmpty()) {
-				cancelAll(level, now);
-				level = waitingChildren(level);
-			}
+			cancelWithDescendants(List.of(id), now);
 			if (status == TaskStatus.RUNNING) {
 				notify(CANCEL_PREFIX + id);
 			}
 			return true;
 		});
 		return Boolean.TRUE.equals(cancelled);
+	}
+
+	private void cancelWithDescendants(List<UUID> ids, Instant now) {
+		List<UUID> level = ids;
+		while (!level.isEmpty()) {
+			cancelAll(level, now);
+			level = waitingChildren(level);
+		}
 	}
 
 	private void cancelAll(List<UUID> ids, Instant now) {
@@ -873,6 +894,22 @@ public final class JdbcTaskStore implements TaskStore {
 
 	@Override
 	public Optional<Set<UUID>> cancelJob(UUID jobId, Instant now) {
+		boolean ownTransaction = !TransactionSynchronizationManager.isActualTransactionActive();
+		for (int attempt = 1;; attempt++) {
+			try {
+				return cancelJobOnce(jobId, now);
+			}
+			catch (PessimisticLockingFailureException ex) {
+				// A completion that waited for a task this cancel had locked while holding another
+				// it wanted: the database gave up one of the two. Ours is ours to try again.
+				if (!ownTransaction || attempt >= MAX_CANCEL_ATTEMPTS) {
+					throw ex;
+				}
+			}
+		}
+	}
+
+	private Optional<Set<UUID>> cancelJobOnce(UUID jobId, Instant now) {
 		return this.callerTransaction.execute((transaction) -> {
 			JobStatus status = findJob(jobId).map(JobState::status).orElseThrow(() -> new JobNotFoundException(jobId));
 			if (status == JobStatus.SUCCEEDED || status == JobStatus.CANCELLED) {
@@ -887,10 +924,7 @@ public final class JdbcTaskStore implements TaskStore {
 						}
 						return id;
 					});
-			while (!level.isEmpty()) {
-				cancelAll(level, now);
-				level = waitingChildren(level);
-			}
+			cancelWithDescendants(level, now);
 			// The job is locked after its tasks, as completions lock it
 			int cancelled = this.jdbc.update(this.sql.cancelJob, (ps) -> {
 				this.dialect.setInstant(ps, 1, now);
@@ -899,6 +933,10 @@ public final class JdbcTaskStore implements TaskStore {
 			if (cancelled == 0) {
 				return Optional.<Set<UUID>>empty();
 			}
+			// Tasks that a completion or addToJob wrote while the first look waited for their
+			// writer: committed by now, and seen by this second look
+			cancelWithDescendants(this.jdbc.query(this.sql.lockUnfinishedJobTasks,
+					(ps) -> this.dialect.setId(ps, 1, jobId), (rs, rowNum) -> this.dialect.getId(rs, "id")), now);
 			running.forEach((id) -> notify(CANCEL_PREFIX + id));
 			return Optional.of(Set.copyOf(running));
 		});

@@ -485,10 +485,15 @@ public interface Dialect {
 				+ (withStatus ? " AND status = ?" : "") + " ORDER BY created_at, id OFFSET ? ROWS FETCH NEXT ? ROWS ONLY";
 	}
 
-	/** Parameters: job id. */
+	/**
+	 * A job's unfinished tasks, locked in id order, the order in which completions lock them.
+	 * Parameters: job id.
+	 * @return the statement
+	 */
 	default String lockUnfinishedJobTasks() {
 		return """
 				SELECT id, status FROM %PREFIX%TASK WHERE job_id = ? AND status IN ('WAITING', 'READY', 'RUNNING')
+				ORDER BY id
 				FOR UPDATE""";
 	}
 
