@@ -8,6 +8,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import dev.taskqueue.TaskContext;
+import dev.taskqueue.TaskQueue;
+import dev.taskqueue.TaskState;
+import dev.taskqueue.TaskStatus;
 import dev.taskqueue.annotation.Task;
 import dev.taskqueue.sample.fulfilment.Order.OrderLine;
 import dev.taskqueue.sample.fulfilment.Payloads.Charge;
@@ -28,8 +31,11 @@ public class FulfilmentTasks {
 
 	private final PaymentGateway gateway;
 
-	public FulfilmentTasks(PaymentGateway gateway) {
+	private final TaskQueue taskQueue;
+
+	public FulfilmentTasks(PaymentGateway gateway, TaskQueue taskQueue) {
 		this.gateway = gateway;
+		this.taskQueue = taskQueue;
 	}
 
 	/**
@@ -95,6 +101,29 @@ public class FulfilmentTasks {
 	public void sendReceipt(ReceiptRequest request, TaskContext context) {
 		logger.info("Sent the receipt of order {} to {} (task {})", request.orderId(), request.customer(),
 				context.taskId());
+	}
+
+	/**
+	 * Undo what a failed order flow did: release the stock it reserved and refund the charge
+	 * if it went through. The flow's on-failure callback (see {@link OrderService#place}): it
+	 * runs once each time the flow's job fails, and, having no payload of its own, receives the
+	 * job id, with which it reads the results of the tasks that succeeded.
+	 * @param jobId the failed flow's job
+	 */
+	@Task("compensate-order")
+	public void compensateOrder(UUID jobId) {
+		for (TaskState task : this.taskQueue.findJobTasks(jobId, TaskStatus.SUCCEEDED, 0, 100)) {
+			if (task.type().equals("reserve-stock")) {
+				Reservation reservation = task.result(Reservation.class);
+				logger.info("Released reservation {} of order {} (job {})", reservation.reservationId(),
+						reservation.orderId(), jobId);
+			}
+			else if (task.type().equals("charge-payment")) {
+				Receipt receipt = task.result(Receipt.class);
+				this.gateway.refund(receipt.transactionId());
+				logger.info("Refunded {} of order {} (job {})", receipt.transactionId(), receipt.orderId(), jobId);
+			}
+		}
 	}
 
 }

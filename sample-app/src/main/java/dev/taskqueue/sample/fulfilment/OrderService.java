@@ -9,6 +9,8 @@ import java.util.UUID;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import dev.taskqueue.JobRef;
+import dev.taskqueue.JobRequest;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRef;
 import dev.taskqueue.TaskRequest;
@@ -19,11 +21,14 @@ import dev.taskqueue.sample.fulfilment.Payloads.Shipment;
 import dev.taskqueue.sample.fulfilment.Payloads.StockRequest;
 
 /**
- * Places orders: enqueues the fulfilment flow of one order, and sends receipts on request.
+ * Places orders: starts the fulfilment flow of one order, and sends receipts on request. The
+ * flow is a job whose tasks depend on each other; should it fail, its on-failure callback
+ * undoes what its tasks did.
  * <pre>
  * reserve-stock ──┐
  *                 ├──▶ ship-order ──▶ notify-customer
  * charge-payment ─┘
+ *                 (job FAILED) ──▶ compensate-order
  * </pre>
  */
 @Service
@@ -39,11 +44,12 @@ public class OrderService {
 	}
 
 	/**
-	 * Enqueue the fulfilment flow of an order. The four tasks are written in one transaction:
-	 * enqueueing joins the caller's transaction, so an application that also saves the order
-	 * here gets both or neither.
+	 * Start the fulfilment flow of an order: a job of four tasks, written in one transaction.
+	 * Starting a job joins the caller's transaction, so an application that also saves the
+	 * order here gets both or neither. Should a task fail for good, the job fails once nothing
+	 * else in it can run, and {@code compensate-order} runs with the job id as its payload.
 	 * @param order the order
-	 * @return the order id and its tasks, by type
+	 * @return the order id, its job, and its tasks, by type
 	 */
 	@Transactional
 	public PlacedOrder place(Order order) {
@@ -65,10 +71,16 @@ public class OrderService {
 			.payload(new Notification(orderId, order.customer()))
 			.after(ship)
 			.build();
-		List<TaskRef> refs = this.taskQueue.enqueueAll(List.of(reserve, charge, ship, notify));
+		List<TaskRequest> flow = List.of(reserve, charge, ship, notify);
+		JobRef job = this.taskQueue.startJob(JobRequest.builder("Order " + orderId)
+			.tasks(flow)
+			// Without a payload of its own, the callback receives the job id
+			.onFailure(TaskRequest.builder("compensate-order").build())
+			.build());
+		// A request's id is assigned when it is built: it is the id of the task
 		Map<String, UUID> tasks = new LinkedHashMap<>();
-		refs.forEach((ref) -> tasks.put(ref.type(), ref.id()));
-		return new PlacedOrder(orderId, tasks);
+		flow.forEach((request) -> tasks.put(request.type(), request.id()));
+		return new PlacedOrder(orderId, job.id(), tasks);
 	}
 
 	/**
@@ -92,12 +104,13 @@ public class OrderService {
 	}
 
 	/**
-	 * An order whose fulfilment flow is enqueued.
+	 * An order whose fulfilment flow has started.
 	 *
 	 * @param orderId the order id
+	 * @param jobId the id of the flow's job, to follow at {@code GET /jobs/{id}}
 	 * @param tasks the id of each task of the flow, by task type
 	 */
-	public record PlacedOrder(String orderId, Map<String, UUID> tasks) {
+	public record PlacedOrder(String orderId, UUID jobId, Map<String, UUID> tasks) {
 
 	}
 

@@ -14,7 +14,7 @@ import dev.taskqueue.sample.fulfilment.OrderService.PlacedOrder;
 import dev.taskqueue.sample.fulfilment.OrderService.RequestedReceipt;
 
 /**
- * Place an order: enqueues its fulfilment flow of dependent tasks. Ask for its receipt:
+ * Place an order: starts its fulfilment flow of dependent tasks, a job. Ask for its receipt:
  * enqueues one e-mail per order however often it is asked for while pending.
  */
 @RestController
@@ -30,7 +30,7 @@ public class OrderController {
 	/**
 	 * Place an order.
 	 * @param order the order
-	 * @return the order id and the id of each task of its flow
+	 * @return the order id, the id of its flow's job, and the id of each task of the flow
 	 */
 	@PostMapping
 	@ResponseStatus(HttpStatus.ACCEPTED)

@@ -24,6 +24,7 @@ import dev.taskqueue.TaskStatus;
  * @param attempts how many times it has been started
  * @param key its unique key, or {@code null}
  * @param parents the tasks it waits for
+ * @param jobId the job it belongs to, or {@code null}
  * @param payload its payload
  * @param result its result, once it has succeeded
  * @param error the error of its last failed attempt, or {@code null}
@@ -35,14 +36,14 @@ import dev.taskqueue.TaskStatus;
  * @param worker the node running it now, or {@code null}
  */
 public record TaskView(UUID id, String type, String queue, TaskStatus status, int priority, int attempts, String key,
-		Set<UUID> parents, JsonNode payload, JsonNode result, String error, List<ErrorView> errors, Instant createdAt,
-		Instant runAt, Instant startedAt, Instant finishedAt, String worker) {
+		Set<UUID> parents, UUID jobId, JsonNode payload, JsonNode result, String error, List<ErrorView> errors,
+		Instant createdAt, Instant runAt, Instant startedAt, Instant finishedAt, String worker) {
 
 	static TaskView of(TaskState state) {
 		return new TaskView(state.id(), state.type(), state.queue(), state.status(), state.priority(),
-				state.attempts(), state.key(), state.parents(), tree(state.payload()), tree(state.result()),
-				state.errorMessage(), state.errors().stream().map(ErrorView::of).toList(), state.createdAt(),
-				state.runAt(), state.startedAt(), state.finishedAt(), state.worker());
+				state.attempts(), state.key(), state.parents(), state.jobId(), tree(state.payload()),
+				tree(state.result()), state.errorMessage(), state.errors().stream().map(ErrorView::of).toList(),
+				state.createdAt(), state.runAt(), state.startedAt(), state.finishedAt(), state.worker());
 	}
 
 	private static JsonNode tree(JsonValue value) {
