@@ -57,6 +57,9 @@ public final class Benchmarks {
 				if (options.phases.contains("claim")) {
 					new ClaimPhase(options, dataSource, report).run();
 				}
+				if (options.phases.contains("flows")) {
+					new FlowsPhase(options, dataSource, report).run();
+				}
 			}
 			finally {
 				Db.dropTaskQueueSchema(dataSource);
@@ -144,9 +147,13 @@ public final class Benchmarks {
 				%s; the clock runs from `start()` until the database shows every task done). One unmeasured \
 				warm-up round precedes the %d measured rounds. Pickup latency uses `System.nanoTime()` from just \
 				before the enqueue call to the first line of the handler. Claim cost times `JdbcTaskStore.claim` \
-				alone, inside a transaction that is rolled back. CPU shares come from the JVM's thread CPU times and \
-				the kernel's counters; database transactions from `pg_stat_database`. All tables are dropped at the \
-				end.""".formatted(options.enqueueChunk, configs, options.drainRepeats);
+				alone, inside a transaction that is rolled back. Flows and jobs start one node with the engine's \
+				defaults per run, on emptied tables, and time a chain of %d tasks from the enqueue call to its \
+				last task's success, and a job of %d tasks (planned in chunks of %d, or given up front) from \
+				`startJob` until its on-success callback runs, in %d rounds after a warm-up round. CPU shares \
+				come from the JVM's thread CPU times and the kernel's counters; database transactions from \
+				`pg_stat_database`. All tables are dropped at the end.""".formatted(options.enqueueChunk, configs, options.drainRepeats, options.flowsChain,
+				options.flowsJobTasks, options.flowsChunk, options.flowsRepeats);
 	}
 
 	private static String caveats() {

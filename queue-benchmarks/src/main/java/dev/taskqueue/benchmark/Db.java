@@ -31,6 +31,10 @@ final class Db {
 
 	static final String TASK_TABLE = PREFIX + "TASK";
 
+	/** Every TaskQueue table, for emptying them all between runs that use parents and jobs. */
+	static final String[] TASK_QUEUE_TABLES = { TASK_TABLE, PREFIX + "TASK_PARENT", PREFIX + "TASK_ERROR",
+			PREFIX + "JOB", PREFIX + "JOB_CALLBACK" };
+
 	/** db-scheduler's table, under a name of the benchmark's own. */
 	static final String DBS_TABLE = "tqb_scheduled_tasks";
 

@@ -19,7 +19,7 @@ final class Options {
 
 	static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
-	static final Set<String> ALL_PHASES = Set.of("drain", "latency", "claim");
+	static final Set<String> ALL_PHASES = Set.of("drain", "latency", "claim", "flows");
 
 	final String url;
 
@@ -63,6 +63,21 @@ final class Options {
 
 	final int claimSize;
 
+	/** Tasks in the chain of the flows phase, each after the previous one. */
+	final int flowsChain;
+
+	/** Tasks in the job of the flows phase. */
+	final int flowsJobTasks;
+
+	/** Tasks the job's planner adds per run. */
+	final int flowsChunk;
+
+	/** Measured repetitions of each flows run. */
+	final int flowsRepeats;
+
+	/** Finished tasks in the task table, analyzed, when each flows run starts; 0 for empty tables. */
+	final int flowsHistory;
+
 	/** Where to write the Markdown report, or {@code null} not to write one. */
 	final Path report;
 
@@ -72,14 +87,15 @@ final class Options {
 		this.user = in.get("user", env("TASKQUEUE_PG_USER", "postgres"));
 		this.password = in.get("password", env("TASKQUEUE_PG_PASSWORD", ""));
 		Set<String> phases = new LinkedHashSet<>();
-		for (String phase : in.get("phases", "drain,latency,claim").split(",")) {
+		for (String phase : in.get("phases", "drain,latency,claim,flows").split(",")) {
 			String name = phase.trim().toLowerCase(Locale.ROOT);
 			if (name.equals("all")) {
-				phases.addAll(List.of("drain", "latency", "claim"));
+				phases.addAll(List.of("drain", "latency", "claim", "flows"));
 			}
 			else if (!name.isEmpty()) {
 				if (!ALL_PHASES.contains(name)) {
-					throw new IllegalArgumentException("Unknown phase '" + name + "'; phases: drain, latency, claim");
+					throw new IllegalArgumentException(
+							"Unknown phase '" + name + "'; phases: drain, latency, claim, flows");
 				}
 				phases.add(name);
 			}
@@ -107,6 +123,11 @@ final class Options {
 		this.claimSamples = in.getInt("claim.samples", quick ? 20 : 50);
 		this.claimBacklog = in.getInt("claim.backlog", quick ? 100_000 : 1_000_000);
 		this.claimSize = in.getInt("claim.size", 100);
+		this.flowsChain = in.getInt("flows.chain", 1_000);
+		this.flowsJobTasks = in.getInt("flows.job", 10_000);
+		this.flowsChunk = in.getInt("flows.chunk", 500);
+		this.flowsRepeats = in.getInt("flows.repeats", quick ? 1 : 3);
+		this.flowsHistory = in.getInt("flows.history", 10_000);
 		String report = in.get("report", null);
 		if (report == null) {
 			// Only a full run rewrites the report; a partial one just prints
@@ -143,14 +164,16 @@ final class Options {
 				Options (--name=value argument, or -Dbench.name=value system property):
 				  url, user, password   JDBC connection (default %s, postgres, no password;
 				                        env TASKQUEUE_PG_URL / TASKQUEUE_PG_USER / TASKQUEUE_PG_PASSWORD)
-				  phases                comma-separated: drain, latency, claim (default: all)
+				  phases                comma-separated: drain, latency, claim, flows (default: all)
 				  quick                 smaller sizes, for a smoke test
 				  report                Markdown file to write, or 'none' (default: BENCHMARKS.md at
 				                        the repository root, on a full run only)
 				  drain.tasks, drain.repeats, enqueue.chunk, tq.configs (default 10x100,32x100,64x200),
 				  dbs.configs (e.g. 10:default,32:lock-and-fetch), latency.samples, latency.warmup,
 				  latency.polling-samples, claim.samples, claim.backlog, claim.size,
-				  profile (statement-timed extra runs, default true), enqueue (enqueue rates, default true)
+				  flows.chain (default 1000), flows.job (default 10000), flows.chunk (default 500),
+				  flows.repeats, flows.history (finished tasks in the table, default 10000), profile (statement-timed extra runs, default true), enqueue (enqueue
+				  rates, default true)
 				""".formatted(DEFAULT_URL);
 	}
 
