@@ -179,7 +179,9 @@ final class ClaimPhase {
 
 	/** {@code EXPLAIN (ANALYZE, BUFFERS)} of the dialect's claim statement, in a rolled-back transaction. */
 	private List<String> explain(boolean generic) throws SQLException {
-		String sql = new PostgresDialect().claimReturning().replace("%PREFIX%", Db.PREFIX);
+		String claim = new PostgresDialect().claimReturning().replace("%PREFIX%", Db.PREFIX);
+		// The statements sent before the claim in its round trip (settings) are not explained
+		String sql = claim.substring(claim.lastIndexOf(';') + 1).strip();
 		String[] literals = { "'bench-explain'", "now()", "now() + interval '5 minutes'", "'" + QUEUE + "'",
 				"now()", Integer.toString(this.options.claimSize) };
 		String[] typed = { "$1", "$2", "$3", "$4", "$5", "$6" };
