@@ -54,7 +54,7 @@ class TaskQueueAutoConfigurationPostgresTests {
 				assertThat(context).hasSingleBean(TaskQueueDataSourceScriptDatabaseInitializer.class);
 				String prefix = this.tablePrefix.toUpperCase(Locale.ROOT);
 				assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
-						prefix + "TASK_ERROR");
+						prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK");
 				TaskQueue queue = context.getBean(TaskQueue.class);
 				TaskState state = TaskQueueAutoConfigurationTests.awaitSucceeded(context,
 						queue.enqueue("greet", new Greeting("Ada")).id());

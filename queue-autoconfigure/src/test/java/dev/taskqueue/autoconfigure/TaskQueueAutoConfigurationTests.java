@@ -335,9 +335,9 @@ class TaskQueueAutoConfigurationTests {
 			.withPropertyValues("queue.jdbc.table-prefix=APP_QUEUE_")
 			.run((context) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-				String tables = "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE '%TASK%'";
-				assertThat(jdbc.queryForList(tables, String.class))
-					.containsExactlyInAnyOrder("APP_QUEUE_TASK", "APP_QUEUE_TASK_PARENT", "APP_QUEUE_TASK_ERROR");
+				String tables = "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE 'APP_QUEUE_%'";
+				assertThat(jdbc.queryForList(tables, String.class)).containsExactlyInAnyOrder("APP_QUEUE_TASK",
+						"APP_QUEUE_TASK_PARENT", "APP_QUEUE_TASK_ERROR", "APP_QUEUE_JOB", "APP_QUEUE_JOB_CALLBACK");
 				awaitSucceeded(context, context.getBean(TaskQueue.class).enqueue("greet", new Greeting("Ada")).id());
 				assertThat(countTasks(context, "APP_QUEUE_")).isOne();
 			});
