@@ -92,8 +92,9 @@ final class ClaimPhase {
 				Stats.millis(committed.percentile(99))));
 		section.code("`EXPLAIN (ANALYZE, BUFFERS)` of the claim statement at " + label + " ready tasks "
 				+ "(parameters inlined; rolled back). " + planVerdict(customPlan), customPlan);
-		section.code("The same with the generic plan, which a server-prepared statement may switch to after five "
-				+ "executions (forced here with `plan_cache_mode = force_generic_plan`). " + planVerdict(genericPlan),
+		section.code("The same with the generic plan, which a server-prepared statement would switch to after five "
+				+ "executions did the claim not ask for a custom plan each time (forced here with "
+				+ "`plan_cache_mode = force_generic_plan`). " + planVerdict(genericPlan),
 				genericPlan);
 		Db.truncate(this.dataSource, Db.TASK_TABLE);
 	}

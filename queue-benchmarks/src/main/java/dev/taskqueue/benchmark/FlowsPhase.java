@@ -263,7 +263,7 @@ final class FlowsPhase {
 				JobRun job = job(kind, tasks, chunk, timed, tables);
 				List<SqlTimer.Line> lines = nodeLines(timer);
 				double total = lines.stream().mapToDouble(SqlTimer.Line::totalMillis).sum();
-				Predicate<String> claim = (sql) -> sql.contains("synchronous_commit TO OFF; UPDATE");
+				Predicate<String> claim = (sql) -> sql.startsWith("SET LOCAL synchronous_commit");
 				long claims = calls(lines, claim);
 				double claimMillis = lines.stream()
 					.filter((line) -> claim.test(statement(line)))
@@ -283,10 +283,10 @@ final class FlowsPhase {
 				}
 			}
 		}
-		section.note("On empty tables without statistics PostgreSQL may plan the claim's outer `UPDATE` as a "
-				+ "sequential scan of the whole task table instead of a primary-key lookup (a generic plan made "
-				+ "while the table was small, which the server-prepared statement keeps as the table grows), which "
-				+ "shows as a higher 'Claim ms / call'; with statistics it finds the claimed rows by primary key.");
+		section.note("Tables that start empty and without statistics show whether a claim stays a primary-key "
+				+ "lookup as the table grows: a generic plan made while the table was small, kept by the "
+				+ "server-prepared statement, would scan the whole table. The claim asks for a plan of its own "
+				+ "each time (`plan_cache_mode = force_custom_plan`), which sees the table's size.");
 		details.forEach(Runnable::run);
 	}
 
