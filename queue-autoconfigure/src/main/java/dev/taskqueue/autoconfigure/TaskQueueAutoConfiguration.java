@@ -2,6 +2,8 @@ package dev.taskqueue.autoconfigure;
 
 import java.time.Clock;
 
+import java.util.function.IntConsumer;
+
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -11,6 +13,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
@@ -63,16 +66,29 @@ public final class TaskQueueAutoConfiguration {
 					jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()))
 			.tablePrefix(jdbcProperties.getTablePrefix())
 			.workerEnabled(worker.isEnabled())
-			.concurrency(worker.getConcurrency())
 			.pollInterval(worker.getPollInterval())
-			.batchSize(worker.getBatchSize())
 			.shutdownTimeout(worker.getShutdownTimeout());
-		worker.getQueues()
-			.forEach((name, queue) -> builder.queue(name,
-					(queue.getConcurrency() != null) ? queue.getConcurrency() : worker.getConcurrency()));
+		apply("queue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
+		apply("queue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
+		worker.getQueues().forEach((name, queue) -> {
+			String property = (name.contains(".") ? "queue.worker.queues[" + name + "]" : "queue.worker.queues." + name)
+					+ ".concurrency";
+			apply(property, (queue.getConcurrency() != null) ? queue.getConcurrency() : worker.getConcurrency(),
+					(concurrency) -> builder.queue(name, concurrency));
+		});
 		clock.ifUnique(builder::clock);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
+	}
+
+	/** Passes a setting to the engine's builder; a value it refuses fails naming the property. */
+	private static void apply(String property, int value, IntConsumer setter) {
+		try {
+			setter.accept(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException(property, value, ex.getMessage());
+		}
 	}
 
 	@Bean

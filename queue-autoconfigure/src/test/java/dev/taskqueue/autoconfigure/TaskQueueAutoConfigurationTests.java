@@ -223,7 +223,8 @@ class TaskQueueAutoConfigurationTests {
 			"queue.types[email.send].retry-backoff, 0.9", "queue.defaults.timeout, 0s",
 			"queue.defaults.heartbeat, 50ms", "queue.defaults.retries, -1", "queue.defaults.retry-delay, -1s",
 			"queue.defaults.retry-backoff, 0.5", "queue.defaults.retry-max-delay, -1s",
-			"queue.defaults.retry-jitter, 1.5" })
+			"queue.defaults.retry-jitter, 1.5", "queue.worker.concurrency, 0", "queue.worker.batch-size, 0",
+			"queue.worker.queues.reports.concurrency, 0", "queue.worker.queues[mail.out].concurrency, -1" })
 	void whenAnOptionIsOutOfRangeThenStartupFailsNamingThePropertyAndValue(String property, String value) {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
 			.withPropertyValues(property + "=" + value)
