@@ -54,9 +54,8 @@ public final class RequestResolver {
 		String payload = json(request.payload(), "Payload of task type '" + request.type() + "'");
 		Instant runAt = (request.runAt() != null) ? request.runAt()
 				: (request.delay() != null) ? now.plus(request.delay()) : now;
-		return new NewTask(request.id(), request.type(), (request.queue() != null) ? request.queue() : type.queue(),
-				(request.priority() != null) ? request.priority() : type.priority(), runAt, payload, request.key(),
-				request.options(), request.parents(), request.parentsEvenIfFailed(), jobId, now);
+		return new NewTask(request.id(), request.type(), queue(request, type), priority(request, type), runAt, payload,
+				request.key(), request.options(), request.parents(), request.parentsEvenIfFailed(), jobId, now);
 	}
 
 	/**
@@ -92,11 +91,17 @@ public final class RequestResolver {
 	private void addCallbacks(List<NewJob.Callback> callbacks, NewJob.RunOn runOn, List<TaskRequest> requests) {
 		for (TaskRequest request : requests) {
 			TaskType type = this.registry.get(request.type());
-			callbacks.add(new NewJob.Callback(runOn, request.type(),
-					(request.queue() != null) ? request.queue() : type.queue(),
-					(request.priority() != null) ? request.priority() : type.priority(),
+			callbacks.add(new NewJob.Callback(runOn, request.type(), queue(request, type), priority(request, type),
 					json(request.payload(), "Payload of task type '" + request.type() + "'"), request.options()));
 		}
+	}
+
+	private static String queue(TaskRequest request, TaskType type) {
+		return (request.queue() != null) ? request.queue() : type.queue();
+	}
+
+	private static int priority(TaskRequest request, TaskType type) {
+		return (request.priority() != null) ? request.priority() : type.priority();
 	}
 
 	/**

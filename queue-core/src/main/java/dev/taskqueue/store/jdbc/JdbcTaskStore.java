@@ -395,13 +395,16 @@ public final class JdbcTaskStore implements TaskStore {
 		if (succeeded.isEmpty()) {
 			return List.of();
 		}
-		int[] counts = this.jdbc.batchUpdate(this.sql.completeSucceeded, batch(succeeded, (ps, outcome) -> {
-			ps.setString(1, outcome.result());
-			this.dialect.setInstant(ps, 2, now);
-			this.dialect.setId(ps, 3, outcome.id());
-			ps.setInt(4, outcome.attempt());
-		}));
+		int[] counts = this.jdbc.batchUpdate(this.sql.completeSucceeded,
+				batch(succeeded, (ps, outcome) -> setSucceeded(ps, outcome, now)));
 		return current(succeeded, counts);
+	}
+
+	private void setSucceeded(PreparedStatement ps, TaskOutcome.Succeeded outcome, Instant now) throws SQLException {
+		ps.setString(1, outcome.result());
+		this.dialect.setInstant(ps, 2, now);
+		this.dialect.setId(ps, 3, outcome.id());
+		ps.setInt(4, outcome.attempt());
 	}
 
 	/**
@@ -427,12 +430,7 @@ public final class JdbcTaskStore implements TaskStore {
 				this.dialect.setInstant(ps, 3, runAgainAt);
 				this.dialect.setId(ps, 4, outcome.id());
 				ps.setInt(5, outcome.attempt());
-			}) : this.jdbc.update(this.sql.completeSucceeded, (ps) -> {
-				ps.setString(1, outcome.result());
-				this.dialect.setInstant(ps, 2, now);
-				this.dialect.setId(ps, 3, outcome.id());
-				ps.setInt(4, outcome.attempt());
-			});
+			}) : this.jdbc.update(this.sql.completeSucceeded, (ps) -> setSucceeded(ps, outcome, now));
 			if (recorded == 0) {
 				transaction.releaseSavepoint(savepoint);
 				return JobWriteResult.STALE;
@@ -853,18 +851,30 @@ public final class JdbcTaskStore implements TaskStore {
 
 	@Override
 	public Optional<JobState> findJob(UUID jobId) {
-		List<JobState> jobs = this.jdbc.query(this.sql.selectJob, (ps) -> this.dialect.setId(ps, 1, jobId),
+		List<JobRow> rows = this.jdbc.query(this.sql.selectJob, (ps) -> this.dialect.setId(ps, 1, jobId),
 				(rs, rowNum) -> {
 					String plannerStatus = rs.getString("planner_status");
-					Integer expected = rs.getObject("expected_tasks", Integer.class);
-					Map<TaskStatus, Integer> counts = countJobTasks(jobId);
-					return JobProgress.state(this.dialect.getId(rs, "id"), rs.getString("name"),
-							JobStatus.valueOf(rs.getString("status")), counts,
-							(plannerStatus != null) ? TaskStatus.valueOf(plannerStatus) : null, expected,
-							this.codec.value(rs.getString("result")), this.dialect.getInstant(rs, "created_at"),
-							this.dialect.getInstant(rs, "started_at"), this.dialect.getInstant(rs, "finished_at"));
+					return new JobRow(JobStatus.valueOf(rs.getString("status")), rs.getString("name"),
+							(plannerStatus != null) ? TaskStatus.valueOf(plannerStatus) : null,
+							rs.getObject("expected_tasks", Integer.class), rs.getString("result"),
+							this.dialect.getInstant(rs, "created_at"), this.dialect.getInstant(rs, "started_at"),
+							this.dialect.getInstant(rs, "finished_at"));
 				});
-		return jobs.stream().findFirst();
+		return rows.stream()
+			.findFirst()
+			.map((row) -> JobProgress.state(jobId, row.name(), row.status(), countJobTasks(jobId), row.plannerStatus(),
+					row.expectedTasks(), this.codec.value(row.result()), row.createdAt(), row.startedAt(),
+					row.finishedAt()));
+	}
+
+	/** A job's status, read without counting its tasks. */
+	private JobStatus jobStatus(UUID jobId) {
+		List<String> status = this.jdbc.query(this.sql.selectJobStatus, (ps) -> this.dialect.setId(ps, 1, jobId),
+				(rs, rowNum) -> rs.getString("status"));
+		if (status.isEmpty()) {
+			throw new JobNotFoundException(jobId);
+		}
+		return JobStatus.valueOf(status.get(0));
 	}
 
 	private Map<TaskStatus, Integer> countJobTasks(UUID jobId) {
@@ -911,7 +921,7 @@ public final class JdbcTaskStore implements TaskStore {
 
 	private Optional<Set<UUID>> cancelJobOnce(UUID jobId, Instant now) {
 		return this.callerTransaction.execute((transaction) -> {
-			JobStatus status = findJob(jobId).map(JobState::status).orElseThrow(() -> new JobNotFoundException(jobId));
+			JobStatus status = jobStatus(jobId);
 			if (status == JobStatus.SUCCEEDED || status == JobStatus.CANCELLED) {
 				return Optional.<Set<UUID>>empty();
 			}
@@ -945,7 +955,7 @@ public final class JdbcTaskStore implements TaskStore {
 	@Override
 	public int retryJob(UUID jobId, Instant now) {
 		Integer retried = this.callerTransaction.execute((transaction) -> {
-			JobStatus status = findJob(jobId).map(JobState::status).orElseThrow(() -> new JobNotFoundException(jobId));
+			JobStatus status = jobStatus(jobId);
 			if (status == JobStatus.CANCELLED) {
 				throw new TaskQueueException("Job " + jobId + " was cancelled; its tasks cannot be retried");
 			}
@@ -1072,6 +1082,11 @@ public final class JdbcTaskStore implements TaskStore {
 	}
 
 	private record LockedJob(UUID id, JobStatus status, boolean started) {
+	}
+
+	private record JobRow(JobStatus status, String name, @Nullable TaskStatus plannerStatus,
+			@Nullable Integer expectedTasks, @Nullable String result, Instant createdAt, @Nullable Instant startedAt,
+			@Nullable Instant finishedAt) {
 	}
 
 	/** A parent edge: the child runs once the parent succeeded, or, if so marked, failed. */

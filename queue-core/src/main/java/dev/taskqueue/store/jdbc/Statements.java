@@ -78,6 +78,8 @@ final class Statements {
 
 	final String insertJobCallback;
 
+	final String selectJobStatus;
+
 	final String lockJob;
 
 	final String lockJobs;
@@ -147,6 +149,7 @@ final class Statements {
 		this.selectParentResults = prefixed(dialect.selectParentResults(), prefix);
 		this.insertJob = prefixed(dialect.insertJob(), prefix);
 		this.insertJobCallback = prefixed(dialect.insertJobCallback(), prefix);
+		this.selectJobStatus = prefixed(dialect.selectJobStatus(), prefix);
 		this.lockJob = prefixed(dialect.lockJob(), prefix);
 		this.lockJobs = prefixed(dialect.lockJobs(), prefix);
 		this.selectActiveJobTask = prefixed(dialect.selectActiveJobTask(), prefix);

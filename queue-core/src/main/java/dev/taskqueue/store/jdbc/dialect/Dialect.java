@@ -416,6 +416,11 @@ public interface Dialect {
 	}
 
 	/** Parameters: job id. */
+	default String selectJobStatus() {
+		return "SELECT status FROM %PREFIX%JOB WHERE id = ?";
+	}
+
+	/** Parameters: job id. */
 	default String lockJob() {
 		return "SELECT status FROM %PREFIX%JOB WHERE id = ? FOR UPDATE";
 	}
@@ -468,7 +473,7 @@ public interface Dialect {
 	/** Parameters: job id. */
 	default String selectJob() {
 		return """
-				SELECT j.id, j.name, j.status, j.planner_id, j.expected_tasks, j.result, j.created_at, j.started_at,
+				SELECT j.name, j.status, j.planner_id, j.expected_tasks, j.result, j.created_at, j.started_at,
 					j.finished_at, p.status AS planner_status
 				FROM %PREFIX%JOB j LEFT JOIN %PREFIX%TASK p ON p.id = j.planner_id
 				WHERE j.id = ?""";
