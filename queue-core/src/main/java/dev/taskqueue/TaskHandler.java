@@ -4,7 +4,7 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Runs tasks of one type: the alternative to a {@code @Task} method for handlers written as
- * classes, named by {@code queue.types.<type>.class-name} and created through the bean factory
+ * classes, named by {@code taskqueue.types.<type>.class-name} and created through the bean factory
  * so that they can be autowired.
  * <p>
  * The payload type {@code P} is read from the implementing class's generic signature; the

@@ -7,8 +7,8 @@ import org.springframework.util.Assert;
 
 /**
  * How attempts of a task run and fail: timeout, heartbeat and retries. A task's options come
- * from its request, then its type's configuration ({@code queue.types.<type>.*}), then its
- * {@code @Task} annotation, then {@code queue.defaults.*}, then {@link #DEFAULTS}; {@code null}
+ * from its request, then its type's configuration ({@code taskqueue.types.<type>.*}), then its
+ * {@code @Task} annotation, then {@code taskqueue.defaults.*}, then {@link #DEFAULTS}; {@code null}
  * means "not set here".
  * <p>
  * After a failed attempt, a task with retries left runs again after

@@ -14,7 +14,7 @@ import org.springframework.util.Assert;
 
 /**
  * A request to enqueue one task: its type, payload and options. Options left unset come from
- * the task type's configuration ({@code queue.types.<type>.*}), then its {@code @Task}
+ * the task type's configuration ({@code taskqueue.types.<type>.*}), then its {@code @Task}
  * annotation, then the defaults.
  * <p>
  * The id is assigned when the request is built, so that a request can name another request of

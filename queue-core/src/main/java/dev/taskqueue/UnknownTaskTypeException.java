@@ -4,7 +4,7 @@ import java.util.Collection;
 
 /**
  * Thrown when a task type has no handler: no {@code @Task} method and no
- * {@code queue.types.<type>.class-name}.
+ * {@code taskqueue.types.<type>.class-name}.
  *
  * @since 0.1.0
  */

@@ -3,12 +3,12 @@ package dev.taskqueue.autoconfigure;
 import org.springframework.boot.sql.autoconfigure.init.OnDatabaseInitializationCondition;
 
 /**
- * Condition that matches unless {@code queue.jdbc.initialize-schema} is {@code never}.
+ * Condition that matches unless {@code taskqueue.jdbc.initialize-schema} is {@code never}.
  */
 class OnTaskQueueDatasourceInitializationCondition extends OnDatabaseInitializationCondition {
 
 	OnTaskQueueDatasourceInitializationCondition() {
-		super("TaskQueue", "queue.jdbc.initialize-schema");
+		super("TaskQueue", "taskqueue.jdbc.initialize-schema");
 	}
 
 }

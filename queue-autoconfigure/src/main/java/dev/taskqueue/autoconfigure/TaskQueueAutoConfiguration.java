@@ -36,7 +36,7 @@ import dev.taskqueue.type.TaskTypeRegistry;
 @AutoConfiguration(after = { DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class },
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnSingleCandidate(DataSource.class)
-@ConditionalOnBooleanProperty(name = "queue.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "taskqueue.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ TaskQueueProperties.class, TaskQueueJdbcProperties.class })
 @Import(DatabaseInitializationDependencyConfigurer.class)
 public final class TaskQueueAutoConfiguration {
@@ -68,10 +68,10 @@ public final class TaskQueueAutoConfiguration {
 			.workerEnabled(worker.isEnabled())
 			.pollInterval(worker.getPollInterval())
 			.shutdownTimeout(worker.getShutdownTimeout());
-		apply("queue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
-		apply("queue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
+		apply("taskqueue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
+		apply("taskqueue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
 		worker.getQueues().forEach((name, queue) -> {
-			String property = (name.contains(".") ? "queue.worker.queues[" + name + "]" : "queue.worker.queues." + name)
+			String property = (name.contains(".") ? "taskqueue.worker.queues[" + name + "]" : "taskqueue.worker.queues." + name)
 					+ ".concurrency";
 			apply(property, (queue.getConcurrency() != null) ? queue.getConcurrency() : worker.getConcurrency(),
 					(concurrency) -> builder.queue(name, concurrency));

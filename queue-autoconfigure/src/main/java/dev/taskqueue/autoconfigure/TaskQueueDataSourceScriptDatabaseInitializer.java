@@ -46,7 +46,7 @@ public class TaskQueueDataSourceScriptDatabaseInitializer
 	private static TaskQueueJdbcProperties validate(TaskQueueJdbcProperties properties) {
 		String tablePrefix = properties.getTablePrefix();
 		if (!TABLE_PREFIX.matcher(tablePrefix).matches()) {
-			throw new InvalidConfigurationPropertyValueException("queue.jdbc.table-prefix", tablePrefix,
+			throw new InvalidConfigurationPropertyValueException("taskqueue.jdbc.table-prefix", tablePrefix,
 					"Only letters, digits and underscores are allowed");
 		}
 		return properties;

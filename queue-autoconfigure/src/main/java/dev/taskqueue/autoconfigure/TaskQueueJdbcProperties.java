@@ -8,7 +8,7 @@ import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("queue.jdbc")
+@ConfigurationProperties("taskqueue.jdbc")
 public class TaskQueueJdbcProperties extends DatabaseInitializationProperties {
 
 	private static final String DEFAULT_SCHEMA_LOCATION = "classpath:dev/taskqueue/store/jdbc/schema-@@platform@@.sql";

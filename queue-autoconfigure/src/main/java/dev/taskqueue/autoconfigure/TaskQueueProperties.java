@@ -13,7 +13,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("queue")
+@ConfigurationProperties("taskqueue")
 public class TaskQueueProperties {
 
 	/**
@@ -23,7 +23,7 @@ public class TaskQueueProperties {
 
 	/**
 	 * Task types, by type name. Configuration overrides what a @Task method declares. Use
-	 * the bracket notation for names with dots, such as 'queue.types[email.send].queue'.
+	 * the bracket notation for names with dots, such as 'taskqueue.types[email.send].queue'.
 	 */
 	private final Map<String, Type> types = new LinkedHashMap<>();
 
@@ -80,41 +80,41 @@ public class TaskQueueProperties {
 
 		/**
 		 * How long one attempt may run before it is interrupted and fails. Defaults to
-		 * 'queue.defaults.timeout'.
+		 * 'taskqueue.defaults.timeout'.
 		 */
 		private @Nullable Duration timeout;
 
 		/**
 		 * How long a claim holds a running task without being renewed: the worker renews it
 		 * while the task runs, and any node takes the task back once it lapses. At least
-		 * 100ms. Defaults to 'queue.defaults.heartbeat'.
+		 * 100ms. Defaults to 'taskqueue.defaults.heartbeat'.
 		 */
 		private @Nullable Duration heartbeat;
 
 		/**
-		 * How many times a failed task runs again. Defaults to 'queue.defaults.retries'.
+		 * How many times a failed task runs again. Defaults to 'taskqueue.defaults.retries'.
 		 */
 		private @Nullable Integer retries;
 
 		/**
-		 * Wait before the first retry. Defaults to 'queue.defaults.retry-delay'.
+		 * Wait before the first retry. Defaults to 'taskqueue.defaults.retry-delay'.
 		 */
 		private @Nullable Duration retryDelay;
 
 		/**
 		 * Factor each further retry's wait grows by, at least 1 (1 for a fixed delay).
-		 * Defaults to 'queue.defaults.retry-backoff'.
+		 * Defaults to 'taskqueue.defaults.retry-backoff'.
 		 */
 		private @Nullable Double retryBackoff;
 
 		/**
-		 * Longest wait between attempts. Defaults to 'queue.defaults.retry-max-delay'.
+		 * Longest wait between attempts. Defaults to 'taskqueue.defaults.retry-max-delay'.
 		 */
 		private @Nullable Duration retryMaxDelay;
 
 		/**
 		 * How much each wait may shift at random, as a fraction of it from 0 to 1. Defaults
-		 * to 'queue.defaults.retry-jitter'.
+		 * to 'taskqueue.defaults.retry-jitter'.
 		 */
 		private @Nullable Double retryJitter;
 
@@ -376,7 +376,7 @@ public class TaskQueueProperties {
 
 		/**
 		 * Maximum number of tasks that run at once on this node, all queues together. When
-		 * 'queue.worker.queues' is set, the slots of each of those queues that sets no
+		 * 'taskqueue.worker.queues' is set, the slots of each of those queues that sets no
 		 * concurrency of its own instead.
 		 */
 		private int concurrency = 10;
@@ -393,10 +393,10 @@ public class TaskQueueProperties {
 
 		/**
 		 * Queues that this node serves, by queue name, each with its own 'concurrency' (such
-		 * as 'queue.worker.queues.reports.concurrency=2') or, when unset
-		 * ('queue.worker.queues.reports='), 'queue.worker.concurrency' slots of its own. When
+		 * as 'taskqueue.worker.queues.reports.concurrency=2') or, when unset
+		 * ('taskqueue.worker.queues.reports='), 'taskqueue.worker.concurrency' slots of its own. When
 		 * empty, every queue that a known task type runs on is served, all sharing
-		 * 'queue.worker.concurrency' slots. When set, only these queues are served, each with
+		 * 'taskqueue.worker.concurrency' slots. When set, only these queues are served, each with
 		 * slots of its own, so that a slow queue never starves a fast one.
 		 */
 		private final Map<String, Queue> queues = new LinkedHashMap<>();
@@ -459,7 +459,7 @@ public class TaskQueueProperties {
 
 		/**
 		 * Maximum number of tasks of this queue that run at once on this node, however busy
-		 * other queues are. Defaults to 'queue.worker.concurrency'.
+		 * other queues are. Defaults to 'taskqueue.worker.concurrency'.
 		 */
 		private @Nullable Integer concurrency;
 

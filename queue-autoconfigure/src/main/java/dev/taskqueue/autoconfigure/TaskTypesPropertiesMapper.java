@@ -19,8 +19,8 @@ import dev.taskqueue.type.TaskTypeDefinition;
 import dev.taskqueue.type.TaskTypeSettings;
 
 /**
- * Maps {@link TaskQueueProperties#getTypes() queue.types} and
- * {@link TaskQueueProperties#getDefaults() queue.defaults} to the
+ * Maps {@link TaskQueueProperties#getTypes() taskqueue.types} and
+ * {@link TaskQueueProperties#getDefaults() taskqueue.defaults} to the
  * {@link TaskTypeDefinition task type definitions} and default {@link TaskTypeSettings
  * settings} of the core registry.
  *
@@ -64,7 +64,7 @@ public final class TaskTypesPropertiesMapper {
 	 */
 	public TaskTypeSettings asDefaultSettings() {
 		TaskQueueProperties.Defaults defaults = this.properties.getDefaults();
-		TaskOptions options = getOptions((option) -> "queue.defaults." + option, defaults.getTimeout(),
+		TaskOptions options = getOptions((option) -> "taskqueue.defaults." + option, defaults.getTimeout(),
 				defaults.getHeartbeat(), defaults.getRetries(), defaults.getRetryDelay(), defaults.getRetryBackoff(),
 				defaults.getRetryMaxDelay(), defaults.getRetryJitter());
 		return new TaskTypeSettings(null, defaults.getQueue(), defaults.getPriority(), options, null);

@@ -34,8 +34,8 @@ class TaskQueueAutoConfigurationPostgresTests {
 	private final String tablePrefix = TestDatabases.uniqueTablePrefix();
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withPropertyValues("queue.worker.poll-interval=100ms", "queue.worker.shutdown-timeout=5s",
-				"queue.jdbc.table-prefix=" + this.tablePrefix)
+		.withPropertyValues("taskqueue.worker.poll-interval=100ms", "taskqueue.worker.shutdown-timeout=5s",
+				"taskqueue.jdbc.table-prefix=" + this.tablePrefix)
 		.withUserConfiguration(PostgresConfiguration.class)
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 				DataSourceTransactionManagerAutoConfiguration.class, JacksonAutoConfiguration.class,
@@ -49,7 +49,7 @@ class TaskQueueAutoConfigurationPostgresTests {
 	@Test
 	void whenSchemaInitializationIsAlwaysThenTheSchemaIsCreatedAndTasksRun() {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
-			.withPropertyValues("queue.jdbc.initialize-schema=always")
+			.withPropertyValues("taskqueue.jdbc.initialize-schema=always")
 			.run((context) -> {
 				assertThat(context).hasSingleBean(TaskQueueDataSourceScriptDatabaseInitializer.class);
 				String prefix = this.tablePrefix.toUpperCase(Locale.ROOT);
@@ -64,7 +64,7 @@ class TaskQueueAutoConfigurationPostgresTests {
 
 	@Test
 	void whenSchemaInitializationIsLeftAtEmbeddedThenAServerIsNotTouched() {
-		this.contextRunner.withPropertyValues("queue.worker.enabled=false").run((context) -> {
+		this.contextRunner.withPropertyValues("taskqueue.worker.enabled=false").run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(tables()).isEmpty();
 		});
@@ -73,12 +73,12 @@ class TaskQueueAutoConfigurationPostgresTests {
 	@Test
 	void whenAnOptionIsOutOfRangeThenStartupFailsBeforeAnythingIsWritten() {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
-			.withPropertyValues("queue.jdbc.initialize-schema=always", "queue.types.greet.retries=-1")
+			.withPropertyValues("taskqueue.jdbc.initialize-schema=always", "taskqueue.types.greet.retries=-1")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
 					.isInstanceOf(InvalidConfigurationPropertyValueException.class)
-					.hasMessageContaining("queue.types.greet.retries");
+					.hasMessageContaining("taskqueue.types.greet.retries");
 				assertThat(tables()).isEmpty();
 			});
 	}

@@ -55,8 +55,8 @@ import static org.mockito.Mockito.mock;
 class TaskQueueAutoConfigurationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withPropertyValues("spring.datasource.generate-unique-name=true", "queue.worker.poll-interval=100ms",
-				"queue.worker.shutdown-timeout=5s")
+		.withPropertyValues("spring.datasource.generate-unique-name=true", "taskqueue.worker.poll-interval=100ms",
+				"taskqueue.worker.shutdown-timeout=5s")
 		.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 				DataSourceTransactionManagerAutoConfiguration.class, JacksonAutoConfiguration.class,
 				TaskQueueAutoConfiguration.class));
@@ -89,7 +89,7 @@ class TaskQueueAutoConfigurationTests {
 
 	@Test
 	void whenTheQueueIsDisabledThenNothingIsConfigured() {
-		this.contextRunner.withPropertyValues("queue.enabled=false")
+		this.contextRunner.withPropertyValues("taskqueue.enabled=false")
 			.withUserConfiguration(GreetingTasksConfiguration.class)
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(TaskQueue.class)
@@ -119,7 +119,7 @@ class TaskQueueAutoConfigurationTests {
 
 	@Test
 	void whenCustomizersAreDefinedThenTheyAreAppliedInOrderAfterTheProperties() {
-		this.contextRunner.withPropertyValues("queue.worker.enabled=false")
+		this.contextRunner.withPropertyValues("taskqueue.worker.enabled=false")
 			.withUserConfiguration(CustomizersConfiguration.class)
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
@@ -130,7 +130,7 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenATaskIsEnqueuedThenTheTaskMethodRunsIt() {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
-			.withPropertyValues("queue.types.greet.name=Greeting")
+			.withPropertyValues("taskqueue.types.greet.name=Greeting")
 			.run((context) -> {
 				TaskRef ref = context.getBean(TaskQueue.class).enqueue("greet", new Greeting("Ada"));
 				TaskState state = awaitSucceeded(context, ref.id());
@@ -143,7 +143,7 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenAHandlerClassIsConfiguredThenItIsAutowiredAndRunsTasks() {
 		this.contextRunner.withUserConfiguration(ShouterConfiguration.class)
-			.withPropertyValues("queue.types.shout.class-name=" + ShoutingHandler.class.getName())
+			.withPropertyValues("taskqueue.types.shout.class-name=" + ShoutingHandler.class.getName())
 			.run((context) -> {
 				TaskRef ref = context.getBean(TaskQueue.class).enqueue("shout", new Greeting("Ada"));
 				assertThat(awaitSucceeded(context, ref.id()).result(String.class)).isEqualTo("HELLO ADA!");
@@ -153,7 +153,7 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenATypeIsConfiguredThenTheConfigurationOverridesTheAnnotation() {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
-			.withPropertyValues("queue.types.greet.queue=configured", "queue.types.greet.priority=7")
+			.withPropertyValues("taskqueue.types.greet.queue=configured", "taskqueue.types.greet.priority=7")
 			.run((context) -> {
 				TaskQueue queue = context.getBean(TaskQueue.class);
 				TaskState configured = awaitSucceeded(context, queue.enqueue("greet", new Greeting("Ada")).id());
@@ -168,8 +168,8 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenDefaultsAreConfiguredThenTheyApplyToTypesThatSetNothing() {
 		this.contextRunner.withUserConfiguration(ShouterConfiguration.class)
-			.withPropertyValues("queue.types.shout.class-name=" + ShoutingHandler.class.getName(),
-					"queue.defaults.queue=fallback", "queue.defaults.priority=2")
+			.withPropertyValues("taskqueue.types.shout.class-name=" + ShoutingHandler.class.getName(),
+					"taskqueue.defaults.queue=fallback", "taskqueue.defaults.priority=2")
 			.run((context) -> {
 				TaskState state = awaitSucceeded(context,
 						context.getBean(TaskQueue.class).enqueue("shout", new Greeting("Ada")).id());
@@ -181,9 +181,9 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenOptionsAreSetAtEveryLevelThenConfigurationWinsOverTheAnnotationOverTheDefaults() {
 		this.contextRunner.withUserConfiguration(ReportTasksConfiguration.class)
-			.withPropertyValues("queue.types.report.timeout=2m", "queue.types.report.retries=7",
-					"queue.defaults.heartbeat=45s", "queue.defaults.retries=1", "queue.defaults.retry-delay=1m",
-					"queue.defaults.retry-backoff=3")
+			.withPropertyValues("taskqueue.types.report.timeout=2m", "taskqueue.types.report.retries=7",
+					"taskqueue.defaults.heartbeat=45s", "taskqueue.defaults.retries=1", "taskqueue.defaults.retry-delay=1m",
+					"taskqueue.defaults.retry-backoff=3")
 			.run((context) -> {
 				TaskTypeRegistry registry = context.getBean(TaskTypeRegistry.class);
 				TaskOptions defaults = TaskOptions.DEFAULTS;
@@ -206,7 +206,7 @@ class TaskQueueAutoConfigurationTests {
 	void whenNoRetryForIsConfiguredThenItReplacesTheAnnotatedExceptionTypes() {
 		this.contextRunner.withUserConfiguration(ReportTasksConfiguration.class)
 			.withPropertyValues(
-					"queue.types.report.no-retry-for=java.io.IOException,java.util.concurrent.TimeoutException")
+					"taskqueue.types.report.no-retry-for=java.io.IOException,java.util.concurrent.TimeoutException")
 			.run((context) -> {
 				TaskTypeRegistry registry = context.getBean(TaskTypeRegistry.class);
 				assertThat(registry.get("report").noRetryFor()).containsExactly(IOException.class,
@@ -216,15 +216,15 @@ class TaskQueueAutoConfigurationTests {
 	}
 
 	@ParameterizedTest
-	@CsvSource({ "queue.types.greet.timeout, 0s", "queue.types.greet.timeout, -1s", "queue.types.greet.heartbeat, 99ms",
-			"queue.types.greet.retries, -1", "queue.types.greet.retry-delay, -1s",
-			"queue.types.greet.retry-backoff, 0.5", "queue.types.greet.retry-max-delay, -1s",
-			"queue.types.greet.retry-jitter, -0.1", "queue.types.greet.retry-jitter, 1.5",
-			"queue.types[email.send].retry-backoff, 0.9", "queue.defaults.timeout, 0s",
-			"queue.defaults.heartbeat, 50ms", "queue.defaults.retries, -1", "queue.defaults.retry-delay, -1s",
-			"queue.defaults.retry-backoff, 0.5", "queue.defaults.retry-max-delay, -1s",
-			"queue.defaults.retry-jitter, 1.5", "queue.worker.concurrency, 0", "queue.worker.batch-size, 0",
-			"queue.worker.queues.reports.concurrency, 0", "queue.worker.queues[mail.out].concurrency, -1" })
+	@CsvSource({ "taskqueue.types.greet.timeout, 0s", "taskqueue.types.greet.timeout, -1s", "taskqueue.types.greet.heartbeat, 99ms",
+			"taskqueue.types.greet.retries, -1", "taskqueue.types.greet.retry-delay, -1s",
+			"taskqueue.types.greet.retry-backoff, 0.5", "taskqueue.types.greet.retry-max-delay, -1s",
+			"taskqueue.types.greet.retry-jitter, -0.1", "taskqueue.types.greet.retry-jitter, 1.5",
+			"taskqueue.types[email.send].retry-backoff, 0.9", "taskqueue.defaults.timeout, 0s",
+			"taskqueue.defaults.heartbeat, 50ms", "taskqueue.defaults.retries, -1", "taskqueue.defaults.retry-delay, -1s",
+			"taskqueue.defaults.retry-backoff, 0.5", "taskqueue.defaults.retry-max-delay, -1s",
+			"taskqueue.defaults.retry-jitter, 1.5", "taskqueue.worker.concurrency, 0", "taskqueue.worker.batch-size, 0",
+			"taskqueue.worker.queues.reports.concurrency, 0", "taskqueue.worker.queues[mail.out].concurrency, -1" })
 	void whenAnOptionIsOutOfRangeThenStartupFailsNamingThePropertyAndValue(String property, String value) {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
 			.withPropertyValues(property + "=" + value)
@@ -240,12 +240,12 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenANoRetryForClassIsNotAnExceptionThenStartupFailsNamingTheProperty() {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
-			.withPropertyValues("queue.types.greet.no-retry-for=java.lang.String")
+			.withPropertyValues("taskqueue.types.greet.no-retry-for=java.lang.String")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
 					.isInstanceOfSatisfying(InvalidConfigurationPropertyValueException.class,
-							(ex) -> assertThat(ex.getName()).isEqualTo("queue.types.greet.no-retry-for"))
+							(ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.types.greet.no-retry-for"))
 					.hasMessageContaining("java.lang.String");
 			});
 	}
@@ -253,19 +253,19 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenANoRetryForClassDoesNotExistThenStartupFailsNamingTheProperty() {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
-			.withPropertyValues("queue.types.greet.no-retry-for=com.example.MissingException")
+			.withPropertyValues("taskqueue.types.greet.no-retry-for=com.example.MissingException")
 			.run((context) -> {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure())
-					.hasStackTraceContaining("Failed to bind properties under 'queue.types.greet.no-retry-for'");
+					.hasStackTraceContaining("Failed to bind properties under 'taskqueue.types.greet.no-retry-for'");
 			});
 	}
 
 	@Test
 	void whenQueuesAreConfiguredThenEachIsGivenToTheEngineWithItsConcurrency() {
 		this.contextRunner.withUserConfiguration(BuilderCapturingConfiguration.class)
-			.withPropertyValues("queue.worker.concurrency=4", "queue.worker.queues.reports.concurrency=2",
-					"queue.worker.queues[mail.out]=")
+			.withPropertyValues("taskqueue.worker.concurrency=4", "taskqueue.worker.queues.reports.concurrency=2",
+					"taskqueue.worker.queues[mail.out]=")
 			.run((context) -> assertThat(context.getBean(BuilderCapturingCustomizer.class).builder)
 				.extracting("queueConcurrency")
 				.isEqualTo(Map.of("reports", 2, "mail.out", 4)));
@@ -274,8 +274,8 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenQueuesAreConfiguredThenOnlyTheyAreServedEachWithItsOwnSlots() {
 		this.contextRunner.withUserConfiguration(SlowAndFastTasksConfiguration.class)
-			.withPropertyValues("queue.worker.concurrency=1", "queue.worker.queues.slow.concurrency=1",
-					"queue.worker.queues.fast=")
+			.withPropertyValues("taskqueue.worker.concurrency=1", "taskqueue.worker.queues.slow.concurrency=1",
+					"taskqueue.worker.queues.fast=")
 			.run((context) -> {
 				TaskQueue queue = context.getBean(TaskQueue.class);
 				SlowAndFastTasks tasks = context.getBean(SlowAndFastTasks.class);
@@ -300,7 +300,7 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenWorkersAreDisabledThenTheNodeOnlyEnqueues() {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
-			.withPropertyValues("queue.worker.enabled=false")
+			.withPropertyValues("taskqueue.worker.enabled=false")
 			.run((context) -> {
 				TaskQueueEngine engine = context.getBean(TaskQueueEngine.class);
 				assertThat(engine.workerId()).isNull();
@@ -333,7 +333,7 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenATablePrefixIsConfiguredThenTheSchemaAndTheEngineUseIt() {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
-			.withPropertyValues("queue.jdbc.table-prefix=APP_QUEUE_")
+			.withPropertyValues("taskqueue.jdbc.table-prefix=APP_QUEUE_")
 			.run((context) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 				String tables = "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE 'APP_QUEUE_%'";
@@ -346,15 +346,15 @@ class TaskQueueAutoConfigurationTests {
 
 	@Test
 	void whenTheTablePrefixIsInvalidThenStartupFailsNamingTheProperty() {
-		this.contextRunner.withPropertyValues("queue.jdbc.table-prefix=TQ; DROP").run((context) -> {
+		this.contextRunner.withPropertyValues("taskqueue.jdbc.table-prefix=TQ; DROP").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasMessageContaining("queue.jdbc.table-prefix");
+			assertThat(context.getStartupFailure()).hasMessageContaining("taskqueue.jdbc.table-prefix");
 		});
 	}
 
 	@Test
 	void whenSchemaInitializationIsDisabledThenThereIsNoInitializer() {
-		this.contextRunner.withPropertyValues("queue.jdbc.initialize-schema=never", "queue.worker.enabled=false")
+		this.contextRunner.withPropertyValues("taskqueue.jdbc.initialize-schema=never", "taskqueue.worker.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(TaskQueueDataSourceScriptDatabaseInitializer.class)
 				.hasSingleBean(TaskQueueEngine.class));
@@ -383,9 +383,9 @@ class TaskQueueAutoConfigurationTests {
 
 	@Test
 	void whenAConfiguredTypeHasNoHandlerThenStartupFailsNamingTheProperty() {
-		this.contextRunner.withPropertyValues("queue.types.email.queue=mail").run((context) -> {
+		this.contextRunner.withPropertyValues("taskqueue.types.email.queue=mail").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasMessageContaining("queue.types.email.class-name")
+			assertThat(context.getStartupFailure()).hasMessageContaining("taskqueue.types.email.class-name")
 				.hasMessageContaining("@Task(\"email\")");
 		});
 	}
@@ -405,29 +405,29 @@ class TaskQueueAutoConfigurationTests {
 	@Test
 	void whenATaskMethodAndAHandlerClassHandleTheSameTypeThenStartupFailsNamingBoth() {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class, ShouterConfiguration.class)
-			.withPropertyValues("queue.types.greet.class-name=" + ShoutingHandler.class.getName())
+			.withPropertyValues("taskqueue.types.greet.class-name=" + ShoutingHandler.class.getName())
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).hasMessageContaining("queue.types.greet.class-name")
+				assertThat(context.getStartupFailure()).hasMessageContaining("taskqueue.types.greet.class-name")
 					.hasMessageContaining("GreetingTasks.greet'");
 			});
 	}
 
 	@Test
 	void whenAHandlerClassCannotBeLoadedThenStartupFailsNamingTheProperty() {
-		this.contextRunner.withPropertyValues("queue.types.email.class-name=com.example.MissingHandler")
+		this.contextRunner.withPropertyValues("taskqueue.types.email.class-name=com.example.MissingHandler")
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).hasMessageContaining("queue.types.email.class-name")
+				assertThat(context.getStartupFailure()).hasMessageContaining("taskqueue.types.email.class-name")
 					.hasMessageContaining("com.example.MissingHandler");
 			});
 	}
 
 	@Test
 	void whenAHandlerClassDoesNotImplementTaskHandlerThenStartupFailsNamingTheProperty() {
-		this.contextRunner.withPropertyValues("queue.types.email.class-name=java.lang.String").run((context) -> {
+		this.contextRunner.withPropertyValues("taskqueue.types.email.class-name=java.lang.String").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).hasMessageContaining("queue.types.email.class-name")
+			assertThat(context.getStartupFailure()).hasMessageContaining("taskqueue.types.email.class-name")
 				.hasMessageContaining("java.lang.String")
 				.hasMessageContaining("does not implement dev.taskqueue.TaskHandler");
 		});

@@ -79,7 +79,7 @@ class TaskQueueDataSourceScriptDatabaseInitializerTests {
 		properties.setTablePrefix("TQ_; DROP TABLE X; --");
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> new TaskQueueDataSourceScriptDatabaseInitializer(mock(DataSource.class), properties))
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("queue.jdbc.table-prefix"));
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.jdbc.table-prefix"));
 	}
 
 	// Boot keeps getSettings() package-private and publishes no accessor for other modules

@@ -110,10 +110,10 @@ class TaskQueuePropertiesTests {
 
 	@Test
 	void typesBindInConfigurationOrderAndTypeNamesWithDotsNeedBrackets() {
-		TaskQueueProperties properties = bind(Map.of("queue.types.email.class-name", "com.example.EmailHandler",
-				"queue.types.email.timeout", "30s", "queue.types.email.enabled", "false",
-				"queue.types[report.build].queue", "reports", "queue.types[report.build].priority", "5",
-				"queue.types[report.build].name", "Report"));
+		TaskQueueProperties properties = bind(Map.of("taskqueue.types.email.class-name", "com.example.EmailHandler",
+				"taskqueue.types.email.timeout", "30s", "taskqueue.types.email.enabled", "false",
+				"taskqueue.types[report.build].queue", "reports", "taskqueue.types[report.build].priority", "5",
+				"taskqueue.types[report.build].name", "Report"));
 		assertThat(properties.getTypes()).containsOnlyKeys("email", "report.build");
 		TaskQueueProperties.Type email = properties.getTypes().get("email");
 		assertThat(email.getClassName()).isEqualTo("com.example.EmailHandler");
@@ -128,11 +128,11 @@ class TaskQueuePropertiesTests {
 
 	@Test
 	void typeOptionsBindAndAreUnsetByDefault() {
-		TaskQueueProperties properties = bind(Map.of("queue.types.email.heartbeat", "10s",
-				"queue.types.email.retries", "5", "queue.types.email.retry-delay", "2s",
-				"queue.types.email.retry-backoff", "1.5", "queue.types.email.retry-max-delay", "5m",
-				"queue.types.email.retry-jitter", "0.25", "queue.types.email.no-retry-for",
-				"java.io.IOException, java.util.concurrent.TimeoutException", "queue.types.report.queue", "reports"));
+		TaskQueueProperties properties = bind(Map.of("taskqueue.types.email.heartbeat", "10s",
+				"taskqueue.types.email.retries", "5", "taskqueue.types.email.retry-delay", "2s",
+				"taskqueue.types.email.retry-backoff", "1.5", "taskqueue.types.email.retry-max-delay", "5m",
+				"taskqueue.types.email.retry-jitter", "0.25", "taskqueue.types.email.no-retry-for",
+				"java.io.IOException, java.util.concurrent.TimeoutException", "taskqueue.types.report.queue", "reports"));
 		TaskQueueProperties.Type email = properties.getTypes().get("email");
 		assertThat(email.getHeartbeat()).isEqualTo(Duration.ofSeconds(10));
 		assertThat(email.getRetries()).isEqualTo(5);
@@ -154,8 +154,8 @@ class TaskQueuePropertiesTests {
 
 	@Test
 	void workerQueuesBindByNameWithOptionalConcurrency() {
-		TaskQueueProperties properties = bind(Map.of("queue.worker.queues.reports.concurrency", "2",
-				"queue.worker.queues[mail.out]", "", "queue.worker.queues.fast.concurrency", "8"));
+		TaskQueueProperties properties = bind(Map.of("taskqueue.worker.queues.reports.concurrency", "2",
+				"taskqueue.worker.queues[mail.out]", "", "taskqueue.worker.queues.fast.concurrency", "8"));
 		assertThat(properties.getWorker().getQueues()).containsOnlyKeys("reports", "mail.out", "fast");
 		assertThat(properties.getWorker().getQueues().get("reports").getConcurrency()).isEqualTo(2);
 		assertThat(properties.getWorker().getQueues().get("mail.out").getConcurrency()).isNull();
@@ -163,15 +163,15 @@ class TaskQueuePropertiesTests {
 
 	@Test
 	void workerLeaseIsNoLongerAProperty() {
-		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("queue.worker.lease", "5m")));
+		Binder binder = new Binder(new MapConfigurationPropertySource(Map.of("taskqueue.worker.lease", "5m")));
 		assertThatExceptionOfType(BindException.class)
-			.isThrownBy(() -> binder.bind("queue", Bindable.ofInstance(new TaskQueueProperties()),
+			.isThrownBy(() -> binder.bind("taskqueue", Bindable.ofInstance(new TaskQueueProperties()),
 					new NoUnboundElementsBindHandler(BindHandler.DEFAULT)))
 			.havingRootCause()
 			.isInstanceOfSatisfying(UnboundConfigurationPropertiesException.class,
 					(ex) -> assertThat(ex.getUnboundProperties())
 						.extracting((property) -> property.getName().toString())
-						.containsExactly("queue.worker.lease"));
+						.containsExactly("taskqueue.worker.lease"));
 	}
 
 	@Test
@@ -182,20 +182,20 @@ class TaskQueuePropertiesTests {
 		}
 		Map<String, JsonNode> properties = new LinkedHashMap<>();
 		metadata.get("properties").forEach((property) -> properties.put(property.get("name").asString(), property));
-		assertThat(properties).doesNotContainKey("queue.worker.lease")
-			.containsKeys("queue.defaults.timeout", "queue.worker.queues");
+		assertThat(properties).doesNotContainKey("taskqueue.worker.lease")
+			.containsKeys("taskqueue.defaults.timeout", "taskqueue.worker.queues");
 		assertThat(properties.values()).allSatisfy((property) -> assertThat(property.has("description")).isTrue());
-		assertThat(properties).extractingByKeys("queue.defaults.heartbeat", "queue.defaults.retries",
-				"queue.defaults.retry-delay", "queue.defaults.retry-backoff", "queue.defaults.retry-max-delay",
-				"queue.defaults.retry-jitter")
+		assertThat(properties).extractingByKeys("taskqueue.defaults.heartbeat", "taskqueue.defaults.retries",
+				"taskqueue.defaults.retry-delay", "taskqueue.defaults.retry-backoff", "taskqueue.defaults.retry-max-delay",
+				"taskqueue.defaults.retry-jitter")
 			.extracting((property) -> property.get("defaultValue").asString())
 			.containsExactly("30s", "3", "10s", "2", "1h", "0.1");
-		assertThat(properties.get("queue.defaults.timeout").has("defaultValue")).isFalse();
+		assertThat(properties.get("taskqueue.defaults.timeout").has("defaultValue")).isFalse();
 	}
 
 	private TaskQueueProperties bind(Map<String, String> source) {
 		return new Binder(new MapConfigurationPropertySource(source))
-			.bind("queue", Bindable.ofInstance(new TaskQueueProperties()))
+			.bind("taskqueue", Bindable.ofInstance(new TaskQueueProperties()))
 			.get();
 	}
 

@@ -79,7 +79,7 @@ class TaskTypesPropertiesMapperTests {
 	void whenAnOptionOfATypeIsOutOfRangeThenThePropertyAndValueAreNamed() {
 		type("email").setRetryJitter(1.5);
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class).isThrownBy(this::map)
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("queue.types.email.retry-jitter"))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.types.email.retry-jitter"))
 			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo(1.5))
 			.withMessageContaining("must be between 0 and 1");
 	}
@@ -88,7 +88,7 @@ class TaskTypesPropertiesMapperTests {
 	void whenAnOptionOfATypeWithDotsIsOutOfRangeThenThePropertyIsNamedWithBrackets() {
 		type("email.send").setRetryBackoff(0.5);
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class).isThrownBy(this::map)
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("queue.types[email.send].retry-backoff"))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.types[email.send].retry-backoff"))
 			.withMessageContaining("'0.5'");
 	}
 
@@ -97,7 +97,7 @@ class TaskTypesPropertiesMapperTests {
 		this.properties.getDefaults().setRetries(-1);
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class)
 			.isThrownBy(() -> mapper().asDefaultSettings())
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("queue.defaults.retries"))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.defaults.retries"))
 			.satisfies((ex) -> assertThat(ex.getValue()).isEqualTo(-1))
 			.withMessageContaining("must not be negative");
 	}
@@ -106,7 +106,7 @@ class TaskTypesPropertiesMapperTests {
 	void whenANoRetryForClassIsNotAThrowableThenThePropertyIsNamed() {
 		type("email").setNoRetryFor(List.of(IllegalStateException.class, notAThrowable()));
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class).isThrownBy(this::map)
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("queue.types.email.no-retry-for"))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.types.email.no-retry-for"))
 			.withMessageContaining("java.lang.String")
 			.withMessageContaining("is not a java.lang.Throwable");
 	}
@@ -123,7 +123,7 @@ class TaskTypesPropertiesMapperTests {
 	void whenTheClassCannotBeLoadedThenThePropertyIsNamed() {
 		type("email").setClassName("com.example.Missing");
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class).isThrownBy(this::map)
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("queue.types.email.class-name"))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.types.email.class-name"))
 			.withMessageContaining("com.example.Missing");
 	}
 
@@ -131,7 +131,7 @@ class TaskTypesPropertiesMapperTests {
 	void whenTheClassIsNotATaskHandlerThenThePropertyIsNamed() {
 		type("email").setClassName(String.class.getName());
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class).isThrownBy(this::map)
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("queue.types.email.class-name"))
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.types.email.class-name"))
 			.withMessageContaining("does not implement dev.taskqueue.TaskHandler");
 	}
 
@@ -139,7 +139,7 @@ class TaskTypesPropertiesMapperTests {
 	void whenATypeNameHasDotsThenThePropertyIsNamedWithBrackets() {
 		type("email.send").setClassName(String.class.getName());
 		assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class).isThrownBy(this::map)
-			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("queue.types[email.send].class-name"));
+			.satisfies((ex) -> assertThat(ex.getName()).isEqualTo("taskqueue.types[email.send].class-name"));
 	}
 
 	private TaskQueueProperties.Type type(String name) {

@@ -19,7 +19,7 @@ import org.springframework.core.annotation.AliasFor;
  * &#064;Task("email.send")
  * public Receipt send(Email email, TaskContext context) { ... }
  * </pre>
- * Configuration under {@code queue.types.<type>.*} overrides the options declared here.
+ * Configuration under {@code taskqueue.types.<type>.*} overrides the options declared here.
  * String attributes accept {@code ${...}} placeholders.
  *
  * @since 0.1.0

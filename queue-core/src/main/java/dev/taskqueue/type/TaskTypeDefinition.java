@@ -6,7 +6,7 @@ import org.springframework.util.Assert;
 import dev.taskqueue.TaskHandler;
 
 /**
- * A task type as configured ({@code queue.types.<name>.*}), before handlers are attached.
+ * A task type as configured ({@code taskqueue.types.<name>.*}), before handlers are attached.
  *
  * @param name the type name
  * @param handlerClass the {@link TaskHandler} class that runs it, or {@code null} when a
@@ -25,13 +25,13 @@ public record TaskTypeDefinition(String name, @Nullable Class<?> handlerClass, T
 
 	/**
 	 * Return the configuration property of a type's option, in the form a user writes it: a
-	 * type name with dots needs brackets ({@code queue.types[email.send].class-name}).
+	 * type name with dots needs brackets ({@code taskqueue.types[email.send].class-name}).
 	 * @param type the type name
 	 * @param option the option, such as {@code class-name}
 	 * @return the property name
 	 */
 	public static String property(String type, String option) {
-		String key = type.contains(".") ? "queue.types[" + type + "]" : "queue.types." + type;
+		String key = type.contains(".") ? "taskqueue.types[" + type + "]" : "taskqueue.types." + type;
 		return key + "." + option;
 	}
 

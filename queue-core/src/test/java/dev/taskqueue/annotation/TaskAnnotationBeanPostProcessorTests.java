@@ -88,7 +88,7 @@ class TaskAnnotationBeanPostProcessorTests {
 		assertThatExceptionOfType(IllegalStateException.class)
 			.isThrownBy(() -> context(List.of(orphan), MailTasks.class))
 			.withMessage("Task type 'orphan' is configured but has no handler: declare a "
-					+ "@Task(\"orphan\") method or set queue.types.orphan.class-name");
+					+ "@Task(\"orphan\") method or set taskqueue.types.orphan.class-name");
 	}
 
 	@Test
@@ -97,7 +97,7 @@ class TaskAnnotationBeanPostProcessorTests {
 		try (AnnotationConfigApplicationContext context = context(List.of(disabled), MailTasks.class)) {
 			assertThatExceptionOfType(RuntimeException.class)
 				.isThrownBy(() -> context.getBean(TaskTypeRegistry.class).get("mail.send"))
-				.withMessage("Task type 'mail.send' is disabled by queue.types[mail.send].enabled=false");
+				.withMessage("Task type 'mail.send' is disabled by taskqueue.types[mail.send].enabled=false");
 		}
 	}
 
@@ -109,7 +109,7 @@ class TaskAnnotationBeanPostProcessorTests {
 			TaskType type = context.getBean(TaskTypeRegistry.class).get("greet");
 			assertThat(type.payloadType()).isEqualTo(String.class);
 			assertThat(type.queue()).isEqualTo("people");
-			assertThat(type.source()).isEqualTo("queue.types.greet.class-name (" + GreetHandler.class.getName() + ")");
+			assertThat(type.source()).isEqualTo("taskqueue.types.greet.class-name (" + GreetHandler.class.getName() + ")");
 			assertThat(type.handler().handle("bob", TaskAnnotationBeanPostProcessorTests.context)).isEqualTo("Hello, bob");
 		}
 	}
@@ -118,7 +118,7 @@ class TaskAnnotationBeanPostProcessorTests {
 	void configuredClassThatIsNoHandlerFailsNamingTheProperty() {
 		TaskTypeDefinition wrong = new TaskTypeDefinition("wrong", String.class, TaskTypeSettings.NONE, true);
 		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> context(List.of(wrong)))
-			.withMessage("Invalid queue.types.wrong.class-name: java.lang.String does not implement dev.taskqueue.TaskHandler");
+			.withMessage("Invalid taskqueue.types.wrong.class-name: java.lang.String does not implement dev.taskqueue.TaskHandler");
 	}
 
 	@Test
@@ -126,7 +126,7 @@ class TaskAnnotationBeanPostProcessorTests {
 		TaskTypeDefinition greet = new TaskTypeDefinition("mail.send", GreetHandler.class, TaskTypeSettings.NONE, true);
 		assertThatExceptionOfType(IllegalStateException.class)
 			.isThrownBy(() -> context(List.of(greet), MailTasks.class, Greeter.class))
-			.withMessage("Invalid queue.types[mail.send].class-name (" + GreetHandler.class.getName()
+			.withMessage("Invalid taskqueue.types[mail.send].class-name (" + GreetHandler.class.getName()
 					+ "): type 'mail.send' is already handled by @Task method 'TaskAnnotationBeanPostProcessorTests.MailTasks.send'");
 	}
 

@@ -157,7 +157,7 @@ abstract class TaskStoreContractTests {
 		TaskQueue queue = start();
 		assertThatExceptionOfType(UnknownTaskTypeException.class)
 			.isThrownBy(() -> queue.enqueueAll(List.of(TaskRequest.of("echo", "a"), TaskRequest.of("nope", "b"))))
-			.withMessage("Task type 'nope' not found: declare a @Task method or queue.types.nope.class-name "
+			.withMessage("Task type 'nope' not found: declare a @Task method or taskqueue.types.nope.class-name "
 					+ "(known types: echo, fail, gate, point)");
 		assertThat(taskCount()).isZero();
 	}

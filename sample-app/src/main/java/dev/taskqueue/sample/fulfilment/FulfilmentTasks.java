@@ -22,7 +22,7 @@ import dev.taskqueue.sample.fulfilment.Payloads.StockRequest;
 
 /**
  * Task handlers written as {@link Task @Task} methods. Their queue, priority and retries come
- * from {@code queue.types} in {@code application.yml}.
+ * from {@code taskqueue.types} in {@code application.yml}.
  */
 @Component
 public class FulfilmentTasks {
@@ -60,7 +60,7 @@ public class FulfilmentTasks {
 	 * <p>
 	 * While the payment gateway is down ({@code gatewayFailures} attempts of the order, to
 	 * simulate it) the attempt fails and TaskQueue retries it after the delays configured
-	 * under {@code queue.types.charge-payment}. A declined card fails the task at once:
+	 * under {@code taskqueue.types.charge-payment}. A declined card fails the task at once:
 	 * {@link PaymentDeclinedException} is listed in {@code no-retry-for}.
 	 * @param charge the charge
 	 * @param context the running task

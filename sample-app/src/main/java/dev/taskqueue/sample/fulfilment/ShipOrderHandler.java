@@ -11,7 +11,7 @@ import dev.taskqueue.sample.fulfilment.Payloads.Shipment;
 /**
  * A handler written as a class instead of a {@code @Task} method. It is not a bean: TaskQueue
  * creates it through the bean factory because {@code application.yml} names it in
- * {@code queue.types.ship-order.class-name}, so its constructor is autowired with the
+ * {@code taskqueue.types.ship-order.class-name}, so its constructor is autowired with the
  * {@link Carrier} bean. The payload type, {@link Shipment}, is read from
  * {@code TaskHandler<Shipment>}.
  */
