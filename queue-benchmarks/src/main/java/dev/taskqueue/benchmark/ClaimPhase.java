@@ -16,7 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
-import dev.taskqueue.store.jdbc.dialect.PostgresDialect;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
 
 /**
  * Phase 3: the time of one claim ({@link JdbcTaskStore#claim}) against the size of the backlog.
@@ -31,6 +31,8 @@ final class ClaimPhase {
 
 	private final Options options;
 
+	private final Dialect dialect = Dialect.forProduct("PostgreSQL");
+
 	private final DataSource dataSource;
 
 	private final Report report;
@@ -43,7 +45,7 @@ final class ClaimPhase {
 		this.options = options;
 		this.dataSource = dataSource;
 		this.report = report;
-		this.store = new JdbcTaskStore(dataSource, new PostgresDialect(), Db.PREFIX,
+		this.store = new JdbcTaskStore(dataSource, this.dialect, Db.PREFIX,
 				new PayloadCodec(TaskQueueSide.MAPPER), "claim-benchmark");
 		this.rolledBack = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 	}
@@ -180,7 +182,7 @@ final class ClaimPhase {
 
 	/** {@code EXPLAIN (ANALYZE, BUFFERS)} of the dialect's claim statement, in a rolled-back transaction. */
 	private List<String> explain(boolean generic) throws SQLException {
-		String claim = new PostgresDialect().claimReturning().replace("%PREFIX%", Db.PREFIX);
+		String claim = this.dialect.claimReturning().replace("%PREFIX%", Db.PREFIX);
 		// The statements sent before the claim in its round trip (settings) are not explained
 		String sql = claim.substring(claim.lastIndexOf(';') + 1).strip();
 		String[] literals = { "'bench-explain'", "now()", "now() + interval '5 minutes'", "'" + QUEUE + "'",

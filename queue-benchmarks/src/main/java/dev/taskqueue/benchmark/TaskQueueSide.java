@@ -10,7 +10,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskHandler;
 import dev.taskqueue.engine.TaskQueueEngine;
-import dev.taskqueue.store.jdbc.dialect.PostgresDialect;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
 import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
 
@@ -37,7 +37,7 @@ final class TaskQueueSide {
 
 	static TaskQueueEngine.Builder engine(DataSource dataSource, TaskTypeRegistry registry, String workerId) {
 		return TaskQueueEngine.builder(dataSource, registry, MAPPER)
-			.dialect(new PostgresDialect())
+			.dialect(Dialect.forProduct("PostgreSQL"))
 			.tablePrefix(Db.PREFIX)
 			.workerId(workerId)
 			.shutdownTimeout(Duration.ofSeconds(5));

@@ -7,7 +7,7 @@ package dev.taskqueue.store.jdbc.dialect;
  *
  * @since 0.1.0
  */
-public class H2Dialect implements Dialect {
+class H2Dialect implements Dialect {
 
 	@Override
 	public String platform() {

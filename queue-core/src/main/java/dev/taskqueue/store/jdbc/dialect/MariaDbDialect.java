@@ -5,7 +5,7 @@ package dev.taskqueue.store.jdbc.dialect;
  *
  * @since 0.1.0
  */
-public class MariaDbDialect extends MySqlDialect {
+class MariaDbDialect extends MySqlDialect {
 
 	@Override
 	public String platform() {

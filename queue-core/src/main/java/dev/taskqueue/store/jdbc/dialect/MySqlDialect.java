@@ -19,7 +19,7 @@ import org.springframework.transaction.TransactionDefinition;
  *
  * @since 0.1.0
  */
-public class MySqlDialect implements Dialect {
+class MySqlDialect implements Dialect {
 
 	@Override
 	public String platform() {

@@ -5,7 +5,7 @@ package dev.taskqueue.store.jdbc.dialect;
  *
  * @since 0.1.0
  */
-public class PostgresDialect implements Dialect {
+class PostgresDialect implements Dialect {
 
 	@Override
 	public String platform() {

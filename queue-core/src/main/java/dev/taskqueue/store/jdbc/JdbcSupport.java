@@ -1,0 +1,158 @@
+package dev.taskqueue.store.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import javax.sql.DataSource;
+
+import org.springframework.jdbc.core.BatchPreparedStatementSetter;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
+
+/**
+ * What the parts of a {@link JdbcTaskStore} share: the task tables and the statements of
+ * their dialect, the two kinds of transaction, notifications, and binding of ids and
+ * batches.
+ */
+final class JdbcSupport {
+
+	/** Most ids one {@code IN} list holds. */
+	private static final int MAX_IDS = 500;
+
+	private final JdbcTemplate jdbc;
+
+	private final Dialect dialect;
+
+	private final Statements sql;
+
+	private final TaskRowMapper rowMapper;
+
+	private final PayloadCodec codec;
+
+	private final TransactionTemplate callerTransaction;
+
+	private final TransactionTemplate workerTransaction;
+
+	private final String channel;
+
+	private final String nodeId;
+
+	JdbcSupport(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec, String nodeId) {
+		this.jdbc = new JdbcTemplate(dataSource);
+		this.dialect = dialect;
+		this.sql = new Statements(dialect, tablePrefix);
+		this.rowMapper = new TaskRowMapper(dialect, codec);
+		this.codec = codec;
+		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
+		this.callerTransaction = new TransactionTemplate(transactionManager);
+		this.workerTransaction = new TransactionTemplate(transactionManager);
+		this.workerTransaction.setIsolationLevel(dialect.workerIsolation());
+		this.channel = JdbcTaskStore.channel(tablePrefix);
+		this.nodeId = nodeId;
+	}
+
+	JdbcTemplate jdbc() {
+		return this.jdbc;
+	}
+
+	Dialect dialect() {
+		return this.dialect;
+	}
+
+	Statements sql() {
+		return this.sql;
+	}
+
+	TaskRowMapper rowMapper() {
+		return this.rowMapper;
+	}
+
+	PayloadCodec codec() {
+		return this.codec;
+	}
+
+	/** Transactions for writes an application makes, which join the caller's. */
+	TransactionTemplate callerTransaction() {
+		return this.callerTransaction;
+	}
+
+	/** Transactions for claims and completions, at the dialect's worker isolation. */
+	TransactionTemplate workerTransaction() {
+		return this.workerTransaction;
+	}
+
+	/**
+	 * Wake listening nodes when the transaction commits; a no-op on databases that cannot.
+	 * This node wakes itself without a round trip, so the payload names it.
+	 */
+	void notifyReady() {
+		notify(this.nodeId);
+	}
+
+	/** Tell the nodes, when the transaction commits, that a running task was cancelled. */
+	void notifyCancelled(UUID id) {
+		notify(JdbcTaskStore.CANCEL_PREFIX + id);
+	}
+
+	private void notify(String payload) {
+		if (this.sql.notify != null) {
+			this.jdbc.query(this.sql.notify, (ps) -> {
+				ps.setString(1, this.channel);
+				ps.setString(2, payload);
+			}, (rs) -> null);
+		}
+	}
+
+	void setIds(PreparedStatement ps, int firstIndex, List<UUID> ids) throws SQLException {
+		for (int i = 0; i < ids.size(); i++) {
+			this.dialect.setId(ps, firstIndex + i, ids.get(i));
+		}
+	}
+
+	static <T> BatchPreparedStatementSetter batch(List<T> items, ParameterSetter<T> setter) {
+		return new BatchPreparedStatementSetter() {
+
+			@Override
+			public void setValues(PreparedStatement ps, int i) throws SQLException {
+				setter.setValues(ps, items.get(i));
+			}
+
+			@Override
+			public int getBatchSize() {
+				return items.size();
+			}
+
+		};
+	}
+
+	static List<Integer> indexes(int size) {
+		return IntStream.range(0, size).boxed().toList();
+	}
+
+	static List<List<UUID>> chunks(Collection<UUID> ids) {
+		List<UUID> all = new ArrayList<>(ids);
+		List<List<UUID>> chunks = new ArrayList<>();
+		for (int start = 0; start < all.size(); start += MAX_IDS) {
+			chunks.add(all.subList(start, Math.min(all.size(), start + MAX_IDS)));
+		}
+		return chunks;
+	}
+
+	/** Binds one item's parameters. */
+	@FunctionalInterface
+	interface ParameterSetter<T> {
+
+		void setValues(PreparedStatement ps, T item) throws SQLException;
+
+	}
+
+}

@@ -1,0 +1,158 @@
+package dev.taskqueue.store.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.PreparedStatementCallback;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
+
+/**
+ * Claims of ready tasks in the shape of the dialect, and the leases of the claimed tasks:
+ * renewed while they run, or handed back unrun.
+ */
+final class TaskClaims {
+
+	private final JdbcSupport support;
+
+	private final JdbcTemplate jdbc;
+
+	private final Dialect dialect;
+
+	private final Statements sql;
+
+	private final TaskRowMapper rowMapper;
+
+	private final TransactionTemplate workerTransaction;
+
+	TaskClaims(JdbcSupport support) {
+		this.support = support;
+		this.jdbc = support.jdbc();
+		this.dialect = support.dialect();
+		this.sql = support.sql();
+		this.rowMapper = support.rowMapper();
+		this.workerTransaction = support.workerTransaction();
+	}
+
+	List<ClaimedTask> claim(String queue, int limit, String worker, Instant now, Instant leaseUntil) {
+		if (limit <= 0) {
+			return List.of();
+		}
+		List<ClaimedTask> claimed = this.workerTransaction.execute((transaction) -> claimInTransaction(queue, limit,
+				worker, now, leaseUntil));
+		return (claimed != null) ? claimed : List.of();
+	}
+
+	private List<ClaimedTask> claimInTransaction(String queue, int limit, String worker, Instant now,
+			Instant leaseUntil) {
+		return switch (this.dialect.claimShape()) {
+			case UPDATE_RETURNING -> this.jdbc.execute(this.sql.claimReturning,
+					(PreparedStatementCallback<List<ClaimedTask>>) (ps) -> {
+						ps.setString(1, worker);
+						this.dialect.setInstant(ps, 2, now);
+						this.dialect.setInstant(ps, 3, leaseUntil);
+						ps.setString(4, queue);
+						this.dialect.setInstant(ps, 5, now);
+						ps.setInt(6, limit);
+						return claimedRows(ps);
+					});
+			case LOCK_THEN_UPDATE -> markRunning(this.jdbc.query(this.sql.claimLock, (ps) -> {
+				ps.setString(1, queue);
+				this.dialect.setInstant(ps, 2, now);
+				ps.setInt(3, limit);
+			}, (rs, rowNum) -> this.rowMapper.claimed(rs, 1)), worker, now, leaseUntil);
+			case CANDIDATES_THEN_LOCK -> {
+				List<UUID> candidates = this.jdbc.query(this.sql.claimCandidates, (ps) -> {
+					ps.setString(1, queue);
+					this.dialect.setInstant(ps, 2, now);
+					ps.setInt(3, limit);
+				}, (rs, rowNum) -> this.dialect.getId(rs, "id"));
+				yield candidates.isEmpty() ? List.<ClaimedTask>of()
+						: markRunning(this.jdbc.query(Statements.withIds(this.sql.claimLock, candidates.size()),
+								(ps) -> this.support.setIds(ps, 1, candidates),
+								(rs, rowNum) -> this.rowMapper.claimed(rs, 1)), worker, now, leaseUntil);
+			}
+		};
+	}
+
+	/** Reads the rows a claim returned, after any results of statements sent with it. */
+	private List<ClaimedTask> claimedRows(PreparedStatement ps) throws SQLException {
+		boolean resultSet = ps.execute();
+		while (!resultSet && ps.getUpdateCount() != -1) {
+			resultSet = ps.getMoreResults();
+		}
+		List<ClaimedTask> claimed = new ArrayList<>();
+		if (resultSet) {
+			try (ResultSet rs = ps.getResultSet()) {
+				while (rs.next()) {
+					claimed.add(this.rowMapper.claimed(rs, 0));
+				}
+			}
+		}
+		return claimed;
+	}
+
+	private List<ClaimedTask> markRunning(List<ClaimedTask> locked, String worker, Instant now, Instant leaseUntil) {
+		if (!locked.isEmpty()) {
+			this.jdbc.update(Statements.withIds(this.sql.claimUpdate, locked.size()), (ps) -> {
+				ps.setString(1, worker);
+				this.dialect.setInstant(ps, 2, now);
+				this.dialect.setInstant(ps, 3, leaseUntil);
+				this.support.setIds(ps, 4, locked.stream().map(ClaimedTask::id).toList());
+			});
+		}
+		return locked;
+	}
+
+	Set<UUID> renew(Collection<UUID> ids, String worker, Instant leaseUntil) {
+		Set<UUID> lost = new HashSet<>();
+		this.workerTransaction.executeWithoutResult((transaction) -> {
+			for (List<UUID> chunk : JdbcSupport.chunks(ids)) {
+				int renewed = this.jdbc.update(Statements.withIds(this.sql.renewLeases, chunk.size()), (ps) -> {
+					this.dialect.setInstant(ps, 1, leaseUntil);
+					ps.setString(2, worker);
+					this.support.setIds(ps, 3, chunk);
+				});
+				if (renewed < chunk.size()) {
+					lost.addAll(chunk);
+					this.jdbc.query(Statements.withIds(this.sql.selectHeld, chunk.size()), (ps) -> {
+						ps.setString(1, worker);
+						this.support.setIds(ps, 2, chunk);
+					}, (rs) -> {
+						lost.remove(this.dialect.getId(rs, "id"));
+					});
+				}
+			}
+		});
+		return lost;
+	}
+
+	int handBack(Collection<UUID> ids, String worker) {
+		Integer handedBack = this.workerTransaction.execute((transaction) -> {
+			int count = 0;
+			for (List<UUID> chunk : JdbcSupport.chunks(ids)) {
+				count += this.jdbc.update(Statements.withIds(this.sql.handBack, chunk.size()), (ps) -> {
+					ps.setString(1, worker);
+					this.support.setIds(ps, 2, chunk);
+				});
+			}
+			if (count > 0) {
+				this.support.notifyReady();
+			}
+			return count;
+		});
+		return (handedBack != null) ? handedBack : 0;
+	}
+
+}
