@@ -215,11 +215,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			FailurePolicy failurePolicy = new FailurePolicy(engine.registry, engine.clock);
 			this.completer = new Completer(engine.store, engine.clock, settings.completionBatchSize, outage,
 					this::written);
-			Duration claimLease = engine.registry.defaultOptions().heartbeat();
 			this.worker = new Worker(engine.registry, new PayloadCodec(settings.mapper), this.completer, failurePolicy,
-					lanes(), claimLease, "taskqueue-worker-", engine.metrics, engine.store::parents, engine.clock);
+					lanes(), "taskqueue-worker-", engine.metrics, engine.store::parents, engine.clock);
 			this.poller = new Poller(engine.store, this.worker, this.completer, outage,
-					new PollerSettings(settings.batchSize, settings.pollInterval, claimLease, settings.workerId),
+					new PollerSettings(settings.batchSize, settings.pollInterval, settings.workerId),
 					engine.clock, this.scheduler);
 			this.worker.onSlotFreed(this.poller::slotFreed);
 			this.leaseKeeper = new LeaseKeeper(engine.store, this.worker, outage, settings.workerId, engine.clock);

@@ -61,7 +61,7 @@ public final class Worker {
 
 	private final List<Lane> lanes;
 
-	private final Duration claimLease;
+	private final Map<String, Duration> claimLeases = new ConcurrentHashMap<>();
 
 	private final TaskQueueMetrics metrics;
 
@@ -88,14 +88,13 @@ public final class Worker {
 	 * @param completer records outcomes
 	 * @param failurePolicy decides between retrying and failing
 	 * @param lanes the lanes whose slots bound the work
-	 * @param claimLease how long a claim holds a task before its first renewal
 	 * @param threadNamePrefix the prefix of the worker threads' names
 	 * @param metrics records attempts
 	 * @param parents reads a task's parents, for handlers that read their results
 	 * @param clock the clock
 	 */
 	public Worker(TaskTypeRegistry registry, PayloadCodec codec, Completer completer, FailurePolicy failurePolicy,
-			List<Lane> lanes, Duration claimLease, String threadNamePrefix, TaskQueueMetrics metrics,
+			List<Lane> lanes, String threadNamePrefix, TaskQueueMetrics metrics,
 			Function<UUID, List<ParentTask>> parents, Clock clock) {
 		this.registry = registry;
 		this.support = new RunningTask.Support(parents, new RequestResolver(registry, codec), clock);
@@ -103,7 +102,6 @@ public final class Worker {
 		this.completer = completer;
 		this.failurePolicy = failurePolicy;
 		this.lanes = List.copyOf(lanes);
-		this.claimLease = claimLease;
 		this.metrics = metrics;
 		this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				new CustomizableThreadFactory(threadNamePrefix));
@@ -137,6 +135,18 @@ public final class Worker {
 	}
 
 	/**
+	 * Return how long a claim on a queue holds its tasks before their first renewal: the
+	 * shortest heartbeat of the types that run on it, so that a task whose node dies right
+	 * after the claim is taken back within its type's heartbeat. Tasks with longer heartbeats
+	 * get them at their first renewal, a third of this lease in.
+	 * @param queue the queue name
+	 * @return the claim's lease
+	 */
+	public Duration claimLease(String queue) {
+		return this.claimLeases.computeIfAbsent(queue, (name) -> this.registry.shortestHeartbeat(name));
+	}
+
+	/**
 	 * Return how many tasks run on this worker now.
 	 * @return the running tasks
 	 */
@@ -161,8 +171,8 @@ public final class Worker {
 		lane.acquire(tasks.size());
 		for (ClaimedTask task : tasks) {
 			TaskOptions options = this.failurePolicy.options(task);
-			RunningTask context = new RunningTask(task, lane, this.codec, this.claimLease, options.heartbeat(),
-					this.onHeartbeat, this.support);
+			RunningTask context = new RunningTask(task, lane, this.codec, claimLease(task.queue()),
+					options.heartbeat(), this.onHeartbeat, this.support);
 			this.running.put(task.id(), context);
 			if (options.timeout() != null) {
 				this.timeouts.schedule(() -> timeOut(context, options.timeout()), options.timeout().toNanos(),
