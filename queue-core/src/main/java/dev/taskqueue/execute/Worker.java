@@ -51,6 +51,13 @@ public final class Worker {
 
 	private static final Log logger = LogFactory.getLog(Worker.class);
 
+	/**
+	 * The longest heartbeat or timeout the worker counts with: beyond any an option may be, yet
+	 * short enough to count in nanoseconds and for a lease's end to be stored by every
+	 * database, so that one task's huge duration cannot break the leases of the node's others.
+	 */
+	private static final Duration LONGEST = Duration.ofDays(36_500);
+
 	private final TaskTypeRegistry registry;
 
 	private final PayloadCodec codec;
@@ -143,7 +150,7 @@ public final class Worker {
 	 * @return the claim's lease
 	 */
 	public Duration claimLease(String queue) {
-		return this.claimLeases.computeIfAbsent(queue, (name) -> this.registry.shortestHeartbeat(name));
+		return this.claimLeases.computeIfAbsent(queue, (name) -> capped(this.registry.shortestHeartbeat(name)));
 	}
 
 	/**
@@ -172,11 +179,11 @@ public final class Worker {
 		for (ClaimedTask task : tasks) {
 			TaskOptions options = this.failurePolicy.options(task);
 			RunningTask context = new RunningTask(task, lane, this.codec, claimLease(task.queue()),
-					options.heartbeat(), this.onHeartbeat, this.support);
+					capped(options.heartbeat()), this.onHeartbeat, this.support);
 			this.running.put(task.id(), context);
 			if (options.timeout() != null) {
-				this.timeouts.schedule(() -> timeOut(context, options.timeout()), options.timeout().toNanos(),
-						TimeUnit.NANOSECONDS);
+				Duration timeout = capped(options.timeout());
+				this.timeouts.schedule(() -> timeOut(context, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			this.executor.execute(() -> execute(context));
 		}
@@ -256,6 +263,10 @@ public final class Worker {
 		}
 		context.lane().release();
 		this.onSlotFreed.accept(context.lane());
+	}
+
+	private static Duration capped(Duration duration) {
+		return (duration.compareTo(LONGEST) <= 0) ? duration : LONGEST;
 	}
 
 	private TaskOutcome outcome(ClaimedTask task, RunningTask context) {
