@@ -53,8 +53,6 @@ public final class Poller {
 
 	private final Duration pollInterval;
 
-	private final Duration lease;
-
 	private final String workerId;
 
 	private final Clock clock;
@@ -94,7 +92,6 @@ public final class Poller {
 		this.outage = outage;
 		this.batchSize = settings.batchSize();
 		this.pollInterval = settings.pollInterval();
-		this.lease = settings.lease();
 		this.workerId = settings.workerId();
 		this.clock = clock;
 		this.scheduler = scheduler;
@@ -227,7 +224,7 @@ public final class Poller {
 			String queue = queues.get(Math.floorMod(firstQueue + i, queues.size()));
 			int limit = Math.min(free, this.batchSize);
 			Instant now = this.clock.instant();
-			List<ClaimedTask> claimed = this.store.claim(queue, limit, this.workerId, now, now.plus(this.lease));
+			List<ClaimedTask> claimed = this.store.claim(queue, limit, this.workerId, now, now.plus(this.worker.claimLease(queue)));
 			this.worker.run(lane, claimed);
 			free -= claimed.size();
 			full |= claimed.size() == limit;

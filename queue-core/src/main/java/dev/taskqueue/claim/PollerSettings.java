@@ -9,16 +9,14 @@ import org.springframework.util.Assert;
  *
  * @param batchSize the most tasks one claim takes
  * @param pollInterval how long it waits between claims when nothing wakes it
- * @param lease how long a claim holds a task before its worker first renews it
  * @param workerId the node's name, stored on the tasks it runs
  * @since 0.1.0
  */
-public record PollerSettings(int batchSize, Duration pollInterval, Duration lease, String workerId) {
+public record PollerSettings(int batchSize, Duration pollInterval, String workerId) {
 
 	public PollerSettings {
 		Assert.isTrue(batchSize > 0, "'batchSize' must be positive");
 		Assert.isTrue(!pollInterval.isNegative() && !pollInterval.isZero(), "'pollInterval' must be positive");
-		Assert.isTrue(!lease.isNegative() && !lease.isZero(), "'lease' must be positive");
 		Assert.hasText(workerId, "'workerId' must not be empty");
 	}
 

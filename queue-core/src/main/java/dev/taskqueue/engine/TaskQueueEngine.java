@@ -41,6 +41,7 @@ import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
+import dev.taskqueue.store.jdbc.DatabaseClock;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.PostgresNotificationListener;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
@@ -70,7 +71,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 	private final DefaultTaskQueue queue;
 
-	private final Clock clock;
+	private final DatabaseClock clock;
 
 	private final @Nullable Builder workerSettings;
 
@@ -88,9 +89,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 	private TaskQueueEngine(Builder builder) {
 		this.registry = builder.registry;
-		this.clock = builder.clock;
 		this.dataSource = builder.dataSource;
 		this.dialect = (builder.dialect != null) ? builder.dialect : Dialect.of(builder.dataSource);
+		this.clock = new DatabaseClock(builder.dataSource, this.dialect, builder.clock);
 		this.tablePrefix = builder.tablePrefix;
 		PayloadCodec codec = new PayloadCodec(builder.mapper);
 		this.store = new JdbcTaskStore(builder.dataSource, this.dialect, builder.tablePrefix, codec,
@@ -139,6 +140,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			return;
 		}
 		this.registry.initialize(BeanUtils::instantiateClass);
+		this.clock.refresh();
 		if (this.workerSettings != null) {
 			this.runtime = new Runtime(this.workerSettings);
 			this.runtime.start();
@@ -207,15 +209,16 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.settings = settings;
 			this.scheduler.setThreadNamePrefix("taskqueue-scheduler-");
 			this.scheduler.setPoolSize(3);
+			// Retries are woken at their due time, which is the database's
+			this.scheduler.setClock(engine.clock);
 			DatabaseOutage outage = new DatabaseOutage();
 			FailurePolicy failurePolicy = new FailurePolicy(engine.registry, engine.clock);
 			this.completer = new Completer(engine.store, engine.clock, settings.completionBatchSize, outage,
 					this::written);
-			Duration claimLease = engine.registry.defaultOptions().heartbeat();
 			this.worker = new Worker(engine.registry, new PayloadCodec(settings.mapper), this.completer, failurePolicy,
-					lanes(), claimLease, "taskqueue-worker-", engine.metrics, engine.store::parents, engine.clock);
+					lanes(), "taskqueue-worker-", engine.metrics, engine.store::parents, engine.clock);
 			this.poller = new Poller(engine.store, this.worker, this.completer, outage,
-					new PollerSettings(settings.batchSize, settings.pollInterval, claimLease, settings.workerId),
+					new PollerSettings(settings.batchSize, settings.pollInterval, settings.workerId),
 					engine.clock, this.scheduler);
 			this.worker.onSlotFreed(this.poller::slotFreed);
 			this.leaseKeeper = new LeaseKeeper(engine.store, this.worker, outage, settings.workerId, engine.clock);
@@ -377,8 +380,11 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		}
 
 		/**
-		 * Set the clock (the system UTC clock by default).
-		 * @param clock the clock
+		 * Set the node's own clock (the system UTC clock by default). The engine tells time by
+		 * the database's clock: it corrects this one by its offset to the database's, measured
+		 * on start and again every 10 seconds, so that nodes whose clocks differ agree on due
+		 * times, leases and rescues.
+		 * @param clock the node's clock
 		 * @return this builder
 		 */
 		public Builder clock(Clock clock) {

@@ -51,6 +51,13 @@ public final class Worker {
 
 	private static final Log logger = LogFactory.getLog(Worker.class);
 
+	/**
+	 * The longest heartbeat or timeout the worker counts with: beyond any an option may be, yet
+	 * short enough to count in nanoseconds and for a lease's end to be stored by every
+	 * database, so that one task's huge duration cannot break the leases of the node's others.
+	 */
+	private static final Duration LONGEST = Duration.ofDays(36_500);
+
 	private final TaskTypeRegistry registry;
 
 	private final PayloadCodec codec;
@@ -61,7 +68,7 @@ public final class Worker {
 
 	private final List<Lane> lanes;
 
-	private final Duration claimLease;
+	private final Map<String, Duration> claimLeases = new ConcurrentHashMap<>();
 
 	private final TaskQueueMetrics metrics;
 
@@ -88,14 +95,13 @@ public final class Worker {
 	 * @param completer records outcomes
 	 * @param failurePolicy decides between retrying and failing
 	 * @param lanes the lanes whose slots bound the work
-	 * @param claimLease how long a claim holds a task before its first renewal
 	 * @param threadNamePrefix the prefix of the worker threads' names
 	 * @param metrics records attempts
 	 * @param parents reads a task's parents, for handlers that read their results
 	 * @param clock the clock
 	 */
 	public Worker(TaskTypeRegistry registry, PayloadCodec codec, Completer completer, FailurePolicy failurePolicy,
-			List<Lane> lanes, Duration claimLease, String threadNamePrefix, TaskQueueMetrics metrics,
+			List<Lane> lanes, String threadNamePrefix, TaskQueueMetrics metrics,
 			Function<UUID, List<ParentTask>> parents, Clock clock) {
 		this.registry = registry;
 		this.support = new RunningTask.Support(parents, new RequestResolver(registry, codec), clock);
@@ -103,7 +109,6 @@ public final class Worker {
 		this.completer = completer;
 		this.failurePolicy = failurePolicy;
 		this.lanes = List.copyOf(lanes);
-		this.claimLease = claimLease;
 		this.metrics = metrics;
 		this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
 				new CustomizableThreadFactory(threadNamePrefix));
@@ -137,6 +142,18 @@ public final class Worker {
 	}
 
 	/**
+	 * Return how long a claim on a queue holds its tasks before their first renewal: the
+	 * shortest heartbeat of the types that run on it, so that a task whose node dies right
+	 * after the claim is taken back within its type's heartbeat. Tasks with longer heartbeats
+	 * get them at their first renewal, a third of this lease in.
+	 * @param queue the queue name
+	 * @return the claim's lease
+	 */
+	public Duration claimLease(String queue) {
+		return this.claimLeases.computeIfAbsent(queue, (name) -> capped(this.registry.shortestHeartbeat(name)));
+	}
+
+	/**
 	 * Return how many tasks run on this worker now.
 	 * @return the running tasks
 	 */
@@ -161,12 +178,12 @@ public final class Worker {
 		lane.acquire(tasks.size());
 		for (ClaimedTask task : tasks) {
 			TaskOptions options = this.failurePolicy.options(task);
-			RunningTask context = new RunningTask(task, lane, this.codec, this.claimLease, options.heartbeat(),
-					this.onHeartbeat, this.support);
+			RunningTask context = new RunningTask(task, lane, this.codec, claimLease(task.queue()),
+					capped(options.heartbeat()), this.onHeartbeat, this.support);
 			this.running.put(task.id(), context);
 			if (options.timeout() != null) {
-				this.timeouts.schedule(() -> timeOut(context, options.timeout()), options.timeout().toNanos(),
-						TimeUnit.NANOSECONDS);
+				Duration timeout = capped(options.timeout());
+				this.timeouts.schedule(() -> timeOut(context, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			this.executor.execute(() -> execute(context));
 		}
@@ -246,6 +263,10 @@ public final class Worker {
 		}
 		context.lane().release();
 		this.onSlotFreed.accept(context.lane());
+	}
+
+	private static Duration capped(Duration duration) {
+		return (duration.compareTo(LONGEST) <= 0) ? duration : LONGEST;
 	}
 
 	private TaskOutcome outcome(ClaimedTask task, RunningTask context) {

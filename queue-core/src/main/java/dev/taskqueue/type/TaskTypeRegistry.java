@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ResolvableType;
@@ -174,9 +175,23 @@ public final class TaskTypeRegistry {
 	 * @return the shortest heartbeat
 	 */
 	public Duration shortestHeartbeat() {
+		return shortestHeartbeat((type) -> true);
+	}
+
+	/**
+	 * Return the shortest heartbeat of the known types that run on a queue, or of the
+	 * defaults if shorter.
+	 * @param queue the queue name
+	 * @return the shortest heartbeat
+	 */
+	public Duration shortestHeartbeat(String queue) {
+		return shortestHeartbeat((type) -> type.queue().equals(queue));
+	}
+
+	private Duration shortestHeartbeat(Predicate<TaskType> types) {
 		Duration shortest = defaultOptions().heartbeat();
 		for (TaskType type : types().values()) {
-			if (type.options().heartbeat().compareTo(shortest) < 0) {
+			if (types.test(type) && type.options().heartbeat().compareTo(shortest) < 0) {
 				shortest = type.options().heartbeat();
 			}
 		}

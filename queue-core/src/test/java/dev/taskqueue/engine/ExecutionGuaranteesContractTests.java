@@ -225,6 +225,34 @@ abstract class ExecutionGuaranteesContractTests {
 	}
 
 	@Test
+	void heartbeatAndTimeoutOfCenturiesBreakNeitherTheirTaskNorTheLeasesOfTheNodesOtherTasks() {
+		CountDownLatch release = latch();
+		AtomicInteger runs = new AtomicInteger();
+		this.nodes.register("held", String.class,
+				settings(new TaskOptions(null, Duration.ofSeconds(1), 0, null, null, null, null)), (payload, context) -> {
+					runs.incrementAndGet();
+					release.await();
+					return payload;
+				});
+		TaskQueue queue = this.nodes.start();
+		// Beyond what nanoseconds in a long can count
+		Duration centuries = Duration.ofDays(365L * 300);
+		TaskRef huge = queue.enqueue(TaskRequest.builder("held").payload("huge").heartbeat(centuries).timeout(centuries)
+			.build());
+		TaskRef held = queue.enqueue("held", "normal");
+		await().atMost(WAIT).until(() -> runs.get() == 2);
+		// Another node takes back any lease that lapses
+		this.nodes.start();
+		await().during(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(10))
+			.until(() -> queue.find(held.id()).orElseThrow().status() == TaskStatus.RUNNING);
+		release.countDown();
+		assertThat(awaitStatus(queue, huge.id(), TaskStatus.SUCCEEDED).attempts()).isOne();
+		assertThat(awaitStatus(queue, held.id(), TaskStatus.SUCCEEDED).attempts()).isOne();
+		assertThat(runs.get()).isEqualTo(2);
+	}
+
+	@Test
 	void retryByHandGivesAFailedTaskItsRetriesAgain() {
 		this.nodes.register("broken", String.class, settings(retries(1)), (payload, context) -> {
 			throw new IllegalStateException("Broken " + context.attempt());

@@ -103,8 +103,7 @@ class WorkerCrashTests {
 		assertThat(running.status()).isEqualTo(TaskStatus.RUNNING);
 		assertThat(running.worker()).isEqualTo(childWorkerId);
 		assertThat(running.attempts()).isOne();
-		// A claim leases a task for the default heartbeat; the lease keeper shortens it to the
-		// type's on its first renewal, a third of a heartbeat in
+		// A claim leases a task for the shortest heartbeat of its queue's types, here its own
 		await().atMost(WAIT).until(() -> secondsOfLeaseLeft(ref.id()) <= HEARTBEAT.toSeconds());
 
 		this.child.kill();
@@ -129,6 +128,32 @@ class WorkerCrashTests {
 		assertThat(this.child.lines()).filteredOn((line) -> line.startsWith("STARTED ")).hasSize(1);
 		assertThat(this.jdbc.queryForObject("SELECT COUNT(*) FROM " + this.prefix + "TASK WHERE status = 'RUNNING'",
 				Integer.class)).isZero();
+	}
+
+	@Test
+	void taskOfAWorkerThatDiedRightAfterTheClaimIsTakenBackWithinItsTypesHeartbeat() {
+		TaskRef ref = this.enqueuer.queue()
+			.enqueue(TaskRequest.builder(TYPE)
+				.payload("outlives its worker")
+				.retries(1)
+				.retryDelay(Duration.ofMillis(100), 1.0, Duration.ofMillis(100))
+				.build());
+		String childWorkerId = "short-lived-worker-" + UUID.randomUUID().toString().substring(0, 8);
+		this.child = ChildJvm.start(BlockingWorker.class, List.of(this.prefix, childWorkerId, "halt"),
+				JdbcConnectionDetails.of(this.dataSource).environment());
+		this.child.awaitLine(("STARTED " + ref.id())::equals, STARTUP_TIMEOUT);
+		// Halted a moment after the claim, long before the first renewal a third of a heartbeat in
+		assertThat(this.child.awaitExit(STARTUP_TIMEOUT)).isEqualTo(137);
+		assertThat(taskState(ref.id()).status()).isEqualTo(TaskStatus.RUNNING);
+
+		this.engine = engine(true, "test-rescuer");
+		// The default heartbeat, which the claim's lease used to be, is 30 seconds
+		await().atMost(HEARTBEAT.multipliedBy(4)).until(() -> taskState(ref.id()).status() == TaskStatus.SUCCEEDED);
+		TaskState state = taskState(ref.id());
+		assertThat(state.attempts()).isEqualTo(2);
+		assertThat(state.errors()).singleElement()
+			.satisfies((error) -> assertThat(error.message()).contains("lease expired"));
+		assertThat(this.attemptsRunHere).containsExactly(2);
 	}
 
 	private TaskQueueEngine engine(boolean workerEnabled, String workerId) {
@@ -166,8 +191,10 @@ class WorkerCrashTests {
 	/**
 	 * A worker node in a JVM of its own: runs tasks of the test's type on the database and
 	 * table prefix it is given, announces each task it starts with a {@code STARTED <id>}
-	 * line, and then blocks until it is killed. Arguments: the table prefix and the worker
-	 * id; the database comes from {@link JdbcConnectionDetails#fromEnvironment()}.
+	 * line, and then blocks until it is killed, or with a third argument {@code halt} halts at
+	 * once, as a node that dies right after its claim. Arguments: the table prefix, the worker
+	 * id and optionally {@code halt}; the database comes from
+	 * {@link JdbcConnectionDetails#fromEnvironment()}.
 	 */
 	static final class BlockingWorker {
 
@@ -178,10 +205,15 @@ class WorkerCrashTests {
 			exitWhenOrphaned();
 			String prefix = args[0];
 			String workerId = args[1];
+			boolean halt = args.length > 2 && "halt".equals(args[2]);
 			HikariDataSource dataSource = JdbcConnectionDetails.fromEnvironment().pool("crash-test-child", 5);
 			TaskTypeRegistry registry = registry((payload, context) -> {
 				System.out.println("STARTED " + context.taskId());
 				System.out.flush();
+				if (halt) {
+					// 128 + SIGKILL, like a node killed without warning
+					Runtime.getRuntime().halt(137);
+				}
 				Thread.sleep(MAX_LIFETIME.toMillis());
 				return "the killed worker never gets here";
 			});

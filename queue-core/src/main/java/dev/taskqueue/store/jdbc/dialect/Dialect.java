@@ -130,6 +130,16 @@ public interface Dialect {
 	}
 
 	/**
+	 * Return the statement that reads the database's current time, as column {@code db_time}
+	 * that {@link #getInstant(ResultSet, String)} reads. It must tell the time of the moment
+	 * it runs, not of its transaction's start, whatever the session's time zone.
+	 * @return the current time statement
+	 */
+	default String currentTime() {
+		return "SELECT CURRENT_TIMESTAMP(6) AS db_time";
+	}
+
+	/**
 	 * Return the statement that wakes listening nodes, with parameters channel and payload, or
 	 * {@code null} if the database cannot.
 	 * @return the notify statement, or {@code null}

@@ -64,6 +64,12 @@ class MySqlDialect implements Dialect {
 	}
 
 	@Override
+	public String currentTime() {
+		// DATETIME carries no zone: read UTC, as instants are stored, not the session's zone
+		return "SELECT UTC_TIMESTAMP(6) AS db_time";
+	}
+
+	@Override
 	public String lockParents() {
 		return "SELECT id, status FROM %PREFIX%TASK WHERE id IN (%IDS%) LOCK IN SHARE MODE";
 	}

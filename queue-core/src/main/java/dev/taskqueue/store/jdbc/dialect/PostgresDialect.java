@@ -18,6 +18,12 @@ class PostgresDialect implements Dialect {
 	}
 
 	@Override
+	public String currentTime() {
+		// now() is the time the transaction started
+		return "SELECT clock_timestamp() AS db_time";
+	}
+
+	@Override
 	public String notifySql() {
 		return "SELECT pg_notify(?, ?)";
 	}
