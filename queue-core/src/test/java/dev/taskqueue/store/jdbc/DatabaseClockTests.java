@@ -10,7 +10,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import dev.taskqueue.store.jdbc.dialect.H2Dialect;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
 import dev.taskqueue.testsupport.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +33,7 @@ class DatabaseClockTests {
 
 	@Test
 	void offsetIsMeasuredAgainInTheBackgroundOnceItIsOld() {
-		DatabaseClock clock = new DatabaseClock(this.dataSource, new H2Dialect(), this.local, Duration.ZERO);
+		DatabaseClock clock = new DatabaseClock(this.dataSource, Dialect.forProduct("H2"), this.local, Duration.ZERO);
 		clock.refresh();
 		this.local.skew = Duration.ofHours(1);
 		await().atMost(Duration.ofSeconds(10)).until(() -> isNow(clock.instant()));
@@ -42,7 +42,7 @@ class DatabaseClockTests {
 	@Test
 	void measureThatFailsKeepsTheLastOffsetAndThrowsNothing() {
 		this.local.skew = Duration.ofHours(-1);
-		DatabaseClock clock = new DatabaseClock(this.dataSource, new H2Dialect(), this.local, Duration.ZERO);
+		DatabaseClock clock = new DatabaseClock(this.dataSource, Dialect.forProduct("H2"), this.local, Duration.ZERO);
 		clock.refresh();
 		this.dataSource.close();
 		clock.refresh();
