@@ -37,9 +37,14 @@ import dev.taskqueue.type.TaskTypeRegistry;
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnBooleanProperty(name = "taskqueue.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({ TaskQueueProperties.class, TaskQueueJdbcProperties.class })
+@EnableConfigurationProperties(TaskQueueProperties.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)
 public final class TaskQueueAutoConfiguration {
+
+	@Bean
+	TaskQueueJdbcProperties taskQueueJdbcProperties(TaskQueueProperties properties) {
+		return properties.getJdbc();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
