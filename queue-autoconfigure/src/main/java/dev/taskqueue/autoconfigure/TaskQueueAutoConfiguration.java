@@ -2,7 +2,7 @@ package dev.taskqueue.autoconfigure;
 
 import java.time.Clock;
 
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -70,9 +70,9 @@ public final class TaskQueueAutoConfiguration {
 			.builder(getDataSource(dataSource, queueDataSource), registry,
 					jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()))
 			.tablePrefix(jdbcProperties.getTablePrefix())
-			.workerEnabled(worker.isEnabled())
-			.pollInterval(worker.getPollInterval())
-			.shutdownTimeout(worker.getShutdownTimeout());
+			.workerEnabled(worker.isEnabled());
+		apply("taskqueue.worker.poll-interval", worker.getPollInterval(), builder::pollInterval);
+		apply("taskqueue.worker.shutdown-timeout", worker.getShutdownTimeout(), builder::shutdownTimeout);
 		apply("taskqueue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
 		apply("taskqueue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
 		worker.getQueues().forEach((name, queue) -> {
@@ -87,7 +87,7 @@ public final class TaskQueueAutoConfiguration {
 	}
 
 	/** Passes a setting to the engine's builder; a value it refuses fails naming the property. */
-	private static void apply(String property, int value, IntConsumer setter) {
+	private static <T> void apply(String property, T value, Consumer<T> setter) {
 		try {
 			setter.accept(value);
 		}
