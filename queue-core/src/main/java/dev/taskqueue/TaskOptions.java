@@ -15,6 +15,9 @@ import org.springframework.util.Assert;
  * {@code retryDelay * retryBackoff^(n-1)} for its n-th retry, at most {@code retryMaxDelay},
  * shifted at random by up to {@code retryJitter} of itself so that tasks that failed together
  * do not all come back at once.
+ * <p>
+ * Every duration is at most {@link #MAX_DURATION} (365 days), so that the time arithmetic of
+ * leases, timeouts and retries cannot overflow, and the retry backoff is a finite number.
  *
  * @param timeout how long one attempt may run before it is interrupted and fails; {@code null}
  * for no limit
@@ -33,6 +36,9 @@ public record TaskOptions(@Nullable Duration timeout, @Nullable Duration heartbe
 		@Nullable Duration retryDelay, @Nullable Double retryBackoff, @Nullable Duration retryMaxDelay,
 		@Nullable Double retryJitter) {
 
+	/** The longest duration of any option: 365 days. */
+	public static final Duration MAX_DURATION = Duration.ofDays(365);
+
 	/** Options that set nothing. */
 	public static final TaskOptions NONE = new TaskOptions(null, null, null, null, null, null, null);
 
@@ -49,10 +55,15 @@ public record TaskOptions(@Nullable Duration timeout, @Nullable Duration heartbe
 				"'heartbeat' must be at least 100ms");
 		Assert.isTrue(retries == null || retries >= 0, "'retries' must not be negative");
 		Assert.isTrue(retryDelay == null || !retryDelay.isNegative(), "'retryDelay' must not be negative");
-		Assert.isTrue(retryBackoff == null || retryBackoff >= 1.0, "'retryBackoff' must be at least 1");
+		Assert.isTrue(retryBackoff == null || (Double.isFinite(retryBackoff) && retryBackoff >= 1.0),
+				"'retryBackoff' must be a finite number of at least 1");
 		Assert.isTrue(retryMaxDelay == null || !retryMaxDelay.isNegative(), "'retryMaxDelay' must not be negative");
 		Assert.isTrue(retryJitter == null || (retryJitter >= 0.0 && retryJitter <= 1.0),
 				"'retryJitter' must be between 0 and 1");
+		checkAtMostMax("timeout", timeout);
+		checkAtMostMax("heartbeat", heartbeat);
+		checkAtMostMax("retryDelay", retryDelay);
+		checkAtMostMax("retryMaxDelay", retryMaxDelay);
 	}
 
 	/**
@@ -77,6 +88,11 @@ public record TaskOptions(@Nullable Duration timeout, @Nullable Duration heartbe
 
 	private static <T> @Nullable T first(@Nullable T value, @Nullable T fallback) {
 		return (value != null) ? value : fallback;
+	}
+
+	private static void checkAtMostMax(String name, @Nullable Duration duration) {
+		Assert.isTrue(duration == null || duration.compareTo(MAX_DURATION) <= 0,
+				() -> "'" + name + "' must be at most 365 days");
 	}
 
 	private static boolean isPositive(Duration duration) {

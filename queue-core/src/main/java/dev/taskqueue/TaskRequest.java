@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
@@ -48,11 +49,17 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 	/** The longest unique key. */
 	public static final int MAX_KEY_LENGTH = 255;
 
+	/** The latest time a task may run at, the last second every supported database stores. */
+	public static final Instant MAX_RUN_AT = Instant.parse("9999-12-31T23:59:59Z");
+
 	public TaskRequest {
 		Assert.notNull(id, "'id' must not be null");
 		Assert.hasText(type, "'type' must not be empty");
 		Assert.isTrue(queue == null || !queue.isBlank(), "'queue' must not be blank");
-		Assert.isTrue(delay == null || !delay.isNegative(), "'delay' must not be negative");
+		Assert.isTrue(delay == null || !delay.isNegative(),
+				() -> "'delay' of a task of type '" + type + "' must not be negative");
+		Assert.isTrue(runAt == null || !runAt.isAfter(MAX_RUN_AT),
+				() -> "'runAt' of a task of type '" + type + "' must not be after " + MAX_RUN_AT);
 		Assert.isTrue(key == null || (!key.isBlank() && key.length() <= MAX_KEY_LENGTH),
 				() -> "'key' must not be blank or longer than " + MAX_KEY_LENGTH + " characters");
 		Assert.notNull(options, "'options' must not be null");
@@ -144,7 +151,7 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		}
 
 		/**
-		 * Do not run the task before the given time.
+		 * Do not run the task before the given time, at the latest {@link TaskRequest#MAX_RUN_AT}.
 		 * @param runAt the earliest time to run
 		 * @return this builder
 		 */
@@ -155,7 +162,8 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		}
 
 		/**
-		 * Do not run the task before the given delay, counted from enqueue, has passed.
+		 * Do not run the task before the given delay, counted from enqueue, has passed. The
+		 * task must be due by {@link TaskRequest#MAX_RUN_AT}.
 		 * @param delay the delay
 		 * @return this builder
 		 */
@@ -181,20 +189,24 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		 * Fail an attempt that runs longer than the given time.
 		 * @param timeout the timeout
 		 * @return this builder
+		 * @throws IllegalArgumentException naming the option and the type if a value is out of
+		 * range, such as a duration longer than {@link TaskOptions#MAX_DURATION}
 		 * @see TaskOptions#timeout()
 		 */
 		public Builder timeout(Duration timeout) {
-			return options(new TaskOptions(timeout, null, null, null, null, null, null));
+			return options(() -> new TaskOptions(timeout, null, null, null, null, null, null));
 		}
 
 		/**
 		 * Set how long a claim holds the running task without being renewed.
 		 * @param heartbeat the heartbeat
 		 * @return this builder
+		 * @throws IllegalArgumentException naming the option and the type if a value is out of
+		 * range, such as a duration longer than {@link TaskOptions#MAX_DURATION}
 		 * @see TaskOptions#heartbeat()
 		 */
 		public Builder heartbeat(Duration heartbeat) {
-			return options(new TaskOptions(null, heartbeat, null, null, null, null, null));
+			return options(() -> new TaskOptions(null, heartbeat, null, null, null, null, null));
 		}
 
 		/**
@@ -203,7 +215,7 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		 * @return this builder
 		 */
 		public Builder retries(int retries) {
-			return options(new TaskOptions(null, null, retries, null, null, null, null));
+			return options(() -> new TaskOptions(null, null, retries, null, null, null, null));
 		}
 
 		/**
@@ -213,9 +225,11 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		 * @param backoff the factor each further wait grows by, 1 for a fixed delay
 		 * @param maxDelay the longest wait
 		 * @return this builder
+		 * @throws IllegalArgumentException naming the option and the type if a value is out of
+		 * range, such as a duration longer than {@link TaskOptions#MAX_DURATION}
 		 */
 		public Builder retryDelay(Duration delay, double backoff, Duration maxDelay) {
-			return options(new TaskOptions(null, null, null, delay, backoff, maxDelay, null));
+			return options(() -> new TaskOptions(null, null, null, delay, backoff, maxDelay, null));
 		}
 
 		/**
@@ -226,6 +240,16 @@ public record TaskRequest(UUID id, String type, @Nullable Object payload, @Nulla
 		public Builder options(TaskOptions options) {
 			this.options = options.orElse(this.options);
 			return this;
+		}
+
+		private Builder options(Supplier<TaskOptions> options) {
+			try {
+				return options(options.get());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalArgumentException(
+						"Invalid option of a task of type '" + this.type + "': " + ex.getMessage(), ex);
+			}
 		}
 
 		/**

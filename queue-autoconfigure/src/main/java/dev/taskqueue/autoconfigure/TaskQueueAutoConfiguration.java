@@ -2,7 +2,7 @@ package dev.taskqueue.autoconfigure;
 
 import java.time.Clock;
 
-import java.util.function.IntConsumer;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -37,9 +37,14 @@ import dev.taskqueue.type.TaskTypeRegistry;
 		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 @ConditionalOnSingleCandidate(DataSource.class)
 @ConditionalOnBooleanProperty(name = "taskqueue.enabled", matchIfMissing = true)
-@EnableConfigurationProperties({ TaskQueueProperties.class, TaskQueueJdbcProperties.class })
+@EnableConfigurationProperties(TaskQueueProperties.class)
 @Import(DatabaseInitializationDependencyConfigurer.class)
 public final class TaskQueueAutoConfiguration {
+
+	@Bean
+	TaskQueueJdbcProperties taskQueueJdbcProperties(TaskQueueProperties properties) {
+		return properties.getJdbc();
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -65,9 +70,9 @@ public final class TaskQueueAutoConfiguration {
 			.builder(getDataSource(dataSource, queueDataSource), registry,
 					jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()))
 			.tablePrefix(jdbcProperties.getTablePrefix())
-			.workerEnabled(worker.isEnabled())
-			.pollInterval(worker.getPollInterval())
-			.shutdownTimeout(worker.getShutdownTimeout());
+			.workerEnabled(worker.isEnabled());
+		apply("taskqueue.worker.poll-interval", worker.getPollInterval(), builder::pollInterval);
+		apply("taskqueue.worker.shutdown-timeout", worker.getShutdownTimeout(), builder::shutdownTimeout);
 		apply("taskqueue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
 		apply("taskqueue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
 		worker.getQueues().forEach((name, queue) -> {
@@ -82,7 +87,7 @@ public final class TaskQueueAutoConfiguration {
 	}
 
 	/** Passes a setting to the engine's builder; a value it refuses fails naming the property. */
-	private static void apply(String property, int value, IntConsumer setter) {
+	private static <T> void apply(String property, T value, Consumer<T> setter) {
 		try {
 			setter.accept(value);
 		}

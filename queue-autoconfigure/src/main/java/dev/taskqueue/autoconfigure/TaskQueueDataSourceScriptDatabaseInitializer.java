@@ -16,11 +16,14 @@ import org.springframework.boot.jdbc.init.PropertiesBasedDataSourceScriptDatabas
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.Resource;
 
+import dev.taskqueue.store.jdbc.dialect.Dialect;
+
 /**
  * {@link DataSourceScriptDatabaseInitializer} for the TaskQueue tables. Runs the schema
  * scripts of the detected platform ({@code h2}, {@code postgresql}, {@code mariadb} or
- * {@code mysql}), with {@code TQ_} replaced by the configured table prefix. May be
- * registered as a bean to override auto-configuration.
+ * {@code mysql}), with {@code TQ_} replaced by the configured table prefix. Another database
+ * fails with a message naming it and the supported ones, unless a platform is configured. May
+ * be registered as a bean to override auto-configuration.
  *
  * @since 0.1.0
  */
@@ -28,6 +31,8 @@ public class TaskQueueDataSourceScriptDatabaseInitializer
 		extends PropertiesBasedDataSourceScriptDatabaseInitializer<TaskQueueJdbcProperties> {
 
 	private static final String SCRIPT_TABLE_PREFIX = "TQ_";
+
+	private static final String PLATFORM_PLACEHOLDER = "@@platform@@";
 
 	private static final Pattern TABLE_PREFIX = Pattern.compile("[A-Za-z0-9_]*");
 
@@ -39,15 +44,21 @@ public class TaskQueueDataSourceScriptDatabaseInitializer
 	 * @param properties the TaskQueue JDBC properties
 	 */
 	public TaskQueueDataSourceScriptDatabaseInitializer(DataSource dataSource, TaskQueueJdbcProperties properties) {
-		super(dataSource, validate(properties));
+		super(dataSource, validate(dataSource, properties));
 		this.tablePrefix = properties.getTablePrefix();
 	}
 
-	private static TaskQueueJdbcProperties validate(TaskQueueJdbcProperties properties) {
+	private static TaskQueueJdbcProperties validate(DataSource dataSource, TaskQueueJdbcProperties properties) {
 		String tablePrefix = properties.getTablePrefix();
 		if (!TABLE_PREFIX.matcher(tablePrefix).matches()) {
 			throw new InvalidConfigurationPropertyValueException("taskqueue.jdbc.table-prefix", tablePrefix,
 					"Only letters, digits and underscores are allowed");
+		}
+		String schema = (properties.getSchema() != null) ? properties.getSchema()
+				: properties.getDefaultSchemaLocation();
+		if (properties.getPlatform() == null && schema.contains(PLATFORM_PLACEHOLDER)) {
+			// Fails naming the database and the supported ones, rather than a missing script
+			Dialect.of(dataSource);
 		}
 		return properties;
 	}

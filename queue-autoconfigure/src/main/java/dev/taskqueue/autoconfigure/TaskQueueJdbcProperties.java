@@ -1,14 +1,13 @@
 package dev.taskqueue.autoconfigure;
 
-import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.jdbc.init.DatabaseInitializationProperties;
 
 /**
- * Configuration properties for the TaskQueue tables.
+ * Configuration properties for the TaskQueue tables, bound under {@code taskqueue.jdbc} as
+ * {@link TaskQueueProperties#getJdbc()}.
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("taskqueue.jdbc")
 public class TaskQueueJdbcProperties extends DatabaseInitializationProperties {
 
 	private static final String DEFAULT_SCHEMA_LOCATION = "classpath:dev/taskqueue/store/jdbc/schema-@@platform@@.sql";

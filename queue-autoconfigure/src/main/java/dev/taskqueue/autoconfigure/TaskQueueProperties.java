@@ -7,13 +7,15 @@ import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 
 /**
- * Configuration properties for TaskQueue.
+ * Configuration properties for TaskQueue. A key under {@code taskqueue} that none of them
+ * declares fails startup, so that a misspelt option is never silently ignored.
  *
  * @since 0.1.0
  */
-@ConfigurationProperties("taskqueue")
+@ConfigurationProperties(prefix = "taskqueue", ignoreUnknownFields = false)
 public class TaskQueueProperties {
 
 	/**
@@ -30,6 +32,10 @@ public class TaskQueueProperties {
 	private final Defaults defaults = new Defaults();
 
 	private final Worker worker = new Worker();
+
+	// Nested rather than bound on its own, so that neither reports the other's keys as unknown
+	@NestedConfigurationProperty
+	private final TaskQueueJdbcProperties jdbc = new TaskQueueJdbcProperties();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -49,6 +55,10 @@ public class TaskQueueProperties {
 
 	public Worker getWorker() {
 		return this.worker;
+	}
+
+	public TaskQueueJdbcProperties getJdbc() {
+		return this.jdbc;
 	}
 
 	/**

@@ -9,6 +9,7 @@ import org.springframework.util.ReflectionUtils;
 
 import dev.taskqueue.TaskContext;
 import dev.taskqueue.TaskHandler;
+import dev.taskqueue.type.TaskTypeRegistry;
 
 /**
  * Runs a task by invoking a {@link Task @Task} method.
@@ -63,6 +64,15 @@ final class MethodTaskHandler implements TaskHandler<Object> {
 	 */
 	@Nullable Type payloadType() {
 		return (this.payloadIndex >= 0) ? this.method.getGenericParameterTypes()[this.payloadIndex] : null;
+	}
+
+	/**
+	 * Return whether tasks must have a payload.
+	 * @return whether the method takes a payload that it requires
+	 * @see TaskTypeRegistry#requiresPayload(java.lang.reflect.Parameter)
+	 */
+	boolean payloadRequired() {
+		return this.payloadIndex >= 0 && TaskTypeRegistry.requiresPayload(this.method.getParameters()[this.payloadIndex]);
 	}
 
 	@Override

@@ -112,7 +112,8 @@ public class TaskAnnotationBeanPostProcessor
 		TaskTypeSettings declared = new TaskTypeSettings(emptyToNull(resolve(task.name())),
 				emptyToNull(resolve(task.queue())), number(task.priority(), "priority", description, Integer::valueOf),
 				options, (task.noRetryFor().length > 0) ? List.of(task.noRetryFor()) : null);
-		registry().register(type, handler, handler.payloadType(), declared, "@Task method " + description);
+		registry().register(type, handler, handler.payloadType(), handler.payloadRequired(), declared,
+				"@Task method " + description);
 	}
 
 	private <T> @Nullable T number(String attribute, String name, String description, Function<String, T> parser) {

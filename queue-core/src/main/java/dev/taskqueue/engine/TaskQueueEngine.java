@@ -26,6 +26,7 @@ import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 import tools.jackson.databind.ObjectMapper;
 
+import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.claim.Poller;
 import dev.taskqueue.claim.PollerSettings;
@@ -442,6 +443,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		 * @return this builder
 		 */
 		public Builder pollInterval(Duration pollInterval) {
+			Assert.isTrue(!pollInterval.isNegative() && !pollInterval.isZero()
+					&& pollInterval.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'pollInterval' must be positive and at most 365 days");
 			this.pollInterval = pollInterval;
 			return this;
 		}
@@ -452,6 +456,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		 * @return this builder
 		 */
 		public Builder shutdownTimeout(Duration shutdownTimeout) {
+			Assert.isTrue(!shutdownTimeout.isNegative() && shutdownTimeout.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'shutdownTimeout' must not be negative or longer than 365 days");
 			this.shutdownTimeout = shutdownTimeout;
 			return this;
 		}

@@ -149,7 +149,8 @@ public final class DefaultTaskQueue implements TaskQueue {
 		TaskRef ref = enqueue(request);
 		CompletableFuture<@Nullable T> result = resultOf(ref, resultType);
 		try {
-			return result.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+			// Saturates where toNanos() would overflow
+			return result.get(TimeUnit.NANOSECONDS.convert(timeout), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			result.cancel(false);

@@ -1,7 +1,5 @@
 package dev.taskqueue.execute;
 
-import tools.jackson.core.JacksonException;
-
 /**
  * Turns an exception into the message and stack summary stored on a failed task.
  */
@@ -16,21 +14,6 @@ final class Failures {
 
 	static String message(Throwable ex) {
 		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getName();
-	}
-
-	/** The binding error with the path of the field that did not bind, such as 'items[2].quantity'. */
-	static String bindingMessage(JacksonException ex) {
-		StringBuilder path = new StringBuilder();
-		for (JacksonException.Reference reference : ex.getPath()) {
-			if (reference.getPropertyName() != null) {
-				path.append((path.length() > 0) ? "." : "").append(reference.getPropertyName());
-			}
-			else if (reference.getIndex() >= 0) {
-				path.append('[').append(reference.getIndex()).append(']');
-			}
-		}
-		String message = (ex.getOriginalMessage() != null) ? ex.getOriginalMessage() : message(ex);
-		return (path.length() > 0) ? "field '" + path + "': " + message : message;
 	}
 
 	static String detail(Throwable ex) {

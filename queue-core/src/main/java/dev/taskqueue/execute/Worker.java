@@ -281,8 +281,7 @@ public final class Worker {
 					? this.codec.read(task.payload(), type.payloadType()) : null;
 		}
 		catch (JacksonException ex) {
-			String message = "Payload of task type '%s' does not bind to %s: %s".formatted(task.type(),
-					type.payloadType().getTypeName(), Failures.bindingMessage(ex));
+			String message = PayloadCodec.bindingFailure(task.type(), type.payloadType(), ex);
 			return this.failurePolicy.failed(task, message, Failures.detail(ex), false);
 		}
 		Object result;

@@ -3,6 +3,7 @@ package dev.taskqueue.json;
 import java.lang.reflect.Type;
 
 import org.jspecify.annotations.Nullable;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.taskqueue.JsonValue;
@@ -49,6 +50,29 @@ public final class PayloadCodec {
 	 */
 	public @Nullable JsonValue value(@Nullable String json) {
 		return (json != null) ? new JsonValue(json, this.mapper) : null;
+	}
+
+	/**
+	 * Describe a payload that does not bind, naming the path of the field that did not, such
+	 * as {@code field 'items[2].quantity'}.
+	 * @param taskType the task type
+	 * @param payloadType the type the payload binds to
+	 * @param ex the binding error
+	 * @return the message
+	 */
+	public static String bindingFailure(String taskType, Type payloadType, JacksonException ex) {
+		StringBuilder path = new StringBuilder();
+		for (JacksonException.Reference reference : ex.getPath()) {
+			if (reference.getPropertyName() != null) {
+				path.append((path.length() > 0) ? "." : "").append(reference.getPropertyName());
+			}
+			else if (reference.getIndex() >= 0) {
+				path.append('[').append(reference.getIndex()).append(']');
+			}
+		}
+		String message = (ex.getOriginalMessage() != null) ? ex.getOriginalMessage() : ex.toString();
+		return "Payload of task type '%s' does not bind to %s: %s".formatted(taskType, payloadType.getTypeName(),
+				(path.length() > 0) ? "field '" + path + "': " + message : message);
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.taskqueue.type;
 
+import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
 import java.util.List;
 
@@ -21,12 +22,14 @@ import dev.taskqueue.TaskOptions;
  * @param noRetryFor exception types that fail a task at once, with their subclasses
  * @param handler the handler
  * @param payloadType the type the payload is bound to, or {@code null} when the handler takes none
+ * @param payloadRequired whether a task must have a payload: see
+ * {@link TaskTypeRegistry#requiresPayload(Parameter)}
  * @param source where the handler comes from, for messages
  * @since 0.1.0
  */
 public record TaskType(String name, String label, String queue, int priority, TaskOptions options,
 		List<Class<? extends Throwable>> noRetryFor, TaskHandler<Object> handler, @Nullable Type payloadType,
-		String source) {
+		boolean payloadRequired, String source) {
 
 	/**
 	 * Return whether a failure with the given exception may be retried: not if the exception,

@@ -1,5 +1,8 @@
 package dev.taskqueue.type;
 
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Collections;
@@ -7,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -15,7 +19,10 @@ import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.ResolvableType;
 import org.springframework.util.Assert;
+import org.springframework.util.ReflectionUtils;
 
+import dev.taskqueue.JsonValue;
+import dev.taskqueue.TaskContext;
 import dev.taskqueue.TaskHandler;
 import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskQueueException;
@@ -34,6 +41,8 @@ import dev.taskqueue.UnknownTaskTypeException;
 public final class TaskTypeRegistry {
 
 	private static final String DEFAULT_QUEUE = "default";
+
+	private static final Set<Class<?>> OPTIONAL_PAYLOAD_TYPES = Set.of(Optional.class, Void.class, JsonValue.class);
 
 	private final Map<String, TaskTypeDefinition> definitions = new LinkedHashMap<>();
 
@@ -58,7 +67,7 @@ public final class TaskTypeRegistry {
 	}
 
 	/**
-	 * Register a handler.
+	 * Register a handler whose tasks may have no payload.
 	 * @param name the type name
 	 * @param handler the handler
 	 * @param payloadType the type its payload binds to, or {@code null} for none
@@ -66,9 +75,25 @@ public final class TaskTypeRegistry {
 	 * @param source where the handler comes from, for messages
 	 * @throws IllegalStateException if the type already has a handler
 	 */
+	public void register(String name, TaskHandler<?> handler, @Nullable Type payloadType, TaskTypeSettings declared,
+			String source) {
+		register(name, handler, payloadType, false, declared, source);
+	}
+
+	/**
+	 * Register a handler.
+	 * @param name the type name
+	 * @param handler the handler
+	 * @param payloadType the type its payload binds to, or {@code null} for none
+	 * @param payloadRequired whether its tasks must have a payload, checked at enqueue
+	 * @param declared the options declared with the handler (its annotation)
+	 * @param source where the handler comes from, for messages
+	 * @throws IllegalStateException if the type already has a handler
+	 * @see #requiresPayload(Parameter)
+	 */
 	@SuppressWarnings("unchecked")
 	public synchronized void register(String name, TaskHandler<?> handler, @Nullable Type payloadType,
-			TaskTypeSettings declared, String source) {
+			boolean payloadRequired, TaskTypeSettings declared, String source) {
 		Assert.state(!this.initialized, "Task types are already initialized");
 		TaskType existing = this.types.get(name);
 		if (existing != null) {
@@ -82,7 +107,7 @@ public final class TaskTypeRegistry {
 		this.types.put(name, new TaskType(name, (settings.label() != null) ? settings.label() : name, queue,
 				(settings.priority() != null) ? settings.priority() : 0, settings.options().orElse(TaskOptions.DEFAULTS),
 				(settings.noRetryFor() != null) ? settings.noRetryFor() : List.of(), (TaskHandler<Object>) handler,
-				payloadType, source));
+				payloadType, payloadType != null && payloadRequired, source));
 	}
 
 	/**
@@ -105,12 +130,14 @@ public final class TaskTypeRegistry {
 					throw new IllegalStateException("Invalid %s: %s does not implement %s".formatted(property,
 							handlerClass.getName(), TaskHandler.class.getName()));
 				}
-				Type payloadType = ResolvableType.forClass(handlerClass)
+				Class<?> payloadType = ResolvableType.forClass(handlerClass)
 					.as(TaskHandler.class)
 					.getGeneric(0)
 					.resolve(Object.class);
+				Method handle = ReflectionUtils.findMethod(handlerClass, "handle", payloadType, TaskContext.class);
 				register(definition.name(), (TaskHandler<?>) instantiator.apply(handlerClass), payloadType,
-						TaskTypeSettings.NONE, property + " (" + handlerClass.getName() + ")");
+						handle != null && requiresPayload(handle.getParameters()[0]), TaskTypeSettings.NONE,
+						property + " (" + handlerClass.getName() + ")");
 			}
 			else if (definition.enabled() && !this.types.containsKey(definition.name())) {
 				throw new IllegalStateException(
@@ -120,6 +147,29 @@ public final class TaskTypeRegistry {
 		}
 		this.initialized = true;
 		this.frozen = Collections.unmodifiableMap(new LinkedHashMap<>(this.types));
+	}
+
+	/**
+	 * Return whether a handler's payload parameter requires a payload: it does unless it is an
+	 * {@link Optional}, a {@link Void} or a {@link JsonValue}, or is annotated with an annotation
+	 * named {@code Nullable} (JSpecify's or any other). A task of a type whose handler requires
+	 * a payload cannot be enqueued without one.
+	 * @param parameter the payload parameter
+	 * @return whether it requires a payload
+	 */
+	public static boolean requiresPayload(Parameter parameter) {
+		Class<?> type = parameter.getType();
+		return !OPTIONAL_PAYLOAD_TYPES.contains(type) && !isNullable(parameter.getAnnotations())
+				&& !isNullable(parameter.getAnnotatedType().getAnnotations());
+	}
+
+	private static boolean isNullable(Annotation[] annotations) {
+		for (Annotation annotation : annotations) {
+			if (annotation.annotationType().getSimpleName().equals("Nullable")) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

@@ -83,6 +83,14 @@ class TaskAnnotationBeanPostProcessorTests {
 	}
 
 	@Test
+	void durationBeyondTheMaximumFailsNamingTheMethodAndTheOption() {
+		assertThatExceptionOfType(BeanCreationException.class)
+			.isThrownBy(() -> context(List.of(), EverlastingTasks.class))
+			.withStackTraceContaining("Invalid @Task method 'TaskAnnotationBeanPostProcessorTests.EverlastingTasks.linger': "
+					+ "'timeout' must be at most 365 days");
+	}
+
+	@Test
 	void configuredTypeWithoutHandlerFailsNamingTheProperty() {
 		TaskTypeDefinition orphan = new TaskTypeDefinition("orphan", null, TaskTypeSettings.NONE, true);
 		assertThatExceptionOfType(IllegalStateException.class)
@@ -180,6 +188,14 @@ class TaskAnnotationBeanPostProcessorTests {
 
 		@Task("mail.send")
 		public void deliver(Mail mail) {
+		}
+
+	}
+
+	static class EverlastingTasks {
+
+		@Task(value = "linger", timeout = "110000d")
+		public void linger(Mail mail) {
 		}
 
 	}

@@ -43,6 +43,7 @@ import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.lease.Rescuer;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.testsupport.TestNodes;
+import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
 
 import static dev.taskqueue.testsupport.TestNodes.WAIT;
@@ -150,8 +151,14 @@ abstract class ExecutionGuaranteesContractTests {
 	void payloadThatNoLongerBindsFailsAtOnceNamingTheTypeAndTheField() {
 		this.nodes.register("point", Point.class, settings(retries(3)), (payload, context) -> payload);
 		TaskQueue queue = this.nodes.start();
-		// The payload as an older version of the class wrote it: x was text then
-		TaskRef ref = queue.enqueue("point", Map.of("x", "many", "y", 1));
+		// The payload as an older version of the class wrote it, on a node of that version: x was text then
+		TaskTypeRegistry older = new TaskTypeRegistry(List.of(), TaskTypeSettings.NONE);
+		older.register("point", (payload, context) -> payload, Map.class, TaskTypeSettings.NONE, "older handler");
+		TaskQueueEngine olderNode = TaskQueueEngine.builder(this.nodes.dataSource(), older, JsonMapper.builder().build())
+			.tablePrefix(this.nodes.prefix())
+			.workerEnabled(false)
+			.build();
+		TaskRef ref = olderNode.queue().enqueue("point", Map.of("x", "many", "y", 1));
 		TaskState state = awaitStatus(queue, ref.id(), TaskStatus.FAILED);
 		assertThat(state.attempts()).isOne();
 		assertThat(state.errorMessage()).startsWith("Payload of task type 'point' does not bind to " + Point.class.getName()
