@@ -67,7 +67,15 @@ public final class TaskQueueAutoConfiguration {
 			.tablePrefix(jdbcProperties.getTablePrefix())
 			.workerEnabled(worker.isEnabled())
 			.pollInterval(worker.getPollInterval())
-			.shutdownTimeout(worker.getShutdownTimeout());
+			.shutdownTimeout(worker.getShutdownTimeout())
+			.upgradeSchema(jdbcProperties.isUpgradeSchema());
+		try {
+			builder.waitForSchema(jdbcProperties.getWaitForSchema());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("taskqueue.jdbc.wait-for-schema",
+					jdbcProperties.getWaitForSchema(), ex.getMessage());
+		}
 		apply("taskqueue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
 		apply("taskqueue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
 		worker.getQueues().forEach((name, queue) -> {
