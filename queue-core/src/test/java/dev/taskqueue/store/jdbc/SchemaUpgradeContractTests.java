@@ -54,7 +54,7 @@ abstract class SchemaUpgradeContractTests {
 
 	private final DataSource dataSource = dataSource();
 
-	private final Dialect dialect = Dialect.of(this.dataSource);
+	private final Dialect dialect = dialect(this.dataSource);
 
 	private final JdbcTemplate jdbc = new JdbcTemplate(this.dataSource);
 
@@ -66,6 +66,10 @@ abstract class SchemaUpgradeContractTests {
 	private final List<TaskQueueEngine> engines = new ArrayList<>();
 
 	protected abstract DataSource dataSource();
+
+	protected Dialect dialect(DataSource dataSource) {
+		return Dialect.of(dataSource);
+	}
 
 	SchemaUpgradeContractTests() {
 		this.registry.register("echo", (payload, context) -> payload, String.class, TaskTypeSettings.NONE, "echo");
@@ -207,6 +211,7 @@ abstract class SchemaUpgradeContractTests {
 	private TaskQueueEngine start(Consumer<TaskQueueEngine.Builder> customizer) {
 		TaskQueueEngine.Builder builder = TaskQueueEngine
 			.builder(this.dataSource, this.registry, JsonMapper.builder().build())
+			.dialect(this.dialect)
 			.tablePrefix(this.prefix)
 			.pollInterval(Duration.ofMillis(100));
 		customizer.accept(builder);
