@@ -70,9 +70,11 @@ public final class TaskQueueAutoConfiguration {
 			.builder(getDataSource(dataSource, queueDataSource), registry,
 					jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()))
 			.tablePrefix(jdbcProperties.getTablePrefix())
-			.workerEnabled(worker.isEnabled());
+			.workerEnabled(worker.isEnabled())
+			.upgradeSchema(jdbcProperties.isUpgradeSchema());
 		apply("taskqueue.worker.poll-interval", worker.getPollInterval(), builder::pollInterval);
 		apply("taskqueue.worker.shutdown-timeout", worker.getShutdownTimeout(), builder::shutdownTimeout);
+		apply("taskqueue.jdbc.wait-for-schema", jdbcProperties.getWaitForSchema(), builder::waitForSchema);
 		apply("taskqueue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
 		apply("taskqueue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
 		worker.getQueues().forEach((name, queue) -> {

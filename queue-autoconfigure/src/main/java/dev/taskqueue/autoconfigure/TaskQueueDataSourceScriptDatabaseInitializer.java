@@ -16,14 +16,17 @@ import org.springframework.boot.jdbc.init.PropertiesBasedDataSourceScriptDatabas
 import org.springframework.core.io.ByteArrayResource;
 import org.springframework.core.io.Resource;
 
+import dev.taskqueue.store.jdbc.TaskQueueSchema;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 
 /**
  * {@link DataSourceScriptDatabaseInitializer} for the TaskQueue tables. Runs the schema
  * scripts of the detected platform ({@code h2}, {@code postgresql}, {@code mariadb} or
- * {@code mysql}), with {@code TQ_} replaced by the configured table prefix. Another database
- * fails with a message naming it and the supported ones, unless a platform is configured. May
- * be registered as a bean to override auto-configuration.
+ * {@code mysql}), with {@code TQ_} replaced by the configured table prefix. Tables of an
+ * older schema version are first upgraded in place (unless
+ * {@code taskqueue.jdbc.upgrade-schema} is off), as the scripts only create what is missing.
+ * Another database fails with a message naming it and the supported ones, unless a platform
+ * is configured. May be registered as a bean to override auto-configuration.
  *
  * @since 0.1.0
  */
@@ -38,6 +41,8 @@ public class TaskQueueDataSourceScriptDatabaseInitializer
 
 	private final String tablePrefix;
 
+	private final boolean upgradeSchema;
+
 	/**
 	 * Create a new {@link TaskQueueDataSourceScriptDatabaseInitializer} instance.
 	 * @param dataSource the TaskQueue data source
@@ -46,6 +51,7 @@ public class TaskQueueDataSourceScriptDatabaseInitializer
 	public TaskQueueDataSourceScriptDatabaseInitializer(DataSource dataSource, TaskQueueJdbcProperties properties) {
 		super(dataSource, validate(dataSource, properties));
 		this.tablePrefix = properties.getTablePrefix();
+		this.upgradeSchema = properties.isUpgradeSchema();
 	}
 
 	private static TaskQueueJdbcProperties validate(DataSource dataSource, TaskQueueJdbcProperties properties) {
@@ -65,6 +71,8 @@ public class TaskQueueDataSourceScriptDatabaseInitializer
 
 	@Override
 	protected void runScripts(Scripts scripts) {
+		new TaskQueueSchema(getDataSource(), Dialect.of(getDataSource()), this.tablePrefix)
+			.upgradeExisting(this.upgradeSchema);
 		if (SCRIPT_TABLE_PREFIX.equals(this.tablePrefix)) {
 			super.runScripts(scripts);
 			return;

@@ -2,6 +2,7 @@ package dev.taskqueue.autoconfigure;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 
 import javax.sql.DataSource;
 
@@ -21,6 +22,7 @@ import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfigurationTests.Greeting;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfigurationTests.GreetingTasksConfiguration;
+import dev.taskqueue.store.jdbc.TaskQueueSchemaException;
 import dev.taskqueue.testsupport.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,7 +56,7 @@ class TaskQueueAutoConfigurationPostgresTests {
 				assertThat(context).hasSingleBean(TaskQueueDataSourceScriptDatabaseInitializer.class);
 				String prefix = this.tablePrefix.toUpperCase(Locale.ROOT);
 				assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
-						prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK");
+						prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEMA_VERSION");
 				TaskQueue queue = context.getBean(TaskQueue.class);
 				TaskState state = TaskQueueAutoConfigurationTests.awaitSucceeded(context,
 						queue.enqueue("greet", new Greeting("Ada")).id());
@@ -63,10 +65,32 @@ class TaskQueueAutoConfigurationPostgresTests {
 	}
 
 	@Test
-	void whenSchemaInitializationIsLeftAtEmbeddedThenAServerIsNotTouched() {
+	void whenSchemaInitializationIsLeftAtEmbeddedThenAServerIsNotTouchedAndMissingTablesFailStartup() {
 		this.contextRunner.withPropertyValues("taskqueue.worker.enabled=false").run((context) -> {
-			assertThat(context).hasNotFailed();
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(TaskQueueSchemaException.class)
+				.hasMessageContaining("do not exist")
+				.hasMessageContaining("taskqueue.jdbc.initialize-schema=always")
+				.hasMessageContaining("classpath:dev/taskqueue/store/jdbc/schema-postgresql.sql");
 			assertThat(tables()).isEmpty();
+		});
+	}
+
+	@Test
+	void whenTablesOfAnEarlierVersionExistThenTheEngineUpgradesThemOnStartAndTheirTasksRun() {
+		TestDatabases.createSchema(TestDatabases.postgres(), "postgresql", this.tablePrefix, 2);
+		UUID old = UUID.randomUUID();
+		new JdbcTemplate(TestDatabases.postgres()).update("INSERT INTO " + this.tablePrefix + "TASK (id, type, queue, "
+				+ "status, priority, run_at, attempts, pending_parents, payload, created_at) VALUES (?, 'greet', "
+				+ "'annotated', 'READY', 0, now(), 0, 0, '{\"name\":\"Old\"}', now())", old);
+		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class).run((context) -> {
+			assertThat(context).hasNotFailed();
+			TaskState state = TaskQueueAutoConfigurationTests.awaitSucceeded(context, old);
+			assertThat(state.result(String.class)).isEqualTo("Hello Old");
+			String prefix = this.tablePrefix.toUpperCase(Locale.ROOT);
+			assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
+					prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEMA_VERSION");
 		});
 	}
 

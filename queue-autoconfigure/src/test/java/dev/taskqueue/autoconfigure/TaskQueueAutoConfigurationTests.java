@@ -42,6 +42,8 @@ import dev.taskqueue.TaskStatus;
 import dev.taskqueue.annotation.Task;
 import dev.taskqueue.annotation.TaskAnnotationBeanPostProcessor;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.store.jdbc.TaskQueueSchema;
+import dev.taskqueue.store.jdbc.TaskQueueSchemaException;
 import dev.taskqueue.testsupport.TestDatabases;
 import dev.taskqueue.type.TaskTypeRegistry;
 
@@ -338,7 +340,8 @@ class TaskQueueAutoConfigurationTests {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 				String tables = "SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE 'APP_QUEUE_%'";
 				assertThat(jdbc.queryForList(tables, String.class)).containsExactlyInAnyOrder("APP_QUEUE_TASK",
-						"APP_QUEUE_TASK_PARENT", "APP_QUEUE_TASK_ERROR", "APP_QUEUE_JOB", "APP_QUEUE_JOB_CALLBACK");
+						"APP_QUEUE_TASK_PARENT", "APP_QUEUE_TASK_ERROR", "APP_QUEUE_JOB", "APP_QUEUE_JOB_CALLBACK",
+						"APP_QUEUE_SCHEMA_VERSION");
 				awaitSucceeded(context, context.getBean(TaskQueue.class).enqueue("greet", new Greeting("Ada")).id());
 				assertThat(countTasks(context, "APP_QUEUE_")).isOne();
 			});
@@ -354,10 +357,79 @@ class TaskQueueAutoConfigurationTests {
 
 	@Test
 	void whenSchemaInitializationIsDisabledThenThereIsNoInitializer() {
-		this.contextRunner.withPropertyValues("taskqueue.jdbc.initialize-schema=never", "taskqueue.worker.enabled=false")
+		DataSource dataSource = TestDatabases.h2();
+		TestDatabases.createSchema(dataSource, "h2", "TQ_");
+		this.contextRunner.withBean(DataSource.class, () -> dataSource)
+			.withPropertyValues("taskqueue.jdbc.initialize-schema=never", "taskqueue.worker.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean(TaskQueueDataSourceScriptDatabaseInitializer.class)
 				.hasSingleBean(TaskQueueEngine.class));
+	}
+
+	@Test
+	void whenSchemaInitializationIsDisabledAndTheTablesAreMissingThenStartupFailsSayingHowToCreateThem() {
+		this.contextRunner.withPropertyValues("taskqueue.jdbc.initialize-schema=never").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(TaskQueueSchemaException.class)
+				.hasMessageContaining("TQ_* do not exist")
+				.hasMessageContaining("taskqueue.jdbc.initialize-schema=always")
+				.hasMessageContaining("classpath:dev/taskqueue/store/jdbc/schema-h2.sql");
+		});
+	}
+
+	@Test
+	void whenTablesOfAnEarlierVersionExistThenTheDefaultsUpgradeThemInPlaceAndTheirTasksRun() {
+		DataSource dataSource = TestDatabases.h2();
+		TestDatabases.createSchema(dataSource, "h2", "TQ_", 1);
+		UUID old = insertGreeting(dataSource);
+		this.contextRunner.withBean(DataSource.class, () -> dataSource)
+			.withUserConfiguration(GreetingTasksConfiguration.class)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				assertThat(awaitSucceeded(context, old).result(String.class)).isEqualTo("Hello Old");
+				awaitSucceeded(context, context.getBean(TaskQueue.class).enqueue("greet", new Greeting("Ada")).id());
+				JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+				assertThat(jdbc.queryForList("SELECT version FROM TQ_SCHEMA_VERSION", Integer.class))
+					.containsExactly(TaskQueueSchema.CURRENT_VERSION);
+				assertThat(jdbc.queryForList("SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME LIKE 'TQ_%'",
+						String.class))
+					.containsExactlyInAnyOrder("TQ_TASK", "TQ_TASK_PARENT", "TQ_TASK_ERROR", "TQ_JOB", "TQ_JOB_CALLBACK",
+							"TQ_SCHEMA_VERSION");
+				assertThat(countTasks(context, "TQ_")).isEqualTo(2);
+			});
+	}
+
+	@Test
+	void whenTheUpgradeIsOffThenTablesOfAnEarlierVersionFailStartupNamingTheVersionsAndAreLeftAsTheyAre() {
+		DataSource dataSource = TestDatabases.h2();
+		TestDatabases.createSchema(dataSource, "h2", "TQ_", 2);
+		insertGreeting(dataSource);
+		// The failed context must not close the pool that the test reads afterwards
+		this.contextRunner.withBean(DataSource.class, () -> dataSource, (definition) -> definition.setDestroyMethodName(""))
+			.withPropertyValues("taskqueue.jdbc.upgrade-schema=false")
+			.run((context) -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.isInstanceOf(TaskQueueSchemaException.class)
+					.hasMessageContaining("schema version 2")
+					.hasMessageContaining("needs version " + TaskQueueSchema.CURRENT_VERSION)
+					.hasMessageContaining("taskqueue.jdbc.upgrade-schema=false");
+				assertThat(new JdbcTemplate(dataSource).queryForObject(
+						"SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME IN ('TQ_JOB', 'TQ_SCHEMA_VERSION')",
+						Integer.class))
+					.isZero();
+			});
+	}
+
+	@Test
+	void whenWaitForSchemaIsOutOfRangeThenStartupFailsNamingTheProperty() {
+		this.contextRunner.withPropertyValues("taskqueue.jdbc.wait-for-schema=2d").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("taskqueue.jdbc.wait-for-schema");
+		});
 	}
 
 	@Test
@@ -447,6 +519,15 @@ class TaskQueueAutoConfigurationTests {
 		JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 		Integer count = jdbc.queryForObject("SELECT COUNT(*) FROM " + tablePrefix + "TASK", Integer.class);
 		return (count != null) ? count : -1;
+	}
+
+	/** A ready greeting as the first schema version stored it. */
+	private static UUID insertGreeting(DataSource dataSource) {
+		UUID id = UUID.randomUUID();
+		new JdbcTemplate(dataSource).update("INSERT INTO TQ_TASK (id, type, queue, status, priority, run_at, attempts, "
+				+ "pending_parents, payload, created_at) VALUES (?, 'greet', 'annotated', 'READY', 0, CURRENT_TIMESTAMP, 0, 0, "
+				+ "'{\"name\":\"Old\"}', CURRENT_TIMESTAMP)", id);
+		return id;
 	}
 
 	private static int tableCount(DataSource dataSource) {

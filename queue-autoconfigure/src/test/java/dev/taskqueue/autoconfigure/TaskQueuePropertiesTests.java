@@ -106,6 +106,8 @@ class TaskQueuePropertiesTests {
 		assertThat(jdbc.getPlatform()).isNull();
 		assertThat(jdbc.isContinueOnError()).isTrue();
 		assertThat(jdbc.getTablePrefix()).isEqualTo("TQ_");
+		assertThat(jdbc.isUpgradeSchema()).isTrue();
+		assertThat(jdbc.getWaitForSchema()).isEqualTo(Duration.ZERO);
 	}
 
 	@Test

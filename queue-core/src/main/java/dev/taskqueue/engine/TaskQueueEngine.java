@@ -45,6 +45,7 @@ import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.DatabaseClock;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.PostgresNotificationListener;
+import dev.taskqueue.store.jdbc.TaskQueueSchema;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 import dev.taskqueue.type.TaskTypeRegistry;
 
@@ -84,6 +85,12 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 	private final TaskQueueMetrics metrics;
 
+	private final TaskQueueSchema schema;
+
+	private final boolean upgradeSchema;
+
+	private final Duration waitForSchema;
+
 	private volatile @Nullable Runtime runtime;
 
 	private volatile boolean running;
@@ -98,6 +105,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.store = new JdbcTaskStore(builder.dataSource, this.dialect, builder.tablePrefix, codec,
 				builder.workerId);
 		this.workerSettings = builder.workerEnabled ? builder : null;
+		this.schema = new TaskQueueSchema(builder.dataSource, this.dialect, builder.tablePrefix);
+		this.upgradeSchema = builder.upgradeSchema;
+		this.waitForSchema = builder.waitForSchema;
 		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::cancelLocally);
 		this.metrics = TaskQueueMetrics.of(builder.meterRegistry);
 		// Gauges read whichever runtime runs now, so that they survive a stop and start
@@ -140,6 +150,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		if (this.running) {
 			return;
 		}
+		this.schema.check(this.upgradeSchema, this.waitForSchema);
 		this.registry.initialize(BeanUtils::instantiateClass);
 		this.clock.refresh();
 		if (this.workerSettings != null) {
@@ -322,6 +333,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	 */
 	public static final class Builder {
 
+		private static final Duration MAX_WAIT_FOR_SCHEMA = Duration.ofDays(1);
+
 		private final DataSource dataSource;
 
 		private final TaskTypeRegistry registry;
@@ -351,6 +364,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private String workerId = defaultWorkerId();
 
 		private @Nullable MeterRegistry meterRegistry;
+
+		private boolean upgradeSchema = true;
+
+		private Duration waitForSchema = Duration.ZERO;
 
 		private Builder(DataSource dataSource, TaskTypeRegistry registry, ObjectMapper mapper) {
 			this.dataSource = dataSource;
@@ -487,6 +504,32 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		public Builder workerId(String workerId) {
 			Assert.hasText(workerId, "'workerId' must not be empty");
 			this.workerId = workerId;
+			return this;
+		}
+
+		/**
+		 * Set whether starting upgrades task tables of an older schema version in place
+		 * ({@code true} by default). When off, such tables fail the start, naming the
+		 * upgrade scripts to run.
+		 * @param upgradeSchema whether to upgrade older tables
+		 * @return this builder
+		 */
+		public Builder upgradeSchema(boolean upgradeSchema) {
+			this.upgradeSchema = upgradeSchema;
+			return this;
+		}
+
+		/**
+		 * Set how long starting waits for missing task tables to be created, for example by
+		 * another node, before it fails (zero by default: missing tables fail the start at
+		 * once). At most one day.
+		 * @param waitForSchema how long to wait
+		 * @return this builder
+		 */
+		public Builder waitForSchema(Duration waitForSchema) {
+			Assert.isTrue(!waitForSchema.isNegative() && waitForSchema.compareTo(MAX_WAIT_FOR_SCHEMA) <= 0,
+					() -> "'waitForSchema' must be between 0 and " + MAX_WAIT_FOR_SCHEMA + ", was " + waitForSchema);
+			this.waitForSchema = waitForSchema;
 			return this;
 		}
 

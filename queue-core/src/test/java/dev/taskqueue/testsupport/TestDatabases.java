@@ -168,6 +168,20 @@ public final class TestDatabases {
 	}
 
 	/**
+	 * Create the TaskQueue tables as an earlier schema version did, by running the
+	 * {@code dev/taskqueue/store/jdbc/history/v<version>/schema-<platform>.sql} script (the
+	 * create script of that version) with every {@code TQ_} replaced by the given table prefix.
+	 * @param dataSource the database to create the tables in
+	 * @param platform the platform of the script: {@code h2}, {@code postgresql},
+	 * {@code mariadb} or {@code mysql}
+	 * @param tablePrefix the table prefix to use instead of {@code TQ_}
+	 * @param version the schema version, from 1
+	 */
+	public static void createSchema(DataSource dataSource, String platform, String tablePrefix, int version) {
+		runScript(dataSource, "history/v" + version + "/schema-" + platform + ".sql", tablePrefix);
+	}
+
+	/**
 	 * Drop the TaskQueue tables by running the
 	 * {@code dev/taskqueue/store/jdbc/schema-drop-<platform>.sql} script with every
 	 * {@code TQ_} replaced by the given table prefix.

@@ -169,7 +169,7 @@ final class Statements {
 		this.notify = dialect.notifySql();
 	}
 
-	private static String prefixed(String sql, String prefix) {
+	static String prefixed(String sql, String prefix) {
 		return sql.replace("%PREFIX%", prefix);
 	}
 

@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	run_at TIMESTAMP WITH TIME ZONE NOT NULL,
 	attempts INT NOT NULL,
 	attempt_base INT DEFAULT 0 NOT NULL,
+	claim_token BIGINT,
 	pending_parents INT NOT NULL,
 	job_id UUID,
 	payload CHARACTER LARGE OBJECT,
@@ -71,3 +72,11 @@ CREATE TABLE IF NOT EXISTS TQ_JOB_CALLBACK (
 	options VARCHAR(4000),
 	PRIMARY KEY (job_id, position)
 );
+
+-- The version of these tables: one row per version they were created at or upgraded to
+CREATE TABLE IF NOT EXISTS TQ_SCHEMA_VERSION (
+	version INT NOT NULL PRIMARY KEY,
+	installed_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+INSERT INTO TQ_SCHEMA_VERSION (version, installed_at)
+	SELECT 4, CURRENT_TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM TQ_SCHEMA_VERSION WHERE version = 4);

@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	run_at DATETIME(6) NOT NULL,
 	attempts INT NOT NULL,
 	attempt_base INT NOT NULL DEFAULT 0,
+	claim_token BIGINT,
 	pending_parents INT NOT NULL,
 	job_id CHAR(36) CHARACTER SET ascii,
 	payload LONGTEXT,
@@ -72,3 +73,10 @@ CREATE TABLE IF NOT EXISTS TQ_JOB_CALLBACK (
 	options TEXT,
 	PRIMARY KEY (job_id, position)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- The version of these tables: one row per version they were created at or upgraded to
+CREATE TABLE IF NOT EXISTS TQ_SCHEMA_VERSION (
+	version INT NOT NULL PRIMARY KEY,
+	installed_at DATETIME(6) NOT NULL
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+INSERT IGNORE INTO TQ_SCHEMA_VERSION (version, installed_at) VALUES (4, UTC_TIMESTAMP(6));

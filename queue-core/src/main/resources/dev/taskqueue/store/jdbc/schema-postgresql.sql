@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	run_at TIMESTAMP WITH TIME ZONE NOT NULL,
 	attempts INT NOT NULL,
 	attempt_base INT NOT NULL DEFAULT 0,
+	claim_token BIGINT,
 	pending_parents INT NOT NULL,
 	job_id UUID,
 	payload TEXT,
@@ -81,3 +82,10 @@ CREATE TABLE IF NOT EXISTS TQ_JOB_CALLBACK (
 	options TEXT,
 	PRIMARY KEY (job_id, position)
 );
+
+-- The version of these tables: one row per version they were created at or upgraded to
+CREATE TABLE IF NOT EXISTS TQ_SCHEMA_VERSION (
+	version INT NOT NULL PRIMARY KEY,
+	installed_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+INSERT INTO TQ_SCHEMA_VERSION (version, installed_at) VALUES (4, CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;

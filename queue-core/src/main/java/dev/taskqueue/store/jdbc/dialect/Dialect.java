@@ -158,6 +158,50 @@ public interface Dialect {
 		return null;
 	}
 
+	/**
+	 * Return the query that finds no task but tells the task table's columns.
+	 * @return the query
+	 */
+	default String selectTaskColumns() {
+		return "SELECT * FROM %PREFIX%TASK WHERE 1 = 0";
+	}
+
+	/**
+	 * Return the query for the highest schema version the version table records.
+	 * @return the query
+	 */
+	default String selectSchemaVersion() {
+		return "SELECT MAX(version) FROM %PREFIX%SCHEMA_VERSION";
+	}
+
+	/**
+	 * Return the statement that waits until no other connection upgrades the schema, with the
+	 * lock's name as parameter, or {@code null} if the database has no such lock. Its result,
+	 * when a number, is 1 once the lock is held.
+	 * @return the lock statement, or {@code null}
+	 */
+	default @Nullable String lockSchema() {
+		return null;
+	}
+
+	/**
+	 * Return the statement that releases the lock of {@link #lockSchema()}, with the lock's
+	 * name as parameter, or {@code null} if the lock ends with the transaction.
+	 * @return the unlock statement, or {@code null}
+	 */
+	default @Nullable String unlockSchema() {
+		return null;
+	}
+
+	/**
+	 * Return whether schema changes take part in transactions, so that an upgrade applies
+	 * whole or not at all.
+	 * @return whether DDL is transactional
+	 */
+	default boolean transactionalDdl() {
+		return false;
+	}
+
 	default String insertTask() {
 		return """
 				INSERT INTO %PREFIX%TASK (id, type, queue, status, priority, run_at, attempts, attempt_base,

@@ -70,6 +70,17 @@ class MySqlDialect implements Dialect {
 	}
 
 	@Override
+	public String lockSchema() {
+		// A named lock held by the connection, for at most ten minutes of waiting
+		return "SELECT GET_LOCK(?, 600)";
+	}
+
+	@Override
+	public String unlockSchema() {
+		return "SELECT RELEASE_LOCK(?)";
+	}
+
+	@Override
 	public String lockParents() {
 		return "SELECT id, status FROM %PREFIX%TASK WHERE id IN (%IDS%) LOCK IN SHARE MODE";
 	}

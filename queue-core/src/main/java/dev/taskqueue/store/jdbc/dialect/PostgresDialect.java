@@ -34,6 +34,16 @@ class PostgresDialect implements Dialect {
 	}
 
 	@Override
+	public String lockSchema() {
+		return "SELECT pg_advisory_xact_lock(hashtext(?))";
+	}
+
+	@Override
+	public boolean transactionalDdl() {
+		return true;
+	}
+
+	@Override
 	public String lockParents() {
 		// A share lock is enough to make a parent's completion wait for the child's insert
 		return "SELECT id, status FROM %PREFIX%TASK WHERE id IN (%IDS%) FOR SHARE";

@@ -1,0 +1,29 @@
+-- TaskQueue schema upgrade from version 1 to 2 for MariaDB: retries with an error history,
+-- unique keys and per-task options. Keeps every task; safe to run again, as MariaDB commits
+-- each statement on its own.
+ALTER TABLE TQ_TASK DROP INDEX IF EXISTS TQ_TASK_RUNNING_IDX;
+
+CREATE TABLE IF NOT EXISTS TQ_TASK_ERROR (
+	task_id CHAR(36) CHARACTER SET ascii NOT NULL,
+	attempt INT NOT NULL,
+	message TEXT NOT NULL,
+	detail TEXT NOT NULL,
+	failed_at DATETIME(6) NOT NULL,
+	INDEX TQ_TASK_ERROR_TASK_IDX (task_id)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- A task that failed before the history existed keeps its error as the history's only entry
+INSERT INTO TQ_TASK_ERROR (task_id, attempt, message, detail, failed_at)
+	SELECT t.id, t.attempts, t.error_message, COALESCE(t.error_detail, ''), COALESCE(t.finished_at, t.created_at)
+	FROM TQ_TASK t
+	WHERE t.error_message IS NOT NULL AND NOT EXISTS (SELECT 1 FROM TQ_TASK_ERROR e WHERE e.task_id = t.id);
+
+ALTER TABLE TQ_TASK
+	ADD COLUMN IF NOT EXISTS attempt_base INT NOT NULL DEFAULT 0,
+	ADD COLUMN IF NOT EXISTS options TEXT,
+	ADD COLUMN IF NOT EXISTS unique_key VARCHAR(255),
+	-- The key of an unfinished task, else NULL: unique while the task is not finished
+	ADD COLUMN IF NOT EXISTS active_key VARCHAR(255)
+		AS (CASE WHEN status IN ('WAITING', 'READY', 'RUNNING') THEN unique_key END) VIRTUAL,
+	ADD UNIQUE INDEX IF NOT EXISTS TQ_TASK_KEY_IDX (active_key),
+	ADD INDEX IF NOT EXISTS TQ_TASK_LEASE_IDX (lease_until);

@@ -1,0 +1,33 @@
+-- TaskQueue schema upgrade from version 2 to 3 for MariaDB: jobs, their callbacks, and edges
+-- that run a child even if its parent failed. Keeps every task; safe to run again, as MariaDB
+-- commits each statement on its own.
+ALTER TABLE TQ_TASK_PARENT ADD COLUMN IF NOT EXISTS even_if_failed BOOLEAN NOT NULL DEFAULT FALSE;
+
+CREATE TABLE IF NOT EXISTS TQ_JOB (
+	id CHAR(36) CHARACTER SET ascii NOT NULL PRIMARY KEY,
+	name VARCHAR(255) NOT NULL,
+	status VARCHAR(16) NOT NULL,
+	planner_id CHAR(36) CHARACTER SET ascii,
+	expected_tasks INT,
+	result LONGTEXT,
+	created_at DATETIME(6) NOT NULL,
+	started_at DATETIME(6),
+	finished_at DATETIME(6),
+	INDEX TQ_JOB_STATUS_IDX (status)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+CREATE TABLE IF NOT EXISTS TQ_JOB_CALLBACK (
+	job_id CHAR(36) CHARACTER SET ascii NOT NULL,
+	position INT NOT NULL,
+	run_on VARCHAR(16) NOT NULL,
+	type VARCHAR(255) NOT NULL,
+	queue VARCHAR(255) NOT NULL,
+	priority INT NOT NULL,
+	payload LONGTEXT,
+	options TEXT,
+	PRIMARY KEY (job_id, position)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+ALTER TABLE TQ_TASK
+	ADD COLUMN IF NOT EXISTS job_id CHAR(36) CHARACTER SET ascii,
+	ADD INDEX IF NOT EXISTS TQ_TASK_JOB_IDX (job_id, status);

@@ -1,0 +1,14 @@
+package dev.taskqueue.store.jdbc;
+
+import javax.sql.DataSource;
+
+import dev.taskqueue.testsupport.TestDatabases;
+
+class PostgresSchemaUpgradeTests extends SchemaUpgradeContractTests {
+
+	@Override
+	protected DataSource dataSource() {
+		return TestDatabases.postgres();
+	}
+
+}
