@@ -49,6 +49,7 @@ import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.JobWrites;
 import dev.taskqueue.store.NewJob;
 import dev.taskqueue.store.NewTask;
@@ -352,7 +353,7 @@ public final class JdbcTaskStore implements TaskStore {
 	}
 
 	@Override
-	public boolean complete(List<TaskOutcome> outcomes, Instant now) {
+	public Completion complete(List<TaskOutcome> outcomes, Instant now) {
 		List<TaskOutcome.Succeeded> succeeded = new ArrayList<>();
 		List<TaskOutcome.Succeeded> writingToJobs = new ArrayList<>();
 		List<TaskOutcome.Failed> failed = new ArrayList<>();
@@ -366,6 +367,7 @@ public final class JdbcTaskStore implements TaskStore {
 				failed.add((TaskOutcome.Failed) outcome);
 			}
 		}
+		List<TaskOutcome> current = new ArrayList<>();
 		Boolean mayBeReady = this.workerTransaction.execute((transaction) -> {
 			List<TaskOutcome> ended = new ArrayList<>(recordSucceeded(succeeded, now));
 			Set<UUID> plannedJobs = new LinkedHashSet<>();
@@ -377,6 +379,7 @@ public final class JdbcTaskStore implements TaskStore {
 					}
 					else if (result == JobWriteResult.RUNS_AGAIN) {
 						plannedJobs.add(outcome.jobId());
+						current.add(outcome);
 					}
 				}
 				catch (TaskQueueException | DataIntegrityViolationException ex) {
@@ -385,10 +388,13 @@ public final class JdbcTaskStore implements TaskStore {
 							null));
 				}
 			}
-			ended.addAll(recordFailed(failed, now));
+			List<TaskOutcome.Failed> recordedFailures = recordFailed(failed, now);
+			current.addAll(ended);
+			current.addAll(recordedFailures);
+			ended.addAll(notRetried(recordedFailures));
 			return afterEnded(transaction, ended, plannedJobs, now) || !writingToJobs.isEmpty();
 		});
-		return Boolean.TRUE.equals(mayBeReady);
+		return new Completion(current, Boolean.TRUE.equals(mayBeReady));
 	}
 
 	private List<TaskOutcome.Succeeded> recordSucceeded(List<TaskOutcome.Succeeded> succeeded, Instant now) {
@@ -477,7 +483,7 @@ public final class JdbcTaskStore implements TaskStore {
 
 	/**
 	 * Fails or requeues each attempt still current, and keeps its error.
-	 * @return the failures that were current and ended their task
+	 * @return the failures that were current
 	 */
 	private List<TaskOutcome.Failed> recordFailed(List<TaskOutcome.Failed> failed, Instant now) {
 		if (failed.isEmpty()) {
@@ -511,7 +517,11 @@ public final class JdbcTaskStore implements TaskStore {
 				this.dialect.setInstant(ps, 5, now);
 			}));
 		}
-		return endedCurrent;
+		return recorded;
+	}
+
+	private static List<TaskOutcome.Failed> notRetried(List<TaskOutcome.Failed> failed) {
+		return failed.stream().filter((outcome) -> outcome.retryAt() == null).toList();
 	}
 
 	/** The outcomes whose update matched a row: those of attempts still current. */
@@ -659,7 +669,7 @@ public final class JdbcTaskStore implements TaskStore {
 				this.dialect.setInstant(ps, 1, now);
 				ps.setInt(2, limit);
 			}, (rs, rowNum) -> this.rowMapper.claimed(rs, 0));
-			List<TaskOutcome> ended = new ArrayList<>(recordFailed(expired.stream().map(failure).toList(), now));
+			List<TaskOutcome> ended = new ArrayList<>(notRetried(recordFailed(expired.stream().map(failure).toList(), now)));
 			afterEnded(transaction, ended, Set.of(), now);
 			if (!expired.isEmpty()) {
 				notifyReady();
