@@ -3,7 +3,11 @@ package dev.taskqueue.complete;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +16,8 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.store.Completion;
+import dev.taskqueue.store.DatabaseFailure;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
@@ -19,11 +25,15 @@ import dev.taskqueue.store.TaskStore;
 /**
  * Records outcomes in batches: a single thread takes every outcome waiting and writes them in
  * one transaction, so that the database commits far less often than tasks finish. Children of
- * succeeded tasks are released in that same transaction.
+ * succeeded tasks are released in that same transaction. Failed attempts are logged once the
+ * store has recorded them.
  * <p>
- * While the database is unreachable the batch is kept and written again. Outcomes still
- * unwritten when the node stops are lost and their tasks stay RUNNING; taking such tasks back
- * when their lease has expired is the job of lease rescue.
+ * If the database refuses a batch (a value it cannot store, say), each outcome is written on
+ * its own, and one refused on its own fails its task with the database's message instead, so
+ * that one bad outcome never holds up the others. While the database is unreachable, or its
+ * tables do not match, the batch is kept and written again. Outcomes still unwritten when the
+ * node stops are lost and their tasks stay RUNNING; taking such tasks back when their lease
+ * has expired is the job of lease rescue.
  *
  * @since 0.1.0
  */
@@ -32,6 +42,12 @@ public final class Completer {
 	private static final Log logger = LogFactory.getLog(Completer.class);
 
 	private static final Duration MAX_RETRY_DELAY = Duration.ofSeconds(1);
+
+	/** How often a conflict, such as a deadlock, may fail one write before it counts as refused. */
+	private static final int MAX_CONFLICTS = 3;
+
+	/** The wait after a conflict, which does not back off like an outage. */
+	private static final Duration CONFLICT_RETRY_DELAY = Duration.ofMillis(100);
 
 	private final TaskStore store;
 
@@ -43,7 +59,7 @@ public final class Completer {
 
 	private final Listener listener;
 
-	private final BlockingQueue<TaskOutcome> outcomes = new LinkedBlockingQueue<>();
+	private final BlockingQueue<Submitted> outcomes = new LinkedBlockingQueue<>();
 
 	private volatile boolean running;
 
@@ -74,9 +90,10 @@ public final class Completer {
 	/**
 	 * Queue an outcome to be written.
 	 * @param outcome the outcome
+	 * @param type the type of its task, for the log
 	 */
-	public void submit(TaskOutcome outcome) {
-		this.outcomes.add(outcome);
+	public void submit(TaskOutcome outcome, String type) {
+		this.outcomes.add(new Submitted(outcome, type));
 	}
 
 	/**
@@ -131,9 +148,9 @@ public final class Completer {
 	private void run() {
 		while (this.running || !this.outcomes.isEmpty()) {
 			try {
-				TaskOutcome first = this.outcomes.poll(100, TimeUnit.MILLISECONDS);
+				Submitted first = this.outcomes.poll(100, TimeUnit.MILLISECONDS);
 				if (first != null) {
-					List<TaskOutcome> batch = new ArrayList<>(Math.min(this.maxBatch, this.outcomes.size() + 1));
+					List<Submitted> batch = new ArrayList<>(Math.min(this.maxBatch, this.outcomes.size() + 1));
 					batch.add(first);
 					this.outcomes.drainTo(batch, this.maxBatch - 1);
 					if (!write(batch)) {
@@ -148,7 +165,7 @@ public final class Completer {
 		}
 	}
 
-	private boolean write(List<TaskOutcome> batch) throws InterruptedException {
+	private boolean write(List<Submitted> batch) throws InterruptedException {
 		this.writing = batch.size();
 		try {
 			return writeUntilWritten(batch);
@@ -158,22 +175,93 @@ public final class Completer {
 		}
 	}
 
-	private boolean writeUntilWritten(List<TaskOutcome> batch) throws InterruptedException {
+	private boolean writeUntilWritten(List<Submitted> batch) throws InterruptedException {
+		List<Submitted> unwritten = new ArrayList<>(batch);
 		while (true) {
 			try {
-				boolean released = this.store.complete(batch, this.clock.instant());
-				this.outage.succeeded();
-				this.listener.written(batch, released);
+				if (unwritten.size() == 1 || tryWrite(unwritten) != null) {
+					// Refused together: each on its own, so that only those refused on their own fail
+					writeEach(unwritten);
+				}
 				return true;
 			}
 			catch (RuntimeException ex) {
-				this.outage.failed("write " + batch.size() + " task outcomes", ex);
 				if (System.nanoTime() > this.stopDeadline) {
-					this.outcomes.addAll(batch);
+					this.outcomes.addAll(unwritten);
 					return false;
 				}
 				// Soon, whatever the outage's backoff: the leases of these tasks are running out
 				TimeUnit.MILLISECONDS.sleep(Math.min(this.outage.retryDelay().toMillis(), MAX_RETRY_DELAY.toMillis()));
+			}
+		}
+	}
+
+	/** Writes each outcome in a transaction of its own, removing it from the list once written. */
+	private void writeEach(List<Submitted> unwritten) throws InterruptedException {
+		for (Iterator<Submitted> outcomes = unwritten.iterator(); outcomes.hasNext();) {
+			writeAlone(outcomes.next());
+			outcomes.remove();
+		}
+	}
+
+	/**
+	 * Writes one outcome; if the database refuses it, fails its task with a message saying
+	 * why instead. If it refuses that too, the task stays RUNNING until its lease lapses and
+	 * the rescue takes it back.
+	 */
+	private void writeAlone(Submitted submitted) throws InterruptedException {
+		RuntimeException refused = tryWrite(List.of(submitted));
+		if (refused == null) {
+			return;
+		}
+		TaskOutcome outcome = submitted.outcome();
+		String message = "TaskQueue could not store the outcome of attempt " + outcome.attempt() + ": "
+				+ DatabaseFailure.message(refused);
+		TaskOutcome.Failed failed = new TaskOutcome.Failed(outcome.id(), outcome.attempt(), outcome.jobId(), message,
+				message, null);
+		if (tryWrite(List.of(new Submitted(failed, submitted.type()))) != null) {
+			logger.error("TaskQueue could not store the outcome of attempt " + outcome.attempt() + " of task "
+					+ outcome.id() + " (type '" + submitted.type() + "'), nor its failure; the task stays RUNNING "
+					+ "until its lease expires and it is taken back");
+		}
+	}
+
+	/**
+	 * Writes outcomes in one transaction, again after a conflict such as a deadlock.
+	 * @return {@code null} once written, or the failure of a database that refused them
+	 * @throws RuntimeException the failure of a database that cannot be reached or whose
+	 * tables do not match: worth writing again later
+	 */
+	private @Nullable RuntimeException tryWrite(List<Submitted> submitted) throws InterruptedException {
+		List<TaskOutcome> batch = submitted.stream().map(Submitted::outcome).toList();
+		for (int conflicts = 1;; conflicts++) {
+			try {
+				Completion completion = this.store.complete(batch, this.clock.instant());
+				this.outage.succeeded();
+				logFailures(submitted, completion.current());
+				this.listener.written(batch, completion.mayBeReady());
+				return null;
+			}
+			catch (RuntimeException ex) {
+				DatabaseFailure failure = this.outage.failed("write " + batch.size() + " task outcomes", ex);
+				if (failure == DatabaseFailure.CONNECTION || failure == DatabaseFailure.SCHEMA) {
+					throw ex;
+				}
+				if (failure == DatabaseFailure.DATA || conflicts == MAX_CONFLICTS) {
+					return ex;
+				}
+				TimeUnit.MILLISECONDS.sleep(CONFLICT_RETRY_DELAY.toMillis());
+			}
+		}
+	}
+
+	/** Logs the failed attempts that were current, with their task's type. */
+	private static void logFailures(List<Submitted> submitted, List<TaskOutcome> current) {
+		Map<UUID, String> types = new HashMap<>();
+		submitted.forEach((outcome) -> types.put(outcome.outcome().id(), outcome.type()));
+		for (TaskOutcome outcome : current) {
+			if (outcome instanceof TaskOutcome.Failed failed) {
+				FailureLog.recorded(types.get(failed.id()), failed);
 			}
 		}
 	}
@@ -186,13 +274,18 @@ public final class Completer {
 
 		/**
 		 * Called after a batch was written. Outcomes of attempts that were no longer current
-		 * (cancelled or taken back) are part of the batch but changed nothing.
+		 * (cancelled or taken back) are part of the batch but changed nothing. An outcome
+		 * the database refused comes as the failure written in its place.
 		 * @param batch the outcomes
 		 * @param releasedChildren whether succeeded tasks had waiting children, some of which
 		 * may now be ready
 		 */
 		void written(List<TaskOutcome> batch, boolean releasedChildren);
 
+	}
+
+	/** An outcome waiting to be written, with its task's type. */
+	private record Submitted(TaskOutcome outcome, String type) {
 	}
 
 }

@@ -1,13 +1,14 @@
 package dev.taskqueue.execute;
 
+import dev.taskqueue.store.TaskOutcome;
+
 /**
- * Turns an exception into the message and stack summary stored on a failed task.
+ * Turns an exception into the message and stack summary stored on a failed task, both made
+ * storable by {@link TaskOutcome.Failed}.
  */
 final class Failures {
 
 	private static final int MAX_FRAMES = 20;
-
-	private static final int MAX_DETAIL = 8000;
 
 	private Failures() {
 	}
@@ -19,7 +20,8 @@ final class Failures {
 	static String detail(Throwable ex) {
 		StringBuilder detail = new StringBuilder();
 		Throwable current = ex;
-		while (current != null && detail.length() < MAX_DETAIL) {
+		// The outcome cuts it to its bound; beyond that, more causes would only be cut off
+		while (current != null && detail.length() < TaskOutcome.Failed.MAX_DETAIL_LENGTH) {
 			detail.append((current == ex) ? "" : "Caused by: ").append(current).append('\n');
 			StackTraceElement[] frames = current.getStackTrace();
 			for (int i = 0; i < Math.min(MAX_FRAMES, frames.length); i++) {
@@ -30,7 +32,7 @@ final class Failures {
 			}
 			current = (current.getCause() != current) ? current.getCause() : null;
 		}
-		return (detail.length() > MAX_DETAIL) ? detail.substring(0, MAX_DETAIL) : detail.toString();
+		return detail.toString();
 	}
 
 }

@@ -259,7 +259,7 @@ public final class Worker {
 		UUID id = context.taskId();
 		this.running.remove(id, context);
 		if (!this.abandoned.contains(id)) {
-			this.completer.submit(outcome);
+			this.completer.submit(outcome, context.type());
 		}
 		context.lane().release();
 		this.onSlotFreed.accept(context.lane());

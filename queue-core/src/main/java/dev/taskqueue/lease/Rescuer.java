@@ -1,12 +1,16 @@
 package dev.taskqueue.lease;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.taskqueue.complete.FailureLog;
 import dev.taskqueue.complete.FailurePolicy;
 import dev.taskqueue.store.DatabaseOutage;
+import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 
 /**
@@ -68,10 +72,16 @@ public final class Rescuer {
 		try {
 			int rescued;
 			do {
-				rescued = this.store.rescue(this.clock.instant(), BATCH_SIZE,
-						(task) -> this.failurePolicy.failed(task, LEASE_EXPIRED, LEASE_EXPIRED, true));
+				Map<TaskOutcome.Failed, String> failures = new LinkedHashMap<>();
+				rescued = this.store.rescue(this.clock.instant(), BATCH_SIZE, (task) -> {
+					TaskOutcome.Failed failed = this.failurePolicy.failed(task, LEASE_EXPIRED, LEASE_EXPIRED, true);
+					failures.put(failed, task.type());
+					return failed;
+				});
 				if (rescued > 0) {
 					logger.warn("Took back " + rescued + " running tasks whose lease had expired");
+					// Every one was current: the rescue locked the rows it took back
+					failures.forEach((failed, type) -> FailureLog.recorded(type, failed));
 					this.afterRescue.run();
 				}
 			}

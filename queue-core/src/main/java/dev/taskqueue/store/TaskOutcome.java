@@ -59,6 +59,11 @@ public sealed interface TaskOutcome {
 	/**
 	 * The attempt failed: the task runs again at {@code retryAt}, or is FAILED if that is
 	 * {@code null}. Either way the error joins the task's error history.
+	 * <p>
+	 * The message and detail are made storable in every supported database on creation:
+	 * control characters other than tab and line breaks, and unpaired surrogates, become
+	 * U+FFFD, and text beyond {@link #MAX_MESSAGE_LENGTH} or {@link #MAX_DETAIL_LENGTH}
+	 * chars is cut, ending with "…".
 	 *
 	 * @param id the task id
 	 * @param attempt the attempt
@@ -69,6 +74,18 @@ public sealed interface TaskOutcome {
 	 */
 	record Failed(UUID id, int attempt, @Nullable UUID jobId, String message, String detail, @Nullable Instant retryAt)
 			implements TaskOutcome {
+
+		/** The most chars of a stored error message. */
+		public static final int MAX_MESSAGE_LENGTH = 2000;
+
+		/** The most chars of a stored error detail. */
+		public static final int MAX_DETAIL_LENGTH = 8000;
+
+		public Failed {
+			message = StoredText.clean(message, MAX_MESSAGE_LENGTH);
+			detail = StoredText.clean(detail, MAX_DETAIL_LENGTH);
+		}
+
 	}
 
 }

@@ -58,9 +58,9 @@ public interface TaskStore {
 	 * any more ends, enqueueing its callbacks.
 	 * @param outcomes the outcomes
 	 * @param now the current time
-	 * @return whether tasks may have become ready: waiting children, added or planned tasks
+	 * @return the outcomes recorded, and whether tasks may have become ready
 	 */
-	boolean complete(List<TaskOutcome> outcomes, Instant now);
+	Completion complete(List<TaskOutcome> outcomes, Instant now);
 
 	/**
 	 * Extend the leases of running tasks a worker holds.

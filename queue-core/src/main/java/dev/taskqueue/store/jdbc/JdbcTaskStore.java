@@ -18,6 +18,7 @@ import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.NewJob;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.ParentTask;
@@ -96,7 +97,7 @@ public final class JdbcTaskStore implements TaskStore {
 	}
 
 	@Override
-	public boolean complete(List<TaskOutcome> outcomes, Instant now) {
+	public Completion complete(List<TaskOutcome> outcomes, Instant now) {
 		return this.completions.complete(outcomes, now);
 	}
 

@@ -22,6 +22,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.JobWrites;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.TaskOutcome;
@@ -61,7 +62,7 @@ final class TaskCompletions {
 		this.settlement = settlement;
 	}
 
-	boolean complete(List<TaskOutcome> outcomes, Instant now) {
+	Completion complete(List<TaskOutcome> outcomes, Instant now) {
 		List<TaskOutcome.Succeeded> succeeded = new ArrayList<>();
 		List<TaskOutcome.Succeeded> writingToJobs = new ArrayList<>();
 		List<TaskOutcome.Failed> failed = new ArrayList<>();
@@ -75,6 +76,7 @@ final class TaskCompletions {
 				failed.add((TaskOutcome.Failed) outcome);
 			}
 		}
+		List<TaskOutcome> current = new ArrayList<>();
 		Boolean mayBeReady = this.workerTransaction.execute((transaction) -> {
 			List<TaskOutcome> ended = new ArrayList<>(recordSucceeded(succeeded, now));
 			Set<UUID> plannedJobs = new LinkedHashSet<>();
@@ -86,6 +88,7 @@ final class TaskCompletions {
 					}
 					else if (result == JobWriteResult.RUNS_AGAIN) {
 						plannedJobs.add(outcome.jobId());
+						current.add(outcome);
 					}
 				}
 				catch (TaskQueueException | DataIntegrityViolationException ex) {
@@ -94,10 +97,13 @@ final class TaskCompletions {
 							null));
 				}
 			}
-			ended.addAll(recordFailed(failed, now));
+			List<TaskOutcome.Failed> recordedFailures = recordFailed(failed, now);
+			current.addAll(ended);
+			current.addAll(recordedFailures);
+			ended.addAll(notRetried(recordedFailures));
 			return afterEnded(transaction, ended, plannedJobs, now) || !writingToJobs.isEmpty();
 		});
-		return Boolean.TRUE.equals(mayBeReady);
+		return new Completion(current, Boolean.TRUE.equals(mayBeReady));
 	}
 
 	int rescue(Instant now, int limit, Function<ClaimedTask, TaskOutcome.Failed> failure) {
@@ -106,7 +112,7 @@ final class TaskCompletions {
 				this.dialect.setInstant(ps, 1, now);
 				ps.setInt(2, limit);
 			}, (rs, rowNum) -> this.rowMapper.claimed(rs, 0));
-			List<TaskOutcome> ended = new ArrayList<>(recordFailed(expired.stream().map(failure).toList(), now));
+			List<TaskOutcome> ended = new ArrayList<>(notRetried(recordFailed(expired.stream().map(failure).toList(), now)));
 			afterEnded(transaction, ended, Set.of(), now);
 			if (!expired.isEmpty()) {
 				this.support.notifyReady();
@@ -202,7 +208,7 @@ final class TaskCompletions {
 
 	/**
 	 * Fails or requeues each attempt still current, and keeps its error.
-	 * @return the failures that were current and ended their task
+	 * @return the failures that were current
 	 */
 	private List<TaskOutcome.Failed> recordFailed(List<TaskOutcome.Failed> failed, Instant now) {
 		if (failed.isEmpty()) {
@@ -237,7 +243,11 @@ final class TaskCompletions {
 				this.dialect.setInstant(ps, 5, now);
 			}));
 		}
-		return endedCurrent;
+		return recorded;
+	}
+
+	private static List<TaskOutcome.Failed> notRetried(List<TaskOutcome.Failed> failed) {
+		return failed.stream().filter((outcome) -> outcome.retryAt() == null).toList();
 	}
 
 	/** The outcomes whose update matched a row: those of attempts still current. */

@@ -44,6 +44,7 @@ import dev.taskqueue.UnknownTaskTypeException;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
@@ -387,14 +388,14 @@ abstract class TaskStoreContractTests {
 		assertThat(this.store.handBack(List.of(claimed.id()), "other-worker")).isZero();
 		assertThat(this.store.handBack(List.of(claimed.id()), "w")).isOne();
 		assertThat(this.store.complete(List.of(new TaskOutcome.Succeeded(claimed.id(), claimed.attempt(), null, "1")), now))
-			.isFalse();
+			.isEqualTo(new Completion(List.of(), false));
 		assertThat(this.store.find(parent.id()).get().status()).isEqualTo(TaskStatus.READY);
 		assertThat(this.store.find(parent.id()).get().attempts()).isZero();
 		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.WAITING);
 		ClaimedTask again = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
 		assertThat(again.attempt()).isEqualTo(1);
-		assertThat(this.store.complete(List.of(new TaskOutcome.Succeeded(again.id(), again.attempt(), null, "1")), now))
-			.isTrue();
+		TaskOutcome succeeded = new TaskOutcome.Succeeded(again.id(), again.attempt(), null, "1");
+		assertThat(this.store.complete(List.of(succeeded), now)).isEqualTo(new Completion(List.of(succeeded), true));
 		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.READY);
 	}
 
@@ -407,6 +408,26 @@ abstract class TaskStoreContractTests {
 		assertThat(this.store.cancel(task.id(), now)).isTrue();
 		this.store.complete(List.of(new TaskOutcome.Succeeded(claimed.id(), claimed.attempt(), null, "1")), now);
 		assertThat(this.store.find(task.id()).get().status()).isEqualTo(TaskStatus.CANCELLED);
+	}
+
+	@Test
+	void completionReportsTheOutcomesOfCurrentAttemptsOnly() {
+		Instant now = Instant.now();
+		NewTask retried = task("r", "echo", 0, now);
+		NewTask failed = task("f", "echo", 0, now);
+		NewTask stale = task("s", "echo", 0, now);
+		insert(retried, failed, stale);
+		List<ClaimedTask> claimed = this.store.claim("default", 3, "w", now, now.plusSeconds(60));
+		assertThat(this.store.handBack(List.of(stale.id()), "w")).isOne();
+		List<TaskOutcome> outcomes = claimed.stream()
+			.map((task) -> (TaskOutcome) new TaskOutcome.Failed(task.id(), task.attempt(), null, "broken", "detail",
+					task.id().equals(retried.id()) ? now.plusSeconds(60) : null))
+			.toList();
+		assertThat(this.store.complete(outcomes, now).current()).extracting(TaskOutcome::id)
+			.containsExactlyInAnyOrder(retried.id(), failed.id());
+		assertThat(this.store.find(retried.id()).get().status()).isEqualTo(TaskStatus.READY);
+		assertThat(this.store.find(failed.id()).get().status()).isEqualTo(TaskStatus.FAILED);
+		assertThat(this.store.find(stale.id()).get().status()).isEqualTo(TaskStatus.READY);
 	}
 
 	@Test
