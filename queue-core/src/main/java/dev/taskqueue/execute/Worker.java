@@ -51,12 +51,6 @@ public final class Worker {
 
 	private static final Log logger = LogFactory.getLog(Worker.class);
 
-	/**
-	 * The longest heartbeat or timeout the worker counts with: beyond any an option may be, yet
-	 * short enough to count in nanoseconds and for a lease's end to be stored by every
-	 * database, so that one task's huge duration cannot break the leases of the node's others.
-	 */
-	private static final Duration LONGEST = Duration.ofDays(36_500);
 
 	private final TaskTypeRegistry registry;
 
@@ -150,7 +144,7 @@ public final class Worker {
 	 * @return the claim's lease
 	 */
 	public Duration claimLease(String queue) {
-		return this.claimLeases.computeIfAbsent(queue, (name) -> capped(this.registry.shortestHeartbeat(name)));
+		return this.claimLeases.computeIfAbsent(queue, this.registry::shortestHeartbeat);
 	}
 
 	/**
@@ -179,10 +173,10 @@ public final class Worker {
 		for (ClaimedTask task : tasks) {
 			TaskOptions options = this.failurePolicy.options(task);
 			RunningTask context = new RunningTask(task, lane, this.codec, claimLease(task.queue()),
-					capped(options.heartbeat()), this.onHeartbeat, this.support);
+					options.heartbeat(), this.onHeartbeat, this.support);
 			this.running.put(task.id(), context);
 			if (options.timeout() != null) {
-				Duration timeout = capped(options.timeout());
+				Duration timeout = options.timeout();
 				this.timeouts.schedule(() -> timeOut(context, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
 			}
 			this.executor.execute(() -> execute(context));
@@ -263,10 +257,6 @@ public final class Worker {
 		}
 		context.lane().release();
 		this.onSlotFreed.accept(context.lane());
-	}
-
-	private static Duration capped(Duration duration) {
-		return (duration.compareTo(LONGEST) <= 0) ? duration : LONGEST;
 	}
 
 	private TaskOutcome outcome(ClaimedTask task, RunningTask context) {

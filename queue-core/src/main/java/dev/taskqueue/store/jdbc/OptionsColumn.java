@@ -61,7 +61,13 @@ final class OptionsColumn {
 	}
 
 	private static @Nullable Duration millis(JsonNode node, String name) {
-		return node.has(name) ? Duration.ofMillis(node.get(name).asLong()) : null;
+		if (!node.has(name)) {
+			return null;
+		}
+		// Written before durations were bounded: held to the bound, so that claiming the task
+		// cannot fail and take its claim batch down with it
+		Duration duration = Duration.ofMillis(node.get(name).asLong());
+		return (duration.compareTo(TaskOptions.MAX_DURATION) <= 0) ? duration : TaskOptions.MAX_DURATION;
 	}
 
 }
