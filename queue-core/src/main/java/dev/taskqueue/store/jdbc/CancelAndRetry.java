@@ -10,7 +10,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskQueueException;
@@ -32,8 +31,6 @@ final class CancelAndRetry {
 
 	private final Statements sql;
 
-	private final TransactionTemplate callerTransaction;
-
 	private final TaskInserts inserts;
 
 	CancelAndRetry(JdbcSupport support, TaskInserts inserts) {
@@ -41,12 +38,11 @@ final class CancelAndRetry {
 		this.jdbc = support.jdbc();
 		this.dialect = support.dialect();
 		this.sql = support.sql();
-		this.callerTransaction = support.callerTransaction();
 		this.inserts = inserts;
 	}
 
 	boolean cancel(UUID id, Instant now) {
-		Boolean cancelled = this.callerTransaction.execute((transaction) -> {
+		Boolean cancelled = this.support.inCallerTransaction((transaction) -> {
 			TaskStatus status = lockTask(id).status();
 			if (status == TaskStatus.SUCCEEDED || status == TaskStatus.CANCELLED) {
 				return false;
@@ -88,7 +84,7 @@ final class CancelAndRetry {
 	}
 
 	boolean retry(UUID id, Instant now) {
-		return Boolean.TRUE.equals(this.callerTransaction.execute((transaction) -> {
+		return Boolean.TRUE.equals(this.support.inCallerTransaction((transaction) -> {
 			LockedTask task = lockTask(id);
 			boolean retried = retryInTransaction(id, task.status(), now);
 			if (retried && task.jobId() != null) {

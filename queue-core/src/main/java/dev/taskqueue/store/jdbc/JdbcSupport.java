@@ -2,17 +2,25 @@ package dev.taskqueue.store.jdbc;
 
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.BatchPreparedStatementSetter;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.SavepointManager;
+import org.springframework.transaction.TransactionSystemException;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.taskqueue.json.PayloadCodec;
@@ -28,6 +36,8 @@ final class JdbcSupport {
 	/** Most ids one {@code IN} list holds. */
 	private static final int MAX_IDS = 500;
 
+	private final DataSource dataSource;
+
 	private final JdbcTemplate jdbc;
 
 	private final Dialect dialect;
@@ -38,7 +48,7 @@ final class JdbcSupport {
 
 	private final PayloadCodec codec;
 
-	private final TransactionTemplate callerTransaction;
+	private final TransactionTemplate ownTransaction;
 
 	private final TransactionTemplate workerTransaction;
 
@@ -47,17 +57,22 @@ final class JdbcSupport {
 	private final String nodeId;
 
 	JdbcSupport(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec, String nodeId) {
+		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.dialect = dialect;
 		this.sql = new Statements(dialect, tablePrefix);
 		this.rowMapper = new TaskRowMapper(dialect, codec);
 		this.codec = codec;
 		DataSourceTransactionManager transactionManager = new DataSourceTransactionManager(dataSource);
-		this.callerTransaction = new TransactionTemplate(transactionManager);
+		this.ownTransaction = new TransactionTemplate(transactionManager);
 		this.workerTransaction = new TransactionTemplate(transactionManager);
 		this.workerTransaction.setIsolationLevel(dialect.workerIsolation());
 		this.channel = JdbcTaskStore.channel(tablePrefix);
 		this.nodeId = nodeId;
+	}
+
+	DataSource dataSource() {
+		return this.dataSource;
 	}
 
 	JdbcTemplate jdbc() {
@@ -80,9 +95,46 @@ final class JdbcSupport {
 		return this.codec;
 	}
 
-	/** Transactions for writes an application makes, which join the caller's. */
-	TransactionTemplate callerTransaction() {
-		return this.callerTransaction;
+	/**
+	 * Run a write an application makes (enqueue, cancel, retry, jobs) in the transaction that
+	 * the application's transaction manager has open on the DataSource, whichever manager that
+	 * is, without ever committing or rolling it back; else in a transaction of its own.
+	 * @param work the write, given savepoints in its transaction
+	 * @return what the write returns
+	 */
+	<T> T inCallerTransaction(Function<SavepointManager, T> work) {
+		ConnectionHolder caller = callerConnection();
+		if (caller != null) {
+			return work.apply(new ConnectionSavepoints(caller));
+		}
+		return this.ownTransaction.execute(work::apply);
+	}
+
+	/** Whether a write an application makes now joins its transaction. */
+	boolean joinsCallerTransaction() {
+		return callerConnection() != null;
+	}
+
+	/**
+	 * The connection of the transaction open on the DataSource. A private transaction manager
+	 * cannot tell: JPA binds the connection without marking a transaction active for
+	 * {@link DataSourceTransactionManager}, which then commits it. A connection bound in
+	 * auto-commit mode, as JDBC access within a transaction on another DataSource binds one,
+	 * holds no transaction to join.
+	 */
+	private @Nullable ConnectionHolder callerConnection() {
+		if (!TransactionSynchronizationManager.isActualTransactionActive()
+				|| !(TransactionSynchronizationManager.getResource(this.dataSource) instanceof ConnectionHolder holder)
+				|| holder.getConnectionHandle() == null) {
+			return null;
+		}
+		try {
+			return holder.getConnection().getAutoCommit() ? null : holder;
+		}
+		catch (SQLException ex) {
+			throw new CannotCreateTransactionException("Could not read the auto-commit mode of the caller's connection",
+					ex);
+		}
 	}
 
 	/** Transactions for claims and completions, at the dialect's worker isolation. */
@@ -145,6 +197,43 @@ final class JdbcSupport {
 			chunks.add(all.subList(start, Math.min(all.size(), start + MAX_IDS)));
 		}
 		return chunks;
+	}
+
+	/** JDBC savepoints on the connection of a caller's transaction. */
+	private record ConnectionSavepoints(ConnectionHolder holder) implements SavepointManager {
+
+		@Override
+		public Object createSavepoint() {
+			try {
+				return this.holder.createSavepoint();
+			}
+			catch (SQLException ex) {
+				throw new CannotCreateTransactionException("Could not create a savepoint in the caller's transaction",
+						ex);
+			}
+		}
+
+		@Override
+		public void rollbackToSavepoint(Object savepoint) {
+			try {
+				this.holder.getConnection().rollback((Savepoint) savepoint);
+			}
+			catch (SQLException ex) {
+				throw new TransactionSystemException("Could not roll back to a savepoint in the caller's transaction",
+						ex);
+			}
+		}
+
+		@Override
+		public void releaseSavepoint(Object savepoint) {
+			try {
+				this.holder.getConnection().releaseSavepoint((Savepoint) savepoint);
+			}
+			catch (SQLException ex) {
+				// As DataSourceTransactionManager does: some drivers cannot release savepoints
+			}
+		}
+
 	}
 
 	/** Binds one item's parameters. */

@@ -11,8 +11,6 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.taskqueue.JobNotFoundException;
 import dev.taskqueue.JobState;
@@ -46,8 +44,6 @@ final class Jobs {
 
 	private final PayloadCodec codec;
 
-	private final TransactionTemplate callerTransaction;
-
 	private final TaskInserts inserts;
 
 	private final TaskReads reads;
@@ -61,14 +57,13 @@ final class Jobs {
 		this.sql = support.sql();
 		this.rowMapper = support.rowMapper();
 		this.codec = support.codec();
-		this.callerTransaction = support.callerTransaction();
 		this.inserts = inserts;
 		this.reads = reads;
 		this.cancelAndRetry = cancelAndRetry;
 	}
 
 	List<UUID> startJob(NewJob job) {
-		return this.callerTransaction.execute((transaction) -> {
+		return this.support.inCallerTransaction((transaction) -> {
 			this.jdbc.update(this.sql.insertJob, (ps) -> {
 				this.dialect.setId(ps, 1, job.id());
 				ps.setString(2, job.name());
@@ -95,7 +90,7 @@ final class Jobs {
 	}
 
 	List<UUID> addToJob(UUID jobId, List<NewTask> tasks) {
-		return this.callerTransaction.execute((transaction) -> {
+		return this.support.inCallerTransaction((transaction) -> {
 			List<UUID> ids = this.inserts.insert(transaction, tasks);
 			// Locked after the tasks are written, as a completion locks it after its tasks: a
 			// completion that ends the job first makes this fail, one after it sees the new tasks
@@ -153,7 +148,7 @@ final class Jobs {
 	}
 
 	Optional<Set<UUID>> cancelJob(UUID jobId, Instant now) {
-		boolean ownTransaction = !TransactionSynchronizationManager.isActualTransactionActive();
+		boolean ownTransaction = !this.support.joinsCallerTransaction();
 		for (int attempt = 1;; attempt++) {
 			try {
 				return cancelJobOnce(jobId, now);
@@ -169,7 +164,7 @@ final class Jobs {
 	}
 
 	private Optional<Set<UUID>> cancelJobOnce(UUID jobId, Instant now) {
-		return this.callerTransaction.execute((transaction) -> {
+		return this.support.inCallerTransaction((transaction) -> {
 			JobStatus status = jobStatus(jobId);
 			if (status == JobStatus.SUCCEEDED || status == JobStatus.CANCELLED) {
 				return Optional.<Set<UUID>>empty();
@@ -202,7 +197,7 @@ final class Jobs {
 	}
 
 	int retryJob(UUID jobId, Instant now) {
-		Integer retried = this.callerTransaction.execute((transaction) -> {
+		Integer retried = this.support.inCallerTransaction((transaction) -> {
 			JobStatus status = jobStatus(jobId);
 			if (status == JobStatus.CANCELLED) {
 				throw new TaskQueueException("Job " + jobId + " was cancelled; its tasks cannot be retried");

@@ -20,6 +20,10 @@ final class Statements {
 
 	final String selectKeyHolder;
 
+	final @Nullable String insertTaskUnlessKeyHeld;
+
+	final String selectCommittedKeyHolder;
+
 	final String completeRetry;
 
 	final String insertError;
@@ -119,6 +123,10 @@ final class Statements {
 		this.insertParent = prefixed(dialect.insertParent(), prefix);
 		this.lockParents = prefixed(dialect.lockParents(), prefix);
 		this.selectKeyHolder = prefixed(dialect.selectKeyHolder(), prefix);
+		String insertTaskUnlessKeyHeld = dialect.insertTaskUnlessKeyHeld();
+		this.insertTaskUnlessKeyHeld = (insertTaskUnlessKeyHeld != null)
+				? prefixed(insertTaskUnlessKeyHeld, prefix) : null;
+		this.selectCommittedKeyHolder = prefixed(dialect.selectCommittedKeyHolder(), prefix);
 		this.completeRetry = prefixed(dialect.completeRetry(), prefix);
 		this.insertError = prefixed(dialect.insertError(), prefix);
 		this.renewLeases = prefixed(dialect.renewLeases(), prefix);

@@ -1,5 +1,9 @@
 package dev.taskqueue.store.jdbc;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -10,12 +14,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
+import javax.sql.DataSource;
+
 import org.jspecify.annotations.Nullable;
+import org.springframework.dao.CannotSerializeTransactionException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.PessimisticLockingFailureException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.TransactionStatus;
-import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.transaction.SavepointManager;
 
 import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskStatus;
@@ -39,14 +45,14 @@ final class TaskInserts {
 
 	private final Statements sql;
 
-	private final TransactionTemplate callerTransaction;
+	private final DataSource dataSource;
 
 	TaskInserts(JdbcSupport support) {
 		this.support = support;
 		this.jdbc = support.jdbc();
 		this.dialect = support.dialect();
 		this.sql = support.sql();
-		this.callerTransaction = support.callerTransaction();
+		this.dataSource = support.dataSource();
 	}
 
 	/** Inserts tasks in the caller's transaction, or in one of their own. */
@@ -54,13 +60,14 @@ final class TaskInserts {
 		if (tasks.isEmpty()) {
 			return List.of();
 		}
-		return this.callerTransaction.execute((transaction) -> insert(transaction, tasks));
+		return this.support.inCallerTransaction((transaction) -> insert(transaction, tasks));
 	}
 
-	/** Inserts tasks in the given transaction; see {@link #insert(List)}. */
-	List<UUID> insert(TransactionStatus transaction, List<NewTask> tasks) {
+	/** Inserts tasks in the transaction whose savepoints are given; see {@link #insert(List)}. */
+	List<UUID> insert(SavepointManager transaction, List<NewTask> tasks) {
 		Map<UUID, TaskStatus> statuses = lockExternalParents(tasks);
 		Map<UUID, UUID> keyHolders = new HashMap<>();
+		Set<UUID> unlockedHolders = new HashSet<>();
 		List<UUID> ids = new ArrayList<>(tasks.size());
 		List<NewTask> batch = new ArrayList<>(tasks.size());
 		List<TaskStatus> initial = new ArrayList<>(tasks.size());
@@ -73,6 +80,12 @@ final class TaskInserts {
 			List<Edge> taskEdges = new ArrayList<>();
 			for (UUID requestedParent : task.parents()) {
 				UUID parent = keyHolders.getOrDefault(requestedParent, requestedParent);
+				if (unlockedHolders.contains(parent)) {
+					throw new CannotSerializeTransactionException(("Task %s (type '%s') waits for task %s, which holds "
+							+ "the key of its parent %s but committed after this transaction's snapshot, so it "
+							+ "cannot be locked and could finish unseen; retry the transaction")
+						.formatted(task.id(), task.type(), parent, requestedParent));
+				}
 				TaskStatus parentStatus = statuses.get(parent);
 				if (parentStatus == null) {
 					throw new TaskNotFoundException(parent, "Parent task %s of task %s (type '%s') does not exist"
@@ -90,6 +103,9 @@ final class TaskInserts {
 				if (holder != null) {
 					keyHolders.put(task.id(), holder.id());
 					statuses.put(holder.id(), holder.status());
+					if (!holder.locked()) {
+						unlockedHolders.add(holder.id());
+					}
 					ids.add(holder.id());
 					continue;
 				}
@@ -117,22 +133,28 @@ final class TaskInserts {
 	 * index decides between concurrent enqueues; the losers read the winner once it commits.
 	 * @return the task holding the key, or {@code null} if this task was inserted
 	 */
-	private @Nullable KeyHolder insertUnlessKeyHeld(TransactionStatus transaction, NewTask task, TaskStatus status,
+	private @Nullable KeyHolder insertUnlessKeyHeld(SavepointManager transaction, NewTask task, TaskStatus status,
 			int pending) {
+		String key = task.key();
 		for (int attempt = 1;; attempt++) {
+			if (this.sql.insertTaskUnlessKeyHeld != null) {
+				this.jdbc.update(this.sql.insertTaskUnlessKeyHeld, (ps) -> setTask(ps, task, status, pending));
+				KeyHolder holder = keyHolder(key);
+				if (holder != null) {
+					return holder.id().equals(task.id()) ? null : holder;
+				}
+			}
 			Object savepoint = transaction.createSavepoint();
 			try {
-				insertTasks(List.of(task), List.of(status), List.of(pending));
+				this.jdbc.update(this.sql.insertTask, (ps) -> setTask(ps, task, status, pending));
 				transaction.releaseSavepoint(savepoint);
 				return null;
 			}
 			catch (DuplicateKeyException | PessimisticLockingFailureException ex) {
 				transaction.rollbackToSavepoint(savepoint);
-				List<KeyHolder> holders = this.jdbc.query(this.sql.selectKeyHolder, (ps) -> ps.setString(1, task.key()),
-						(rs, rowNum) -> new KeyHolder(this.dialect.getId(rs, "id"),
-								TaskStatus.valueOf(rs.getString("status"))));
-				if (!holders.isEmpty()) {
-					return holders.get(0);
+				KeyHolder holder = keyHolder(key);
+				if (holder != null) {
+					return holder;
 				}
 				if (attempt >= MAX_KEY_ATTEMPTS) {
 					throw ex;
@@ -140,6 +162,36 @@ final class TaskInserts {
 				// the holder finished in between: the key is free again
 			}
 		}
+	}
+
+	/**
+	 * The unfinished task holding a key, locked. A locking read sees the latest committed
+	 * rows on most databases and isolation levels, but not on PostgreSQL above READ
+	 * COMMITTED, whose snapshot hides a holder that committed after it: that one is read on
+	 * a connection of its own, and cannot be locked.
+	 */
+	private @Nullable KeyHolder keyHolder(String key) {
+		List<KeyHolder> holders = this.jdbc.query(this.sql.selectKeyHolder, (ps) -> ps.setString(1, key),
+				(rs, rowNum) -> keyHolder(rs, true));
+		return (!holders.isEmpty()) ? holders.get(0) : committedKeyHolder(key);
+	}
+
+	private @Nullable KeyHolder committedKeyHolder(String key) {
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement ps = connection.prepareStatement(this.sql.selectCommittedKeyHolder)) {
+			ps.setString(1, key);
+			try (ResultSet rs = ps.executeQuery()) {
+				return rs.next() ? keyHolder(rs, false) : null;
+			}
+		}
+		catch (SQLException ex) {
+			throw this.jdbc.getExceptionTranslator()
+				.translate("read the holder of key '" + key + "'", this.sql.selectCommittedKeyHolder, ex);
+		}
+	}
+
+	private KeyHolder keyHolder(ResultSet rs, boolean locked) throws SQLException {
+		return new KeyHolder(this.dialect.getId(rs, "id"), TaskStatus.valueOf(rs.getString("status")), locked);
 	}
 
 	private Map<UUID, TaskStatus> lockExternalParents(List<NewTask> tasks) {
@@ -165,26 +217,26 @@ final class TaskInserts {
 	}
 
 	private void insertTasks(List<NewTask> tasks, List<TaskStatus> statuses, List<Integer> pending) {
-		if (tasks.isEmpty()) {
-			return;
+		if (!tasks.isEmpty()) {
+			this.jdbc.batchUpdate(this.sql.insertTask, JdbcSupport.batch(JdbcSupport.indexes(tasks.size()),
+					(ps, i) -> setTask(ps, tasks.get(i), statuses.get(i), pending.get(i))));
 		}
-		this.jdbc.batchUpdate(this.sql.insertTask, JdbcSupport.batch(JdbcSupport.indexes(tasks.size()), (ps, i) -> {
-			NewTask task = tasks.get(i);
-			TaskStatus status = statuses.get(i);
-			this.dialect.setId(ps, 1, task.id());
-			ps.setString(2, task.type());
-			ps.setString(3, task.queue());
-			ps.setString(4, status.name());
-			ps.setInt(5, task.priority());
-			this.dialect.setInstant(ps, 6, task.runAt());
-			ps.setInt(7, pending.get(i));
-			ps.setString(8, task.payload());
-			ps.setString(9, task.key());
-			ps.setString(10, OptionsColumn.write(task.options()));
-			this.dialect.setNullableId(ps, 11, task.jobId());
-			this.dialect.setInstant(ps, 12, task.createdAt());
-			this.dialect.setInstant(ps, 13, (status == TaskStatus.CANCELLED) ? task.createdAt() : null);
-		}));
+	}
+
+	private void setTask(PreparedStatement ps, NewTask task, TaskStatus status, int pending) throws SQLException {
+		this.dialect.setId(ps, 1, task.id());
+		ps.setString(2, task.type());
+		ps.setString(3, task.queue());
+		ps.setString(4, status.name());
+		ps.setInt(5, task.priority());
+		this.dialect.setInstant(ps, 6, task.runAt());
+		ps.setInt(7, pending);
+		ps.setString(8, task.payload());
+		ps.setString(9, task.key());
+		ps.setString(10, OptionsColumn.write(task.options()));
+		this.dialect.setNullableId(ps, 11, task.jobId());
+		this.dialect.setInstant(ps, 12, task.createdAt());
+		this.dialect.setInstant(ps, 13, (status == TaskStatus.CANCELLED) ? task.createdAt() : null);
 	}
 
 	private void insertEdges(List<Edge> edges) {
@@ -197,7 +249,8 @@ final class TaskInserts {
 		}
 	}
 
-	private record KeyHolder(UUID id, TaskStatus status) {
+	/** The task holding a key; unlocked if committed after the caller's snapshot. */
+	private record KeyHolder(UUID id, TaskStatus status, boolean locked) {
 	}
 
 	/** A parent edge: the child runs once the parent succeeded, or, if so marked, failed. */

@@ -222,6 +222,25 @@ public interface Dialect {
 		return "SELECT id, status FROM %PREFIX%TASK WHERE active_key = ? FOR UPDATE";
 	}
 
+	/**
+	 * Insert a task with a unique key that an unfinished task may hold, without an error if
+	 * one does, for a driver that logs every error the server returns; {@code null} where the
+	 * insert raises a duplicate key error instead. Parameters: those of {@link #insertTask()}.
+	 * @return the statement, or {@code null}
+	 */
+	default @Nullable String insertTaskUnlessKeyHeld() {
+		return null;
+	}
+
+	/**
+	 * Read the unfinished task that holds a unique key, on a connection of its own: it sees
+	 * a holder committed after the snapshot of a caller's transaction. Parameters: the key.
+	 * @return the statement
+	 */
+	default String selectCommittedKeyHolder() {
+		return "SELECT id, status FROM %PREFIX%TASK WHERE active_key = ?";
+	}
+
 	/** Read and lock parents so that none completes unseen while its child is inserted. */
 	default String lockParents() {
 		return "SELECT id, status FROM %PREFIX%TASK WHERE id IN (%IDS%) FOR UPDATE";

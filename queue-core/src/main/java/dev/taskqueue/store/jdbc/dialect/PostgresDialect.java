@@ -80,4 +80,11 @@ class PostgresDialect implements Dialect {
 				FOR SHARE""";
 	}
 
+	@Override
+	public String selectCommittedKeyHolder() {
+		return """
+				SELECT id, status FROM %PREFIX%TASK
+				WHERE unique_key = ? AND status IN ('WAITING', 'READY', 'RUNNING')""";
+	}
+
 }
