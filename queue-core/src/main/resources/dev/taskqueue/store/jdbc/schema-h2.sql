@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	run_at TIMESTAMP WITH TIME ZONE NOT NULL,
 	attempts INT NOT NULL,
 	attempt_base INT DEFAULT 0 NOT NULL,
+	claim_token BIGINT,
 	pending_parents INT NOT NULL,
 	job_id UUID,
 	payload CHARACTER LARGE OBJECT,

@@ -9,6 +9,7 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	run_at DATETIME(6) NOT NULL,
 	attempts INT NOT NULL,
 	attempt_base INT NOT NULL DEFAULT 0,
+	claim_token BIGINT,
 	pending_parents INT NOT NULL,
 	job_id CHAR(36) CHARACTER SET ascii,
 	payload LONGTEXT,

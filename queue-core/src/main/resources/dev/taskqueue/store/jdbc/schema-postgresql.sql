@@ -8,6 +8,7 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	run_at TIMESTAMP WITH TIME ZONE NOT NULL,
 	attempts INT NOT NULL,
 	attempt_base INT NOT NULL DEFAULT 0,
+	claim_token BIGINT,
 	pending_parents INT NOT NULL,
 	job_id UUID,
 	payload TEXT,
