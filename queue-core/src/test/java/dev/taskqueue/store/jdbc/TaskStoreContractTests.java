@@ -309,6 +309,21 @@ abstract class TaskStoreContractTests {
 	}
 
 	@Test
+	void runWhoseClaimWasLostIsStoppedWhenItsNodeClaimsTheTaskAgainAndOnlyTheNewRunEndsIt() {
+		TaskQueue queue = start();
+		TaskRef gate = queue.enqueue("gate", "claimed twice");
+		awaitGateEntered();
+		loseClaim(gate.id());
+		await().atMost(WAIT).until(() -> Gate.interrupted.getCount() == 0);
+		assertThat(Gate.interruptedWhileCancelled).isTrue();
+		await().atMost(WAIT).until(() -> countWithStatus(TaskStatus.RUNNING) == 1);
+		Gate.open.countDown();
+		TaskState state = awaitStatus(queue, gate.id(), TaskStatus.SUCCEEDED);
+		assertThat(state.attempts()).isOne();
+		assertThat(state.errors()).isEmpty();
+	}
+
+	@Test
 	void cancelAndRetryOfAnUnknownTaskNameIt() {
 		TaskQueue queue = start();
 		UUID id = UUID.randomUUID();
