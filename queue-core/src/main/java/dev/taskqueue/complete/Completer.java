@@ -217,8 +217,8 @@ public final class Completer {
 		TaskOutcome outcome = submitted.outcome();
 		String message = "TaskQueue could not store the outcome of attempt " + outcome.attempt() + ": "
 				+ DatabaseFailure.message(refused);
-		TaskOutcome.Failed failed = new TaskOutcome.Failed(outcome.id(), outcome.attempt(), outcome.jobId(), message,
-				message, null);
+		TaskOutcome.Failed failed = new TaskOutcome.Failed(outcome.id(), outcome.attempt(), outcome.claimToken(),
+				outcome.jobId(), message, message, null);
 		if (tryWrite(List.of(new Submitted(failed, submitted.type()))) != null) {
 			logger.error("TaskQueue could not store the outcome of attempt " + outcome.attempt() + " of task "
 					+ outcome.id() + " (type '" + submitted.type() + "'), nor its failure; the task stays RUNNING "

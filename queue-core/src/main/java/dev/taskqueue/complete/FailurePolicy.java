@@ -58,7 +58,8 @@ public final class FailurePolicy {
 		if (retryable && retry <= options.retries()) {
 			retryAt = this.clock.instant().plus(delay(options, retry, ThreadLocalRandom.current().nextDouble()));
 		}
-		return new TaskOutcome.Failed(task.id(), task.attempt(), task.jobId(), message, detail, retryAt);
+		return new TaskOutcome.Failed(task.id(), task.attempt(), task.claimToken(), task.jobId(), message, detail,
+				retryAt);
 	}
 
 	/**

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 
@@ -39,6 +38,7 @@ import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.lease.LeaseKeeper;
 import dev.taskqueue.lease.Rescuer;
 import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
@@ -303,7 +303,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		/** Leases are renewed, and cancels heard, until the last running task is done. */
 		void stop() {
 			this.poller.stop();
-			Set<UUID> unfinished = this.worker.shutdown(this.settings.shutdownTimeout);
+			List<ClaimedTask> unfinished = this.worker.shutdown(this.settings.shutdownTimeout);
 			if (!unfinished.isEmpty()) {
 				try {
 					int handedBack = TaskQueueEngine.this.store.handBack(unfinished, this.settings.workerId);

@@ -174,10 +174,14 @@ public final class Worker {
 			TaskOptions options = this.failurePolicy.options(task);
 			RunningTask context = new RunningTask(task, lane, this.codec, claimLease(task.queue()),
 					options.heartbeat(), this.onHeartbeat, this.support);
-			this.running.put(task.id(), context);
+			RunningTask earlier = this.running.put(task.id(), context);
+			if (earlier != null) {
+				// Claimed again while an attempt still runs here: that attempt's claim was lost
+				earlier.cancel();
+			}
 			if (options.timeout() != null) {
-				Duration timeout = options.timeout();
-				this.timeouts.schedule(() -> timeOut(context, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+				this.timeouts.schedule(() -> timeOut(context, options.timeout()), options.timeout().toNanos(),
+						TimeUnit.NANOSECONDS);
 			}
 			this.executor.execute(() -> execute(context));
 		}
@@ -196,16 +200,25 @@ public final class Worker {
 	}
 
 	/**
+	 * Stop one attempt that no longer holds its claim, leaving alone any later attempt of the
+	 * same task that runs here under a new claim.
+	 * @param task the attempt
+	 */
+	public void cancel(RunningTask task) {
+		task.cancel();
+	}
+
+	/**
 	 * Take no more tasks, and wait for the running ones to finish.
 	 * @param timeout how long to wait
-	 * @return the ids of the tasks still running after the timeout; they have been interrupted
-	 * and their outcomes will not be recorded
+	 * @return the claims of the tasks still running after the timeout; they have been
+	 * interrupted and their outcomes will not be recorded
 	 */
-	public Set<UUID> shutdown(Duration timeout) {
+	public List<ClaimedTask> shutdown(Duration timeout) {
 		this.executor.shutdown();
 		try {
 			if (this.executor.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				return Set.of();
+				return List.of();
 			}
 		}
 		catch (InterruptedException ex) {
@@ -214,8 +227,8 @@ public final class Worker {
 		finally {
 			this.timeouts.shutdownNow();
 		}
-		Set<UUID> unfinished = Set.copyOf(this.running.keySet());
-		this.abandoned.addAll(unfinished);
+		List<ClaimedTask> unfinished = this.running.values().stream().map(RunningTask::task).toList();
+		unfinished.forEach((task) -> this.abandoned.add(task.id()));
 		this.executor.shutdownNow();
 		return unfinished;
 	}
@@ -282,8 +295,8 @@ public final class Worker {
 			return this.failurePolicy.failed(task, Failures.message(ex), Failures.detail(ex), type.isRetryable(ex));
 		}
 		try {
-			return new TaskOutcome.Succeeded(task.id(), task.attempt(), task.jobId(), this.codec.write(result),
-					context.jobWrites());
+			return new TaskOutcome.Succeeded(task.id(), task.attempt(), task.claimToken(), task.jobId(),
+					this.codec.write(result), context.jobWrites());
 		}
 		catch (RuntimeException ex) {
 			String message = "Result of task type '%s' cannot be written as JSON: %s".formatted(task.type(),

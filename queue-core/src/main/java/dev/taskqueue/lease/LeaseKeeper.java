@@ -20,9 +20,10 @@ import dev.taskqueue.store.TaskStore;
 
 /**
  * Renews the leases of the tasks running on this node, each once a third of its heartbeat has
- * passed, in one statement per heartbeat length. A task the node no longer holds (cancelled on
- * another node, or taken back after its lease lapsed) is stopped here: its handler sees it
- * cancelled and is interrupted, and its outcome will be discarded.
+ * passed, in one statement per heartbeat length. An attempt that no longer holds its claim
+ * (cancelled on another node, taken back after its lease lapsed, or claimed anew after a
+ * database crash lost its claim) is stopped here: its handler sees it cancelled and is
+ * interrupted, and its outcome will be discarded.
  *
  * @since 0.1.0
  */
@@ -89,13 +90,13 @@ public final class LeaseKeeper {
 	private void renew(Duration heartbeat, List<RunningTask> tasks) {
 		long sent = System.nanoTime();
 		Instant leaseUntil = this.clock.instant().plus(heartbeat);
-		Set<UUID> lost = this.store.renew(tasks.stream().map(RunningTask::taskId).toList(), this.workerId,
-				leaseUntil);
+		Set<UUID> lost = this.store.renew(tasks.stream().map(RunningTask::task).toList(), this.workerId, leaseUntil);
 		for (RunningTask task : tasks) {
 			if (lost.contains(task.taskId())) {
 				logger.info("Task " + task.taskId() + " (type '" + task.type()
-						+ "') is no longer held by this node: it was cancelled, or taken back after its lease lapsed; stopping it");
-				this.worker.cancel(task.taskId());
+						+ "') is no longer held by this attempt: it was cancelled, taken back after its lease lapsed, "
+						+ "or claimed anew after its claim was lost; stopping it");
+				this.worker.cancel(task);
 			}
 			else {
 				task.renewed(sent);

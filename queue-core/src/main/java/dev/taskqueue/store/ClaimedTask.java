@@ -12,7 +12,10 @@ import dev.taskqueue.TaskOptions;
  * @param id the task id
  * @param type the task type
  * @param queue the queue
- * @param attempt the attempt this claim started, from 1; completions must name it
+ * @param attempt the attempt this claim started, from 1
+ * @param claimToken the random token of this claim; renewals, hand-backs and outcomes must
+ * name it, so that only the attempt holding the task's current claim can end it, even if the
+ * task was claimed again with the same attempt number after a database crash lost a claim
  * @param attemptsBefore the attempts made before the task was last retried by hand; its
  * retries count from there
  * @param payload the payload as JSON, or {@code null}
@@ -20,7 +23,7 @@ import dev.taskqueue.TaskOptions;
  * @param jobId the job it belongs to, or {@code null}
  * @since 0.1.0
  */
-public record ClaimedTask(UUID id, String type, String queue, int attempt, int attemptsBefore,
+public record ClaimedTask(UUID id, String type, String queue, int attempt, long claimToken, int attemptsBefore,
 		@Nullable String payload, TaskOptions options, @Nullable UUID jobId) {
 
 }

@@ -6,8 +6,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * How one attempt of a task ended. An outcome names the attempt it belongs to, so that a late
- * outcome of an attempt that was taken back (or of a cancelled task) changes nothing.
+ * How one attempt of a task ended. An outcome names the claim of the attempt it belongs to, so
+ * that a late outcome of an attempt that no longer holds its task (taken back, cancelled, or
+ * claimed anew after a database crash lost its claim) changes nothing.
  *
  * @since 0.1.0
  */
@@ -26,6 +27,12 @@ public sealed interface TaskOutcome {
 	int attempt();
 
 	/**
+	 * Return the token of the claim that started the attempt.
+	 * @return the claim token
+	 */
+	long claimToken();
+
+	/**
 	 * Return the job the task belongs to.
 	 * @return the job id, or {@code null}
 	 */
@@ -36,22 +43,24 @@ public sealed interface TaskOutcome {
 	 *
 	 * @param id the task id
 	 * @param attempt the attempt
+	 * @param claimToken the token of the attempt's claim
 	 * @param jobId the job the task belongs to, or {@code null}
 	 * @param result the result as JSON, or {@code null}
 	 * @param jobWrites what the attempt writes to its job, or {@code null}
 	 */
-	record Succeeded(UUID id, int attempt, @Nullable UUID jobId, @Nullable String result,
+	record Succeeded(UUID id, int attempt, long claimToken, @Nullable UUID jobId, @Nullable String result,
 			@Nullable JobWrites jobWrites) implements TaskOutcome {
 
 		/**
 		 * Create the outcome of an attempt that writes nothing to a job.
 		 * @param id the task id
 		 * @param attempt the attempt
+		 * @param claimToken the token of the attempt's claim
 		 * @param jobId the job the task belongs to, or {@code null}
 		 * @param result the result as JSON, or {@code null}
 		 */
-		public Succeeded(UUID id, int attempt, @Nullable UUID jobId, @Nullable String result) {
-			this(id, attempt, jobId, result, null);
+		public Succeeded(UUID id, int attempt, long claimToken, @Nullable UUID jobId, @Nullable String result) {
+			this(id, attempt, claimToken, jobId, result, null);
 		}
 
 	}
@@ -67,12 +76,14 @@ public sealed interface TaskOutcome {
 	 *
 	 * @param id the task id
 	 * @param attempt the attempt
+	 * @param claimToken the token of the attempt's claim
 	 * @param jobId the job the task belongs to, or {@code null}
 	 * @param message the error message
 	 * @param detail the exception class, message and stack summary
 	 * @param retryAt when to run the task again, or {@code null} to fail it
 	 */
-	record Failed(UUID id, int attempt, @Nullable UUID jobId, String message, String detail, @Nullable Instant retryAt)
+	record Failed(UUID id, int attempt, long claimToken, @Nullable UUID jobId, String message, String detail,
+			@Nullable Instant retryAt)
 			implements TaskOutcome {
 
 		/** The most chars of a stored error message. */

@@ -46,12 +46,14 @@ public interface TaskStore {
 	 * @param worker the claiming node
 	 * @param now the current time
 	 * @param leaseUntil when the claim lapses unless renewed
-	 * @return the claimed tasks, RUNNING with their attempt counted
+	 * @return the claimed tasks, RUNNING with their attempt counted, each with the token of its
+	 * claim
 	 */
 	List<ClaimedTask> claim(String queue, int limit, String worker, Instant now, Instant leaseUntil);
 
 	/**
-	 * Record outcomes in one transaction. For each task that succeeded, its waiting children
+	 * Record outcomes in one transaction. An outcome is recorded only if its claim still
+	 * holds the task; others change nothing. For each task that succeeded, its waiting children
 	 * whose parents have now all succeeded become ready in the same transaction; so do the
 	 * children that run even if a parent failed, once it failed for good. A succeeded attempt's
 	 * writes to its job are made in the same transaction, and a job none of whose tasks can run
@@ -63,18 +65,19 @@ public interface TaskStore {
 	Completion complete(List<TaskOutcome> outcomes, Instant now);
 
 	/**
-	 * Extend the leases of running tasks a worker holds.
-	 * @param ids the task ids
+	 * Extend the leases of running tasks a worker holds, each under the claim it was given.
+	 * @param tasks the claimed tasks
 	 * @param worker the worker
 	 * @param leaseUntil the new end of the leases
-	 * @return the ids the worker no longer holds: cancelled, or taken back after their lease
-	 * lapsed
+	 * @return the ids of the tasks whose claim the worker no longer holds: cancelled, taken
+	 * back after their lease lapsed, or claimed anew after a database crash lost the claim
 	 */
-	Set<UUID> renew(Collection<UUID> ids, String worker, Instant leaseUntil);
+	Set<UUID> renew(Collection<ClaimedTask> tasks, String worker, Instant leaseUntil);
 
 	/**
 	 * Take back running tasks whose lease lapsed, counting their attempt as failed: each is
-	 * retried or failed as the given function decides.
+	 * retried or failed as the given function decides. The lapsed claim ends with it, so that
+	 * a late outcome of that attempt changes nothing.
 	 * @param now the current time
 	 * @param limit how many tasks at most
 	 * @param failure the outcome of a lapsed attempt
@@ -90,12 +93,13 @@ public interface TaskStore {
 	Set<UUID> finished(Collection<UUID> ids);
 
 	/**
-	 * Put running tasks of a worker back in the queue without counting their attempt.
-	 * @param ids the task ids
+	 * Put running tasks of a worker back in the queue without counting their attempt; a task
+	 * whose claim the worker no longer holds is left as it is.
+	 * @param tasks the claimed tasks
 	 * @param worker the worker that holds them
 	 * @return how many were handed back
 	 */
-	int handBack(Collection<UUID> ids, String worker);
+	int handBack(Collection<ClaimedTask> tasks, String worker);
 
 	/**
 	 * Look a task up.
@@ -106,7 +110,7 @@ public interface TaskStore {
 
 	/**
 	 * Cancel a task that has not succeeded, and its waiting descendants, joining the caller's
-	 * transaction if there is one.
+	 * transaction if there is one. A running task's claim ends with it.
 	 * @param id the task id
 	 * @param now the current time
 	 * @return {@code true} if it was cancelled, {@code false} if it had already succeeded or

@@ -56,9 +56,9 @@ class CompleterTests {
 	void outcomeTheDatabaseRefusesFailsItsTaskAloneAndTheOthersAreWritten() {
 		List<TaskOutcome> batch = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
-			batch.add(new TaskOutcome.Succeeded(UUID.randomUUID(), 1, null, "\"ok\""));
+			batch.add(new TaskOutcome.Succeeded(UUID.randomUUID(), 1, 1L, null, "\"ok\""));
 		}
-		TaskOutcome poisoned = new TaskOutcome.Succeeded(UUID.randomUUID(), 2, null, "\"poison\"");
+		TaskOutcome poisoned = new TaskOutcome.Succeeded(UUID.randomUUID(), 2, 1L, null, "\"poison\"");
 		batch.add(5, poisoned);
 		this.refused = (outcome) -> outcome.equals(poisoned);
 		batch.forEach((outcome) -> this.completer.submit(outcome, "echo"));
@@ -77,8 +77,8 @@ class CompleterTests {
 
 	@Test
 	void outcomeWhoseFailureIsRefusedTooIsLoggedAndLeftToTheRescue() {
-		TaskOutcome poisoned = new TaskOutcome.Succeeded(UUID.randomUUID(), 1, null, "\"poison\"");
-		TaskOutcome next = new TaskOutcome.Succeeded(UUID.randomUUID(), 1, null, "\"ok\"");
+		TaskOutcome poisoned = new TaskOutcome.Succeeded(UUID.randomUUID(), 1, 1L, null, "\"poison\"");
+		TaskOutcome next = new TaskOutcome.Succeeded(UUID.randomUUID(), 1, 1L, null, "\"ok\"");
 		this.refused = (outcome) -> outcome.id().equals(poisoned.id());
 		try (LogCapture log = LogCapture.of(Completer.class)) {
 			this.completer.start("completer");
@@ -95,9 +95,9 @@ class CompleterTests {
 
 	@Test
 	void recordedFailuresAreLoggedOnceRetriedAtWarnAndFailedAtErrorButStaleOnesNot() {
-		TaskOutcome.Failed retried = new TaskOutcome.Failed(UUID.randomUUID(), 1, null, "Flaky 1", "detail", RETRY_AT);
-		TaskOutcome.Failed failed = new TaskOutcome.Failed(UUID.randomUUID(), 3, null, "Broken 3", "detail", null);
-		TaskOutcome.Failed staleFailure = new TaskOutcome.Failed(UUID.randomUUID(), 1, null, "Late", "detail", null);
+		TaskOutcome.Failed retried = new TaskOutcome.Failed(UUID.randomUUID(), 1, 1L, null, "Flaky 1", "detail", RETRY_AT);
+		TaskOutcome.Failed failed = new TaskOutcome.Failed(UUID.randomUUID(), 3, 1L, null, "Broken 3", "detail", null);
+		TaskOutcome.Failed staleFailure = new TaskOutcome.Failed(UUID.randomUUID(), 1, 1L, null, "Late", "detail", null);
 		this.stale = (outcome) -> outcome.equals(staleFailure);
 		try (LogCapture log = LogCapture.of(FailureLog.class)) {
 			List.of(retried, failed, staleFailure).forEach((outcome) -> this.completer.submit(outcome, "mail"));

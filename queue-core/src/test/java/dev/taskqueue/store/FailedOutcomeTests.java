@@ -40,7 +40,7 @@ class FailedOutcomeTests {
 	}
 
 	private static TaskOutcome.Failed failed(String message, String detail) {
-		return new TaskOutcome.Failed(UUID.randomUUID(), 1, null, message, detail, null);
+		return new TaskOutcome.Failed(UUID.randomUUID(), 1, 1L, null, message, detail, null);
 	}
 
 }

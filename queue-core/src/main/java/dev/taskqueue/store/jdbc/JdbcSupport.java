@@ -24,6 +24,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 
 /**
@@ -33,7 +34,7 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
  */
 final class JdbcSupport {
 
-	/** Most ids one {@code IN} list holds. */
+	/** Most ids (or claims) one {@code IN} list holds. */
 	private static final int MAX_IDS = 500;
 
 	private final DataSource dataSource;
@@ -170,6 +171,14 @@ final class JdbcSupport {
 		}
 	}
 
+	/** Binds the id and claim token of each task, for {@link Statements#withClaims}. */
+	void setClaims(PreparedStatement ps, int firstIndex, List<ClaimedTask> tasks) throws SQLException {
+		for (int i = 0; i < tasks.size(); i++) {
+			this.dialect.setId(ps, firstIndex + 2 * i, tasks.get(i).id());
+			ps.setLong(firstIndex + 2 * i + 1, tasks.get(i).claimToken());
+		}
+	}
+
 	static <T> BatchPreparedStatementSetter batch(List<T> items, ParameterSetter<T> setter) {
 		return new BatchPreparedStatementSetter() {
 
@@ -190,9 +199,9 @@ final class JdbcSupport {
 		return IntStream.range(0, size).boxed().toList();
 	}
 
-	static List<List<UUID>> chunks(Collection<UUID> ids) {
-		List<UUID> all = new ArrayList<>(ids);
-		List<List<UUID>> chunks = new ArrayList<>();
+	static <T> List<List<T>> chunks(Collection<T> items) {
+		List<T> all = new ArrayList<>(items);
+		List<List<T>> chunks = new ArrayList<>();
 		for (int start = 0; start < all.size(); start += MAX_IDS) {
 			chunks.add(all.subList(start, Math.min(all.size(), start + MAX_IDS)));
 		}

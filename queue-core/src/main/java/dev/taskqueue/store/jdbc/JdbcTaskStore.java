@@ -102,8 +102,8 @@ public final class JdbcTaskStore implements TaskStore {
 	}
 
 	@Override
-	public Set<UUID> renew(Collection<UUID> ids, String worker, Instant leaseUntil) {
-		return this.claims.renew(ids, worker, leaseUntil);
+	public Set<UUID> renew(Collection<ClaimedTask> tasks, String worker, Instant leaseUntil) {
+		return this.claims.renew(tasks, worker, leaseUntil);
 	}
 
 	@Override
@@ -117,8 +117,8 @@ public final class JdbcTaskStore implements TaskStore {
 	}
 
 	@Override
-	public int handBack(Collection<UUID> ids, String worker) {
-		return this.claims.handBack(ids, worker);
+	public int handBack(Collection<ClaimedTask> tasks, String worker) {
+		return this.claims.handBack(tasks, worker);
 	}
 
 	@Override

@@ -191,4 +191,15 @@ final class Statements {
 		return sql.replace("%IDS%", String.join(", ", Collections.nCopies(count, "?")));
 	}
 
+	/**
+	 * Fill in a statement's list of {@code (id, claim token)} pairs with as many placeholder
+	 * pairs as there are claims.
+	 * @param sql the statement
+	 * @param count how many claims
+	 * @return the statement
+	 */
+	static String withClaims(String sql, int count) {
+		return sql.replace("%CLAIMS%", String.join(", ", Collections.nCopies(count, "(?, ?)")));
+	}
+
 }

@@ -93,8 +93,8 @@ final class TaskCompletions {
 				}
 				catch (TaskQueueException | DataIntegrityViolationException ex) {
 					String message = "Could not write to job " + outcome.jobId() + ": " + ex.getMessage();
-					failed.add(new TaskOutcome.Failed(outcome.id(), outcome.attempt(), outcome.jobId(), message, message,
-							null));
+					failed.add(new TaskOutcome.Failed(outcome.id(), outcome.attempt(), outcome.claimToken(),
+							outcome.jobId(), message, message, null));
 				}
 			}
 			List<TaskOutcome.Failed> recordedFailures = recordFailed(failed, now);
@@ -108,10 +108,11 @@ final class TaskCompletions {
 
 	int rescue(Instant now, int limit, Function<ClaimedTask, TaskOutcome.Failed> failure) {
 		Integer rescued = this.workerTransaction.execute((transaction) -> {
+			// A task claimed before claims had tokens reads as token 0, which its failure matches
 			List<ClaimedTask> expired = this.jdbc.query(this.sql.lockExpired, (ps) -> {
 				this.dialect.setInstant(ps, 1, now);
 				ps.setInt(2, limit);
-			}, (rs, rowNum) -> this.rowMapper.claimed(rs, 0));
+			}, (rs, rowNum) -> this.rowMapper.claimed(rs, 0, rs.getLong("claim_token")));
 			List<TaskOutcome> ended = new ArrayList<>(notRetried(recordFailed(expired.stream().map(failure).toList(), now)));
 			afterEnded(transaction, ended, Set.of(), now);
 			if (!expired.isEmpty()) {
@@ -135,7 +136,7 @@ final class TaskCompletions {
 		ps.setString(1, outcome.result());
 		this.dialect.setInstant(ps, 2, now);
 		this.dialect.setId(ps, 3, outcome.id());
-		ps.setInt(4, outcome.attempt());
+		ps.setLong(4, outcome.claimToken());
 	}
 
 	/**
@@ -160,7 +161,7 @@ final class TaskCompletions {
 				ps.setString(2, outcome.result());
 				this.dialect.setInstant(ps, 3, runAgainAt);
 				this.dialect.setId(ps, 4, outcome.id());
-				ps.setInt(5, outcome.attempt());
+				ps.setLong(5, outcome.claimToken());
 			}) : this.jdbc.update(this.sql.completeSucceeded, (ps) -> setSucceeded(ps, outcome, now));
 			if (recorded == 0) {
 				transaction.releaseSavepoint(savepoint);
@@ -207,7 +208,7 @@ final class TaskCompletions {
 	}
 
 	/**
-	 * Fails or requeues each attempt still current, and keeps its error.
+	 * Fails or requeues each attempt whose claim still holds its task, and keeps its error.
 	 * @return the failures that were current
 	 */
 	private List<TaskOutcome.Failed> recordFailed(List<TaskOutcome.Failed> failed, Instant now) {
@@ -223,7 +224,7 @@ final class TaskCompletions {
 					ps.setString(2, outcome.message());
 					ps.setString(3, outcome.detail());
 					this.dialect.setId(ps, 4, outcome.id());
-					ps.setInt(5, outcome.attempt());
+					ps.setLong(5, outcome.claimToken());
 				}))));
 		List<TaskOutcome.Failed> endedCurrent = current(ended,
 				this.jdbc.batchUpdate(this.sql.completeFailed, JdbcSupport.batch(ended, (ps, outcome) -> {
@@ -231,7 +232,7 @@ final class TaskCompletions {
 					ps.setString(2, outcome.detail());
 					this.dialect.setInstant(ps, 3, now);
 					this.dialect.setId(ps, 4, outcome.id());
-					ps.setInt(5, outcome.attempt());
+					ps.setLong(5, outcome.claimToken());
 				})));
 		recorded.addAll(endedCurrent);
 		if (!recorded.isEmpty()) {
@@ -250,7 +251,7 @@ final class TaskCompletions {
 		return failed.stream().filter((outcome) -> outcome.retryAt() == null).toList();
 	}
 
-	/** The outcomes whose update matched a row: those of attempts still current. */
+	/** The outcomes whose update matched a row: those of attempts whose claim still held the task. */
 	private static <T> List<T> current(List<T> outcomes, int[] counts) {
 		List<T> current = new ArrayList<>(outcomes.size());
 		for (int i = 0; i < counts.length; i++) {

@@ -44,12 +44,13 @@ final class TaskRowMapper implements RowMapper<TaskState> {
 	 * @param rs the row
 	 * @param attemptOffset what to add to the row's attempts to get the claimed attempt: 0 when
 	 * the row was read after the claim's update, 1 when before
+	 * @param claimToken the token of the claim
 	 * @return the claimed task
 	 * @throws SQLException on a driver error
 	 */
-	ClaimedTask claimed(ResultSet rs, int attemptOffset) throws SQLException {
+	ClaimedTask claimed(ResultSet rs, int attemptOffset, long claimToken) throws SQLException {
 		return new ClaimedTask(this.dialect.getId(rs, "id"), rs.getString("type"), rs.getString("queue"),
-				rs.getInt("attempts") + attemptOffset, rs.getInt("attempt_base"), rs.getString("payload"),
+				rs.getInt("attempts") + attemptOffset, claimToken, rs.getInt("attempt_base"), rs.getString("payload"),
 				OptionsColumn.read(rs.getString("options")), this.dialect.getNullableId(rs, "job_id"));
 	}
 

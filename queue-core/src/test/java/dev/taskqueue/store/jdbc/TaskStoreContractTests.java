@@ -37,6 +37,7 @@ import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskPayloadException;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRef;
+import dev.taskqueue.TaskError;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
@@ -309,6 +310,21 @@ abstract class TaskStoreContractTests {
 	}
 
 	@Test
+	void runWhoseClaimWasLostIsStoppedWhenItsNodeClaimsTheTaskAgainAndOnlyTheNewRunEndsIt() {
+		TaskQueue queue = start();
+		TaskRef gate = queue.enqueue("gate", "claimed twice");
+		awaitGateEntered();
+		loseClaim(gate.id());
+		await().atMost(WAIT).until(() -> Gate.interrupted.getCount() == 0);
+		assertThat(Gate.interruptedWhileCancelled).isTrue();
+		await().atMost(WAIT).until(() -> countWithStatus(TaskStatus.RUNNING) == 1);
+		Gate.open.countDown();
+		TaskState state = awaitStatus(queue, gate.id(), TaskStatus.SUCCEEDED);
+		assertThat(state.attempts()).isOne();
+		assertThat(state.errors()).isEmpty();
+	}
+
+	@Test
 	void cancelAndRetryOfAnUnknownTaskNameIt() {
 		TaskQueue queue = start();
 		UUID id = UUID.randomUUID();
@@ -385,18 +401,102 @@ abstract class TaskStoreContractTests {
 				Set.of(parent.id()), Set.of(), null, now);
 		insert(parent, child);
 		ClaimedTask claimed = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
-		assertThat(this.store.handBack(List.of(claimed.id()), "other-worker")).isZero();
-		assertThat(this.store.handBack(List.of(claimed.id()), "w")).isOne();
-		assertThat(this.store.complete(List.of(new TaskOutcome.Succeeded(claimed.id(), claimed.attempt(), null, "1")), now))
+		assertThat(this.store.handBack(List.of(claimed), "other-worker")).isZero();
+		assertThat(this.store.handBack(List.of(claimed), "w")).isOne();
+		assertThat(this.store.complete(List.of(succeeded(claimed, "1")), now))
 			.isEqualTo(new Completion(List.of(), false));
 		assertThat(this.store.find(parent.id()).get().status()).isEqualTo(TaskStatus.READY);
 		assertThat(this.store.find(parent.id()).get().attempts()).isZero();
 		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.WAITING);
 		ClaimedTask again = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
-		assertThat(again.attempt()).isEqualTo(1);
-		TaskOutcome succeeded = new TaskOutcome.Succeeded(again.id(), again.attempt(), null, "1");
-		assertThat(this.store.complete(List.of(succeeded), now)).isEqualTo(new Completion(List.of(succeeded), true));
+		assertThat(again.attempt()).isEqualTo(claimed.attempt()).isOne();
+		this.store.complete(List.of(failed(claimed, "handed back", null)), now);
+		assertThat(this.store.find(parent.id()).get().status()).isEqualTo(TaskStatus.RUNNING);
+		assertThat(this.store.find(parent.id()).get().errors()).isEmpty();
+		TaskOutcome current = succeeded(again, "1");
+		assertThat(this.store.complete(List.of(current), now)).isEqualTo(new Completion(List.of(current), true));
 		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.READY);
+	}
+
+	@Test
+	void outcomeOfAnAttemptWhoseClaimWasLostIsDiscardedAndTheCurrentOneWins() {
+		Instant now = Instant.now();
+		NewTask task = task("p", "echo", 0, now);
+		insert(task);
+		ClaimedTask stale = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		loseClaim(task.id());
+		ClaimedTask current = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		assertThat(current.attempt()).isEqualTo(stale.attempt()).isOne();
+		this.store.complete(List.of(failed(stale, "stale", null)), now);
+		TaskState running = this.store.find(task.id()).get();
+		assertThat(running.status()).isEqualTo(TaskStatus.RUNNING);
+		assertThat(running.errorMessage()).isNull();
+		assertThat(running.errors()).isEmpty();
+		this.store.complete(List.of(succeeded(current, "\"done\"")), now);
+		TaskState succeeded = this.store.find(task.id()).get();
+		assertThat(succeeded.status()).isEqualTo(TaskStatus.SUCCEEDED);
+		assertThat(succeeded.result(String.class)).isEqualTo("done");
+		assertThat(succeeded.errorMessage()).isNull();
+		assertThat(succeeded.errors()).isEmpty();
+	}
+
+	@Test
+	void attemptWhoseClaimWasLostNoLongerHoldsItsTask() {
+		Instant now = Instant.now();
+		NewTask task = task("p", "echo", 0, now);
+		insert(task);
+		ClaimedTask stale = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		loseClaim(task.id());
+		ClaimedTask current = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		assertThat(this.store.renew(List.of(stale), "w", now.plusSeconds(120))).containsExactly(task.id());
+		assertThat(this.store.renew(List.of(current), "w", now.plusSeconds(120))).isEmpty();
+	}
+
+	@Test
+	void handBackOfAnAttemptWhoseClaimWasLostChangesNothing() {
+		Instant now = Instant.now();
+		NewTask task = task("p", "echo", 0, now);
+		insert(task);
+		ClaimedTask stale = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		loseClaim(task.id());
+		ClaimedTask current = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		assertThat(this.store.handBack(List.of(stale), "w")).isZero();
+		TaskState running = this.store.find(task.id()).get();
+		assertThat(running.status()).isEqualTo(TaskStatus.RUNNING);
+		assertThat(running.attempts()).isOne();
+		this.store.complete(List.of(succeeded(current, null)), now);
+		assertThat(this.store.find(task.id()).get().status()).isEqualTo(TaskStatus.SUCCEEDED);
+	}
+
+	@Test
+	void attemptTakenBackAfterItsLeaseLapsedNoLongerHoldsItsTaskNorEndsIt() {
+		Instant now = Instant.now();
+		NewTask task = task("p", "echo", 0, now);
+		insert(task);
+		ClaimedTask stale = this.store.claim("default", 1, "w", now, now.plusSeconds(1)).get(0);
+		Instant later = now.plusSeconds(2);
+		assertThat(this.store.rescue(later, 10, (lapsed) -> failed(lapsed, "lease expired", later))).isOne();
+		ClaimedTask current = this.store.claim("default", 1, "w", later, later.plusSeconds(60)).get(0);
+		assertThat(current.attempt()).isEqualTo(2);
+		assertThat(this.store.renew(List.of(stale), "w", later.plusSeconds(60))).containsExactly(task.id());
+		this.store.complete(List.of(failed(stale, "stale", null)), later);
+		this.store.complete(List.of(succeeded(current, null)), later);
+		TaskState succeeded = this.store.find(task.id()).get();
+		assertThat(succeeded.status()).isEqualTo(TaskStatus.SUCCEEDED);
+		assertThat(succeeded.errors()).extracting(TaskError::message).containsExactly("lease expired");
+	}
+
+	@Test
+	void taskClaimedBeforeClaimsHadTokensIsTakenBackOnceItsLeaseLapsed() {
+		Instant now = Instant.now();
+		NewTask task = task("p", "echo", 0, now);
+		insert(task);
+		this.store.claim("default", 1, "w", now, now.plusSeconds(1));
+		new JdbcTemplate(this.dataSource).update("UPDATE " + this.prefix + "TASK SET claim_token = NULL WHERE id = ?",
+				(ps) -> this.dialect.setId(ps, 1, task.id()));
+		Instant later = now.plusSeconds(2);
+		assertThat(this.store.rescue(later, 10, (lapsed) -> failed(lapsed, "lease expired", null))).isOne();
+		assertThat(this.store.find(task.id()).get().status()).isEqualTo(TaskStatus.FAILED);
 	}
 
 	@Test
@@ -406,7 +506,7 @@ abstract class TaskStoreContractTests {
 		insert(task);
 		ClaimedTask claimed = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
 		assertThat(this.store.cancel(task.id(), now)).isTrue();
-		this.store.complete(List.of(new TaskOutcome.Succeeded(claimed.id(), claimed.attempt(), null, "1")), now);
+		this.store.complete(List.of(succeeded(claimed, "1")), now);
 		assertThat(this.store.find(task.id()).get().status()).isEqualTo(TaskStatus.CANCELLED);
 	}
 
@@ -418,9 +518,10 @@ abstract class TaskStoreContractTests {
 		NewTask stale = task("s", "echo", 0, now);
 		insert(retried, failed, stale);
 		List<ClaimedTask> claimed = this.store.claim("default", 3, "w", now, now.plusSeconds(60));
-		assertThat(this.store.handBack(List.of(stale.id()), "w")).isOne();
+		assertThat(this.store.handBack(claimed.stream().filter((task) -> task.id().equals(stale.id())).toList(), "w"))
+			.isOne();
 		List<TaskOutcome> outcomes = claimed.stream()
-			.map((task) -> (TaskOutcome) new TaskOutcome.Failed(task.id(), task.attempt(), null, "broken", "detail",
+			.map((task) -> (TaskOutcome) failed(task, "broken",
 					task.id().equals(retried.id()) ? now.plusSeconds(60) : null))
 			.toList();
 		assertThat(this.store.complete(outcomes, now).current()).extracting(TaskOutcome::id)
@@ -441,7 +542,7 @@ abstract class TaskStoreContractTests {
 		List<ClaimedTask> claimed = this.store.claim("default", 2, "w", now, now.plusSeconds(60));
 		assertThat(claimed).hasSize(2);
 		this.store.complete(claimed.stream()
-			.map((task) -> (TaskOutcome) new TaskOutcome.Succeeded(task.id(), task.attempt(), null, null))
+			.map((task) -> succeeded(task, null))
 			.toList(), now);
 		assertThat(this.store.find(child.id()).get().status()).isEqualTo(TaskStatus.READY);
 		assertThat(this.store.claim("default", 5, "w", now, now.plusSeconds(60))).extracting(ClaimedTask::id)
@@ -533,6 +634,23 @@ abstract class TaskStoreContractTests {
 	private NewTask task(String payload, String type, int priority, Instant runAt) {
 		return new NewTask(UUID.randomUUID(), type, "default", priority, runAt.truncatedTo(ChronoUnit.MICROS),
 				"\"" + payload + "\"", null, TaskOptions.NONE, Set.of(), Set.of(), null, runAt.truncatedTo(ChronoUnit.MICROS));
+	}
+
+	private static TaskOutcome succeeded(ClaimedTask task, String result) {
+		return new TaskOutcome.Succeeded(task.id(), task.attempt(), task.claimToken(), null, result);
+	}
+
+	private static TaskOutcome.Failed failed(ClaimedTask task, String message, Instant retryAt) {
+		return new TaskOutcome.Failed(task.id(), task.attempt(), task.claimToken(), null, message, message, retryAt);
+	}
+
+	/**
+	 * Puts a claimed task back as it was before its claim, as a database crash that lost the
+	 * claim's asynchronous commit does.
+	 */
+	private void loseClaim(UUID id) {
+		new JdbcTemplate(this.dataSource).update("UPDATE " + this.prefix + "TASK SET status = 'READY', attempts = 0, "
+				+ "worker = NULL, started_at = NULL, lease_until = NULL, claim_token = NULL WHERE id = ?", (ps) -> this.dialect.setId(ps, 1, id));
 	}
 
 	private void insert(NewTask... tasks) {

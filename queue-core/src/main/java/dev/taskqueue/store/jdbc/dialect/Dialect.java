@@ -19,8 +19,13 @@ import org.springframework.transaction.TransactionDefinition;
 
 /**
  * The SQL of one database. Default methods hold ANSI statements with {@code %PREFIX%} for the
- * table prefix and {@code %IDS%} for a list of id placeholders; each database overrides only
- * what differs.
+ * table prefix, {@code %IDS%} for a list of id placeholders and {@code %CLAIMS%} for a list of
+ * {@code (id, claim token)} placeholder pairs; each database overrides only what differs.
+ * <p>
+ * A claim gives its tasks a claim token; every statement that renews, hands back or records
+ * the outcome of an attempt matches its task's id and claim token, and every statement that
+ * ends a running task clears the token, so that only the attempt holding the current claim can
+ * end its task.
  *
  * @since 0.1.0
  */
@@ -248,7 +253,7 @@ public interface Dialect {
 
 	/**
 	 * The single claim statement, for {@link ClaimShape#UPDATE_RETURNING}. Parameters: worker,
-	 * started at, lease until, queue, now, limit. It may be preceded by statements without
+	 * started at, lease until, claim token, queue, now, limit. It may be preceded by statements without
 	 * parameters or rows, sent in the same round trip.
 	 * @return the statement
 	 */
@@ -283,28 +288,32 @@ public interface Dialect {
 				FETCH FIRST ? ROWS ONLY""";
 	}
 
-	/** Parameters: worker, started at, lease until, then the ids. */
+	/** Parameters: worker, started at, lease until, claim token, then the ids. */
 	default String claimUpdate() {
 		return """
 				UPDATE %PREFIX%TASK SET status = 'RUNNING', attempts = attempts + 1, worker = ?, started_at = ?,
-					lease_until = ?
+					lease_until = ?, claim_token = ?
 				WHERE id IN (%IDS%)""";
 	}
 
-	/** Parameters: result, finished at, id, attempt. */
+	/** Parameters: result, finished at, id, claim token. */
 	default String completeSucceeded() {
 		return """
 				UPDATE %PREFIX%TASK SET status = 'SUCCEEDED', result = ?, finished_at = ?, worker = NULL,
-					lease_until = NULL
-				WHERE id = ? AND status = 'RUNNING' AND attempts = ?""";
+					lease_until = NULL, claim_token = NULL
+				WHERE id = ? AND status = 'RUNNING' AND claim_token = ?""";
 	}
 
-	/** Parameters: run at, error message, error detail, id, attempt. */
+	/**
+	 * Parameters: run at, error message, error detail, id, claim token. A rescue reads a task
+	 * claimed before claims had tokens as claim token 0, hence the {@code COALESCE}.
+	 * @return the statement
+	 */
 	default String completeRetry() {
 		return """
 				UPDATE %PREFIX%TASK SET status = 'READY', run_at = ?, error_message = ?, error_detail = ?,
-					worker = NULL, lease_until = NULL
-				WHERE id = ? AND status = 'RUNNING' AND attempts = ?""";
+					worker = NULL, lease_until = NULL, claim_token = NULL
+				WHERE id = ? AND status = 'RUNNING' AND COALESCE(claim_token, 0) = ?""";
 	}
 
 	/** Parameters: task id, attempt, message, detail, failed at. */
@@ -314,16 +323,16 @@ public interface Dialect {
 				VALUES (?, ?, ?, ?, ?)""";
 	}
 
-	/** Parameters: lease until, worker, then the ids. */
+	/** Parameters: lease until, worker, then the ids and claim tokens. */
 	default String renewLeases() {
 		return """
 				UPDATE %PREFIX%TASK SET lease_until = ?
-				WHERE status = 'RUNNING' AND worker = ? AND id IN (%IDS%)""";
+				WHERE status = 'RUNNING' AND worker = ? AND (id, claim_token) IN (%CLAIMS%)""";
 	}
 
-	/** Parameters: worker, then the ids. */
+	/** Parameters: worker, then the ids and claim tokens. */
 	default String selectHeld() {
-		return "SELECT id FROM %PREFIX%TASK WHERE status = 'RUNNING' AND worker = ? AND id IN (%IDS%)";
+		return "SELECT id FROM %PREFIX%TASK WHERE status = 'RUNNING' AND worker = ? AND (id, claim_token) IN (%CLAIMS%)";
 	}
 
 	/**
@@ -332,7 +341,7 @@ public interface Dialect {
 	 */
 	default String lockExpired() {
 		return """
-				SELECT id, type, queue, attempts, attempt_base, payload, options, job_id FROM %PREFIX%TASK
+				SELECT id, type, queue, attempts, claim_token, attempt_base, payload, options, job_id FROM %PREFIX%TASK
 				WHERE status = 'RUNNING' AND lease_until < ?
 				ORDER BY lease_until
 				FETCH FIRST ? ROWS ONLY
@@ -346,12 +355,16 @@ public interface Dialect {
 				WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND id IN (%IDS%)""";
 	}
 
-	/** Parameters: error message, error detail, finished at, id, attempt. */
+	/**
+	 * Parameters: error message, error detail, finished at, id, claim token; as
+	 * {@link #completeRetry()}.
+	 * @return the statement
+	 */
 	default String completeFailed() {
 		return """
 				UPDATE %PREFIX%TASK SET status = 'FAILED', error_message = ?, error_detail = ?, finished_at = ?,
-					worker = NULL, lease_until = NULL
-				WHERE id = ? AND status = 'RUNNING' AND attempts = ?""";
+					worker = NULL, lease_until = NULL, claim_token = NULL
+				WHERE id = ? AND status = 'RUNNING' AND COALESCE(claim_token, 0) = ?""";
 	}
 
 	/** The children of the given parents, once per edge. Parameters: the parent ids. */
@@ -382,14 +395,14 @@ public interface Dialect {
 
 	/**
 	 * A succeeded attempt of a planner that runs again with a new payload, with fresh retries.
-	 * Parameters: payload, result, run at, id, attempt.
+	 * Parameters: payload, result, run at, id, claim token.
 	 * @return the statement
 	 */
 	default String completeRequeue() {
 		return """
 				UPDATE %PREFIX%TASK SET status = 'READY', payload = ?, result = ?, run_at = ?, attempt_base = attempts,
-					error_message = NULL, error_detail = NULL, worker = NULL, lease_until = NULL
-				WHERE id = ? AND status = 'RUNNING' AND attempts = ?""";
+					error_message = NULL, error_detail = NULL, worker = NULL, lease_until = NULL, claim_token = NULL
+				WHERE id = ? AND status = 'RUNNING' AND claim_token = ?""";
 	}
 
 	/**
@@ -405,12 +418,12 @@ public interface Dialect {
 				WHERE id = ? AND status = 'WAITING'""";
 	}
 
-	/** Parameters: worker, then the ids. */
+	/** Parameters: worker, then the ids and claim tokens. */
 	default String handBack() {
 		return """
 				UPDATE %PREFIX%TASK SET status = 'READY', attempts = attempts - 1, worker = NULL, lease_until = NULL,
-					started_at = NULL
-				WHERE status = 'RUNNING' AND worker = ? AND id IN (%IDS%)""";
+					started_at = NULL, claim_token = NULL
+				WHERE status = 'RUNNING' AND worker = ? AND (id, claim_token) IN (%CLAIMS%)""";
 	}
 
 	default String selectTask() {
@@ -448,7 +461,8 @@ public interface Dialect {
 	/** Parameters: finished at, then the ids. */
 	default String cancel() {
 		return """
-				UPDATE %PREFIX%TASK SET status = 'CANCELLED', finished_at = ?, worker = NULL, lease_until = NULL
+				UPDATE %PREFIX%TASK SET status = 'CANCELLED', finished_at = ?, worker = NULL, lease_until = NULL,
+					claim_token = NULL
 				WHERE status IN ('WAITING', 'READY', 'RUNNING', 'FAILED') AND id IN (%IDS%)""";
 	}
 

@@ -53,7 +53,8 @@ class PostgresDialect implements Dialect {
 	public String claimReturning() {
 		// A claim lost in a server crash only makes its task ready again, which at-least-once
 		// execution allows, so claims need not wait for the WAL flush; the completion that
-		// follows a claim flushes the WAL up to it. = ANY(ARRAY(SELECT ...)) runs the limited,
+		// follows a claim flushes the WAL up to it, and the claim token keeps the attempt whose
+		// claim was lost from ending a later claim's attempt. = ANY(ARRAY(SELECT ...)) runs the limited,
 		// locking sub-select once, as a fence, and finds its ids by primary key. A plan made
 		// anew for each claim sees the table's size now: a generic plan cached while the table
 		// was small and without statistics scans all of it once it has grown.
@@ -61,7 +62,7 @@ class PostgresDialect implements Dialect {
 				SET LOCAL synchronous_commit TO OFF;
 				SET LOCAL plan_cache_mode TO force_custom_plan;
 				UPDATE %PREFIX%TASK SET status = 'RUNNING', attempts = attempts + 1, worker = ?, started_at = ?,
-					lease_until = ?
+					lease_until = ?, claim_token = ?
 				WHERE id = ANY(ARRAY(
 					SELECT id FROM %PREFIX%TASK
 					WHERE status = 'READY' AND queue = ? AND run_at <= ?
