@@ -185,9 +185,9 @@ final class ClaimPhase {
 		String claim = this.dialect.claimReturning().replace("%PREFIX%", Db.PREFIX);
 		// The statements sent before the claim in its round trip (settings) are not explained
 		String sql = claim.substring(claim.lastIndexOf(';') + 1).strip();
-		String[] literals = { "'bench-explain'", "now()", "now() + interval '5 minutes'", "'" + QUEUE + "'",
+		String[] literals = { "'bench-explain'", "now()", "now() + interval '5 minutes'", "42", "'" + QUEUE + "'",
 				"now()", Integer.toString(this.options.claimSize) };
-		String[] typed = { "$1", "$2", "$3", "$4", "$5", "$6" };
+		String[] typed = { "$1", "$2", "$3", "$4", "$5", "$6", "$7" };
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try {
@@ -196,8 +196,8 @@ final class ClaimPhase {
 				}
 				Db.queryLines(connection, "SELECT set_config('plan_cache_mode', 'force_generic_plan', true)");
 				try (var statement = connection.createStatement()) {
-					statement.execute("PREPARE tqb_claim (varchar, timestamptz, timestamptz, varchar, timestamptz, "
-							+ "int) AS " + fill(sql, typed));
+					statement.execute("PREPARE tqb_claim (varchar, timestamptz, timestamptz, bigint, varchar, "
+							+ "timestamptz, int) AS " + fill(sql, typed));
 				}
 				return Db.queryLines(connection, "EXPLAIN (ANALYZE, BUFFERS) EXECUTE tqb_claim("
 						+ String.join(", ", literals) + ")");

@@ -142,7 +142,7 @@ public final class TaskQueueSchema {
 	}
 
 	private String missing(Duration waited) {
-		return "The " + tables() + " do not exist" + (waited.compareTo(Duration.ZERO) > 0 ? " after waiting " + waited : "")
+		return "The " + tables() + " do not exist" + ((waited.compareTo(Duration.ZERO) > 0) ? " after waiting " + waited : "")
 				+ ". Create them with the script classpath:dev/taskqueue/store/jdbc/schema-" + this.dialect.platform()
 				+ ".sql" + withPrefix()
 				+ " (with Spring Boot, taskqueue.jdbc.initialize-schema=always runs it on start), or let this node"
