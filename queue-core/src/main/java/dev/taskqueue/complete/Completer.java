@@ -243,7 +243,7 @@ public final class Completer {
 				return null;
 			}
 			catch (RuntimeException ex) {
-				DatabaseFailure failure = this.outage.failed("write " + batch.size() + " task outcomes", ex);
+				DatabaseFailure failure = this.outage.failed("write task outcomes", ex);
 				if (failure == DatabaseFailure.CONNECTION || failure == DatabaseFailure.SCHEMA) {
 					throw ex;
 				}

@@ -29,19 +29,19 @@ class DatabaseOutageLoggingTests {
 		try (LogCapture log = LogCapture.of(DatabaseOutage.class)) {
 			DataIntegrityViolationException refused = new DataIntegrityViolationException("update",
 					new SQLException("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00", "22021"));
-			assertThat(this.outage.failed("write 3 task outcomes", refused)).isEqualTo(DatabaseFailure.DATA);
+			assertThat(this.outage.failed("write task outcomes", refused)).isEqualTo(DatabaseFailure.DATA);
 			elapse(Duration.ofSeconds(1));
-			this.outage.failed("write 3 task outcomes", refused);
-			this.outage.failed("write 3 task outcomes", refused);
+			this.outage.failed("write task outcomes", refused);
+			this.outage.failed("write task outcomes", refused);
 			this.outage.failed("claim tasks", refused);
 			assertThat(this.outage.isBackingOff()).isFalse();
 			assertThat(this.outage.retryDelay()).isZero();
 			elapse(Duration.ofSeconds(10));
-			this.outage.failed("write 3 task outcomes", refused);
+			this.outage.failed("write task outcomes", refused);
 			assertThat(log.messages(Level.ERROR)).containsExactly(
-					"TaskQueue could not write 3 task outcomes: ERROR: invalid byte sequence for encoding \"UTF8\": 0x00",
+					"TaskQueue could not write task outcomes: ERROR: invalid byte sequence for encoding \"UTF8\": 0x00",
 					"TaskQueue could not claim tasks: ERROR: invalid byte sequence for encoding \"UTF8\": 0x00",
-					"TaskQueue could not write 3 task outcomes: ERROR: invalid byte sequence for encoding \"UTF8\": 0x00"
+					"TaskQueue could not write task outcomes: ERROR: invalid byte sequence for encoding \"UTF8\": 0x00"
 							+ " (and 2 times more since this was last logged)");
 			assertThat(log.events(Level.WARN)).isEmpty();
 		}
