@@ -19,7 +19,7 @@ import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 
 /**
- * Phase 3: the time of one claim ({@link JdbcTaskStore#claim}) against the size of the backlog.
+ * Phase 5: the time of one claim ({@link JdbcTaskStore#claim}) against the size of the backlog.
  * Each measured claim runs inside a transaction that is rolled back, so the backlog stays the
  * same; the claim joins that transaction, so its own commit is not in the time.
  */
@@ -53,7 +53,7 @@ final class ClaimPhase {
 	void run() throws SQLException {
 		int backlog = this.options.claimBacklog;
 		int size = this.options.claimSize;
-		Report.Section section = this.report.section("3. Claim cost vs backlog",
+		Report.Section section = this.report.section("5. Claim cost vs backlog",
 				"One claim of up to " + size + " tasks through `JdbcTaskStore.claim` (PostgreSQL dialect: one "
 						+ "`UPDATE ... WHERE id = ANY(ARRAY(SELECT ... FOR UPDATE SKIP LOCKED)) RETURNING`), timed in a "
 						+ "transaction rolled back after each claim so the backlog stays the same. Backlogs are "

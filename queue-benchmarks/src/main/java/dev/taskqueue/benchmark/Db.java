@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
@@ -49,6 +50,8 @@ final class Db {
 		config.setUsername(options.user);
 		config.setPassword(options.password);
 		config.setPoolName(name);
+		// Names the pool's server processes, so their CPU time can be read (BackendCpu)
+		config.addDataSourceProperty("ApplicationName", name);
 		config.setMaximumPoolSize(size);
 		config.setMinimumIdle(Math.min(4, size));
 		config.setConnectionTimeout(10_000);
@@ -91,6 +94,16 @@ final class Db {
 
 	static void dropDbSchedulerSchema(DataSource dataSource) {
 		runScript(dataSource, "DROP TABLE IF EXISTS " + DBS_TABLE + ";");
+	}
+
+	/** The server's autovacuum setting and the benchmark tables' own storage settings. */
+	static String vacuumSettings(DataSource dataSource) {
+		String tables = queryString(dataSource, "SELECT string_agg(relname || ' ' || "
+				+ "coalesce(array_to_string(reloptions, ', '), 'no table-level settings'), '; ' ORDER BY relname) "
+				+ "FROM pg_class WHERE relkind = 'r' AND relname IN ('" + TASK_TABLE.toLowerCase(Locale.ROOT) + "', '"
+				+ DBS_TABLE + "')");
+		return "server `autovacuum = " + queryString(dataSource, "SHOW autovacuum") + "`; "
+				+ ((tables != null) ? tables : "tables not created yet");
 	}
 
 	static void truncate(DataSource dataSource, String... tables) {

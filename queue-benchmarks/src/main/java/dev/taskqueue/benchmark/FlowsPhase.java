@@ -33,7 +33,7 @@ import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
 
 /**
- * Phase 4: flows and jobs on one node with the engine's defaults. A chain of tasks, each after
+ * Phase 6: flows and jobs on one node with the engine's defaults. A chain of tasks, each after
  * the previous one, timed from the enqueue call until its last task is SUCCEEDED; and a job of
  * many no-op tasks, planned in chunks by a planner task or given up front, timed from
  * {@code startJob} until it ends, beside the same number of plain tasks.
@@ -132,7 +132,7 @@ final class FlowsPhase {
 		int tasks = this.options.flowsJobTasks;
 		int chunk = this.options.flowsChunk;
 		int repeats = this.options.flowsRepeats;
-		Report.Section section = this.report.section("4. Flows and jobs on one node",
+		Report.Section section = this.report.section("6. Flows and jobs on one node",
 				"One node with the engine's defaults (concurrency 10, claims of up to 100 tasks but no more than "
 						+ "the free slots, poll interval 1 s), no-op handlers, started anew for each run on tables "
 						+ "holding " + tablesLabel(this.options.flowsHistory) + " (a queue in use; the profile "

@@ -19,7 +19,7 @@ import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.type.TaskTypeRegistry;
 
 /**
- * Phase 2: on an idle queue, one task at a time, the time from the start of the enqueue call to
+ * Phase 4: on an idle queue, one task at a time, the time from the start of the enqueue call to
  * the start of its handler.
  */
 final class LatencyPhase {
@@ -69,7 +69,7 @@ final class LatencyPhase {
 	}
 
 	void run() {
-		Report.Section section = this.report.section("2. Idle pickup latency",
+		Report.Section section = this.report.section("4. Idle pickup latency",
 				"On an idle queue, one task at a time: the time from the start of the enqueue call to the start of "
 						+ "its handler (the next task is enqueued only after the previous one started, with a random "
 						+ "5-15 ms pause). " + this.options.latencyWarmup + " warm-up samples, then "

@@ -19,7 +19,8 @@ final class Options {
 
 	static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
-	static final Set<String> ALL_PHASES = Set.of("drain", "latency", "claim", "flows");
+	/** Every phase, in the order they run. */
+	static final List<String> ALL_PHASES = List.of("drain", "enqueue", "snapshot", "latency", "claim", "flows");
 
 	final String url;
 
@@ -43,6 +44,27 @@ final class Options {
 
 	/** db-scheduler drain configurations, as threads and polling strategy. */
 	final List<String> dbSchedulerConfigs;
+
+	/** Tasks enqueued one call at a time in the enqueue phase. */
+	final int enqueueSingleTasks;
+
+	/** Tasks enqueued in calls of 10 and of 10,000 in the enqueue phase (at least one call's worth). */
+	final int enqueueBatchTasks;
+
+	/** Measured repetitions of each enqueue run. */
+	final int enqueueRepeats;
+
+	/** Back-to-back drains in each series of the held-snapshot phase. */
+	final int snapshotDrains;
+
+	/** Tasks in each drain of the held-snapshot phase. */
+	final int snapshotTasks;
+
+	/** TaskQueue's configuration in the held-snapshot phase, as concurrency x claim batch size. */
+	final int[] snapshotTaskQueueConfig;
+
+	/** db-scheduler's configuration in the held-snapshot phase, as threads and polling strategy. */
+	final String snapshotDbSchedulerConfig;
 
 	/** Whether to add the profiled runs (statement timings). */
 	final boolean profile;
@@ -87,34 +109,42 @@ final class Options {
 		this.user = in.get("user", env("TASKQUEUE_PG_USER", "postgres"));
 		this.password = in.get("password", env("TASKQUEUE_PG_PASSWORD", ""));
 		Set<String> phases = new LinkedHashSet<>();
-		for (String phase : in.get("phases", "drain,latency,claim,flows").split(",")) {
+		for (String phase : in.get("phases", "all").split(",")) {
 			String name = phase.trim().toLowerCase(Locale.ROOT);
 			if (name.equals("all")) {
-				phases.addAll(List.of("drain", "latency", "claim", "flows"));
+				phases.addAll(ALL_PHASES);
 			}
 			else if (!name.isEmpty()) {
 				if (!ALL_PHASES.contains(name)) {
 					throw new IllegalArgumentException(
-							"Unknown phase '" + name + "'; phases: drain, latency, claim, flows");
+							"Unknown phase '" + name + "'; phases: " + String.join(", ", ALL_PHASES));
 				}
 				phases.add(name);
 			}
 		}
-		this.phases = phases;
+		// Run in the documented order, whatever order they were named in
+		this.phases = new LinkedHashSet<>(ALL_PHASES.stream().filter(phases::contains).toList());
 		boolean quick = Boolean.parseBoolean(in.get("quick", "false"));
 		this.drainTasks = in.getInt("drain.tasks", quick ? 2_000 : 10_000);
 		this.drainRepeats = in.getInt("drain.repeats", quick ? 1 : 3);
 		this.enqueueChunk = in.getInt("enqueue.chunk", 1_000);
 		this.taskQueueConfigs = new ArrayList<>();
 		for (String config : in.get("tq.configs", "10x100,32x100,64x200").split(",")) {
-			String[] parts = config.trim().split("x");
-			this.taskQueueConfigs.add(new int[] { Integer.parseInt(parts[0]), Integer.parseInt(parts[1]) });
+			this.taskQueueConfigs.add(taskQueueConfig(config));
 		}
-		this.dbSchedulerConfigs = List.of(in.get("dbs.configs", "10:default,32:lock-and-fetch").split(","))
+		this.dbSchedulerConfigs = List
+			.of(in.get("dbs.configs", "10:default,10:lock-and-fetch,20:lock-and-fetch").split(","))
 			.stream()
 			.map(String::trim)
 			.filter((config) -> !config.isEmpty())
 			.toList();
+		this.enqueueSingleTasks = in.getInt("enqueue.single", quick ? 500 : 2_000);
+		this.enqueueBatchTasks = Math.max(10_000, in.getInt("enqueue.tasks", quick ? 10_000 : 20_000));
+		this.enqueueRepeats = in.getInt("enqueue.repeats", quick ? 1 : 3);
+		this.snapshotDrains = in.getInt("snapshot.drains", 5);
+		this.snapshotTasks = in.getInt("snapshot.tasks", quick ? 2_000 : 10_000);
+		this.snapshotTaskQueueConfig = taskQueueConfig(in.get("snapshot.tq", "10x100"));
+		this.snapshotDbSchedulerConfig = in.get("snapshot.dbs", "10:lock-and-fetch").trim();
 		this.profile = Boolean.parseBoolean(in.get("profile", "true"));
 		this.enqueueRates = Boolean.parseBoolean(in.get("enqueue", "true"));
 		this.latencySamples = in.getInt("latency.samples", quick ? 50 : 200);
@@ -136,6 +166,11 @@ final class Options {
 		else {
 			this.report = report.equalsIgnoreCase("none") ? null : Path.of(report);
 		}
+	}
+
+	private static int[] taskQueueConfig(String config) {
+		String[] parts = config.trim().split("x");
+		return new int[] { Integer.parseInt(parts[0]), Integer.parseInt(parts[1]) };
 	}
 
 	static Options parse(String[] args) {
@@ -164,16 +199,21 @@ final class Options {
 				Options (--name=value argument, or -Dbench.name=value system property):
 				  url, user, password   JDBC connection (default %s, postgres, no password;
 				                        env TASKQUEUE_PG_URL / TASKQUEUE_PG_USER / TASKQUEUE_PG_PASSWORD)
-				  phases                comma-separated: drain, latency, claim, flows (default: all)
+				  phases                comma-separated: drain, enqueue, snapshot, latency, claim, flows
+				                        (default: all)
 				  quick                 smaller sizes, for a smoke test
 				  report                Markdown file to write, or 'none' (default: BENCHMARKS.md at
 				                        the repository root, on a full run only)
 				  drain.tasks, drain.repeats, enqueue.chunk, tq.configs (default 10x100,32x100,64x200),
-				  dbs.configs (e.g. 10:default,32:lock-and-fetch), latency.samples, latency.warmup,
+				  dbs.configs (default 10:default,10:lock-and-fetch,20:lock-and-fetch),
+				  enqueue.single (tasks enqueued one per call, default 2000), enqueue.tasks (tasks
+				  enqueued 10 and 10000 per call, default 20000), enqueue.repeats,
+				  snapshot.drains (default 5), snapshot.tasks (default 10000), snapshot.tq (default
+				  10x100), snapshot.dbs (default 10:lock-and-fetch), latency.samples, latency.warmup,
 				  latency.polling-samples, claim.samples, claim.backlog, claim.size,
 				  flows.chain (default 1000), flows.job (default 10000), flows.chunk (default 500),
-				  flows.repeats, flows.history (finished tasks in the table, default 10000), profile (statement-timed extra runs, default true), enqueue (enqueue
-				  rates, default true)
+				  flows.repeats, flows.history (finished tasks in the table, default 10000), profile (statement-timed extra runs, default true), enqueue (the drain
+				  phase's backlog enqueue rates, default true)
 				""".formatted(DEFAULT_URL);
 	}
 

@@ -85,7 +85,8 @@ final class Probe {
 
 	}
 
-	private static long processCpu() {
+	/** The JVM's CPU time so far, all threads; 0 where the platform does not say. */
+	static long processCpu() {
 		if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
 			return os.getProcessCpuTime();
 		}

@@ -1,0 +1,220 @@
+package dev.taskqueue.benchmark;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Collectors;
+
+import javax.sql.DataSource;
+
+import com.github.kagkarlsson.scheduler.SchedulerClient;
+import com.github.kagkarlsson.scheduler.task.TaskInstance;
+import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+
+import dev.taskqueue.TaskQueue;
+import dev.taskqueue.TaskRequest;
+import dev.taskqueue.engine.TaskQueueEngine;
+
+/**
+ * Phase 2: enqueue at 1, 10 and 10,000 tasks per call, TaskQueue's {@code enqueue} and
+ * {@code enqueueAll} against db-scheduler's {@code schedule} and {@code scheduleBatch}, on the
+ * plain URL and with pgjdbc's {@code reWriteBatchedInserts}, with the CPU each task cost the JVM
+ * and the database.
+ */
+final class EnqueuePhase {
+
+	private static final int[] TASKS_PER_CALL = { 1, 10, 10_000 };
+
+	private final Options options;
+
+	private final DataSource dataSource;
+
+	private final DataSource rewriteDataSource;
+
+	private final Report report;
+
+	private final BackendCpu backendCpu;
+
+	EnqueuePhase(Options options, DataSource dataSource, DataSource rewriteDataSource, BackendCpu backendCpu,
+			Report report) {
+		this.options = options;
+		this.dataSource = dataSource;
+		this.rewriteDataSource = rewriteDataSource;
+		this.backendCpu = backendCpu;
+		this.report = report;
+	}
+
+	/** One timed enqueue run. */
+	private record Run(int tasks, double rate, double jvmCpuNanos, double serverCpuNanos) {
+
+		double jvmMicrosPerTask() {
+			return this.jvmCpuNanos / this.tasks / 1000;
+		}
+
+		double serverMicrosPerTask() {
+			return this.serverCpuNanos / this.tasks / 1000;
+		}
+
+		double totalMicrosPerTask() {
+			return jvmMicrosPerTask() + serverMicrosPerTask();
+		}
+
+	}
+
+	/** The runs of one system, call size and URL. */
+	private record Series(List<Run> runs) {
+
+		double rate() {
+			return median(Run::rate);
+		}
+
+		double median(ToDoubleFunction<Run> value) {
+			return new Stats(this.runs.stream().map(value::applyAsDouble).toList()).median();
+		}
+
+		String rates() {
+			return this.runs.stream().map((run) -> Stats.rate(run.rate())).collect(Collectors.joining(" / "));
+		}
+
+	}
+
+	void run() {
+		Report.Section section = this.report.section("2. Enqueue: 1, 10 and 10,000 tasks per call",
+				"Each call enqueues tasks for immediate execution on a node that only enqueues (TaskQueue) or "
+						+ "through a `SchedulerClient` (db-scheduler): "
+						+ String.format(Locale.ROOT, "%,d", this.options.enqueueSingleTasks)
+						+ " tasks one `enqueue` / `schedule` call each, and "
+						+ String.format(Locale.ROOT, "%,d", this.options.enqueueBatchTasks)
+						+ " tasks in `enqueueAll` / `scheduleBatch` calls of 10 and of 10,000, each call its own "
+						+ "transaction, on emptied tables after a `CHECKPOINT`. Median of "
+						+ this.options.enqueueRepeats
+						+ " runs, the two systems' runs interleaved, after one unmeasured round.");
+		System.out.println("   (warm-up round)");
+		for (int perCall : TASKS_PER_CALL) {
+			taskQueue(this.dataSource, perCall);
+			dbScheduler(this.dataSource, perCall);
+		}
+		Report.Table table = section.table(
+				"Enqueue rate and CPU per task (rate: higher is better; CPU: lower is better)", "Tasks per call",
+				"pgjdbc URL", "System", "Call", "Median tasks/s", "Runs (tasks/s)", "JVM CPU µs / task",
+				"PostgreSQL CPU µs / task", "Total CPU µs / task");
+		Report.Table ratios = section.table("Enqueue ratios TaskQueue / db-scheduler (rate: higher is better for "
+				+ "TaskQueue; CPU: lower is better for TaskQueue)", "Tasks per call", "pgjdbc URL", "Rate ratio",
+				"CPU per task ratio", "TaskQueue rewritten / plain rate", "db-scheduler rewritten / plain rate");
+		for (int perCall : TASKS_PER_CALL) {
+			Map<Boolean, Series[]> byUrl = new LinkedHashMap<>();
+			for (boolean rewrite : new boolean[] { false, true }) {
+				DataSource target = rewrite ? this.rewriteDataSource : this.dataSource;
+				List<Run> taskQueue = new ArrayList<>();
+				List<Run> dbScheduler = new ArrayList<>();
+				for (int repeat = 0; repeat < this.options.enqueueRepeats; repeat++) {
+					taskQueue.add(taskQueue(target, perCall));
+					dbScheduler.add(dbScheduler(target, perCall));
+				}
+				Series tq = new Series(taskQueue);
+				Series dbs = new Series(dbScheduler);
+				byUrl.put(rewrite, new Series[] { tq, dbs });
+				String url = rewrite ? "reWriteBatchedInserts=true" : "plain";
+				row(table, perCall, url, "TaskQueue", (perCall == 1) ? "enqueue" : "enqueueAll", tq);
+				row(table, perCall, url, "db-scheduler", (perCall == 1) ? "schedule" : "scheduleBatch", dbs);
+			}
+			for (boolean rewrite : new boolean[] { false, true }) {
+				Series[] pair = byUrl.get(rewrite);
+				ratios.row(Integer.toString(perCall), rewrite ? "reWriteBatchedInserts=true" : "plain",
+						Stats.ratio(pair[0].rate() / pair[1].rate()),
+						Stats.ratio(pair[0].median(Run::totalMicrosPerTask)
+								/ pair[1].median(Run::totalMicrosPerTask)),
+						rewrite ? Stats.ratio(pair[0].rate() / byUrl.get(false)[0].rate()) : "",
+						rewrite ? Stats.ratio(pair[1].rate() / byUrl.get(false)[1].rate()) : "");
+			}
+		}
+		section.note("CPU per task: the JVM's whole process CPU time (`OperatingSystemMXBean.getProcessCpuTime`: "
+				+ "the caller, the driver, the pool, the garbage collector) and the CPU time of the PostgreSQL server "
+				+ "processes behind the benchmark's connections (utime + stime from `/proc/<pid>/stat`, 10 ms ticks; "
+				+ "n/a when the server is not on this machine), over the run, divided by the tasks. PostgreSQL's "
+				+ "background processes (WAL writer, checkpointer) are not counted. The CPU ratio compares the "
+				+ "totals; medians of the runs.");
+		Db.truncate(this.dataSource, Db.TASK_TABLE, Db.DBS_TABLE);
+	}
+
+	private static void row(Report.Table table, int perCall, String url, String system, String call, Series series) {
+		table.row(Integer.toString(perCall), url, system, call, Stats.rate(series.rate()), series.rates(),
+				micros(series.median(Run::jvmMicrosPerTask)), micros(series.median(Run::serverMicrosPerTask)),
+				micros(series.median(Run::totalMicrosPerTask)));
+	}
+
+	private static String micros(double value) {
+		return Double.isNaN(value) ? "n/a" : String.format(Locale.ROOT, "%.0f", value);
+	}
+
+	private int tasks(int perCall) {
+		return (perCall == 1) ? this.options.enqueueSingleTasks : this.options.enqueueBatchTasks;
+	}
+
+	private Run taskQueue(DataSource target, int perCall) {
+		int tasks = tasks(perCall);
+		Db.truncate(this.dataSource, Db.TASK_TABLE);
+		Db.execute(this.dataSource, "CHECKPOINT");
+		TaskQueueEngine producer = TaskQueueSide.producer(target, TaskQueueSide.registry(() -> {
+		}));
+		try {
+			TaskQueue queue = producer.queue();
+			List<TaskRequest> requests = new ArrayList<>(tasks);
+			for (int i = 0; i < tasks; i++) {
+				requests.add(TaskRequest.of(TaskQueueSide.TYPE, null));
+			}
+			return timed(tasks, () -> {
+				if (perCall == 1) {
+					requests.forEach(queue::enqueue);
+				}
+				else {
+					for (int from = 0; from < tasks; from += perCall) {
+						queue.enqueueAll(requests.subList(from, Math.min(tasks, from + perCall)));
+					}
+				}
+			});
+		}
+		finally {
+			producer.stop();
+		}
+	}
+
+	private Run dbScheduler(DataSource target, int perCall) {
+		int tasks = tasks(perCall);
+		Db.truncate(this.dataSource, Db.DBS_TABLE);
+		Db.execute(this.dataSource, "CHECKPOINT");
+		OneTimeTask<Void> task = DbSchedulerSide.task(() -> {
+		});
+		SchedulerClient client = DbSchedulerSide.client(target, task);
+		List<TaskInstance<?>> instances = new ArrayList<>(tasks);
+		for (int i = 0; i < tasks; i++) {
+			instances.add(task.instance("enqueue-" + i));
+		}
+		return timed(tasks, () -> {
+			if (perCall == 1) {
+				instances.forEach((instance) -> client.schedule(instance, Instant.now()));
+			}
+			else {
+				for (int from = 0; from < tasks; from += perCall) {
+					client.scheduleBatch(instances.subList(from, Math.min(tasks, from + perCall)), Instant.now());
+				}
+			}
+		});
+	}
+
+	private Run timed(int tasks, Runnable enqueue) {
+		Map<Integer, Long> serverBefore = this.backendCpu.take();
+		long cpuBefore = Probe.processCpu();
+		long start = System.nanoTime();
+		enqueue.run();
+		double rate = tasks / ((System.nanoTime() - start) / 1e9);
+		long cpuAfter = Probe.processCpu();
+		Map<Integer, Long> serverAfter = this.backendCpu.take();
+		return new Run(tasks, rate, cpuAfter - cpuBefore, BackendCpu.nanosBetween(serverBefore, serverAfter));
+	}
+
+}
