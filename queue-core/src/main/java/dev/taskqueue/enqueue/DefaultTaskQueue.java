@@ -15,10 +15,6 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.NestedRuntimeException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessResourceException;
-import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -37,6 +33,7 @@ import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.TaskTimeoutException;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.store.DatabaseFailure;
 import dev.taskqueue.store.NewJob;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.TaskStore;
@@ -117,21 +114,22 @@ public final class DefaultTaskQueue implements TaskQueue {
 		try {
 			return write.get();
 		}
-		catch (DataAccessResourceFailureException | TransientDataAccessResourceException
-				| CannotCreateTransactionException ex) {
-			throw unavailable(what, "nothing was written", ex);
-		}
 		catch (TransactionSystemException ex) {
 			// A failed rollback follows a failed write; a failed commit leaves the write unknown
 			throw unavailable(what, (ex.getApplicationException() != null) ? "nothing was written"
 					: "the commit failed, so the tasks may or may not exist: look them up by id", ex);
 		}
+		catch (RuntimeException ex) {
+			if (DatabaseFailure.of(ex) != DatabaseFailure.CONNECTION) {
+				throw ex;
+			}
+			throw unavailable(what, "nothing was written", ex);
+		}
 	}
 
-	private static TaskQueueUnavailableException unavailable(String what, String consequence,
-			NestedRuntimeException ex) {
+	private static TaskQueueUnavailableException unavailable(String what, String consequence, RuntimeException ex) {
 		return new TaskQueueUnavailableException("Could not %s because the database is unreachable (%s); %s"
-			.formatted(what, ex.getMostSpecificCause().getMessage(), consequence), ex);
+			.formatted(what, DatabaseFailure.message(ex), consequence), ex);
 	}
 
 	@Override

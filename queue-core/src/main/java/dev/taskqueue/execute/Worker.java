@@ -51,7 +51,6 @@ public final class Worker {
 
 	private static final Log logger = LogFactory.getLog(Worker.class);
 
-
 	private final TaskTypeRegistry registry;
 
 	private final PayloadCodec codec;

@@ -473,13 +473,6 @@ public interface Dialect {
 				WHERE t.status = 'WAITING' AND p.parent_id IN (%IDS%)""";
 	}
 
-	/** Parameters: the child id. */
-	default String countPendingParents() {
-		return """
-				SELECT COUNT(*) FROM %PREFIX%TASK_PARENT p JOIN %PREFIX%TASK t ON t.id = p.parent_id
-				WHERE p.child_id = ? AND t.status <> 'SUCCEEDED'""";
-	}
-
 	/** Parameters: status, pending parents, run at, id. */
 	default String retry() {
 		return """
