@@ -38,6 +38,8 @@ final class Statements {
 
 	final @Nullable String claimReturning;
 
+	final @Nullable String claimReturningAfter;
+
 	final String claimLock;
 
 	final String claimCandidates;
@@ -135,6 +137,8 @@ final class Statements {
 		this.selectFinished = prefixed(dialect.selectFinished(), prefix);
 		this.claimReturning = (dialect.claimShape() == ClaimShape.UPDATE_RETURNING)
 				? prefixed(dialect.claimReturning(), prefix) : null;
+		String claimReturningAfter = dialect.claimReturningAfter();
+		this.claimReturningAfter = (claimReturningAfter != null) ? prefixed(claimReturningAfter, prefix) : null;
 		this.claimLock = prefixed(dialect.claimLock(), prefix);
 		this.claimCandidates = prefixed(dialect.claimCandidates(), prefix);
 		this.claimUpdate = prefixed(dialect.claimUpdate(), prefix);

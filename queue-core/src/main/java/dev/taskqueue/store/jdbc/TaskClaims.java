@@ -4,13 +4,20 @@ import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.PreparedStatementCallback;
@@ -29,10 +36,32 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
  * the attempt whose claim was lost can no longer renew, hand back or end it. One token per
  * statement is enough, since a statement claims a task once and every check names the task
  * too; it costs one parameter instead of one random value per row.
+ * <p>
+ * Claimed tasks come back in claim order: priority, then due time, then id. Where the dialect
+ * can, a claim that follows a full one starts where that one ended instead of at the head of
+ * the ready index. The head holds the index entries of the tasks already claimed, and while
+ * another session keeps an old snapshot open (a report, a backup, a forgotten console) vacuum
+ * cannot remove them: every claim from the head would walk all of them, so drains slow down
+ * as they go. A task that turns ready behind the position (a higher priority, a commit that
+ * came late, a child released with its original due time) is found by the next claim from the
+ * head, which comes at least every {@link #HEAD_CLAIM_INTERVAL}, or at once when the claim
+ * from the position comes back short.
  */
 final class TaskClaims {
 
+	/** How long claims may start after the last position before one starts at the head again. */
+	static final Duration HEAD_CLAIM_INTERVAL = Duration.ofMillis(100);
+
+	/** Claim order: higher priority first, then earlier due time, then id as the database orders ids. */
+	private static final Comparator<Claimed> CLAIM_ORDER = Comparator.comparingInt(Claimed::priority)
+		.reversed()
+		.thenComparing(Claimed::runAt)
+		.thenComparing((claimed) -> claimed.task().id(), TaskClaims::compareUnsigned);
+
 	private final SecureRandom tokens = new SecureRandom();
+
+	/** Where the last full claim of each queue ended, for claims that start there. */
+	private final Map<String, Position> positions = new ConcurrentHashMap<>();
 
 	private final JdbcSupport support;
 
@@ -67,55 +96,95 @@ final class TaskClaims {
 	private List<ClaimedTask> claimInTransaction(String queue, int limit, String worker, Instant now,
 			Instant leaseUntil) {
 		long token = this.tokens.nextLong();
-		return switch (this.dialect.claimShape()) {
-			case UPDATE_RETURNING -> this.jdbc.execute(this.sql.claimReturning,
-					(PreparedStatementCallback<List<ClaimedTask>>) (ps) -> {
-						ps.setString(1, worker);
-						this.dialect.setInstant(ps, 2, now);
-						this.dialect.setInstant(ps, 3, leaseUntil);
-						ps.setLong(4, token);
-						ps.setString(5, queue);
-						this.dialect.setInstant(ps, 6, now);
-						ps.setInt(7, limit);
-						return claimedRows(ps, token);
-					});
+		List<Claimed> claimed = switch (this.dialect.claimShape()) {
+			case UPDATE_RETURNING -> claimReturning(queue, limit, worker, now, leaseUntil, token);
 			case LOCK_THEN_UPDATE -> markRunning(this.jdbc.query(this.sql.claimLock, (ps) -> {
 				ps.setString(1, queue);
 				this.dialect.setInstant(ps, 2, now);
 				ps.setInt(3, limit);
-			}, (rs, rowNum) -> this.rowMapper.claimed(rs, 1, token)), worker, now, leaseUntil, token);
+			}, (rs, rowNum) -> claimed(rs, 1, token)), worker, now, leaseUntil, token);
 			case CANDIDATES_THEN_LOCK -> {
 				List<UUID> candidates = this.jdbc.query(this.sql.claimCandidates, (ps) -> {
 					ps.setString(1, queue);
 					this.dialect.setInstant(ps, 2, now);
 					ps.setInt(3, limit);
 				}, (rs, rowNum) -> this.dialect.getId(rs, "id"));
-				yield candidates.isEmpty() ? List.<ClaimedTask>of()
+				yield candidates.isEmpty() ? List.<Claimed>of()
 						: markRunning(this.jdbc.query(Statements.withIds(this.sql.claimLock, candidates.size()),
 								(ps) -> this.support.setIds(ps, 1, candidates),
-								(rs, rowNum) -> this.rowMapper.claimed(rs, 1, token)), worker, now, leaseUntil, token);
+								(rs, rowNum) -> claimed(rs, 1, token)), worker, now, leaseUntil, token);
 			}
 		};
+		return claimed.stream().sorted(CLAIM_ORDER).map(Claimed::task).toList();
+	}
+
+	/**
+	 * Claims from the queue's last position while claims from the head are not yet due, then
+	 * from the head for what that left short; remembers where a full claim ended.
+	 */
+	private List<Claimed> claimReturning(String queue, int limit, String worker, Instant now, Instant leaseUntil,
+			long token) {
+		long nanos = System.nanoTime();
+		Position position = (this.sql.claimReturningAfter != null) ? this.positions.get(queue) : null;
+		List<Claimed> claimed = new ArrayList<>(limit);
+		if (position != null && nanos - position.headClaimedAt() < HEAD_CLAIM_INTERVAL.toNanos()) {
+			claimed.addAll(claimReturning(this.sql.claimReturningAfter, queue, limit, worker, now, leaseUntil, token,
+					position));
+		}
+		long headClaimedAt = (position != null) ? position.headClaimedAt() : nanos;
+		if (claimed.size() < limit) {
+			claimed.addAll(claimReturning(this.sql.claimReturning, queue, limit - claimed.size(), worker, now,
+					leaseUntil, token, null));
+			headClaimedAt = nanos;
+		}
+		if (claimed.size() == limit && this.sql.claimReturningAfter != null) {
+			Claimed last = Collections.max(claimed, CLAIM_ORDER);
+			this.positions.put(queue, new Position(last.priority(), last.runAt(), last.task().id(), headClaimedAt));
+		}
+		else {
+			this.positions.remove(queue);
+		}
+		return claimed;
+	}
+
+	private List<Claimed> claimReturning(String statement, String queue, int limit, String worker, Instant now,
+			Instant leaseUntil, long token, @Nullable Position after) {
+		return this.jdbc.execute(statement, (PreparedStatementCallback<List<Claimed>>) (ps) -> {
+			ps.setString(1, worker);
+			this.dialect.setInstant(ps, 2, now);
+			this.dialect.setInstant(ps, 3, leaseUntil);
+			ps.setLong(4, token);
+			ps.setString(5, queue);
+			this.dialect.setInstant(ps, 6, now);
+			int next = 7;
+			if (after != null) {
+				ps.setInt(next++, after.priority());
+				this.dialect.setInstant(ps, next++, after.runAt());
+				this.dialect.setId(ps, next++, after.id());
+			}
+			ps.setInt(next, limit);
+			return claimedRows(ps, token);
+		});
 	}
 
 	/** Reads the rows a claim returned, after any results of statements sent with it. */
-	private List<ClaimedTask> claimedRows(PreparedStatement ps, long token) throws SQLException {
+	private List<Claimed> claimedRows(PreparedStatement ps, long token) throws SQLException {
 		boolean resultSet = ps.execute();
 		while (!resultSet && ps.getUpdateCount() != -1) {
 			resultSet = ps.getMoreResults();
 		}
-		List<ClaimedTask> claimed = new ArrayList<>();
+		List<Claimed> claimed = new ArrayList<>();
 		if (resultSet) {
 			try (ResultSet rs = ps.getResultSet()) {
 				while (rs.next()) {
-					claimed.add(this.rowMapper.claimed(rs, 0, token));
+					claimed.add(claimed(rs, 0, token));
 				}
 			}
 		}
 		return claimed;
 	}
 
-	private List<ClaimedTask> markRunning(List<ClaimedTask> locked, String worker, Instant now, Instant leaseUntil,
+	private List<Claimed> markRunning(List<Claimed> locked, String worker, Instant now, Instant leaseUntil,
 			long token) {
 		if (!locked.isEmpty()) {
 			this.jdbc.update(Statements.withIds(this.sql.claimUpdate, locked.size()), (ps) -> {
@@ -123,10 +192,21 @@ final class TaskClaims {
 				this.dialect.setInstant(ps, 2, now);
 				this.dialect.setInstant(ps, 3, leaseUntil);
 				ps.setLong(4, token);
-				this.support.setIds(ps, 5, locked.stream().map(ClaimedTask::id).toList());
+				this.support.setIds(ps, 5, locked.stream().map((claimed) -> claimed.task().id()).toList());
 			});
 		}
 		return locked;
+	}
+
+	private Claimed claimed(ResultSet rs, int attemptOffset, long token) throws SQLException {
+		return new Claimed(this.rowMapper.claimed(rs, attemptOffset, token), rs.getInt("priority"),
+				this.rowMapper.required(rs, "run_at"));
+	}
+
+	/** UUIDs as PostgreSQL and H2 order them: by their bytes, unsigned. */
+	private static int compareUnsigned(UUID a, UUID b) {
+		int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+		return (high != 0) ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
 	}
 
 	Set<UUID> renew(Collection<ClaimedTask> tasks, String worker, Instant leaseUntil) {
@@ -167,6 +247,14 @@ final class TaskClaims {
 			return count;
 		});
 		return (handedBack != null) ? handedBack : 0;
+	}
+
+	/** A claimed task with its place in the claim order. */
+	private record Claimed(ClaimedTask task, int priority, Instant runAt) {
+	}
+
+	/** A place in the claim order, and when a claim last started at the head. */
+	private record Position(int priority, Instant runAt, UUID id, long headClaimedAt) {
 	}
 
 }

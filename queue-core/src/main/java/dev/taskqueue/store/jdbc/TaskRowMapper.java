@@ -54,7 +54,7 @@ final class TaskRowMapper implements RowMapper<TaskState> {
 				OptionsColumn.read(rs.getString("options")), this.dialect.getNullableId(rs, "job_id"));
 	}
 
-	private Instant required(ResultSet rs, String column) throws SQLException {
+	Instant required(ResultSet rs, String column) throws SQLException {
 		Instant instant = this.dialect.getInstant(rs, column);
 		if (instant == null) {
 			throw new SQLException("Column '" + column + "' is null");

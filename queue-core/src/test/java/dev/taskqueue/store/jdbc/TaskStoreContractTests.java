@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -360,6 +361,64 @@ abstract class TaskStoreContractTests {
 	}
 
 	@Test
+	void claimReturnsTasksInClaimOrder() {
+		Instant now = Instant.now();
+		List<NewTask> tasks = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			tasks.add(task("t" + i, "echo", i % 3, now.minusSeconds(100 - (i * 7L) % 20)));
+		}
+		Collections.shuffle(tasks);
+		insert(tasks.toArray(NewTask[]::new));
+		List<UUID> expected = tasks.stream()
+			.sorted(Comparator.comparingInt(NewTask::priority).reversed().thenComparing(NewTask::runAt))
+			.map(NewTask::id)
+			.toList();
+		List<UUID> claimed = new ArrayList<>();
+		for (int i = 0; i < 4; i++) {
+			this.store.claim("default", 5, "w", now, now.plusSeconds(60)).forEach((task) -> claimed.add(task.id()));
+		}
+		// Ties of priority and due time go by id, in the database's order of ids
+		assertThat(claimed).hasSize(20);
+		assertThat(claimed).extracting((id) -> priorityAndDueTime(tasks, id))
+			.containsExactlyElementsOf(expected.stream().map((id) -> priorityAndDueTime(tasks, id)).toList());
+	}
+
+	@Test
+	void taskThatTurnsReadyBehindWhereTheLastFullClaimEndedIsClaimedWhileOthersAreStillReady() {
+		Instant now = Instant.now();
+		List<NewTask> tasks = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			tasks.add(task("t" + i, "echo", 0, now.minusSeconds(60).plusMillis(i)));
+		}
+		insert(tasks.toArray(NewTask[]::new));
+		assertThat(this.store.claim("default", 5, "w", now, now.plusSeconds(60))).hasSize(5);
+		NewTask late = task("late", "echo", 0, now.minusSeconds(120));
+		insert(late);
+		// A late commit or a released child sits before the position of the last full claim
+		await().atMost(WAIT).until(() -> this.store.claim("default", 1, "w", now, now.plusSeconds(60))
+			.stream()
+			.anyMatch((task) -> task.id().equals(late.id())));
+		assertThat(countWithStatus(TaskStatus.READY)).isPositive();
+	}
+
+	@Test
+	void higherPriorityTaskEnqueuedWhileClaimsGoOnIsClaimedWhileLowerOnesAreStillReady() {
+		Instant now = Instant.now();
+		List<NewTask> tasks = new ArrayList<>();
+		for (int i = 0; i < 40; i++) {
+			tasks.add(task("t" + i, "echo", 0, now.minusSeconds(60).plusMillis(i)));
+		}
+		insert(tasks.toArray(NewTask[]::new));
+		assertThat(this.store.claim("default", 5, "w", now, now.plusSeconds(60))).hasSize(5);
+		NewTask urgent = task("urgent", "echo", 9, now.minusSeconds(1));
+		insert(urgent);
+		await().atMost(WAIT).until(() -> this.store.claim("default", 1, "w", now, now.plusSeconds(60))
+			.stream()
+			.anyMatch((task) -> task.id().equals(urgent.id())));
+		assertThat(countWithStatus(TaskStatus.READY)).isPositive();
+	}
+
+	@Test
 	void twoConcurrentClaimersNeverClaimTheSameTask() throws Exception {
 		Instant now = Instant.now();
 		List<NewTask> tasks = new ArrayList<>();
@@ -634,6 +693,11 @@ abstract class TaskStoreContractTests {
 	private NewTask task(String payload, String type, int priority, Instant runAt) {
 		return new NewTask(UUID.randomUUID(), type, "default", priority, runAt.truncatedTo(ChronoUnit.MICROS),
 				"\"" + payload + "\"", null, TaskOptions.NONE, Set.of(), Set.of(), null, runAt.truncatedTo(ChronoUnit.MICROS));
+	}
+
+	private static String priorityAndDueTime(List<NewTask> tasks, UUID id) {
+		NewTask task = tasks.stream().filter((candidate) -> candidate.id().equals(id)).findFirst().orElseThrow();
+		return task.priority() + "@" + task.runAt();
 	}
 
 	private static TaskOutcome succeeded(ClaimedTask task, String result) {

@@ -262,13 +262,26 @@ public interface Dialect {
 	}
 
 	/**
+	 * The claim statement of {@link #claimReturning()} that starts after a position in the
+	 * claim order, within one priority: it does not walk the index entries of the tasks claimed
+	 * before that position, which vacuum cannot remove while another transaction's snapshot
+	 * still sees them. Parameters: worker, started at, lease until, claim token, queue, now,
+	 * priority, run at, id, limit.
+	 * @return the statement, or {@code null} if every claim starts at the head of the order
+	 */
+	default @Nullable String claimReturningAfter() {
+		return null;
+	}
+
+	/**
 	 * The locking read of a claim. Parameters: queue, now, limit; or, with
 	 * {@link ClaimShape#CANDIDATES_THEN_LOCK}, the candidate ids.
 	 * @return the statement
 	 */
 	default String claimLock() {
 		return """
-				SELECT id, type, queue, attempts, attempt_base, payload, options, job_id FROM %PREFIX%TASK
+				SELECT id, type, queue, priority, run_at, attempts, attempt_base, payload, options, job_id
+				FROM %PREFIX%TASK
 				WHERE status = 'READY' AND queue = ? AND run_at <= ?
 				ORDER BY priority DESC, run_at, id
 				FETCH FIRST ? ROWS ONLY

@@ -22,7 +22,8 @@ class H2Dialect implements Dialect {
 	@Override
 	public String claimLock() {
 		return """
-				SELECT id, type, queue, attempts, attempt_base, payload, options, job_id FROM %PREFIX%TASK
+				SELECT id, type, queue, priority, run_at, attempts, attempt_base, payload, options, job_id
+				FROM %PREFIX%TASK
 				WHERE status = 'READY' AND id IN (%IDS%)
 				FOR UPDATE SKIP LOCKED""";
 	}

@@ -89,7 +89,8 @@ class MySqlDialect implements Dialect {
 	public String claimLock() {
 		// MySQL and MariaDB expect FOR UPDATE SKIP LOCKED after LIMIT
 		return """
-				SELECT id, type, queue, attempts, attempt_base, payload, options, job_id FROM %PREFIX%TASK
+				SELECT id, type, queue, priority, run_at, attempts, attempt_base, payload, options, job_id
+				FROM %PREFIX%TASK
 				WHERE status = 'READY' AND queue = ? AND run_at <= ?
 				ORDER BY priority DESC, run_at, id
 				LIMIT ?

@@ -51,13 +51,25 @@ class PostgresDialect implements Dialect {
 
 	@Override
 	public String claimReturning() {
-		// A claim lost in a server crash only makes its task ready again, which at-least-once
-		// execution allows, so claims need not wait for the WAL flush; the completion that
-		// follows a claim flushes the WAL up to it, and the claim token keeps the attempt whose
-		// claim was lost from ending a later claim's attempt. = ANY(ARRAY(SELECT ...)) runs the limited,
-		// locking sub-select once, as a fence, and finds its ids by primary key. A plan made
-		// anew for each claim sees the table's size now: a generic plan cached while the table
-		// was small and without statistics scans all of it once it has grown.
+		return claimReturning("");
+	}
+
+	@Override
+	public String claimReturningAfter() {
+		// A row comparison on the index's trailing columns is a range the index starts at
+		return claimReturning("AND priority = ? AND (run_at, id) > (?, ?)");
+	}
+
+	/**
+	 * A claim lost in a server crash only makes its task ready again, which at-least-once
+	 * execution allows, so claims need not wait for the WAL flush; the completion that follows
+	 * a claim flushes the WAL up to it, and the claim token keeps the attempt whose claim was
+	 * lost from ending a later claim's attempt. = ANY(ARRAY(SELECT ...)) runs the limited,
+	 * locking sub-select once, as a fence, and finds its ids by primary key. A plan made anew
+	 * for each claim sees the table's size now: a generic plan cached while the table was small
+	 * and without statistics scans all of it once it has grown.
+	 */
+	private static String claimReturning(String condition) {
 		return """
 				SET LOCAL synchronous_commit TO OFF;
 				SET LOCAL plan_cache_mode TO force_custom_plan;
@@ -65,11 +77,12 @@ class PostgresDialect implements Dialect {
 					lease_until = ?, claim_token = ?
 				WHERE id = ANY(ARRAY(
 					SELECT id FROM %PREFIX%TASK
-					WHERE status = 'READY' AND queue = ? AND run_at <= ?
+					WHERE status = 'READY' AND queue = ? AND run_at <= ? CONDITION
 					ORDER BY priority DESC, run_at, id
 					LIMIT ?
 					FOR UPDATE SKIP LOCKED))
-				RETURNING id, type, queue, attempts, attempt_base, payload, options, job_id""";
+				RETURNING id, type, queue, priority, run_at, attempts, attempt_base, payload, options, job_id"""
+			.replace(" CONDITION", condition.isEmpty() ? "" : " " + condition);
 	}
 
 	@Override
