@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -63,6 +62,9 @@ final class TaskClaims {
 	/** Where the last full claim of each queue ended, for claims that start there. */
 	private final Map<String, Position> positions = new ConcurrentHashMap<>();
 
+	/** When a claim of each queue last started at the head, by {@link System#nanoTime()}. */
+	private final Map<String, Long> headClaims = new ConcurrentHashMap<>();
+
 	private final JdbcSupport support;
 
 	private final JdbcTemplate jdbc;
@@ -88,12 +90,23 @@ final class TaskClaims {
 		if (limit <= 0) {
 			return List.of();
 		}
-		List<ClaimedTask> claimed = this.workerTransaction.execute((transaction) -> claimInTransaction(queue, limit,
+		List<Claimed> claimed = this.workerTransaction.execute((transaction) -> claimInTransaction(queue, limit,
 				worker, now, leaseUntil));
-		return (claimed != null) ? claimed : List.of();
+		if (claimed == null) {
+			return List.of();
+		}
+		// Only a committed claim moves the position: tasks of a claim rolled back stay before it
+		if (claimed.size() == limit && this.sql.claimReturningAfter != null) {
+			Claimed last = claimed.get(claimed.size() - 1);
+			this.positions.put(queue, new Position(last.priority(), last.runAt(), last.task().id()));
+		}
+		else {
+			this.positions.remove(queue);
+		}
+		return claimed.stream().map(Claimed::task).toList();
 	}
 
-	private List<ClaimedTask> claimInTransaction(String queue, int limit, String worker, Instant now,
+	private List<Claimed> claimInTransaction(String queue, int limit, String worker, Instant now,
 			Instant leaseUntil) {
 		long token = this.tokens.nextLong();
 		List<Claimed> claimed = switch (this.dialect.claimShape()) {
@@ -115,34 +128,28 @@ final class TaskClaims {
 								(rs, rowNum) -> claimed(rs, 1, token)), worker, now, leaseUntil, token);
 			}
 		};
-		return claimed.stream().sorted(CLAIM_ORDER).map(Claimed::task).toList();
+		return claimed.stream().sorted(CLAIM_ORDER).toList();
 	}
 
 	/**
-	 * Claims from the queue's last position while claims from the head are not yet due, then
-	 * from the head for what that left short; remembers where a full claim ended.
+	 * Claims from the queue's last position while a claim from the head is not yet due, then
+	 * from the head for what that left short.
 	 */
 	private List<Claimed> claimReturning(String queue, int limit, String worker, Instant now, Instant leaseUntil,
 			long token) {
 		long nanos = System.nanoTime();
-		Position position = (this.sql.claimReturningAfter != null) ? this.positions.get(queue) : null;
+		Position position = this.positions.get(queue);
+		Long headClaimedAt = this.headClaims.get(queue);
 		List<Claimed> claimed = new ArrayList<>(limit);
-		if (position != null && nanos - position.headClaimedAt() < HEAD_CLAIM_INTERVAL.toNanos()) {
+		if (position != null && headClaimedAt != null
+				&& nanos - headClaimedAt < HEAD_CLAIM_INTERVAL.toNanos()) {
 			claimed.addAll(claimReturning(this.sql.claimReturningAfter, queue, limit, worker, now, leaseUntil, token,
 					position));
 		}
-		long headClaimedAt = (position != null) ? position.headClaimedAt() : nanos;
 		if (claimed.size() < limit) {
 			claimed.addAll(claimReturning(this.sql.claimReturning, queue, limit - claimed.size(), worker, now,
 					leaseUntil, token, null));
-			headClaimedAt = nanos;
-		}
-		if (claimed.size() == limit && this.sql.claimReturningAfter != null) {
-			Claimed last = Collections.max(claimed, CLAIM_ORDER);
-			this.positions.put(queue, new Position(last.priority(), last.runAt(), last.task().id(), headClaimedAt));
-		}
-		else {
-			this.positions.remove(queue);
+			this.headClaims.put(queue, nanos);
 		}
 		return claimed;
 	}
@@ -253,8 +260,8 @@ final class TaskClaims {
 	private record Claimed(ClaimedTask task, int priority, Instant runAt) {
 	}
 
-	/** A place in the claim order, and when a claim last started at the head. */
-	private record Position(int priority, Instant runAt, UUID id, long headClaimedAt) {
+	/** A place in the claim order. */
+	private record Position(int priority, Instant runAt, UUID id) {
 	}
 
 }
