@@ -78,6 +78,12 @@ final class ClaimPhase {
 		fill = fill(backlog, 0);
 		Claims large = claims(size);
 		row(table, label, label, large, fill);
+
+		fill = fill(backlog, backlog);
+		Claims both = claims(size);
+		row(table, label + " + " + label + " SUCCEEDED", label, both, fill);
+		Claims bothSmall = claims(10);
+		row(table, label + " + " + label + " SUCCEEDED", label, bothSmall, 0);
 		List<String> customPlan = explain(false);
 		List<String> genericPlan = explain(true);
 		Stats committed = committedClaims(size);
@@ -87,12 +93,17 @@ final class ClaimPhase {
 				Stats.ratio(large.median() / thousand.median()));
 		ratios.row(label + " ready / 10 ready (claims " + size + " vs 10)", Stats.ratio(large.median() / small.median()));
 		ratios.row("10 ready + " + label + " finished / 10 ready", Stats.ratio(finished.median() / small.median()));
-		section.note(String.format(Locale.ROOT, "Claims that commit, one after another on the %s backlog "
+		ratios.row(label + " ready + " + label + " finished / 10 ready (both claim 10)",
+				Stats.ratio(bothSmall.median() / small.median()));
+		ratios.row(label + " ready + " + label + " finished / 1,000 ready (both claim " + size + ")",
+				Stats.ratio(both.median() / thousand.median()));
+		section.note(String.format(Locale.ROOT, "Claims that commit, one after another on the %s ready + finished backlog "
 				+ "(each leaves %d dead entries at the head of the ready index until vacuum; %d claims take "
 				+ "%,d of the %s tasks): median %s ms, p99 %s ms including the commit.", label, size,
 				this.options.claimSamples, this.options.claimSamples * size, label, Stats.millis(committed.median()),
 				Stats.millis(committed.percentile(99))));
-		section.code("`EXPLAIN (ANALYZE, BUFFERS)` of the claim statement at " + label + " ready tasks "
+		section.code("`EXPLAIN (ANALYZE, BUFFERS)` of the claim statement at " + label + " ready and " + label
+				+ " finished tasks "
 				+ "(parameters inlined; rolled back). " + planVerdict(customPlan), customPlan);
 		section.code("The same with the generic plan, which a server-prepared statement would switch to after five "
 				+ "executions did the claim not ask for a custom plan each time (forced here with "
