@@ -7,8 +7,11 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -91,11 +94,23 @@ final class TaskClaims {
 					ps.setInt(3, limit);
 				}, (rs, rowNum) -> this.dialect.getId(rs, "id"));
 				yield candidates.isEmpty() ? List.<ClaimedTask>of()
-						: markRunning(this.jdbc.query(Statements.withIds(this.sql.claimLock, candidates.size()),
+						: markRunning(inOrderOf(candidates, this.jdbc.query(Statements.withIds(this.sql.claimLock, candidates.size()),
 								(ps) -> this.support.setIds(ps, 1, candidates),
-								(rs, rowNum) -> this.rowMapper.claimed(rs, 1, token)), worker, now, leaseUntil, token);
+								(rs, rowNum) -> this.rowMapper.claimed(rs, 1, token))), worker, now, leaseUntil, token);
 			}
 		};
+	}
+
+	/**
+	 * Puts locked tasks back in the order of their candidates, highest priority first, since
+	 * the worker starts them in the order of the claim and a lookup by ids keeps none.
+	 */
+	private static List<ClaimedTask> inOrderOf(List<UUID> candidates, List<ClaimedTask> locked) {
+		Map<UUID, Integer> rank = new HashMap<>();
+		candidates.forEach((id) -> rank.put(id, rank.size()));
+		List<ClaimedTask> ordered = new ArrayList<>(locked);
+		ordered.sort(Comparator.comparing((task) -> rank.get(task.id())));
+		return ordered;
 	}
 
 	/** Reads the rows a claim returned, after any results of statements sent with it. */

@@ -57,19 +57,24 @@ class PostgresDialect implements Dialect {
 		// claim was lost from ending a later claim's attempt. = ANY(ARRAY(SELECT ...)) runs the limited,
 		// locking sub-select once, as a fence, and finds its ids by primary key. A plan made
 		// anew for each claim sees the table's size now: a generic plan cached while the table
-		// was small and without statistics scans all of it once it has grown.
+		// was small and without statistics scans all of it once it has grown. An UPDATE returns
+		// its rows in no set order: they are sorted again, since the worker starts them in
+		// the order they come back.
 		return """
 				SET LOCAL synchronous_commit TO OFF;
 				SET LOCAL plan_cache_mode TO force_custom_plan;
-				UPDATE %PREFIX%TASK SET status = 'RUNNING', attempts = attempts + 1, worker = ?, started_at = ?,
-					lease_until = ?, claim_token = ?
-				WHERE id = ANY(ARRAY(
-					SELECT id FROM %PREFIX%TASK
-					WHERE status = 'READY' AND queue = ? AND run_at <= ?
-					ORDER BY priority DESC, run_at, id
-					LIMIT ?
-					FOR UPDATE SKIP LOCKED))
-				RETURNING id, type, queue, attempts, attempt_base, payload, options, job_id""";
+				WITH claimed AS (
+					UPDATE %PREFIX%TASK SET status = 'RUNNING', attempts = attempts + 1, worker = ?, started_at = ?,
+						lease_until = ?, claim_token = ?
+					WHERE id = ANY(ARRAY(
+						SELECT id FROM %PREFIX%TASK
+						WHERE status = 'READY' AND queue = ? AND run_at <= ?
+						ORDER BY priority DESC, run_at, id
+						LIMIT ?
+						FOR UPDATE SKIP LOCKED))
+					RETURNING id, type, queue, attempts, attempt_base, payload, options, job_id, priority, run_at)
+				SELECT id, type, queue, attempts, attempt_base, payload, options, job_id FROM claimed
+				ORDER BY priority DESC, run_at, id""";
 	}
 
 	@Override
