@@ -403,8 +403,9 @@ public class TaskQueueProperties {
 
 		/**
 		 * How far ahead a worker claims beyond its free slots: it also claims the tasks it
-		 * expects to start within this time, judging by its recent handler durations, at most
-		 * 'taskqueue.worker.batch-size', and starts them from a local buffer as slots free.
+		 * expects to start within this time, judging by its recent handler durations, up to
+		 * 'taskqueue.worker.batch-size' tasks held in all, running and waiting, and starts them
+		 * from a local buffer as slots free.
 		 * Workers whose handlers are slow claim only their free slots; 0 turns claiming ahead
 		 * off.
 		 */

@@ -22,20 +22,22 @@ import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.TaskStore;
 
 /**
- * Claims ready tasks for the worker's lanes, one statement per queue and batch. It polls every poll interval and whenever it is woken: by a local enqueue after
- * commit, by another node's notification, by a retry falling due, or by slots freeing while a
- * lane's queues still hold work. Wake-ups that arrive during a claim are coalesced into one
- * more claim. While the database is unreachable it claims less and less often.
+ * Claims ready tasks for the worker's lanes, one statement per queue and batch. It polls
+ * every poll interval and whenever it is woken: by a local enqueue after commit, by another
+ * node's notification, by a retry falling due, or by slots freeing while a lane's queues
+ * still hold work. Wake-ups that arrive during a claim are coalesced into one more claim.
+ * While the database is unreachable it claims less and less often.
  * <p>
  * A lane whose handlers are quick is claimed for ahead of its free slots: besides them, the
  * tasks it expects to start within the claim-ahead horizon, judging by its recent handler
- * durations, at most one batch. The worker holds those in the lane in claim order and starts
- * them as slots free, without a round trip to the database; the poller claims again once the
- * lane has room for half a batch. Claiming many tasks per statement keeps the cost of each
- * claim, such as walking index entries of tasks already claimed that a long transaction
- * elsewhere keeps from being cleaned up, off each task. A lane whose handlers are slow, or
- * have not ended yet, is claimed for only up to its free slots, so that no task waits behind
- * slow work on this node while another node could run it.
+ * durations, so that it holds at most a batch, running and waiting together. The worker
+ * holds those in the lane in claim order and starts them as slots free, without a round
+ * trip to the database; the poller claims again once the lane has room for half of what it
+ * holds. Claiming many tasks per statement keeps the cost of each claim, such as walking
+ * index entries of tasks already claimed that a long transaction elsewhere keeps from being
+ * cleaned up, off each task. A lane whose handlers are slow, or have not ended yet, or with
+ * as many slots as a batch, is claimed for only up to its free slots, so that no task waits
+ * behind slow work on this node while another node could run it.
  *
  * @since 0.1.0
  */
@@ -169,7 +171,7 @@ public final class Poller {
 	 */
 	public void slotFreed(Lane lane) {
 		if (this.saturated.contains(lane)) {
-			int ahead = lane.expectedStarts(this.claimAhead, this.batchSize);
+			int ahead = ahead(lane);
 			if (room(lane, ahead) >= refillThreshold(lane, ahead)) {
 				wake();
 			}
@@ -181,6 +183,15 @@ public final class Poller {
 		if (!this.saturated.isEmpty()) {
 			wake();
 		}
+	}
+
+	/**
+	 * How many tasks to hold for the lane beyond its slots: what it starts within the
+	 * horizon, and no more than fill a batch with its slots, so that a lane with as many slots
+	 * as a batch, or more, claims none ahead.
+	 */
+	private int ahead(Lane lane) {
+		return lane.expectedStarts(this.claimAhead, Math.max(0, this.batchSize - lane.concurrency()));
 	}
 
 	/** How many tasks a claim may take for the lane: its free slots and what it starts soon. */
@@ -236,7 +247,7 @@ public final class Poller {
 
 	/** Claims for one lane; returns whether a full batch came back and it still has room. */
 	private boolean claimFor(Lane lane) {
-		int room = room(lane, lane.expectedStarts(this.claimAhead, this.batchSize));
+		int room = room(lane, ahead(lane));
 		boolean full = false;
 		List<String> queues = lane.queues();
 		int firstQueue = this.nextQueue.merge(lane, 1, Integer::sum);

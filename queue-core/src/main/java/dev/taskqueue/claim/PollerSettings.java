@@ -7,7 +7,8 @@ import org.springframework.util.Assert;
 /**
  * How a node claims and how often.
  *
- * @param batchSize the most tasks one claim takes, and a lane holds claimed ahead
+ * @param batchSize the most tasks one claim takes, and that a lane claiming ahead holds,
+ * running and waiting
  * @param claimAhead how far ahead a lane claims beyond its free slots: the tasks it expects
  * to start within this time, judging by its recent handler durations; zero claims only free
  * slots

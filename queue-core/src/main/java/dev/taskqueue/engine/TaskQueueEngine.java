@@ -458,10 +458,11 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		/**
 		 * Set how far ahead a lane claims beyond its free slots (50 milliseconds by default):
 		 * it also claims the tasks it expects to start within this time, judging by its recent
-		 * handler durations, at most {@link #batchSize(int) batchSize}, and starts them from a
-		 * local buffer as slots free. Tasks held so keep their leases renewed and are handed
-		 * back on stop. A lane whose handlers are slow, or have not ended yet, claims only its
-		 * free slots; zero turns claiming ahead off.
+		 * handler durations, up to {@link #batchSize(int) batchSize} tasks held in all, running
+		 * and waiting, and starts them from a local buffer as slots free. Tasks held so keep
+		 * their leases renewed, are dropped when cancelled and are handed back on stop. A lane
+		 * whose handlers are slow, or have not ended yet, claims only its free slots; zero turns
+		 * claiming ahead off.
 		 * @param claimAhead how far ahead to claim
 		 * @return this builder
 		 */

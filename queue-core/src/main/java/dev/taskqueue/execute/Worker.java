@@ -233,8 +233,8 @@ public final class Worker {
 	}
 
 	/**
-	 * Take no more tasks, and wait for the running ones to finish. Drop the buffered ones
-	 * first, to hand them back at once.
+	 * Take no more tasks, and wait for the running ones to finish. Tasks still buffered would
+	 * start meanwhile: {@link #dropBuffered() drop} them first, to hand them back at once.
 	 * @param timeout how long to wait
 	 * @return the claims of the tasks still running after the timeout; they have been
 	 * interrupted and their outcomes will not be recorded
