@@ -77,6 +77,7 @@ public final class TaskQueueAutoConfiguration {
 		apply("taskqueue.jdbc.wait-for-schema", jdbcProperties.getWaitForSchema(), builder::waitForSchema);
 		apply("taskqueue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
 		apply("taskqueue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
+		apply("taskqueue.worker.claim-ahead", worker.getClaimAhead(), builder::claimAhead);
 		worker.getQueues().forEach((name, queue) -> {
 			String property = (name.contains(".") ? "taskqueue.worker.queues[" + name + "]" : "taskqueue.worker.queues." + name)
 					+ ".concurrency";

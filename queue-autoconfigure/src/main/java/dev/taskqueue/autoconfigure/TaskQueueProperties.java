@@ -402,6 +402,16 @@ public class TaskQueueProperties {
 		private int batchSize = 100;
 
 		/**
+		 * How far ahead a worker claims beyond its free slots: it also claims the tasks it
+		 * expects to start within this time, judging by its recent handler durations, up to
+		 * 'taskqueue.worker.batch-size' tasks held in all, running and waiting, and starts them
+		 * from a local buffer as slots free.
+		 * Workers whose handlers are slow claim only their free slots; 0 turns claiming ahead
+		 * off.
+		 */
+		private Duration claimAhead = Duration.ofMillis(50);
+
+		/**
 		 * Queues that this node serves, by queue name, each with its own 'concurrency' (such
 		 * as 'taskqueue.worker.queues.reports.concurrency=2') or, when unset
 		 * ('taskqueue.worker.queues.reports='), 'taskqueue.worker.concurrency' slots of its own. When
@@ -446,6 +456,14 @@ public class TaskQueueProperties {
 
 		public void setBatchSize(int batchSize) {
 			this.batchSize = batchSize;
+		}
+
+		public Duration getClaimAhead() {
+			return this.claimAhead;
+		}
+
+		public void setClaimAhead(Duration claimAhead) {
+			this.claimAhead = claimAhead;
 		}
 
 		public Map<String, Queue> getQueues() {

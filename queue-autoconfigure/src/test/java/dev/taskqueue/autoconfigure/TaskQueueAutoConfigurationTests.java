@@ -225,7 +225,7 @@ class TaskQueueAutoConfigurationTests {
 			"taskqueue.types[email.send].retry-backoff, 0.9", "taskqueue.defaults.timeout, 0s",
 			"taskqueue.defaults.heartbeat, 50ms", "taskqueue.defaults.retries, -1", "taskqueue.defaults.retry-delay, -1s",
 			"taskqueue.defaults.retry-backoff, 0.5", "taskqueue.defaults.retry-max-delay, -1s",
-			"taskqueue.defaults.retry-jitter, 1.5", "taskqueue.worker.concurrency, 0", "taskqueue.worker.batch-size, 0",
+			"taskqueue.defaults.retry-jitter, 1.5", "taskqueue.worker.concurrency, 0", "taskqueue.worker.batch-size, 0", "taskqueue.worker.claim-ahead, PT-1S",
 			"taskqueue.worker.queues.reports.concurrency, 0", "taskqueue.worker.queues[mail.out].concurrency, -1" })
 	void whenAnOptionIsOutOfRangeThenStartupFailsNamingThePropertyAndValue(String property, String value) {
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)

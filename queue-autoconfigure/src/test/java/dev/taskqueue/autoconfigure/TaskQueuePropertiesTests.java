@@ -50,6 +50,7 @@ class TaskQueuePropertiesTests {
 			.hasFieldOrPropertyWithValue("concurrency", worker.getConcurrency())
 			.hasFieldOrPropertyWithValue("pollInterval", worker.getPollInterval())
 			.hasFieldOrPropertyWithValue("batchSize", worker.getBatchSize())
+			.hasFieldOrPropertyWithValue("claimAhead", worker.getClaimAhead())
 			.hasFieldOrPropertyWithValue("shutdownTimeout", worker.getShutdownTimeout())
 			.hasFieldOrPropertyWithValue("tablePrefix", new TaskQueueJdbcProperties().getTablePrefix());
 		assertThat(builder).extracting("queueConcurrency").asInstanceOf(InstanceOfAssertFactories.MAP).isEmpty();

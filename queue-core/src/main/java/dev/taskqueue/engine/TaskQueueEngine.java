@@ -230,7 +230,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.worker = new Worker(engine.registry, new PayloadCodec(settings.mapper), this.completer, failurePolicy,
 					lanes(), "taskqueue-worker-", engine.metrics, engine.store::parents, engine.clock);
 			this.poller = new Poller(engine.store, this.worker, this.completer, outage,
-					new PollerSettings(settings.batchSize, settings.pollInterval, settings.workerId),
+					new PollerSettings(settings.batchSize, settings.claimAhead, settings.pollInterval, settings.workerId),
 					engine.clock, this.scheduler);
 			this.worker.onSlotFreed(this.poller::slotFreed);
 			this.leaseKeeper = new LeaseKeeper(engine.store, this.worker, outage, settings.workerId, engine.clock);
@@ -300,26 +300,34 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			logger.info("TaskQueue worker " + this.settings.workerId + " started: " + this.worker.lanes());
 		}
 
-		/** Leases are renewed, and cancels heard, until the last running task is done. */
+		/**
+		 * Tasks claimed ahead are handed back at once; leases are renewed, and cancels heard,
+		 * until the last running task is done.
+		 */
 		void stop() {
 			this.poller.stop();
-			List<ClaimedTask> unfinished = this.worker.shutdown(this.settings.shutdownTimeout);
-			if (!unfinished.isEmpty()) {
-				try {
-					int handedBack = TaskQueueEngine.this.store.handBack(unfinished, this.settings.workerId);
-					logger.info("Handed " + handedBack + " unfinished tasks back to the queue");
-				}
-				catch (RuntimeException ex) {
-					logger.warn("Could not hand " + unfinished.size()
-							+ " unfinished tasks back; another node takes them back once their lease expires", ex);
-				}
-			}
+			handBack(this.worker.dropBuffered(), "unstarted");
+			handBack(this.worker.shutdown(this.settings.shutdownTimeout), "unfinished");
 			this.schedules.forEach((schedule) -> schedule.cancel(false));
 			if (this.listener != null) {
 				this.listener.stop();
 			}
 			this.completer.stop(this.settings.shutdownTimeout);
 			this.scheduler.shutdown();
+		}
+
+		private void handBack(List<ClaimedTask> tasks, String which) {
+			if (tasks.isEmpty()) {
+				return;
+			}
+			try {
+				int handedBack = TaskQueueEngine.this.store.handBack(tasks, this.settings.workerId);
+				logger.info("Handed " + handedBack + " " + which + " tasks back to the queue");
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Could not hand " + tasks.size() + " " + which
+						+ " tasks back; another node takes them back once their lease expires", ex);
+			}
 		}
 
 		private static Duration min(Duration a, Duration b) {
@@ -334,6 +342,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	public static final class Builder {
 
 		private static final Duration MAX_WAIT_FOR_SCHEMA = Duration.ofDays(1);
+
+		private static final Duration DEFAULT_CLAIM_AHEAD = Duration.ofMillis(50);
 
 		private final DataSource dataSource;
 
@@ -352,6 +362,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private int concurrency = 10;
 
 		private int batchSize = 100;
+
+		private Duration claimAhead = DEFAULT_CLAIM_AHEAD;
 
 		private int completionBatchSize = 500;
 
@@ -440,6 +452,24 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		public Builder batchSize(int batchSize) {
 			Assert.isTrue(batchSize > 0, "'batchSize' must be positive");
 			this.batchSize = batchSize;
+			return this;
+		}
+
+		/**
+		 * Set how far ahead a lane claims beyond its free slots (50 milliseconds by default):
+		 * it also claims the tasks it expects to start within this time, judging by its recent
+		 * handler durations, up to {@link #batchSize(int) batchSize} tasks held in all, running
+		 * and waiting, and starts them from a local buffer as slots free. Tasks held so keep
+		 * their leases renewed, are dropped when cancelled and are handed back on stop. A lane
+		 * whose handlers are slow, or have not ended yet, claims only its free slots; zero turns
+		 * claiming ahead off.
+		 * @param claimAhead how far ahead to claim
+		 * @return this builder
+		 */
+		public Builder claimAhead(Duration claimAhead) {
+			Assert.isTrue(!claimAhead.isNegative() && claimAhead.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'claimAhead' must not be negative or longer than 365 days");
+			this.claimAhead = claimAhead;
 			return this;
 		}
 

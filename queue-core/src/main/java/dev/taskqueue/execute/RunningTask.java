@@ -14,6 +14,7 @@ import org.springframework.util.Assert;
 
 import dev.taskqueue.JsonValue;
 import dev.taskqueue.TaskContext;
+import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.enqueue.RequestResolver;
@@ -24,8 +25,9 @@ import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.ParentTask;
 
 /**
- * A task running on this node: the context its handler sees, the thread that runs it, when
- * its lease was last renewed, and what it writes to its job once it succeeds.
+ * A task claimed by this node, running or waiting in its lane for a slot: the context its
+ * handler sees, the thread that runs it, when its lease was last renewed, and what it writes
+ * to its job once it succeeds.
  *
  * @since 0.1.0
  */
@@ -38,6 +40,8 @@ public final class RunningTask implements TaskContext {
 	private final PayloadCodec codec;
 
 	private final Duration heartbeat;
+
+	private final @Nullable Duration timeout;
 
 	private final Consumer<RunningTask> onHeartbeat;
 
@@ -61,12 +65,13 @@ public final class RunningTask implements TaskContext {
 
 	private volatile Duration lease;
 
-	RunningTask(ClaimedTask task, Lane lane, PayloadCodec codec, Duration claimLease, Duration heartbeat,
+	RunningTask(ClaimedTask task, Lane lane, PayloadCodec codec, Duration claimLease, TaskOptions options,
 			Consumer<RunningTask> onHeartbeat, Support support) {
 		this.task = task;
 		this.lane = lane;
 		this.codec = codec;
-		this.heartbeat = heartbeat;
+		this.heartbeat = options.heartbeat();
+		this.timeout = options.timeout();
 		this.onHeartbeat = onHeartbeat;
 		this.support = support;
 		this.renewedNanos = System.nanoTime();
@@ -228,6 +233,10 @@ public final class RunningTask implements TaskContext {
 
 	Lane lane() {
 		return this.lane;
+	}
+
+	@Nullable Duration timeout() {
+		return this.timeout;
 	}
 
 	void runsOn(Thread thread) {

@@ -2,6 +2,7 @@ package dev.taskqueue.execute;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -19,12 +20,12 @@ import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.format.annotation.DurationFormat;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import tools.jackson.core.JacksonException;
 
-import dev.taskqueue.TaskOptions;
 import dev.taskqueue.complete.Completer;
 import dev.taskqueue.complete.FailurePolicy;
 import dev.taskqueue.enqueue.RequestResolver;
@@ -163,26 +164,44 @@ public final class Worker {
 	}
 
 	/**
-	 * Start running tasks claimed for a lane.
+	 * Start tasks claimed for a lane as its slots allow, and hold the rest in the lane, in
+	 * claim order, until slots free. Held tasks keep their leases renewed like running ones.
 	 * @param lane the lane
-	 * @param tasks the tasks, no more than the lane's free slots
+	 * @param tasks the tasks, in claim order
 	 */
 	public void run(Lane lane, List<ClaimedTask> tasks) {
-		lane.acquire(tasks.size());
 		for (ClaimedTask task : tasks) {
-			TaskOptions options = this.failurePolicy.options(task);
 			RunningTask context = new RunningTask(task, lane, this.codec, claimLease(task.queue()),
-					options.heartbeat(), this.onHeartbeat, this.support);
+					this.failurePolicy.options(task), this.onHeartbeat, this.support);
 			RunningTask earlier = this.running.put(task.id(), context);
 			if (earlier != null) {
-				// Claimed again while an attempt still runs here: that attempt's claim was lost
-				earlier.cancel();
+				// Claimed again while an attempt still runs or waits here: that attempt's claim was lost
+				cancel(earlier);
 			}
-			if (options.timeout() != null) {
-				this.timeouts.schedule(() -> timeOut(context, options.timeout()), options.timeout().toNanos(),
-						TimeUnit.NANOSECONDS);
+			lane.buffer(context);
+		}
+		startBuffered(lane);
+	}
+
+	/**
+	 * Take back the claimed tasks that wait for a slot, so that they can be handed back
+	 * unrun.
+	 * @return their claims
+	 */
+	public List<ClaimedTask> dropBuffered() {
+		List<ClaimedTask> dropped = new ArrayList<>();
+		for (Lane lane : this.lanes) {
+			for (RunningTask context : lane.drain()) {
+				this.running.remove(context.taskId(), context);
+				dropped.add(context.task());
 			}
-			this.executor.execute(() -> execute(context));
+		}
+		return dropped;
+	}
+
+	private void startBuffered(Lane lane) {
+		while (lane.reserve()) {
+			this.executor.execute(() -> execute(lane.takeReserved()));
 		}
 	}
 
@@ -194,21 +213,28 @@ public final class Worker {
 	public void cancel(UUID id) {
 		RunningTask task = this.running.get(id);
 		if (task != null) {
-			task.cancel();
+			cancel(task);
 		}
 	}
 
 	/**
 	 * Stop one attempt that no longer holds its claim, leaving alone any later attempt of the
-	 * same task that runs here under a new claim.
+	 * same task that runs here under a new claim. One that waits for a slot is dropped
+	 * unstarted.
 	 * @param task the attempt
 	 */
 	public void cancel(RunningTask task) {
-		task.cancel();
+		if (task.lane().unbuffer(task)) {
+			this.running.remove(task.taskId(), task);
+		}
+		else {
+			task.cancel();
+		}
 	}
 
 	/**
-	 * Take no more tasks, and wait for the running ones to finish.
+	 * Take no more tasks, and wait for the running ones to finish. Tasks still buffered would
+	 * start meanwhile: {@link #dropBuffered() drop} them first, to hand them back at once.
 	 * @param timeout how long to wait
 	 * @return the claims of the tasks still running after the timeout; they have been
 	 * interrupted and their outcomes will not be recorded
@@ -232,16 +258,33 @@ public final class Worker {
 		return unfinished;
 	}
 
-	private void execute(RunningTask context) {
+	/**
+	 * Runs a task, then, while its lane holds more, the next one in the slot it frees: the
+	 * thread that is already awake takes it, which keeps claim order and saves a hand-off.
+	 */
+	private void execute(@Nullable RunningTask first) {
+		for (RunningTask context = first; context != null; context = attempt(context)) {
+			// each attempt returns the lane's next task for this slot, if any
+		}
+	}
+
+	/** Runs one attempt; returns the next task to run in its slot, if it freed the slot. */
+	private @Nullable RunningTask attempt(RunningTask context) {
+		Duration timeout = context.timeout();
+		if (timeout != null) {
+			this.timeouts.schedule(() -> timeOut(context, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
 		context.runsOn(Thread.currentThread());
 		ClaimedTask task = context.task();
 		long start = System.nanoTime();
 		try {
 			TaskOutcome outcome = outcome(task, context);
 			if (context.finish()) {
-				this.metrics.attempt(task.type(), outcome instanceof TaskOutcome.Succeeded, System.nanoTime() - start);
-				end(context, outcome);
+				long nanos = System.nanoTime() - start;
+				this.metrics.attempt(task.type(), outcome instanceof TaskOutcome.Succeeded, nanos);
+				return end(context, outcome, nanos);
 			}
+			return null;
 		}
 		finally {
 			context.runsOn(null);
@@ -256,19 +299,29 @@ public final class Worker {
 					+ "; interrupting it");
 			context.cancel();
 			this.metrics.attempt(context.type(), false, timeout.toNanos());
-			end(context, this.failurePolicy.failed(context.task(), message, message, true));
+			RunningTask next = end(context, this.failurePolicy.failed(context.task(), message, message, true),
+					timeout.toNanos());
+			if (next != null) {
+				// the timed-out attempt's thread may still be busy: the next task gets a thread of its own
+				this.executor.execute(() -> execute(next));
+			}
 		}
 	}
 
-	/** Records the attempt's outcome and frees its slot, once per attempt. */
-	private void end(RunningTask context, TaskOutcome outcome) {
+	/**
+	 * Records the attempt's outcome and frees its slot, once per attempt; returns the lane's
+	 * next buffered task, which takes the slot. The poller then sees what is left in the lane.
+	 */
+	private @Nullable RunningTask end(RunningTask context, TaskOutcome outcome, long nanos) {
 		UUID id = context.taskId();
 		this.running.remove(id, context);
 		if (!this.abandoned.contains(id)) {
 			this.completer.submit(outcome, context.type());
 		}
-		context.lane().release();
-		this.onSlotFreed.accept(context.lane());
+		Lane lane = context.lane();
+		RunningTask next = lane.releaseAndNext(nanos);
+		this.onSlotFreed.accept(lane);
+		return next;
 	}
 
 	private TaskOutcome outcome(ClaimedTask task, RunningTask context) {

@@ -47,7 +47,7 @@ public interface TaskStore {
 	 * @param now the current time
 	 * @param leaseUntil when the claim lapses unless renewed
 	 * @return the claimed tasks, RUNNING with their attempt counted, each with the token of its
-	 * claim
+	 * claim, in claim order
 	 */
 	List<ClaimedTask> claim(String queue, int limit, String worker, Instant now, Instant leaseUntil);
 

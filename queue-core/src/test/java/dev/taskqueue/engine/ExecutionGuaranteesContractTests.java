@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
@@ -367,6 +368,44 @@ abstract class ExecutionGuaranteesContractTests {
 		// Claims take every high one first; with two threads, one low task may start just
 		// before the last high one does
 		assertThat(order.lastIndexOf(1)).isLessThanOrEqualTo(30);
+	}
+
+	@Test
+	void tasksClaimedAheadKeepTheirLeasesAreDroppedWhenCancelledAndAreHandedBackOnStop() {
+		List<UUID> started = new CopyOnWriteArrayList<>();
+		this.nodes.register("gate", String.class,
+				settings(new TaskOptions(null, Duration.ofMillis(600), 0, null, null, null, null)), (payload, context) -> {
+					started.add(context.taskId());
+					latch().await();
+					return payload;
+				});
+		TaskQueueEngine node = this.nodes.start((builder) -> builder.concurrency(1)
+			.claimAhead(Duration.ofSeconds(1))
+			.shutdownTimeout(Duration.ZERO));
+		TaskQueue queue = node.queue();
+		// Quick handlers first, so that the lane expects to start many tasks within the horizon
+		List<TaskRef> quick = queue.enqueueAll(IntStream.range(0, 20).mapToObj((i) -> TaskRequest.of("echo", "quick")).toList());
+		quick.forEach((ref) -> awaitStatus(queue, ref.id(), TaskStatus.SUCCEEDED));
+		List<UUID> gated = queue.enqueueAll(IntStream.range(0, 4).mapToObj((i) -> TaskRequest.of("gate", "x")).toList())
+			.stream()
+			.map(TaskRef::id)
+			.toList();
+		await().atMost(WAIT).until(() -> started.size() == 1);
+		List<UUID> waiting = gated.stream().filter((id) -> !started.contains(id)).toList();
+		assertThat(waiting).hasSize(3)
+			.allSatisfy((id) -> assertThat(queue.find(id).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING));
+		// Unrenewed, the claim's lease of 600ms would lapse and the task be taken back, failed
+		Instant claimedUntil = leaseUntil(waiting.get(0));
+		await().atMost(WAIT).until(() -> leaseUntil(waiting.get(0)).isAfter(claimedUntil.plusMillis(1800)));
+		assertThat(queue.cancel(waiting.get(1))).isTrue();
+		node.stop();
+		assertThat(started).hasSize(1);
+		assertThat(queue.find(waiting.get(1)).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
+		assertThat(List.of(waiting.get(0), waiting.get(2), started.get(0))).allSatisfy((id) -> {
+			TaskState state = queue.find(id).orElseThrow();
+			assertThat(state.status()).isEqualTo(TaskStatus.READY);
+			assertThat(state.attempts()).isZero();
+		});
 	}
 
 	@Test
