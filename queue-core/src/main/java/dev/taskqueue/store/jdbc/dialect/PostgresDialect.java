@@ -30,8 +30,8 @@ class PostgresDialect implements Dialect {
 
 	@Override
 	public String insertTasks() {
-		// One array per column: a statement of fixed text, however many tasks, that the
-		// server plans once per connection
+		// One array per column: the same text at any batch size, so that the driver prepares
+		// it once per connection and has no batch to rewrite
 		return """
 				INSERT INTO %PREFIX%TASK (id, type, queue, status, priority, run_at, attempts, attempt_base,
 					pending_parents, payload, unique_key, options, job_id, created_at, finished_at)
