@@ -95,7 +95,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 	@Override
 	public List<TaskRef> enqueueAll(List<TaskRequest> requests) {
 		List<NewTask> tasks = this.resolver.tasks(requests, null, this.clock.instant());
-		List<UUID> ids = write(() -> this.store.insert(tasks), "enqueue %d task(s) of type '%s'"
+		List<UUID> ids = write(() -> this.store.insert(tasks), () -> "enqueue %d task(s) of type '%s'"
 			.formatted(requests.size(), requests.get(0).type()));
 		afterCommit(this.wakeup);
 		return refs(requests, ids);
@@ -109,21 +109,24 @@ public final class DefaultTaskQueue implements TaskQueue {
 		return refs;
 	}
 
-	/** Writes through the store, telling what became of the write if the database failed. */
-	private static <T> T write(Supplier<T> write, String what) {
+	/**
+	 * Writes through the store, telling what became of the write if the database failed; the
+	 * description is written only then.
+	 */
+	private static <T> T write(Supplier<T> write, Supplier<String> what) {
 		try {
 			return write.get();
 		}
 		catch (TransactionSystemException ex) {
 			// A failed rollback follows a failed write; a failed commit leaves the write unknown
-			throw unavailable(what, (ex.getApplicationException() != null) ? "nothing was written"
+			throw unavailable(what.get(), (ex.getApplicationException() != null) ? "nothing was written"
 					: "the commit failed, so the tasks may or may not exist: look them up by id", ex);
 		}
 		catch (RuntimeException ex) {
 			if (DatabaseFailure.of(ex) != DatabaseFailure.CONNECTION) {
 				throw ex;
 			}
-			throw unavailable(what, "nothing was written", ex);
+			throw unavailable(what.get(), "nothing was written", ex);
 		}
 	}
 
@@ -193,7 +196,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 	@Override
 	public JobRef startJob(JobRequest request) {
 		NewJob job = this.resolver.job(request, this.clock.instant());
-		write(() -> this.store.startJob(job), "start job '%s' with %d task(s)".formatted(request.name(),
+		write(() -> this.store.startJob(job), () -> "start job '%s' with %d task(s)".formatted(request.name(),
 				job.tasks().size()));
 		afterCommit(this.wakeup);
 		return new JobRef(request.id(), request.name());
@@ -205,7 +208,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 			return List.of();
 		}
 		List<NewTask> newTasks = this.resolver.tasks(tasks, jobId, this.clock.instant());
-		List<UUID> ids = write(() -> this.store.addToJob(jobId, newTasks), "add %d task(s) to job %s"
+		List<UUID> ids = write(() -> this.store.addToJob(jobId, newTasks), () -> "add %d task(s) to job %s"
 			.formatted(tasks.size(), jobId));
 		afterCommit(this.wakeup);
 		return refs(tasks, ids);

@@ -24,6 +24,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 import dev.taskqueue.JobNotFoundException;
 import dev.taskqueue.JobRequest;
 import dev.taskqueue.TaskQueue;
+import dev.taskqueue.TaskRef;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.testsupport.LogCapture;
@@ -151,6 +152,37 @@ abstract class CallerTransactionContractTests {
 		});
 		assertThat(id).isEqualTo(holder[0]);
 		assertThat(this.nodes.count(null)).isOne();
+		assertThat(visitCount()).isOne();
+	}
+
+	@Test
+	void enqueueAllOfKeysReturnsTheHoldersOfHeldKeysAndInsertsTheRest() {
+		UUID holder = this.queue.enqueue(keyed("held")).id();
+		List<TaskRequest> requests = List.of(keyed("new"), keyed("held"), TaskRequest.of("echo", "plain"),
+				keyed("new"), keyed("other"));
+		List<UUID> ids = this.queue.enqueueAll(requests).stream().map(TaskRef::id).toList();
+		assertThat(ids).containsExactly(requests.get(0).id(), holder, requests.get(2).id(), requests.get(0).id(),
+				requests.get(4).id());
+		assertThat(this.nodes.count(null)).isEqualTo(4);
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { TransactionDefinition.ISOLATION_READ_COMMITTED, TransactionDefinition.ISOLATION_REPEATABLE_READ,
+			TransactionDefinition.ISOLATION_SERIALIZABLE })
+	void enqueueAllOfKeysOneCommittedAfterTheCallersSnapshotReturnsItsHolder(int isolation) throws Exception {
+		TransactionTemplate caller = new TransactionTemplate(this.transaction.getTransactionManager());
+		caller.setIsolationLevel(isolation);
+		UUID[] holder = new UUID[1];
+		List<TaskRequest> requests = List.of(keyed("late"), keyed("fresh"));
+		List<UUID> ids = caller.execute((status) -> {
+			// Takes the snapshot, from a table that the other enqueue does not lock
+			assertThat(visitCount()).isZero();
+			holder[0] = enqueueElsewhere(keyed("late"));
+			visit();
+			return this.queue.enqueueAll(requests).stream().map(TaskRef::id).toList();
+		});
+		assertThat(ids).containsExactly(holder[0], requests.get(1).id());
+		assertThat(this.nodes.count(null)).isEqualTo(2);
 		assertThat(visitCount()).isOne();
 	}
 

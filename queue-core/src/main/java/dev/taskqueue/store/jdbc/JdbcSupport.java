@@ -158,11 +158,18 @@ final class JdbcSupport {
 
 	private void notify(String payload) {
 		if (this.sql.notify != null) {
-			this.jdbc.query(this.sql.notify, (ps) -> {
-				ps.setString(1, this.channel);
-				ps.setString(2, payload);
-			}, (rs) -> null);
+			this.jdbc.query(this.sql.notify, (ps) -> setNotification(ps, 1, payload), (rs) -> null);
 		}
+	}
+
+	/** Binds the parameters of a notification that tasks are ready, from the given index on. */
+	void setReadyNotification(PreparedStatement ps, int firstIndex) throws SQLException {
+		setNotification(ps, firstIndex, this.nodeId);
+	}
+
+	private void setNotification(PreparedStatement ps, int firstIndex, String payload) throws SQLException {
+		ps.setString(firstIndex, this.channel);
+		ps.setString(firstIndex + 1, payload);
 	}
 
 	void setIds(PreparedStatement ps, int firstIndex, List<UUID> ids) throws SQLException {

@@ -14,11 +14,19 @@ final class Statements {
 
 	final String insertTask;
 
+	final @Nullable String insertTasks;
+
+	final @Nullable String insertTaskAndNotify;
+
+	final @Nullable String insertTasksAndNotify;
+
 	final String insertParent;
 
 	final String lockParents;
 
-	final String selectKeyHolder;
+	final String selectKeyHolders;
+
+	final @Nullable String insertTasksUnlessKeyHeld;
 
 	final @Nullable String insertTaskUnlessKeyHeld;
 
@@ -122,12 +130,15 @@ final class Statements {
 
 	Statements(Dialect dialect, String prefix) {
 		this.insertTask = prefixed(dialect.insertTask(), prefix);
+		this.insertTasks = prefixedOrNull(dialect.insertTasks(), prefix);
+		this.insertTaskAndNotify = prefixedOrNull(dialect.insertAndNotify(dialect.insertTask()), prefix);
+		this.insertTasksAndNotify = (dialect.insertTasks() != null)
+				? prefixedOrNull(dialect.insertAndNotify(dialect.insertTasks()), prefix) : null;
 		this.insertParent = prefixed(dialect.insertParent(), prefix);
 		this.lockParents = prefixed(dialect.lockParents(), prefix);
-		this.selectKeyHolder = prefixed(dialect.selectKeyHolder(), prefix);
-		String insertTaskUnlessKeyHeld = dialect.insertTaskUnlessKeyHeld();
-		this.insertTaskUnlessKeyHeld = (insertTaskUnlessKeyHeld != null)
-				? prefixed(insertTaskUnlessKeyHeld, prefix) : null;
+		this.selectKeyHolders = prefixed(dialect.selectKeyHolders(), prefix);
+		this.insertTasksUnlessKeyHeld = prefixedOrNull(dialect.insertTasksUnlessKeyHeld(), prefix);
+		this.insertTaskUnlessKeyHeld = prefixedOrNull(dialect.insertTaskUnlessKeyHeld(), prefix);
 		this.selectCommittedKeyHolder = prefixed(dialect.selectCommittedKeyHolder(), prefix);
 		this.completeRetry = prefixed(dialect.completeRetry(), prefix);
 		this.insertError = prefixed(dialect.insertError(), prefix);
@@ -183,6 +194,10 @@ final class Statements {
 
 	static String prefixed(String sql, String prefix) {
 		return sql.replace("%PREFIX%", prefix);
+	}
+
+	private static @Nullable String prefixedOrNull(@Nullable String sql, String prefix) {
+		return (sql != null) ? prefixed(sql, prefix) : null;
 	}
 
 	/**

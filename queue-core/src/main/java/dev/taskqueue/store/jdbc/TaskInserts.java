@@ -6,11 +6,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -47,59 +49,136 @@ final class TaskInserts {
 
 	private final DataSource dataSource;
 
+	private final TaskRows rows;
+
 	TaskInserts(JdbcSupport support) {
 		this.support = support;
 		this.jdbc = support.jdbc();
 		this.dialect = support.dialect();
 		this.sql = support.sql();
 		this.dataSource = support.dataSource();
+		this.rows = new TaskRows(support);
 	}
 
-	/** Inserts tasks in the caller's transaction, or in one of their own. */
+	/**
+	 * Inserts tasks in the caller's transaction, or in one of their own; or, outside a
+	 * caller's transaction, in one statement that commits on its own where one statement
+	 * does all the work: no parents to lock, no keys to check, and a dialect that inserts
+	 * them and wakes listening nodes at once.
+	 */
 	List<UUID> insert(List<NewTask> tasks) {
 		if (tasks.isEmpty()) {
 			return List.of();
 		}
+		if (isOneStatement(tasks) && !this.support.joinsCallerTransaction() && Boolean.TRUE
+			.equals(this.jdbc.execute((Connection connection) -> this.rows.insertAlone(connection, tasks)))) {
+			return tasks.stream().map(NewTask::id).toList();
+		}
 		return this.support.inCallerTransaction((transaction) -> insert(transaction, tasks));
+	}
+
+	private boolean isOneStatement(List<NewTask> tasks) {
+		for (NewTask task : tasks) {
+			if (!task.parents().isEmpty() || task.key() != null) {
+				return false;
+			}
+		}
+		return this.rows.isOneStatement(tasks.size());
 	}
 
 	/** Inserts tasks in the transaction whose savepoints are given; see {@link #insert(List)}. */
 	List<UUID> insert(SavepointManager transaction, List<NewTask> tasks) {
 		Map<UUID, TaskStatus> statuses = lockExternalParents(tasks);
+		if (isKeyedBatch(tasks)) {
+			List<UUID> ids = insertKeyedBatch(transaction, tasks, statuses);
+			if (ids != null) {
+				return ids;
+			}
+		}
+		return insertEach(transaction, tasks, statuses);
+	}
+
+	/**
+	 * Whether tasks hold more than one unique key and none waits for another of them, whose
+	 * key's holder it would wait for instead.
+	 */
+	private static boolean isKeyedBatch(List<NewTask> tasks) {
+		Set<UUID> inBatch = new HashSet<>();
+		int keyed = 0;
+		for (NewTask task : tasks) {
+			inBatch.add(task.id());
+			keyed += (task.key() != null) ? 1 : 0;
+		}
+		return keyed > 1 && tasks.stream().flatMap((task) -> task.parents().stream()).noneMatch(inBatch::contains);
+	}
+
+	/**
+	 * Inserts tasks with unique keys in one write under a savepoint, then reads the holders of
+	 * their keys in one locking read: a task whose key another task holds, in the batch or
+	 * not, is left out and answered with the holder. Writes nothing where the task-by-task
+	 * path must decide: a holder committed after the transaction's snapshot, or one that
+	 * finished in between.
+	 * @return the ids of the tasks or their keys' holders, or {@code null} if it wrote nothing
+	 */
+	private @Nullable List<UUID> insertKeyedBatch(SavepointManager transaction, List<NewTask> tasks,
+			Map<UUID, TaskStatus> statuses) {
+		List<Placement> placements = new ArrayList<>(tasks.size());
+		for (NewTask task : tasks) {
+			placements.add(place(task, Map.of(), Set.of(), statuses));
+		}
+		// In key order, so that concurrent batches lock their keys in the same order
+		List<Integer> byKey = new ArrayList<>(JdbcSupport.indexes(tasks.size()));
+		byKey.sort(Comparator.comparing((i) -> tasks.get(i).key(), Comparator.nullsLast(Comparator.naturalOrder())));
+		Object savepoint = transaction.createSavepoint();
+		Map<String, KeyHolder> holders;
+		try {
+			this.rows.insertUnlessKeysHeld(byKey.stream().map(tasks::get).toList(),
+					byKey.stream().map(placements::get).toList());
+			holders = lockedKeyHolders(tasks.stream().map(NewTask::key).filter(Objects::nonNull).toList());
+		}
+		catch (DuplicateKeyException | PessimisticLockingFailureException ex) {
+			transaction.rollbackToSavepoint(savepoint);
+			return null;
+		}
+		if (tasks.stream().anyMatch((task) -> task.key() != null && !holders.containsKey(task.key()))) {
+			transaction.rollbackToSavepoint(savepoint);
+			return null;
+		}
+		transaction.releaseSavepoint(savepoint);
+		List<UUID> ids = new ArrayList<>(tasks.size());
+		List<Edge> edges = new ArrayList<>();
+		boolean anyReady = false;
+		for (int i = 0; i < tasks.size(); i++) {
+			NewTask task = tasks.get(i);
+			KeyHolder holder = (task.key() != null) ? holders.get(task.key()) : null;
+			if (holder != null && !holder.id().equals(task.id())) {
+				ids.add(holder.id());
+				continue;
+			}
+			ids.add(task.id());
+			edges.addAll(placements.get(i).edges());
+			anyReady |= placements.get(i).isDue(task);
+		}
+		insertEdges(edges);
+		if (anyReady) {
+			this.support.notifyReady();
+		}
+		return ids;
+	}
+
+	/** Inserts tasks one key at a time, each parent that holds a key standing for its key's holder. */
+	private List<UUID> insertEach(SavepointManager transaction, List<NewTask> tasks, Map<UUID, TaskStatus> statuses) {
 		Map<UUID, UUID> keyHolders = new HashMap<>();
 		Set<UUID> unlockedHolders = new HashSet<>();
 		List<UUID> ids = new ArrayList<>(tasks.size());
 		List<NewTask> batch = new ArrayList<>(tasks.size());
-		List<TaskStatus> initial = new ArrayList<>(tasks.size());
-		List<Integer> pending = new ArrayList<>(tasks.size());
+		List<Placement> batchPlacements = new ArrayList<>(tasks.size());
 		List<Edge> edges = new ArrayList<>();
 		boolean anyReady = false;
 		for (NewTask task : tasks) {
-			int waitingFor = 0;
-			boolean cancelled = false;
-			List<Edge> taskEdges = new ArrayList<>();
-			for (UUID requestedParent : task.parents()) {
-				UUID parent = keyHolders.getOrDefault(requestedParent, requestedParent);
-				if (unlockedHolders.contains(parent)) {
-					throw new CannotSerializeTransactionException(("Task %s (type '%s') waits for task %s, which holds "
-							+ "the key of its parent %s but committed after this transaction's snapshot, so it "
-							+ "cannot be locked and could finish unseen; retry the transaction")
-						.formatted(task.id(), task.type(), parent, requestedParent));
-				}
-				TaskStatus parentStatus = statuses.get(parent);
-				if (parentStatus == null) {
-					throw new TaskNotFoundException(parent, "Parent task %s of task %s (type '%s') does not exist"
-						.formatted(parent, task.id(), task.type()));
-				}
-				Edge edge = new Edge(parent, task.id(), task.parentsEvenIfFailed().contains(requestedParent));
-				cancelled |= parentStatus == TaskStatus.CANCELLED;
-				waitingFor += edge.isSatisfiedBy(parentStatus) ? 0 : 1;
-				taskEdges.add(edge);
-			}
-			TaskStatus status = cancelled ? TaskStatus.CANCELLED
-					: (waitingFor > 0) ? TaskStatus.WAITING : TaskStatus.READY;
+			Placement placement = place(task, keyHolders, unlockedHolders, statuses);
 			if (task.key() != null) {
-				KeyHolder holder = insertUnlessKeyHeld(transaction, task, status, waitingFor);
+				KeyHolder holder = insertUnlessKeyHeld(transaction, task, placement);
 				if (holder != null) {
 					keyHolders.put(task.id(), holder.id());
 					statuses.put(holder.id(), holder.status());
@@ -112,20 +191,50 @@ final class TaskInserts {
 			}
 			else {
 				batch.add(task);
-				initial.add(status);
-				pending.add(waitingFor);
+				batchPlacements.add(placement);
 			}
-			anyReady |= status == TaskStatus.READY && !task.runAt().isAfter(task.createdAt());
-			statuses.put(task.id(), status);
+			anyReady |= placement.isDue(task);
+			statuses.put(task.id(), placement.status());
 			ids.add(task.id());
-			edges.addAll(taskEdges);
+			edges.addAll(placement.edges());
 		}
-		insertTasks(batch, initial, pending);
+		boolean notified = this.rows.insert(batch, batchPlacements, anyReady);
 		insertEdges(edges);
-		if (anyReady) {
+		if (anyReady && !notified) {
 			this.support.notifyReady();
 		}
 		return ids;
+	}
+
+	/**
+	 * The edges of a task to its parents and the status it starts in, given the parents'
+	 * statuses; a parent whose key another task holds stands for that holder.
+	 */
+	private static Placement place(NewTask task, Map<UUID, UUID> keyHolders, Set<UUID> unlockedHolders,
+			Map<UUID, TaskStatus> statuses) {
+		int waitingFor = 0;
+		boolean cancelled = false;
+		List<Edge> edges = new ArrayList<>();
+		for (UUID requestedParent : task.parents()) {
+			UUID parent = keyHolders.getOrDefault(requestedParent, requestedParent);
+			if (unlockedHolders.contains(parent)) {
+				throw new CannotSerializeTransactionException(("Task %s (type '%s') waits for task %s, which holds "
+						+ "the key of its parent %s but committed after this transaction's snapshot, so it "
+						+ "cannot be locked and could finish unseen; retry the transaction")
+					.formatted(task.id(), task.type(), parent, requestedParent));
+			}
+			TaskStatus parentStatus = statuses.get(parent);
+			if (parentStatus == null) {
+				throw new TaskNotFoundException(parent, "Parent task %s of task %s (type '%s') does not exist"
+					.formatted(parent, task.id(), task.type()));
+			}
+			Edge edge = new Edge(parent, task.id(), task.parentsEvenIfFailed().contains(requestedParent));
+			cancelled |= parentStatus == TaskStatus.CANCELLED;
+			waitingFor += edge.isSatisfiedBy(parentStatus) ? 0 : 1;
+			edges.add(edge);
+		}
+		TaskStatus status = cancelled ? TaskStatus.CANCELLED : (waitingFor > 0) ? TaskStatus.WAITING : TaskStatus.READY;
+		return new Placement(status, waitingFor, edges);
 	}
 
 	/**
@@ -133,12 +242,11 @@ final class TaskInserts {
 	 * index decides between concurrent enqueues; the losers read the winner once it commits.
 	 * @return the task holding the key, or {@code null} if this task was inserted
 	 */
-	private @Nullable KeyHolder insertUnlessKeyHeld(SavepointManager transaction, NewTask task, TaskStatus status,
-			int pending) {
+	private @Nullable KeyHolder insertUnlessKeyHeld(SavepointManager transaction, NewTask task, Placement placement) {
 		String key = task.key();
 		for (int attempt = 1;; attempt++) {
 			if (this.sql.insertTaskUnlessKeyHeld != null) {
-				this.jdbc.update(this.sql.insertTaskUnlessKeyHeld, (ps) -> setTask(ps, task, status, pending));
+				this.rows.insertOne(this.sql.insertTaskUnlessKeyHeld, task, placement);
 				KeyHolder holder = keyHolder(key);
 				if (holder != null) {
 					return holder.id().equals(task.id()) ? null : holder;
@@ -146,7 +254,7 @@ final class TaskInserts {
 			}
 			Object savepoint = transaction.createSavepoint();
 			try {
-				this.jdbc.update(this.sql.insertTask, (ps) -> setTask(ps, task, status, pending));
+				this.rows.insertOne(this.sql.insertTask, task, placement);
 				transaction.releaseSavepoint(savepoint);
 				return null;
 			}
@@ -171,9 +279,23 @@ final class TaskInserts {
 	 * a connection of its own, and cannot be locked.
 	 */
 	private @Nullable KeyHolder keyHolder(String key) {
-		List<KeyHolder> holders = this.jdbc.query(this.sql.selectKeyHolder, (ps) -> ps.setString(1, key),
-				(rs, rowNum) -> keyHolder(rs, true));
-		return (!holders.isEmpty()) ? holders.get(0) : committedKeyHolder(key);
+		KeyHolder holder = lockedKeyHolders(List.of(key)).get(key);
+		return (holder != null) ? holder : committedKeyHolder(key);
+	}
+
+	/** The unfinished tasks holding the given keys that a locking read sees, locked, by key. */
+	private Map<String, KeyHolder> lockedKeyHolders(List<String> keys) {
+		Map<String, KeyHolder> holders = new HashMap<>();
+		for (List<String> chunk : JdbcSupport.chunks(new LinkedHashSet<>(keys))) {
+			this.jdbc.query(Statements.withIds(this.sql.selectKeyHolders, chunk.size()), (ps) -> {
+				for (int i = 0; i < chunk.size(); i++) {
+					ps.setString(i + 1, chunk.get(i));
+				}
+			}, (rs) -> {
+				holders.put(rs.getString("unique_key"), keyHolder(rs, true));
+			});
+		}
+		return holders;
 	}
 
 	private @Nullable KeyHolder committedKeyHolder(String key) {
@@ -214,29 +336,6 @@ final class TaskInserts {
 					});
 		}
 		return statuses;
-	}
-
-	private void insertTasks(List<NewTask> tasks, List<TaskStatus> statuses, List<Integer> pending) {
-		if (!tasks.isEmpty()) {
-			this.jdbc.batchUpdate(this.sql.insertTask, JdbcSupport.batch(JdbcSupport.indexes(tasks.size()),
-					(ps, i) -> setTask(ps, tasks.get(i), statuses.get(i), pending.get(i))));
-		}
-	}
-
-	private void setTask(PreparedStatement ps, NewTask task, TaskStatus status, int pending) throws SQLException {
-		this.dialect.setId(ps, 1, task.id());
-		ps.setString(2, task.type());
-		ps.setString(3, task.queue());
-		ps.setString(4, status.name());
-		ps.setInt(5, task.priority());
-		this.dialect.setInstant(ps, 6, task.runAt());
-		ps.setInt(7, pending);
-		ps.setString(8, task.payload());
-		ps.setString(9, task.key());
-		ps.setString(10, OptionsColumn.write(task.options()));
-		this.dialect.setNullableId(ps, 11, task.jobId());
-		this.dialect.setInstant(ps, 12, task.createdAt());
-		this.dialect.setInstant(ps, 13, (status == TaskStatus.CANCELLED) ? task.createdAt() : null);
 	}
 
 	private void insertEdges(List<Edge> edges) {

@@ -1,5 +1,7 @@
 package dev.taskqueue.store.jdbc;
 
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -29,6 +31,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -200,6 +203,31 @@ abstract class TaskStoreContractTests {
 		TaskRef committed = transaction.execute((status) -> queue.enqueue("echo", "committed"));
 		awaitStatus(queue, committed.id(), TaskStatus.SUCCEEDED);
 		assertThat(this.ran).containsExactly("committed");
+	}
+
+	@Test
+	void enqueueOutsideATransactionCommitsAlsoOnAConnectionOutOfAutoCommitMode() throws Exception {
+		DataSource manualCommit = new DelegatingDataSource(this.dataSource) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				Connection connection = super.getConnection();
+				connection.setAutoCommit(false);
+				return connection;
+			}
+
+		};
+		JdbcTaskStore store = new JdbcTaskStore(manualCommit, this.dialect, this.prefix, new PayloadCodec(mapper),
+				"test-node");
+		Instant now = Instant.now();
+		store.insert(List.of(newTask(now)));
+		store.insert(List.of(newTask(now), newTask(now)));
+		assertThat(countWithStatus(TaskStatus.READY)).isEqualTo(3);
+	}
+
+	private static NewTask newTask(Instant now) {
+		return new NewTask(UUID.randomUUID(), "echo", "default", 0, now, "\"x\"", null, TaskOptions.NONE, Set.of(),
+				Set.of(), null, now);
 	}
 
 	@Test

@@ -214,17 +214,50 @@ public interface Dialect {
 				VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?)""";
 	}
 
+	/**
+	 * Insert many tasks in one statement, or {@code null} to insert them as a JDBC batch of
+	 * {@link #insertTask()}. Parameters: those of {@link #insertTask()}, each an array of
+	 * text holding that column's value for every task, in order.
+	 * @return the statement, or {@code null}
+	 */
+	default @Nullable String insertTasks() {
+		return null;
+	}
+
+	/**
+	 * Fold a wake-up of listening nodes into an insert, so that one round trip does both;
+	 * {@code null} if the database cannot notify, or not within a statement. The statement
+	 * returns a row. Parameters: the insert's, then those of {@link #notifySql()}.
+	 * @param insert the insert
+	 * @return the statement, or {@code null}
+	 */
+	default @Nullable String insertAndNotify(String insert) {
+		return null;
+	}
+
 	default String insertParent() {
 		return "INSERT INTO %PREFIX%TASK_PARENT (parent_id, child_id, even_if_failed) VALUES (?, ?, ?)";
 	}
 
 	/**
-	 * Read and lock the unfinished task that holds a unique key. A locking read, so that it
-	 * sees a holder committed after the transaction's snapshot. Parameters: the key.
+	 * Read and lock the unfinished tasks that hold the given unique keys. A locking read, so
+	 * that it sees holders committed after the transaction's snapshot. Parameters: the keys,
+	 * in place of {@code %IDS%}.
 	 * @return the statement
 	 */
-	default String selectKeyHolder() {
-		return "SELECT id, status FROM %PREFIX%TASK WHERE active_key = ? FOR UPDATE";
+	default String selectKeyHolders() {
+		return "SELECT id, status, unique_key FROM %PREFIX%TASK WHERE active_key IN (%IDS%) FOR UPDATE";
+	}
+
+	/**
+	 * Insert many tasks with unique keys in one statement, without an error for those whose
+	 * key an unfinished task holds, or {@code null} to insert them as a JDBC batch of
+	 * {@link #insertTaskUnlessKeyHeld()}, or where that is {@code null} of
+	 * {@link #insertTask()}. Parameters: those of {@link #insertTasks()}.
+	 * @return the statement, or {@code null}
+	 */
+	default @Nullable String insertTasksUnlessKeyHeld() {
+		return null;
 	}
 
 	/**

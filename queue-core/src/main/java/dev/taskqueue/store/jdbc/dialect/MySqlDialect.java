@@ -116,8 +116,8 @@ class MySqlDialect implements Dialect {
 	}
 
 	@Override
-	public String selectKeyHolder() {
-		return "SELECT id, status FROM %PREFIX%TASK WHERE active_key = ? LOCK IN SHARE MODE";
+	public String selectKeyHolders() {
+		return "SELECT id, status, unique_key FROM %PREFIX%TASK WHERE active_key IN (%IDS%) LOCK IN SHARE MODE";
 	}
 
 	@Override

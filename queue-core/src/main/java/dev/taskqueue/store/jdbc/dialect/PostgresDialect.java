@@ -29,6 +29,27 @@ class PostgresDialect implements Dialect {
 	}
 
 	@Override
+	public String insertTasks() {
+		// One array per column: the same text at any batch size, so that the driver prepares
+		// it once per connection and has no batch to rewrite
+		return """
+				INSERT INTO %PREFIX%TASK (id, type, queue, status, priority, run_at, attempts, attempt_base,
+					pending_parents, payload, unique_key, options, job_id, created_at, finished_at)
+				SELECT id, type, queue, status, priority, run_at, 0, 0, pending_parents, payload, unique_key, options,
+					job_id, created_at, finished_at
+				FROM unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::timestamptz[], ?::int[],
+					?::text[], ?::varchar[], ?::text[], ?::uuid[], ?::timestamptz[], ?::timestamptz[])
+					AS t (id, type, queue, status, priority, run_at, pending_parents, payload, unique_key, options, job_id,
+						created_at, finished_at)""";
+	}
+
+	@Override
+	public String insertAndNotify(String insert) {
+		// A data-modifying CTE runs whether or not the query reads it
+		return "WITH inserted AS (" + insert + ")\nSELECT pg_notify(?, ?)";
+	}
+
+	@Override
 	public String listenSql(String channel) {
 		return "LISTEN \"" + channel.replace("\"", "") + "\"";
 	}
@@ -86,12 +107,21 @@ class PostgresDialect implements Dialect {
 	}
 
 	@Override
-	public String selectKeyHolder() {
+	public String selectKeyHolders() {
 		// The predicate of the partial unique index, so that the index answers
 		return """
-				SELECT id, status FROM %PREFIX%TASK
-				WHERE unique_key = ? AND status IN ('WAITING', 'READY', 'RUNNING')
+				SELECT id, status, unique_key FROM %PREFIX%TASK
+				WHERE unique_key IN (%IDS%) AND status IN ('WAITING', 'READY', 'RUNNING')
 				FOR SHARE""";
+	}
+
+	@Override
+	public String insertTasksUnlessKeyHeld() {
+		// The conflict target names the partial unique index by its columns and predicate
+		return insertTasks() + """
+
+				ON CONFLICT (unique_key) WHERE unique_key IS NOT NULL AND status IN ('WAITING', 'READY', 'RUNNING')
+				DO NOTHING""";
 	}
 
 	@Override

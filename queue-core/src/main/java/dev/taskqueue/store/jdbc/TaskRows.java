@@ -1,0 +1,202 @@
+package dev.taskqueue.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionSystemException;
+
+import dev.taskqueue.TaskStatus;
+import dev.taskqueue.store.DatabaseFailure;
+import dev.taskqueue.store.NewTask;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
+
+/**
+ * Writes task rows: in one statement for them all where the dialect has one, else in a JDBC
+ * batch, waking listening nodes in the same statement where the dialect can.
+ */
+final class TaskRows {
+
+	/** The parameters of {@link Dialect#insertTask()}, bound by {@link #setTask}. */
+	private static final int INSERT_PARAMETERS = 13;
+
+	private final JdbcSupport support;
+
+	private final JdbcTemplate jdbc;
+
+	private final Dialect dialect;
+
+	private final Statements sql;
+
+	TaskRows(JdbcSupport support) {
+		this.support = support;
+		this.jdbc = support.jdbc();
+		this.dialect = support.dialect();
+		this.sql = support.sql();
+	}
+
+	/**
+	 * Whether one statement inserts this many ready tasks and wakes listening nodes, on a
+	 * database that can wake them.
+	 */
+	boolean isOneStatement(int count) {
+		return insertStatement(count, this.sql.notify != null) != null;
+	}
+
+	/**
+	 * Inserts tasks without parents or keys in one statement on a connection in auto-commit
+	 * mode; on one that is not, which holds no transaction of the caller's yet may have work
+	 * of its own, it inserts nothing.
+	 * @return whether it inserted the tasks
+	 */
+	boolean insertAlone(Connection connection, List<NewTask> tasks) throws SQLException {
+		if (!connection.getAutoCommit()) {
+			return false;
+		}
+		boolean notify = this.sql.notify != null && tasks.stream().anyMatch(Placement.READY::isDue);
+		String insert = insertStatement(tasks.size(), notify);
+		try (PreparedStatement ps = connection.prepareStatement(insert)) {
+			setTasks(ps, tasks, Collections.nCopies(tasks.size(), Placement.READY), notify);
+			ps.execute();
+		}
+		catch (SQLException ex) {
+			if (DatabaseFailure.of(ex) == DatabaseFailure.CONNECTION) {
+				// The statement was its own commit: whether it reached the database is unknown
+				throw new TransactionSystemException("Lost the connection while an insert committed", ex);
+			}
+			throw ex;
+		}
+		return true;
+	}
+
+	/**
+	 * Inserts tasks in one statement where the dialect allows, else in a batch, and wakes
+	 * listening nodes with the same statement if asked and the dialect can.
+	 * @return whether the statement woke listening nodes
+	 */
+	boolean insert(List<NewTask> tasks, List<Placement> placements, boolean notify) {
+		if (tasks.isEmpty()) {
+			return false;
+		}
+		String withNotification = notify ? insertStatement(tasks.size(), true) : null;
+		if (withNotification != null) {
+			write(withNotification, this.sql.insertTask, tasks, placements, true);
+			return true;
+		}
+		write(insertStatement(tasks.size(), false), this.sql.insertTask, tasks, placements, false);
+		return false;
+	}
+
+	/**
+	 * Inserts tasks with one statement that inserts them all, if there is one, else with a
+	 * batch of one that inserts a task.
+	 */
+	private void write(@Nullable String all, String each, List<NewTask> tasks, List<Placement> placements,
+			boolean notify) {
+		if (all != null) {
+			this.jdbc.execute(all, (PreparedStatement ps) -> {
+				setTasks(ps, tasks, placements, notify);
+				return ps.execute();
+			});
+		}
+		else {
+			this.jdbc.batchUpdate(each, JdbcSupport.batch(JdbcSupport.indexes(tasks.size()),
+					(ps, i) -> setTask(ps, tasks.get(i), placements.get(i))));
+		}
+	}
+
+	/**
+	 * The one statement that inserts the given number of tasks, waking listening nodes if
+	 * asked; {@code null} if the dialect has none.
+	 */
+	private @Nullable String insertStatement(int count, boolean notify) {
+		if (count == 1) {
+			return notify ? this.sql.insertTaskAndNotify : this.sql.insertTask;
+		}
+		return notify ? this.sql.insertTasksAndNotify : this.sql.insertTasks;
+	}
+
+	/** Binds the parameters of {@link #insertStatement}. */
+	private void setTasks(PreparedStatement ps, List<NewTask> tasks, List<Placement> placements, boolean notify)
+			throws SQLException {
+		if (tasks.size() == 1) {
+			setTask(ps, tasks.get(0), placements.get(0));
+		}
+		else {
+			setTaskColumns(ps, tasks, placements);
+		}
+		if (notify) {
+			this.support.setReadyNotification(ps, INSERT_PARAMETERS + 1);
+		}
+	}
+
+	/** Binds each column of {@link Dialect#insertTasks()} as an array of text that it casts. */
+	private void setTaskColumns(PreparedStatement ps, List<NewTask> tasks, List<Placement> placements)
+			throws SQLException {
+		@Nullable String[][] columns = new String[INSERT_PARAMETERS][tasks.size()];
+		for (int i = 0; i < tasks.size(); i++) {
+			NewTask task = tasks.get(i);
+			Placement placement = placements.get(i);
+			columns[0][i] = task.id().toString();
+			columns[1][i] = task.type();
+			columns[2][i] = task.queue();
+			columns[3][i] = placement.status().name();
+			columns[4][i] = Integer.toString(task.priority());
+			columns[5][i] = text(task.runAt());
+			columns[6][i] = Integer.toString(placement.waitingFor());
+			columns[7][i] = task.payload();
+			columns[8][i] = task.key();
+			columns[9][i] = OptionsColumn.write(task.options());
+			columns[10][i] = (task.jobId() != null) ? task.jobId().toString() : null;
+			columns[11][i] = text(task.createdAt());
+			columns[12][i] = (placement.status() == TaskStatus.CANCELLED) ? text(task.createdAt()) : null;
+		}
+		Connection connection = ps.getConnection();
+		for (int column = 0; column < INSERT_PARAMETERS; column++) {
+			ps.setArray(column + 1, connection.createArrayOf("text", columns[column]));
+		}
+	}
+
+	/**
+	 * Inserts tasks with unique keys, without an error for those whose key an unfinished task
+	 * holds where the dialect can; they are then not inserted.
+	 */
+	void insertUnlessKeysHeld(List<NewTask> tasks, List<Placement> placements) {
+		write(this.sql.insertTasksUnlessKeyHeld,
+				(this.sql.insertTaskUnlessKeyHeld != null) ? this.sql.insertTaskUnlessKeyHeld : this.sql.insertTask,
+				tasks, placements, false);
+	}
+
+	/** Inserts one task with the given form of {@link Dialect#insertTask()}. */
+	void insertOne(String insert, NewTask task, Placement placement) {
+		this.jdbc.update(insert, (ps) -> setTask(ps, task, placement));
+	}
+
+	/** An instant as ISO 8601 text in UTC, truncated as {@link Dialect#setInstant} truncates. */
+	private static String text(Instant instant) {
+		return instant.truncatedTo(ChronoUnit.MICROS).toString();
+	}
+
+	private void setTask(PreparedStatement ps, NewTask task, Placement placement) throws SQLException {
+		this.dialect.setId(ps, 1, task.id());
+		ps.setString(2, task.type());
+		ps.setString(3, task.queue());
+		ps.setString(4, placement.status().name());
+		ps.setInt(5, task.priority());
+		this.dialect.setInstant(ps, 6, task.runAt());
+		ps.setInt(7, placement.waitingFor());
+		ps.setString(8, task.payload());
+		ps.setString(9, task.key());
+		ps.setString(10, OptionsColumn.write(task.options()));
+		this.dialect.setNullableId(ps, 11, task.jobId());
+		this.dialect.setInstant(ps, 12, task.createdAt());
+		this.dialect.setInstant(ps, 13, (placement.status() == TaskStatus.CANCELLED) ? task.createdAt() : null);
+	}
+
+}
