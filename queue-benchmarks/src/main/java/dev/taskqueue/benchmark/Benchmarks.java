@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
@@ -26,9 +28,6 @@ import com.zaxxer.hikari.HikariDataSource;
  */
 public final class Benchmarks {
 
-	/** Connections for the engines and schedulers: enough for db-scheduler's largest thread pool. */
-	private static final int POOL_SIZE = 40;
-
 	private Benchmarks() {
 	}
 
@@ -39,43 +38,33 @@ public final class Benchmarks {
 		}
 		Options options = Options.parse(args);
 		Report report = new Report(System.out);
+		Jfr jfr = new Jfr(options.jfr);
 		long start = System.nanoTime();
-		try (HikariDataSource dataSource = Db.pool(options, options.url, "bench", POOL_SIZE);
-				HikariDataSource rewrite = Db.pool(options, options.urlWith("reWriteBatchedInserts=true"),
-						"bench-rewrite", 8)) {
-			BackendCpu backendCpu = new BackendCpu(dataSource, "bench", "bench-rewrite");
-			describe(options, dataSource, report);
-			Db.dropTaskQueueSchema(dataSource);
-			Db.dropDbSchedulerSchema(dataSource);
-			Db.createTaskQueueSchema(dataSource);
-			Db.createDbSchedulerSchema(dataSource);
+		try (Database postgres = Database.postgres(options)) {
+			DataSource dataSource = postgres.dataSource();
+			describe(options, postgres, report);
+			postgres.createSchemas();
 			report.environment("Vacuum", Db.vacuumSettings(dataSource));
 			try {
-				DrainPhase drain = new DrainPhase(options, dataSource, rewrite, report);
-				if (options.phases.contains("drain")) {
-					drain.run();
-				}
-				if (options.phases.contains("enqueue")) {
-					new EnqueuePhase(options, dataSource, rewrite, backendCpu, report).run();
-				}
-				if (options.phases.contains("snapshot")) {
-					new SnapshotPhase(options, dataSource, drain, report).run();
-				}
-				if (options.phases.contains("latency")) {
-					new LatencyPhase(options, dataSource, report).run();
-				}
-				if (options.phases.contains("claim")) {
-					new ClaimPhase(options, dataSource, report).run();
-				}
-				if (options.phases.contains("flows")) {
-					new FlowsPhase(options, dataSource, report).run();
-				}
+				DrainPhase drain = new DrainPhase(options, postgres, report, jfr,
+						DrainPhase.Setup.matched("1. Drain", options, options.profile));
+				phase(options, report, "drain", drain::run);
+				phase(options, report, "enqueue",
+						() -> new EnqueuePhase(options, postgres, report, jfr, "2. Enqueue").run());
+				phase(options, report, "snapshot", () -> new SnapshotPhase(options, dataSource, drain, report).run());
+				phase(options, report, "steady", () -> new SteadyPhase(options, postgres, report).run());
+				phase(options, report, "latency", () -> new LatencyPhase(options, dataSource, report).run());
+				phase(options, report, "claim", () -> new ClaimPhase(options, dataSource, report).run());
+				phase(options, report, "flows", () -> new FlowsPhase(options, dataSource, report).run());
 			}
 			finally {
-				Db.dropTaskQueueSchema(dataSource);
-				Db.dropDbSchedulerSchema(dataSource);
+				postgres.dropSchemas();
+				report.environment("Vacuum after the run", "server `autovacuum = " + Autovacuum.current(dataSource)
+						+ "` (phases that switch it put it back)");
 			}
 		}
+		phase(options, report, "mariadb", () -> mariaDb(options, report, jfr));
+		jfr.report(report);
 		report.environment("Run time", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - start) / 1e9));
 		report.printSummary();
 		if (options.report != null) {
@@ -84,7 +73,42 @@ public final class Benchmarks {
 		}
 	}
 
-	private static void describe(Options options, HikariDataSource dataSource, Report report) {
+	/** A phase, when selected, with its run time recorded in the report's header. */
+	private static void phase(Options options, Report report, String name, Phase phase) throws Exception {
+		if (options.phases.contains(name)) {
+			long start = System.nanoTime();
+			phase.run();
+			report.environment("Phase " + name, String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - start) / 1e9));
+		}
+	}
+
+	@FunctionalInterface
+	private interface Phase {
+
+		void run() throws Exception;
+
+	}
+
+	/** Drain and enqueue again on MariaDB, TaskQueue's defaults against db-scheduler at its best there. */
+	private static void mariaDb(Options options, Report report, Jfr jfr) {
+		try (Database mariaDb = Database.mariaDb(options)) {
+			report.environment("MariaDB", mariaDb.version() + " (" + options.mariaDbUrl + ", mariadb-java-client "
+					+ version(org.mariadb.jdbc.Driver.class) + ")");
+			mariaDb.createSchemas();
+			try {
+				new DrainPhase(options, mariaDb, report, jfr, new DrainPhase.Setup("7. MariaDB: drain",
+						List.of(new int[] { 10, 100 }), List.of("10:fetch", "20:fetch"), false))
+					.run();
+				new EnqueuePhase(options, mariaDb, report, jfr, "8. MariaDB: enqueue").run();
+			}
+			finally {
+				mariaDb.dropSchemas();
+			}
+		}
+	}
+
+	private static void describe(Options options, Database postgres, Report report) {
+		DataSource dataSource = postgres.dataSource();
 		report.environment("Date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE) + " "
 				+ ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm 'UTC'")));
 		report.environment("Machine", Runtime.getRuntime().availableProcessors() + " cores" + cpuModel() + ", "
@@ -100,9 +124,17 @@ public final class Benchmarks {
 		report.environment("Libraries", "TaskQueue queue-core (this working tree), db-scheduler "
 				+ version(Scheduler.class) + ", pgjdbc " + version(org.postgresql.Driver.class) + ", HikariCP "
 				+ version(HikariDataSource.class));
-		report.environment("Connection", "HikariCP, " + POOL_SIZE + " connections max (8 for the rewritten-insert "
+		report.environment("Connection", "HikariCP, " + Database.POOL_SIZE + " connections max (8 for the rewritten-insert "
 				+ "pool); TaskQueue tables " + Db.PREFIX + "*, db-scheduler table " + Db.DBS_TABLE);
 		report.environment("Phases", String.join(", ", options.phases));
+		report.environment("Settings", options.given.isEmpty() ? "all defaults (`--help` lists them)"
+				: "defaults (`--help` lists them) except " + options.given.entrySet()
+					.stream()
+					.map((entry) -> "`" + entry.getKey() + "=" + entry.getValue() + "`")
+					.collect(Collectors.joining(", ")));
+		report.environment("Durations", "steady cells " + options.steadyWarmupSeconds + " s warm-up + "
+				+ options.steadySeconds + " s measured, " + options.steadyStepSeconds + " s steps; drains time out after "
+				+ "120 s; JFR " + ((options.jfr != null) ? "recording TaskQueue's drain and enqueue runs" : "off"));
 	}
 
 	private static String garbageCollectors() {
