@@ -33,6 +33,9 @@ final class Jfr {
 	/** Samples per top-frame method, per kind of run. */
 	private final Map<String, Map<String, Long>> samples = new LinkedHashMap<>();
 
+	/** Samples per TaskQueue method nearest the top of the stack, per kind of run. */
+	private final Map<String, Map<String, Long>> ownSamples = new LinkedHashMap<>();
+
 	private int recordings;
 
 	Jfr(Path directory) {
@@ -66,13 +69,23 @@ final class Jfr {
 
 	private void count(String kind, Path file) throws IOException {
 		Map<String, Long> methods = this.samples.computeIfAbsent(kind, (key) -> new HashMap<>());
+		Map<String, Long> own = this.ownSamples.computeIfAbsent(kind, (key) -> new HashMap<>());
 		for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
 			if (event.getEventType().getName().equals("jdk.ExecutionSample") && event.getStackTrace() != null
 					&& !event.getStackTrace().getFrames().isEmpty()) {
-				RecordedFrame top = event.getStackTrace().getFrames().get(0);
-				methods.merge(top.getMethod().getType().getName() + "." + top.getMethod().getName(), 1L, Long::sum);
+				List<RecordedFrame> frames = event.getStackTrace().getFrames();
+				methods.merge(name(frames.get(0)), 1L, Long::sum);
+				frames.stream()
+					.map(Jfr::name)
+					.filter((method) -> method.startsWith("dev.taskqueue.") && !method.startsWith("dev.taskqueue.benchmark."))
+					.findFirst()
+					.ifPresent((method) -> own.merge(method, 1L, Long::sum));
 			}
 		}
+	}
+
+	private static String name(RecordedFrame frame) {
+		return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
 	}
 
 	/** A report section with the hot methods of each kind of run, when anything was recorded. */
@@ -83,19 +96,26 @@ final class Jfr {
 		Report.Section section = report.section("Profile: TaskQueue's hot methods (JFR)",
 				"JFR recordings with the `profile` settings around each measured TaskQueue drain and enqueue run ("
 						+ this.recordings + " files); the methods on top of the `jdk.ExecutionSample` stacks (every "
-						+ "JVM thread, the benchmark's own included), summed over the runs of each kind.");
+						+ "JVM thread, the benchmark's own included), summed over the runs of each kind; then, for the same "
+						+ "samples, the TaskQueue method nearest the top of each stack (what TaskQueue code the time "
+						+ "was spent under).");
 		this.samples.forEach((kind, methods) -> {
 			long total = methods.values().stream().mapToLong(Long::longValue).sum();
-			Report.Table table = section.table("Top " + TOP + " methods, " + kind + " runs (" + total + " samples)",
-					"Method", "Samples", "Share");
-			List<Map.Entry<String, Long>> top = methods.entrySet()
-				.stream()
-				.sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
-				.limit(TOP)
-				.toList();
-			top.forEach((entry) -> table.row("`" + entry.getKey() + "`", Long.toString(entry.getValue()),
-					String.format(Locale.ROOT, "%.1f%%", entry.getValue() * 100.0 / total)));
+			top(section.table("Top " + TOP + " methods, " + kind + " runs (" + total + " samples)", "Method",
+					"Samples", "Share"), methods, total);
+			top(section.table("Top " + TOP + " TaskQueue methods nearest the top of the stack, " + kind
+					+ " runs (share of all " + total + " samples)", "Method", "Samples", "Share"),
+					this.ownSamples.get(kind), total);
 		});
+	}
+
+	private static void top(Report.Table table, Map<String, Long> methods, long total) {
+		methods.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()))
+			.limit(TOP)
+			.forEach((entry) -> table.row("`" + entry.getKey() + "`", Long.toString(entry.getValue()),
+					String.format(Locale.ROOT, "%.1f%%", entry.getValue() * 100.0 / total)));
 	}
 
 }

@@ -12,7 +12,6 @@ import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
-import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 
@@ -78,7 +77,7 @@ final class SteadyPhase {
 				+ String.format(Locale.ROOT, "%,d", this.options.steadyReady) + " keyed jobs ready, 1 ms of work per job",
 				"The shape of an outside harness built for PostgreSQL queues: " + PRODUCERS + " producer threads per "
 						+ "system enqueue batches of " + this.options.steadyBatch + " jobs (TaskQueue `enqueueAll` of "
-						+ "requests each with a unique key; db-scheduler `scheduleBatch` with unique instance ids) "
+						+ "requests each with a unique key; db-scheduler `scheduleBatch` on the scheduler itself with unique instance ids) "
 						+ "whenever fewer than " + String.format(Locale.ROOT, "%,d", this.options.steadyReady)
 						+ " are waiting (enqueued minus completed, counted in memory); consumers with "
 						+ this.options.steadyWorkers.stream().map(String::valueOf).collect(Collectors.joining(" and "))
@@ -240,7 +239,6 @@ final class SteadyPhase {
 			OneTimeTask<Void> task = DbSchedulerSide.task(work(onDone));
 			Scheduler scheduler = DbSchedulerSide.scheduler(this.dataSource, task, workers, "lock-and-fetch", false)
 				.build();
-			SchedulerClient client = DbSchedulerSide.client(this.dataSource, task, false);
 			AtomicLong ids = new AtomicLong();
 			return new Side() {
 
@@ -255,7 +253,8 @@ final class SteadyPhase {
 					for (int i = 0; i < jobs; i++) {
 						instances.add(task.instance("job-" + ids.incrementAndGet()));
 					}
-					client.scheduleBatch(instances, Instant.now());
+					// Through the scheduler itself, as one process would: that is what triggers immediate execution
+					scheduler.scheduleBatch(instances, Instant.now());
 				}
 
 				@Override
