@@ -17,6 +17,9 @@ final class Autovacuum implements AutoCloseable {
 
 	private final boolean previousFromAlterSystem;
 
+	/** Puts the setting back should the run be interrupted (Ctrl-C), where no finally block runs. */
+	private final Thread onExit = new Thread(this::restore, "bench-autovacuum-restore");
+
 	private Autovacuum(DataSource dataSource) {
 		this.dataSource = dataSource;
 		this.previous = current(dataSource);
@@ -27,7 +30,19 @@ final class Autovacuum implements AutoCloseable {
 	/** Switch autovacuum on or off until {@link #close()}. */
 	static Autovacuum set(DataSource dataSource, boolean on) {
 		Autovacuum autovacuum = new Autovacuum(dataSource);
-		autovacuum.apply("ALTER SYSTEM SET autovacuum = " + (on ? "on" : "off"), on ? "on" : "off");
+		Runtime.getRuntime().addShutdownHook(autovacuum.onExit);
+		try {
+			autovacuum.apply("ALTER SYSTEM SET autovacuum = " + (on ? "on" : "off"), on ? "on" : "off");
+		}
+		catch (RuntimeException ex) {
+			try {
+				autovacuum.close();
+			}
+			catch (RuntimeException restoreFailure) {
+				ex.addSuppressed(restoreFailure);
+			}
+			throw ex;
+		}
 		System.out.println("   autovacuum " + (on ? "on" : "off") + " (was " + autovacuum.previous + ")");
 		return autovacuum;
 	}
@@ -38,6 +53,11 @@ final class Autovacuum implements AutoCloseable {
 
 	@Override
 	public void close() {
+		Runtime.getRuntime().removeShutdownHook(this.onExit);
+		restore();
+	}
+
+	private void restore() {
 		apply(this.previousFromAlterSystem ? "ALTER SYSTEM SET autovacuum = " + this.previous
 				: "ALTER SYSTEM RESET autovacuum", this.previous);
 		System.out.println("   autovacuum restored to " + this.previous);

@@ -17,12 +17,15 @@ import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * Runs the benchmarks: TaskQueue and db-scheduler through the same phases, in the same JVM,
- * against the same PostgreSQL database, and prints (and on a full run writes to
+ * against the same PostgreSQL database (drain and enqueue again on MariaDB), and prints (and on a full run writes to
  * {@code BENCHMARKS.md}) the results.
  * <pre>
  * ./mvnw -q -B install -DskipTests &amp;&amp; ./mvnw -q -B -pl queue-benchmarks exec:java
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=claim
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=enqueue,snapshot -Dbench.quick=true
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=steady -Dbench.steady.seconds=90
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=mariadb
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=drain,enqueue -Dbench.jfr=target/jfr
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dexec.args="--url=jdbc:postgresql://db:5432/bench --quick"
  * </pre>
  */
@@ -179,23 +182,31 @@ public final class Benchmarks {
 			.map((config) -> config[0] + "x" + config[1])
 			.collect(Collectors.joining(", "));
 		return """
-				Everything runs in one JVM against one PostgreSQL database, TaskQueue and db-scheduler through the \
-				same phases with the same pool (HikariCP) and the same JVM settings, their runs interleaved so that \
-				drift on the machine hits both. TaskQueue is driven only through its public API (`TaskQueueEngine`, \
-				`TaskQueue.enqueueAll`, `JdbcTaskStore.claim`) on tables created by its own PostgreSQL schema script \
-				under the prefix `TQB_`; db-scheduler uses its documented PostgreSQL table. Handlers do nothing but \
-				count. Drain: the backlog is enqueued in calls of %d tasks by a node that only enqueues, the tables \
-				are `ANALYZE`d and a `CHECKPOINT` is taken, then one worker node starts (TaskQueue configurations \
-				%s; the clock runs from `start()` until the database shows every task done). One unmeasured \
-				warm-up round precedes the %d measured rounds. Enqueue times calls of 1, 10 and 10,000 tasks on 				emptied tables after a `CHECKPOINT`, with the JVM's process CPU time and the CPU time of the 				PostgreSQL processes behind the benchmark's connections. The held-snapshot phase runs %d 				back-to-back drains of %d tasks per system, the tables emptied only before each series, once while 				another session idles in a `REPEATABLE READ` transaction that has read a row and once without it. 				Pickup latency uses `System.nanoTime()` from just \
-				before the enqueue call to the first line of the handler. Claim cost times `JdbcTaskStore.claim` \
-				alone, inside a transaction that is rolled back. Flows and jobs start one node with the engine's \
-				defaults per run, on emptied tables, and time a chain of %d tasks from the enqueue call to its \
-				last task's success, and a job of %d tasks (planned in chunks of %d, or given up front) from \
-				`startJob` until its on-success callback runs, in %d rounds after a warm-up round. CPU shares \
-				come from the JVM's thread CPU times and the kernel's counters; database transactions from \
-				`pg_stat_database`. All tables are dropped at the end.""".formatted(options.enqueueChunk, configs, options.drainRepeats,
-				options.snapshotDrains, options.snapshotTasks, options.flowsChain, options.flowsJobTasks,
+				Everything runs in one JVM against one PostgreSQL database (and, for the MariaDB phase, one MariaDB \
+				database), TaskQueue and db-scheduler through the same phases with the same pool (HikariCP) and the \
+				same JVM settings, their runs interleaved so that drift on the machine hits both. TaskQueue is driven \
+				only through its public API (`TaskQueueEngine`, `TaskQueue.enqueueAll`, `JdbcTaskStore.claim`) on \
+				tables created by its own schema script under the prefix `TQB_`; db-scheduler uses its documented \
+				table for the database. Handlers do nothing but count, except in the steady phase (1 ms each). Drain: \
+				the backlog is enqueued in calls of %d tasks by a node that only enqueues, the tables are `ANALYZE`d \
+				and a `CHECKPOINT` is taken, then one worker node starts (TaskQueue configurations %s; db-scheduler \
+				also at threads matched to each; the clock runs from `start()` until the database shows every task \
+				done). One unmeasured warm-up round precedes the %d measured rounds. Enqueue times calls of 1, 10 and \
+				10,000 tasks on emptied tables after a `CHECKPOINT`, with the JVM's process CPU time and the CPU time \
+				of the database server. The held-snapshot phase runs %d back-to-back drains of %d tasks per system, \
+				the tables emptied only before each series, once while another session idles in a `REPEATABLE READ` \
+				transaction that has read a row and once without it, with the server's autovacuum off and on. The \
+				steady phase keeps %d keyed jobs ready for %d s (after %d s of warm-up) per system and worker count, \
+				with autovacuum on. Pickup latency uses `System.nanoTime()` from just before the enqueue call to the \
+				first line of the handler. Claim cost times `JdbcTaskStore.claim` alone, inside a transaction that \
+				is rolled back. Flows and jobs start one node with the engine's defaults per run, on emptied tables, \
+				and time a chain of %d tasks from the enqueue call to its last task's success, and a job of %d tasks \
+				(planned in chunks of %d, or given up front) from `startJob` until its on-success callback runs, in \
+				%d rounds after a warm-up round. CPU shares come from the JVM's thread CPU times and the kernel's \
+				counters; database transactions from `pg_stat_database`. All tables are dropped at the end, and \
+				the server's autovacuum setting is put back as it was.""".formatted(options.enqueueChunk, configs,
+				options.drainRepeats, options.snapshotDrains, options.snapshotTasks, options.steadyReady,
+				options.steadySeconds, options.steadyWarmupSeconds, options.flowsChain, options.flowsJobTasks,
 				options.flowsChunk, options.flowsRepeats);
 	}
 
@@ -211,8 +222,10 @@ public final class Benchmarks {
 				row deleted per completed execution and no completion batching, so its drain is its worst case and \
 				its pickup across nodes is its polling interval by design. It runs with its default polling and with \
 				the settings its documentation gives for throughput (lock-and-fetch polling, immediate execution), \
-				threads matched to TaskQueue's default worker slots and at twice that. The server's autovacuum \
-				setting is named above: with it off, no vacuum runs on either system's tables during a run.""".formatted();
+				threads matched to each TaskQueue concurrency and at 20; on MariaDB, where db-scheduler 16.12 refuses \
+				lock-and-fetch, with its default polling and immediate execution. The server's autovacuum setting is \
+				named above: with it off, no vacuum runs on either system's tables except in the phases that switch \
+				it on (steady, and the held-snapshot series marked so).""".formatted();
 	}
 
 }

@@ -13,8 +13,8 @@ import java.util.TreeMap;
 /**
  * What to run and against which database. Each option is read, in order of precedence, from a
  * {@code --name=value} argument, a {@code bench.name} system property (so {@code -Dbench.phases=claim}
- * works on the Maven command line), then for the connection the {@code TASKQUEUE_PG_*}
- * environment variables, then the default.
+ * works on the Maven command line), then for the connections the {@code TASKQUEUE_PG_*} and
+ * {@code TASKQUEUE_MARIADB_*} environment variables, then the default.
  */
 final class Options {
 
@@ -279,10 +279,6 @@ final class Options {
 				  flows.repeats, flows.history (finished tasks in the table, default 10000), profile (statement-timed extra runs, default true), enqueue (the drain
 				  phase's backlog enqueue rates, default true)
 				""".formatted(DEFAULT_URL, DEFAULT_MARIADB_URL);
-	}
-
-	String urlWith(String option) {
-		return this.url + (this.url.contains("?") ? "&" : "?") + option;
 	}
 
 	private static Path defaultReport() {
