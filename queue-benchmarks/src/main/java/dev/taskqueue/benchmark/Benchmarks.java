@@ -11,23 +11,25 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 import com.github.kagkarlsson.scheduler.Scheduler;
+import javax.sql.DataSource;
+
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
  * Runs the benchmarks: TaskQueue and db-scheduler through the same phases, in the same JVM,
- * against the same PostgreSQL database, and prints (and on a full run writes to
+ * against the same PostgreSQL database (drain and enqueue again on MariaDB), and prints (and on a full run writes to
  * {@code BENCHMARKS.md}) the results.
  * <pre>
  * ./mvnw -q -B install -DskipTests &amp;&amp; ./mvnw -q -B -pl queue-benchmarks exec:java
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=claim
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=enqueue,snapshot -Dbench.quick=true
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=steady -Dbench.steady.seconds=90
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=mariadb
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=drain,enqueue -Dbench.jfr=target/jfr
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dexec.args="--url=jdbc:postgresql://db:5432/bench --quick"
  * </pre>
  */
 public final class Benchmarks {
-
-	/** Connections for the engines and schedulers: enough for db-scheduler's largest thread pool. */
-	private static final int POOL_SIZE = 40;
 
 	private Benchmarks() {
 	}
@@ -39,43 +41,33 @@ public final class Benchmarks {
 		}
 		Options options = Options.parse(args);
 		Report report = new Report(System.out);
+		Jfr jfr = new Jfr(options.jfr);
 		long start = System.nanoTime();
-		try (HikariDataSource dataSource = Db.pool(options, options.url, "bench", POOL_SIZE);
-				HikariDataSource rewrite = Db.pool(options, options.urlWith("reWriteBatchedInserts=true"),
-						"bench-rewrite", 8)) {
-			BackendCpu backendCpu = new BackendCpu(dataSource, "bench", "bench-rewrite");
-			describe(options, dataSource, report);
-			Db.dropTaskQueueSchema(dataSource);
-			Db.dropDbSchedulerSchema(dataSource);
-			Db.createTaskQueueSchema(dataSource);
-			Db.createDbSchedulerSchema(dataSource);
+		try (Database postgres = Database.postgres(options)) {
+			DataSource dataSource = postgres.dataSource();
+			describe(options, postgres, report);
+			postgres.createSchemas();
 			report.environment("Vacuum", Db.vacuumSettings(dataSource));
 			try {
-				DrainPhase drain = new DrainPhase(options, dataSource, rewrite, report);
-				if (options.phases.contains("drain")) {
-					drain.run();
-				}
-				if (options.phases.contains("enqueue")) {
-					new EnqueuePhase(options, dataSource, rewrite, backendCpu, report).run();
-				}
-				if (options.phases.contains("snapshot")) {
-					new SnapshotPhase(options, dataSource, drain, report).run();
-				}
-				if (options.phases.contains("latency")) {
-					new LatencyPhase(options, dataSource, report).run();
-				}
-				if (options.phases.contains("claim")) {
-					new ClaimPhase(options, dataSource, report).run();
-				}
-				if (options.phases.contains("flows")) {
-					new FlowsPhase(options, dataSource, report).run();
-				}
+				DrainPhase drain = new DrainPhase(options, postgres, report, jfr,
+						DrainPhase.Setup.matched("1. Drain", options, options.profile));
+				phase(options, report, "drain", drain::run);
+				phase(options, report, "enqueue",
+						() -> new EnqueuePhase(options, postgres, report, jfr, "2. Enqueue").run());
+				phase(options, report, "snapshot", () -> new SnapshotPhase(options, dataSource, drain, report).run());
+				phase(options, report, "steady", () -> new SteadyPhase(options, postgres, report).run());
+				phase(options, report, "latency", () -> new LatencyPhase(options, dataSource, report).run());
+				phase(options, report, "claim", () -> new ClaimPhase(options, dataSource, report).run());
+				phase(options, report, "flows", () -> new FlowsPhase(options, dataSource, report).run());
 			}
 			finally {
-				Db.dropTaskQueueSchema(dataSource);
-				Db.dropDbSchedulerSchema(dataSource);
+				postgres.dropSchemas();
+				report.environment("Vacuum after the run", "server `autovacuum = " + Autovacuum.current(dataSource)
+						+ "` (phases that switch it put it back)");
 			}
 		}
+		phase(options, report, "mariadb", () -> mariaDb(options, report, jfr));
+		jfr.report(report);
 		report.environment("Run time", String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - start) / 1e9));
 		report.printSummary();
 		if (options.report != null) {
@@ -84,7 +76,42 @@ public final class Benchmarks {
 		}
 	}
 
-	private static void describe(Options options, HikariDataSource dataSource, Report report) {
+	/** A phase, when selected, with its run time recorded in the report's header. */
+	private static void phase(Options options, Report report, String name, Phase phase) throws Exception {
+		if (options.phases.contains(name)) {
+			long start = System.nanoTime();
+			phase.run();
+			report.environment("Phase " + name, String.format(Locale.ROOT, "%.0f s", (System.nanoTime() - start) / 1e9));
+		}
+	}
+
+	@FunctionalInterface
+	private interface Phase {
+
+		void run() throws Exception;
+
+	}
+
+	/** Drain and enqueue again on MariaDB, TaskQueue's defaults against db-scheduler at its best there. */
+	private static void mariaDb(Options options, Report report, Jfr jfr) {
+		try (Database mariaDb = Database.mariaDb(options)) {
+			report.environment("MariaDB", mariaDb.version() + " (" + options.mariaDbUrl + ", mariadb-java-client "
+					+ version(org.mariadb.jdbc.Driver.class) + ")");
+			mariaDb.createSchemas();
+			try {
+				new DrainPhase(options, mariaDb, report, jfr, new DrainPhase.Setup("7. MariaDB: drain",
+						List.of(new int[] { 10, 100 }), List.of("10:fetch", "20:fetch"), false))
+					.run();
+				new EnqueuePhase(options, mariaDb, report, jfr, "8. MariaDB: enqueue").run();
+			}
+			finally {
+				mariaDb.dropSchemas();
+			}
+		}
+	}
+
+	private static void describe(Options options, Database postgres, Report report) {
+		DataSource dataSource = postgres.dataSource();
 		report.environment("Date", ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ISO_LOCAL_DATE) + " "
 				+ ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("HH:mm 'UTC'")));
 		report.environment("Machine", Runtime.getRuntime().availableProcessors() + " cores" + cpuModel() + ", "
@@ -100,9 +127,17 @@ public final class Benchmarks {
 		report.environment("Libraries", "TaskQueue queue-core (this working tree), db-scheduler "
 				+ version(Scheduler.class) + ", pgjdbc " + version(org.postgresql.Driver.class) + ", HikariCP "
 				+ version(HikariDataSource.class));
-		report.environment("Connection", "HikariCP, " + POOL_SIZE + " connections max (8 for the rewritten-insert "
+		report.environment("Connection", "HikariCP, " + Database.POOL_SIZE + " connections max (8 for the rewritten-insert "
 				+ "pool); TaskQueue tables " + Db.PREFIX + "*, db-scheduler table " + Db.DBS_TABLE);
 		report.environment("Phases", String.join(", ", options.phases));
+		report.environment("Settings", options.given.isEmpty() ? "all defaults (`--help` lists them)"
+				: "defaults (`--help` lists them) except " + options.given.entrySet()
+					.stream()
+					.map((entry) -> "`" + entry.getKey() + "=" + entry.getValue() + "`")
+					.collect(Collectors.joining(", ")));
+		report.environment("Durations", "steady cells " + options.steadyWarmupSeconds + " s warm-up + "
+				+ options.steadySeconds + " s measured, " + options.steadyStepSeconds + " s steps; drains time out after "
+				+ "120 s; JFR " + ((options.jfr != null) ? "recording TaskQueue's drain and enqueue runs" : "off"));
 	}
 
 	private static String garbageCollectors() {
@@ -147,23 +182,31 @@ public final class Benchmarks {
 			.map((config) -> config[0] + "x" + config[1])
 			.collect(Collectors.joining(", "));
 		return """
-				Everything runs in one JVM against one PostgreSQL database, TaskQueue and db-scheduler through the \
-				same phases with the same pool (HikariCP) and the same JVM settings, their runs interleaved so that \
-				drift on the machine hits both. TaskQueue is driven only through its public API (`TaskQueueEngine`, \
-				`TaskQueue.enqueueAll`, `JdbcTaskStore.claim`) on tables created by its own PostgreSQL schema script \
-				under the prefix `TQB_`; db-scheduler uses its documented PostgreSQL table. Handlers do nothing but \
-				count. Drain: the backlog is enqueued in calls of %d tasks by a node that only enqueues, the tables \
-				are `ANALYZE`d and a `CHECKPOINT` is taken, then one worker node starts (TaskQueue configurations \
-				%s; the clock runs from `start()` until the database shows every task done). One unmeasured \
-				warm-up round precedes the %d measured rounds. Enqueue times calls of 1, 10 and 10,000 tasks on 				emptied tables after a `CHECKPOINT`, with the JVM's process CPU time and the CPU time of the 				PostgreSQL processes behind the benchmark's connections. The held-snapshot phase runs %d 				back-to-back drains of %d tasks per system, the tables emptied only before each series, once while 				another session idles in a `REPEATABLE READ` transaction that has read a row and once without it. 				Pickup latency uses `System.nanoTime()` from just \
-				before the enqueue call to the first line of the handler. Claim cost times `JdbcTaskStore.claim` \
-				alone, inside a transaction that is rolled back. Flows and jobs start one node with the engine's \
-				defaults per run, on emptied tables, and time a chain of %d tasks from the enqueue call to its \
-				last task's success, and a job of %d tasks (planned in chunks of %d, or given up front) from \
-				`startJob` until its on-success callback runs, in %d rounds after a warm-up round. CPU shares \
-				come from the JVM's thread CPU times and the kernel's counters; database transactions from \
-				`pg_stat_database`. All tables are dropped at the end.""".formatted(options.enqueueChunk, configs, options.drainRepeats,
-				options.snapshotDrains, options.snapshotTasks, options.flowsChain, options.flowsJobTasks,
+				Everything runs in one JVM against one PostgreSQL database (and, for the MariaDB phase, one MariaDB \
+				database), TaskQueue and db-scheduler through the same phases with the same pool (HikariCP) and the \
+				same JVM settings, their runs interleaved so that drift on the machine hits both. TaskQueue is driven \
+				only through its public API (`TaskQueueEngine`, `TaskQueue.enqueueAll`, `JdbcTaskStore.claim`) on \
+				tables created by its own schema script under the prefix `TQB_`; db-scheduler uses its documented \
+				table for the database. Handlers do nothing but count, except in the steady phase (1 ms each). Drain: \
+				the backlog is enqueued in calls of %d tasks by a node that only enqueues, the tables are `ANALYZE`d \
+				and a `CHECKPOINT` is taken, then one worker node starts (TaskQueue configurations %s; db-scheduler \
+				also at threads matched to each; the clock runs from `start()` until the database shows every task \
+				done). One unmeasured warm-up round precedes the %d measured rounds. Enqueue times calls of 1, 10 and \
+				10,000 tasks on emptied tables after a `CHECKPOINT`, with the JVM's process CPU time and the CPU time \
+				of the database server. The held-snapshot phase runs %d back-to-back drains of %d tasks per system, \
+				the tables emptied only before each series, once while another session idles in a `REPEATABLE READ` \
+				transaction that has read a row and once without it, with the server's autovacuum off and on. The \
+				steady phase keeps %d keyed jobs ready for %d s (after %d s of warm-up) per system and worker count, \
+				with autovacuum on. Pickup latency uses `System.nanoTime()` from just before the enqueue call to the \
+				first line of the handler. Claim cost times `JdbcTaskStore.claim` alone, inside a transaction that \
+				is rolled back. Flows and jobs start one node with the engine's defaults per run, on emptied tables, \
+				and time a chain of %d tasks from the enqueue call to its last task's success, and a job of %d tasks \
+				(planned in chunks of %d, or given up front) from `startJob` until its on-success callback runs, in \
+				%d rounds after a warm-up round. CPU shares come from the JVM's thread CPU times and the kernel's \
+				counters; database transactions from `pg_stat_database`. All tables are dropped at the end, and \
+				the server's autovacuum setting is put back as it was.""".formatted(options.enqueueChunk, configs,
+				options.drainRepeats, options.snapshotDrains, options.snapshotTasks, options.steadyReady,
+				options.steadySeconds, options.steadyWarmupSeconds, options.flowsChain, options.flowsJobTasks,
 				options.flowsChunk, options.flowsRepeats);
 	}
 
@@ -179,8 +222,10 @@ public final class Benchmarks {
 				row deleted per completed execution and no completion batching, so its drain is its worst case and \
 				its pickup across nodes is its polling interval by design. It runs with its default polling and with \
 				the settings its documentation gives for throughput (lock-and-fetch polling, immediate execution), \
-				threads matched to TaskQueue's default worker slots and at twice that. The server's autovacuum \
-				setting is named above: with it off, no vacuum runs on either system's tables during a run.""".formatted();
+				threads matched to each TaskQueue concurrency and at 20; on MariaDB, where db-scheduler 16.12 refuses \
+				lock-and-fetch, with its default polling and immediate execution. The server's autovacuum setting is \
+				named above: with it off, no vacuum runs on either system's tables except in the phases that switch \
+				it on (steady, and the held-snapshot series marked so).""".formatted();
 	}
 
 }

@@ -44,32 +44,43 @@ final class Db {
 	private Db() {
 	}
 
-	static HikariDataSource pool(Options options, String url, String name, int size) {
+	static HikariDataSource pool(String url, String user, String password, String name, int size) {
 		HikariConfig config = new HikariConfig();
 		config.setJdbcUrl(url);
-		config.setUsername(options.user);
-		config.setPassword(options.password);
+		config.setUsername(user);
+		config.setPassword(password);
 		config.setPoolName(name);
-		// Names the pool's server processes, so their CPU time can be read (BackendCpu)
-		config.addDataSourceProperty("ApplicationName", name);
+		if (url.startsWith("jdbc:postgresql:")) {
+			// Names the pool's server processes, so their CPU time can be read (BackendCpu)
+			config.addDataSourceProperty("ApplicationName", name);
+		}
 		config.setMaximumPoolSize(size);
 		config.setMinimumIdle(Math.min(4, size));
 		config.setConnectionTimeout(10_000);
 		return new HikariDataSource(config);
 	}
 
-	/** Create the TaskQueue tables from queue-core's own script, with the benchmark's prefix. */
-	static void createTaskQueueSchema(DataSource dataSource) {
-		runScript(dataSource, prefixed("schema-postgresql.sql"));
+	/**
+	 * Create the TaskQueue tables from queue-core's own script, with the benchmark's prefix.
+	 * @param database the script's database, as queue-core names it ({@code postgresql}, {@code mariadb})
+	 */
+	static void createTaskQueueSchema(DataSource dataSource, String database) {
+		runScript(dataSource, prefixed("schema-" + database + ".sql"));
 	}
 
-	static void dropTaskQueueSchema(DataSource dataSource) {
-		runScript(dataSource, prefixed("schema-drop-postgresql.sql"));
+	static void dropTaskQueueSchema(DataSource dataSource, String database) {
+		runScript(dataSource, prefixed("schema-drop-" + database + ".sql"));
 	}
 
-	/** db-scheduler's PostgreSQL table, as its documentation gives it, under the benchmark's name. */
-	static void createDbSchedulerSchema(DataSource dataSource) {
-		String ddl = """
+	/**
+	 * db-scheduler's table, as its documentation gives it for PostgreSQL or MySQL/MariaDB, under the
+	 * benchmark's name.
+	 */
+	static void createDbSchedulerSchema(DataSource dataSource, boolean postgres) {
+		runScript(dataSource, postgres ? POSTGRES_DBS_DDL : MARIADB_DBS_DDL);
+	}
+
+	private static final String POSTGRES_DBS_DDL = """
 				CREATE TABLE IF NOT EXISTS %1$s (
 					task_name TEXT NOT NULL,
 					task_instance TEXT NOT NULL,
@@ -89,8 +100,27 @@ final class Db {
 				CREATE INDEX IF NOT EXISTS %1$s_last_heartbeat_idx ON %1$s (last_heartbeat);
 				CREATE INDEX IF NOT EXISTS %1$s_priority_execution_time_idx ON %1$s (priority DESC, execution_time ASC);
 				""".formatted(DBS_TABLE);
-		runScript(dataSource, ddl);
-	}
+
+	private static final String MARIADB_DBS_DDL = """
+			CREATE TABLE IF NOT EXISTS %1$s (
+				task_name VARCHAR(100) NOT NULL,
+				task_instance VARCHAR(100) NOT NULL,
+				task_data BLOB,
+				execution_time TIMESTAMP(6) NOT NULL,
+				picked BOOLEAN NOT NULL,
+				picked_by VARCHAR(50),
+				last_success TIMESTAMP(6) NULL,
+				last_failure TIMESTAMP(6) NULL,
+				consecutive_failures INT,
+				last_heartbeat TIMESTAMP(6) NULL,
+				version BIGINT NOT NULL,
+				priority SMALLINT,
+				PRIMARY KEY (task_name, task_instance),
+				INDEX execution_time_idx (execution_time),
+				INDEX last_heartbeat_idx (last_heartbeat),
+				INDEX priority_execution_time_idx (priority DESC, execution_time ASC)
+			);
+			""".formatted(DBS_TABLE);
 
 	static void dropDbSchedulerSchema(DataSource dataSource) {
 		runScript(dataSource, "DROP TABLE IF EXISTS " + DBS_TABLE + ";");
@@ -104,6 +134,18 @@ final class Db {
 				+ DBS_TABLE + "')");
 		return "server `autovacuum = " + queryString(dataSource, "SHOW autovacuum") + "`; "
 				+ ((tables != null) ? tables : "tables not created yet");
+	}
+
+	/** Autovacuum runs on a PostgreSQL table so far. */
+	static long autovacuums(DataSource dataSource, String table) {
+		return queryLong(dataSource, "SELECT coalesce(sum(autovacuum_count), 0) FROM pg_stat_user_tables "
+				+ "WHERE relname = '" + table.toLowerCase(Locale.ROOT) + "'");
+	}
+
+	/** A PostgreSQL table's size and its indexes' size, in kB, as {@code "table / indexes"}. */
+	static String sizes(DataSource dataSource, String table) {
+		return queryString(dataSource, "SELECT pg_table_size('" + table + "') / 1024 || ' / ' || "
+				+ "pg_indexes_size('" + table + "') / 1024");
 	}
 
 	static void truncate(DataSource dataSource, String... tables) {

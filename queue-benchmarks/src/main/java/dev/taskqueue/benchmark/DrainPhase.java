@@ -33,17 +33,49 @@ final class DrainPhase {
 
 	private final Options options;
 
-	private final DataSource dataSource;
+	private final Database database;
 
-	private final DataSource rewriteDataSource;
+	private final DataSource dataSource;
 
 	private final Report report;
 
-	DrainPhase(Options options, DataSource dataSource, DataSource rewriteDataSource, Report report) {
+	private final Jfr jfr;
+
+	private final Setup setup;
+
+	/**
+	 * What to drain where.
+	 * @param title the report section's title
+	 * @param taskQueueConfigs TaskQueue's configurations, as concurrency x claim batch size
+	 * @param dbSchedulerConfigs db-scheduler's configurations, as threads and polling strategy
+	 * @param profile whether to add the statement-timed runs
+	 */
+	record Setup(String title, List<int[]> taskQueueConfigs, List<String> dbSchedulerConfigs, boolean profile) {
+
+		/**
+		 * The configurations of the options, db-scheduler's completed with lock-and-fetch at threads
+		 * matched to each TaskQueue concurrency, so that every TaskQueue row has its matched ratio.
+		 */
+		static Setup matched(String title, Options options, boolean profile) {
+			List<String> dbScheduler = new ArrayList<>(options.dbSchedulerConfigs);
+			for (int[] config : options.taskQueueConfigs) {
+				String matched = config[0] + ":lock-and-fetch";
+				if (!dbScheduler.contains(matched)) {
+					dbScheduler.add(matched);
+				}
+			}
+			return new Setup(title, options.taskQueueConfigs, dbScheduler, profile);
+		}
+
+	}
+
+	DrainPhase(Options options, Database database, Report report, Jfr jfr, Setup setup) {
 		this.options = options;
-		this.dataSource = dataSource;
-		this.rewriteDataSource = rewriteDataSource;
+		this.database = database;
+		this.dataSource = database.dataSource();
 		this.report = report;
+		this.jfr = jfr;
+		this.setup = setup;
 	}
 
 	/** One timed drain. Rates are NaN when the run did not finish. */
@@ -53,8 +85,8 @@ final class DrainPhase {
 
 	void run() {
 		int tasks = this.options.drainTasks;
-		Report.Section section = this.report.section("1. Drain: " + String.format(Locale.ROOT, "%,d", tasks)
-				+ " no-op tasks on one node",
+		Report.Section section = this.report.section(this.setup.title() + ": "
+				+ String.format(Locale.ROOT, "%,d", tasks) + " no-op tasks on one node (" + this.database.name + ")",
 				"A backlog of no-op tasks is enqueued first, then one node starts; the rate is tasks / (time from "
 						+ "starting the node until every task is recorded as done in the database: TaskQueue rows all "
 						+ "SUCCEEDED, db-scheduler table empty). Median of " + this.options.drainRepeats
@@ -63,19 +95,19 @@ final class DrainPhase {
 		// One unmeasured round of each configuration warms up the JIT and the pools
 		System.out.println("   (warm-up round)");
 		int warmup = tasks;
-		for (int[] config : this.options.taskQueueConfigs) {
+		for (int[] config : this.setup.taskQueueConfigs()) {
 			taskQueue(config[0], config[1], warmup);
 		}
-		for (String config : this.options.dbSchedulerConfigs) {
+		for (String config : this.setup.dbSchedulerConfigs()) {
 			dbScheduler(config, warmup);
 		}
 		for (int repeat = 1; repeat <= this.options.drainRepeats; repeat++) {
-			for (int[] config : this.options.taskQueueConfigs) {
-				Run run = taskQueue(config[0], config[1], tasks);
+			for (int[] config : this.setup.taskQueueConfigs()) {
+				Run run = this.jfr.record("drain", () -> taskQueue(config[0], config[1], tasks));
 				runs.computeIfAbsent(taskQueueLabel(config), (key) -> new ArrayList<>()).add(run);
 				progress("TaskQueue " + taskQueueLabel(config), repeat, run);
 			}
-			for (String config : this.options.dbSchedulerConfigs) {
+			for (String config : this.setup.dbSchedulerConfigs()) {
 				Run run = dbScheduler(config, tasks);
 				runs.computeIfAbsent(dbSchedulerLabel(config), (key) -> new ArrayList<>()).add(run);
 				progress("db-scheduler " + dbSchedulerLabel(config), repeat, run);
@@ -100,13 +132,17 @@ final class DrainPhase {
 		});
 		List<String> taskQueueLabels = List.copyOf(runs.keySet()).subList(0, taskQueueMedians.size());
 		List<String> dbSchedulerLabels = List.copyOf(runs.keySet()).subList(taskQueueMedians.size(), runs.size());
-		List<String> columns = new ArrayList<>(List.of("TaskQueue configuration", "TaskQueue tasks/s"));
+		List<String> columns = new ArrayList<>(List.of("TaskQueue configuration", "TaskQueue tasks/s",
+				"vs db-scheduler lock-and-fetch, threads matched"));
 		dbSchedulerLabels.forEach((label) -> columns.add("vs db-scheduler " + label));
 		Report.Table ratios = section.table("Drain ratio TaskQueue / db-scheduler (higher is better for TaskQueue; "
 				+ "db-scheduler medians: " + String.join(", ", dbSchedulerMedians.stream().map(Stats::rate).toList())
 				+ " tasks/s)", columns.toArray(String[]::new));
 		for (int i = 0; i < taskQueueMedians.size(); i++) {
 			List<String> cells = new ArrayList<>(List.of(taskQueueLabels.get(i), Stats.rate(taskQueueMedians.get(i))));
+			int matched = dbSchedulerLabels
+				.indexOf(dbSchedulerLabel(this.setup.taskQueueConfigs().get(i)[0] + ":lock-and-fetch"));
+			cells.add((matched >= 0) ? Stats.ratio(taskQueueMedians.get(i) / dbSchedulerMedians.get(matched)) : "n/a");
 			for (double dbScheduler : dbSchedulerMedians) {
 				cells.add(Stats.ratio(taskQueueMedians.get(i) / dbScheduler));
 			}
@@ -118,7 +154,10 @@ final class DrainPhase {
 				+ "execution on its own; 10 s poll interval); `lock-and-fetch` is its single-statement "
 				+ "`UPDATE ... FOR UPDATE SKIP LOCKED ... RETURNING` polling (`pollUsingLockAndFetch(0.5, 1.0)`) "
 				+ "with `enableImmediateExecution()`, the settings its documentation gives for throughput, with "
-				+ "threads matched to TaskQueue's default 10 worker slots and at 20. "
+				+ "threads matched to each TaskQueue concurrency and at 20 (db-scheduler at its best here). "
+				+ "On MariaDB, db-scheduler 16.12 refuses lock-and-fetch (its MariaDB customization declares no "
+				+ "support for it), so its best there is `fetch`: its default polling (fetch, then lock each "
+				+ "execution) with `enableImmediateExecution()`. "
 				+ "'Handlers done' stops the clock at the last handler invocation instead. 'Claims / completion "
 				+ "writes' count distinct claim and completion timestamps in the task table (run closest to the "
 				+ "median), as do the CPU columns. 'Machine busy' is the share of both cores busy during the run "
@@ -126,7 +165,7 @@ final class DrainPhase {
 		if (this.options.enqueueRates) {
 			enqueue(section);
 		}
-		if (this.options.profile) {
+		if (this.setup.profile()) {
 			profile(section);
 		}
 	}
@@ -148,11 +187,11 @@ final class DrainPhase {
 				"Configuration", "Thread", "Statement", "Calls", "Total ms", "ms / call", "Tasks / call");
 		List<String> labels = new ArrayList<>();
 		List<java.util.function.Supplier<Run>> drains = new ArrayList<>();
-		for (int[] config : this.options.taskQueueConfigs) {
+		for (int[] config : this.setup.taskQueueConfigs()) {
 			labels.add("TaskQueue " + taskQueueLabel(config));
 			drains.add(() -> taskQueue(config[0], config[1], tasks, timed));
 		}
-		for (String config : this.options.dbSchedulerConfigs) {
+		for (String config : this.setup.dbSchedulerConfigs()) {
 			labels.add("db-scheduler " + dbSchedulerLabel(config));
 			drains.add(() -> dbScheduler(config, tasks, timed));
 		}
@@ -178,7 +217,7 @@ final class DrainPhase {
 						String.format(Locale.ROOT, "%.1f", (double) tasks / line.count()));
 			}
 		}
-		Db.truncate(this.dataSource, Db.TASK_TABLE, Db.DBS_TABLE);
+		this.database.truncate(Db.TASK_TABLE, Db.DBS_TABLE);
 	}
 
 	private void progress(String label, int repeat, Run run) {
@@ -198,8 +237,7 @@ final class DrainPhase {
 
 	static String dbSchedulerLabel(String config) {
 		String[] parts = config.split(":");
-		return parts[0] + " threads, " + parts[1] + " polling"
-				+ (parts[1].equals("lock-and-fetch") ? ", immediate execution" : "");
+		return parts[0] + " threads, " + parts[1] + " polling" + (parts[1].equals("default") ? "" : ", immediate execution");
 	}
 
 	/** Enqueue rates: TaskQueue's enqueueAll and db-scheduler's scheduleBatch, plain and rewritten. */
@@ -207,31 +245,28 @@ final class DrainPhase {
 		int tasks = this.options.drainTasks;
 		Report.Table table = section.table("Enqueue rate of the " + String.format(Locale.ROOT, "%,d", tasks)
 				+ "-task backlog (tasks/s, higher is better; " + this.options.enqueueChunk + " tasks per call)",
-				"System", "Call", "pgjdbc URL", "Median tasks/s", "Runs (tasks/s)");
-		Map<String, Double> medians = new LinkedHashMap<>();
-		for (boolean rewrite : new boolean[] { false, true }) {
-			DataSource target = rewrite ? this.rewriteDataSource : this.dataSource;
+				"System", "Call", this.database.urlColumn(), "Median tasks/s", "Runs (tasks/s)");
+		Report.Table ratios = section.table("Enqueue ratio TaskQueue / db-scheduler", this.database.urlColumn(),
+				"Ratio", "TaskQueue this URL / plain");
+		double plain = Double.NaN;
+		for (Map.Entry<String, ? extends DataSource> variant : this.database.variants().entrySet()) {
 			List<Double> taskQueue = new ArrayList<>();
 			List<Double> dbScheduler = new ArrayList<>();
 			for (int repeat = 0; repeat < this.options.drainRepeats; repeat++) {
-				Db.truncate(this.dataSource, Db.TASK_TABLE);
-				taskQueue.add(enqueueTaskQueue(target, tasks));
-				Db.truncate(this.dataSource, Db.DBS_TABLE);
-				dbScheduler.add(enqueueDbScheduler(target, tasks));
+				this.database.truncate(Db.TASK_TABLE);
+				taskQueue.add(enqueueTaskQueue(variant.getValue(), tasks));
+				this.database.truncate(Db.DBS_TABLE);
+				dbScheduler.add(enqueueDbScheduler(variant.getValue(), tasks));
 			}
-			String url = rewrite ? "reWriteBatchedInserts=true" : "plain";
-			medians.put("tq-" + rewrite, new Stats(taskQueue).median());
-			medians.put("dbs-" + rewrite, new Stats(dbScheduler).median());
-			table.row("TaskQueue", "enqueueAll", url, Stats.rate(medians.get("tq-" + rewrite)), joined(taskQueue));
-			table.row("db-scheduler", "scheduleBatch", url, Stats.rate(medians.get("dbs-" + rewrite)),
-					joined(dbScheduler));
+			String url = variant.getKey();
+			double taskQueueMedian = new Stats(taskQueue).median();
+			double dbSchedulerMedian = new Stats(dbScheduler).median();
+			plain = Double.isNaN(plain) ? taskQueueMedian : plain;
+			table.row("TaskQueue", "enqueueAll", url, Stats.rate(taskQueueMedian), joined(taskQueue));
+			table.row("db-scheduler", "scheduleBatch", url, Stats.rate(dbSchedulerMedian), joined(dbScheduler));
+			ratios.row(url, Stats.ratio(taskQueueMedian / dbSchedulerMedian), Stats.ratio(taskQueueMedian / plain));
 		}
-		Report.Table ratios = section.table("Enqueue ratio TaskQueue / db-scheduler", "pgjdbc URL", "Ratio",
-				"TaskQueue rewritten / plain");
-		ratios.row("plain", Stats.ratio(medians.get("tq-false") / medians.get("dbs-false")), "");
-		ratios.row("reWriteBatchedInserts=true", Stats.ratio(medians.get("tq-true") / medians.get("dbs-true")),
-				Stats.ratio(medians.get("tq-true") / medians.get("tq-false")));
-		Db.truncate(this.dataSource, Db.TASK_TABLE, Db.DBS_TABLE);
+		this.database.truncate(Db.TASK_TABLE, Db.DBS_TABLE);
 	}
 
 	private static String joined(List<Double> rates) {
@@ -246,7 +281,7 @@ final class DrainPhase {
 	private double enqueueDbScheduler(DataSource target, int tasks) {
 		OneTimeTask<Void> task = DbSchedulerSide.task(() -> {
 		});
-		SchedulerClient client = DbSchedulerSide.client(target, task);
+		SchedulerClient client = DbSchedulerSide.client(target, task, this.database.zonelessTimestamps());
 		String run = Long.toString(System.nanoTime(), 36);
 		List<TaskInstance<?>> instances = new ArrayList<>(tasks);
 		for (int i = 0; i < tasks; i++) {
@@ -265,7 +300,7 @@ final class DrainPhase {
 	}
 
 	private Run taskQueue(int concurrency, int batchSize, int tasks, DataSource nodeDataSource) {
-		Db.truncate(this.dataSource, Db.TASK_TABLE);
+		this.database.truncate(Db.TASK_TABLE);
 		return taskQueueOnTable(concurrency, batchSize, tasks, nodeDataSource);
 	}
 
@@ -282,7 +317,7 @@ final class DrainPhase {
 			done.countDown();
 		});
 		double enqueueRate = enqueueTaskQueue(this.dataSource, registry, tasks);
-		settle(Db.TASK_TABLE);
+		this.database.settle(Db.TASK_TABLE);
 		TaskQueueEngine node = TaskQueueSide.engine(nodeDataSource, registry, "bench-node")
 			.concurrency(concurrency)
 			.batchSize(batchSize)
@@ -318,7 +353,7 @@ final class DrainPhase {
 	}
 
 	private Run dbScheduler(String config, int tasks, DataSource nodeDataSource) {
-		Db.truncate(this.dataSource, Db.DBS_TABLE);
+		this.database.truncate(Db.DBS_TABLE);
 		return dbSchedulerOnTable(config, tasks, nodeDataSource);
 	}
 
@@ -331,7 +366,7 @@ final class DrainPhase {
 			invocations.incrementAndGet();
 			done.countDown();
 		});
-		SchedulerClient client = DbSchedulerSide.client(this.dataSource, task);
+		SchedulerClient client = DbSchedulerSide.client(this.dataSource, task, this.database.zonelessTimestamps());
 		List<TaskInstance<?>> instances = new ArrayList<>(tasks);
 		for (int i = 0; i < tasks; i++) {
 			instances.add(task.instance("drain-" + i));
@@ -342,8 +377,9 @@ final class DrainPhase {
 					Instant.now());
 		}
 		double enqueueRate = tasks / ((System.nanoTime() - enqueueStart) / 1e9);
-		settle(Db.DBS_TABLE);
-		Scheduler scheduler = DbSchedulerSide.scheduler(nodeDataSource, task, Integer.parseInt(parts[0]), parts[1])
+		this.database.settle(Db.DBS_TABLE);
+		Scheduler scheduler = DbSchedulerSide
+			.scheduler(nodeDataSource, task, Integer.parseInt(parts[0]), parts[1], this.database.zonelessTimestamps())
 			.build();
 		Drained drained = drain(scheduler::start, scheduler::stop, done, tasks, "SELECT count(*) FROM " + Db.DBS_TABLE);
 		return new Run(enqueueRate, drained.handlersRate(), drained.rate(), invocations.get(), drained.profile(), -1,
@@ -377,14 +413,6 @@ final class DrainPhase {
 	}
 
 	private record Drained(double handlersRate, double rate, Probe.Delta profile) {
-	}
-
-	/**
-	 * Fresh planner statistics (taken, as autovacuum would on a queue that was idle, while every task
-	 * waits) and no checkpoint due during the drain.
-	 */
-	private void settle(String table) {
-		Db.execute(this.dataSource, "ANALYZE " + table, "CHECKPOINT");
 	}
 
 	private static boolean await(CountDownLatch latch) {

@@ -2,7 +2,6 @@ package dev.taskqueue.benchmark;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,21 +30,23 @@ final class EnqueuePhase {
 
 	private final Options options;
 
-	private final DataSource dataSource;
+	private final Database database;
 
-	private final DataSource rewriteDataSource;
+	private final DataSource dataSource;
 
 	private final Report report;
 
-	private final BackendCpu backendCpu;
+	private final Jfr jfr;
 
-	EnqueuePhase(Options options, DataSource dataSource, DataSource rewriteDataSource, BackendCpu backendCpu,
-			Report report) {
+	private final String title;
+
+	EnqueuePhase(Options options, Database database, Report report, Jfr jfr, String title) {
 		this.options = options;
-		this.dataSource = dataSource;
-		this.rewriteDataSource = rewriteDataSource;
-		this.backendCpu = backendCpu;
+		this.database = database;
+		this.dataSource = database.dataSource();
 		this.report = report;
+		this.jfr = jfr;
+		this.title = title;
 	}
 
 	/** One timed enqueue run. */
@@ -83,7 +84,8 @@ final class EnqueuePhase {
 	}
 
 	void run() {
-		Report.Section section = this.report.section("2. Enqueue: 1, 10 and 10,000 tasks per call",
+		Report.Section section = this.report.section(this.title + ": 1, 10 and 10,000 tasks per call ("
+				+ this.database.name + ")",
 				"Each call enqueues tasks for immediate execution on a node that only enqueues (TaskQueue) or "
 						+ "through a `SchedulerClient` (db-scheduler): "
 						+ String.format(Locale.ROOT, "%,d", this.options.enqueueSingleTasks)
@@ -100,45 +102,40 @@ final class EnqueuePhase {
 		}
 		Report.Table table = section.table(
 				"Enqueue rate and CPU per task (rate: higher is better; CPU: lower is better)", "Tasks per call",
-				"pgjdbc URL", "System", "Call", "Median tasks/s", "Runs (tasks/s)", "JVM CPU µs / task",
-				"PostgreSQL CPU µs / task", "Total CPU µs / task");
+				this.database.urlColumn(), "System", "Call", "Median tasks/s", "Runs (tasks/s)", "JVM CPU µs / task",
+				this.database.name + " CPU µs / task", "Total CPU µs / task");
 		Report.Table ratios = section.table("Enqueue ratios TaskQueue / db-scheduler (rate: higher is better for "
-				+ "TaskQueue; CPU: lower is better for TaskQueue)", "Tasks per call", "pgjdbc URL", "Rate ratio",
-				"CPU per task ratio", "TaskQueue rewritten / plain rate", "db-scheduler rewritten / plain rate");
+				+ "TaskQueue; CPU: lower is better for TaskQueue)", "Tasks per call", this.database.urlColumn(),
+				"Rate ratio", "CPU per task ratio", "TaskQueue this URL / plain rate",
+				"db-scheduler this URL / plain rate");
 		for (int perCall : TASKS_PER_CALL) {
-			Map<Boolean, Series[]> byUrl = new LinkedHashMap<>();
-			for (boolean rewrite : new boolean[] { false, true }) {
-				DataSource target = rewrite ? this.rewriteDataSource : this.dataSource;
+			Series[] plain = null;
+			for (Map.Entry<String, ? extends DataSource> variant : this.database.variants().entrySet()) {
 				List<Run> taskQueue = new ArrayList<>();
 				List<Run> dbScheduler = new ArrayList<>();
 				for (int repeat = 0; repeat < this.options.enqueueRepeats; repeat++) {
-					taskQueue.add(taskQueue(target, perCall));
-					dbScheduler.add(dbScheduler(target, perCall));
+					taskQueue.add(this.jfr.record("enqueue", () -> taskQueue(variant.getValue(), perCall)));
+					dbScheduler.add(dbScheduler(variant.getValue(), perCall));
 				}
 				Series tq = new Series(taskQueue);
 				Series dbs = new Series(dbScheduler);
-				byUrl.put(rewrite, new Series[] { tq, dbs });
-				String url = rewrite ? "reWriteBatchedInserts=true" : "plain";
+				plain = (plain != null) ? plain : new Series[] { tq, dbs };
+				String url = variant.getKey();
 				row(table, perCall, url, "TaskQueue", (perCall == 1) ? "enqueue" : "enqueueAll", tq);
 				row(table, perCall, url, "db-scheduler", (perCall == 1) ? "schedule" : "scheduleBatch", dbs);
-			}
-			for (boolean rewrite : new boolean[] { false, true }) {
-				Series[] pair = byUrl.get(rewrite);
-				ratios.row(Integer.toString(perCall), rewrite ? "reWriteBatchedInserts=true" : "plain",
-						Stats.ratio(pair[0].rate() / pair[1].rate()),
-						Stats.ratio(pair[0].median(Run::totalMicrosPerTask)
-								/ pair[1].median(Run::totalMicrosPerTask)),
-						rewrite ? Stats.ratio(pair[0].rate() / byUrl.get(false)[0].rate()) : "",
-						rewrite ? Stats.ratio(pair[1].rate() / byUrl.get(false)[1].rate()) : "");
+				ratios.row(Integer.toString(perCall), url, Stats.ratio(tq.rate() / dbs.rate()),
+						Stats.ratio(tq.median(Run::totalMicrosPerTask) / dbs.median(Run::totalMicrosPerTask)),
+						Stats.ratio(tq.rate() / plain[0].rate()), Stats.ratio(dbs.rate() / plain[1].rate()));
 			}
 		}
 		section.note("CPU per task: the JVM's whole process CPU time (`OperatingSystemMXBean.getProcessCpuTime`: "
-				+ "the caller, the driver, the pool, the garbage collector) and the CPU time of the PostgreSQL server "
-				+ "processes behind the benchmark's connections (utime + stime from `/proc/<pid>/stat`, 10 ms ticks; "
-				+ "n/a when the server is not on this machine), over the run, divided by the tasks. PostgreSQL's "
-				+ "background processes (WAL writer, checkpointer) are not counted. The CPU ratio compares the "
-				+ "totals; medians of the runs.");
-		Db.truncate(this.dataSource, Db.TASK_TABLE, Db.DBS_TABLE);
+				+ "the caller, the driver, the pool, the garbage collector) and the server's CPU time (utime + stime from "
+				+ "`/proc/<pid>/stat`, 10 ms ticks; n/a when the server is not on this machine): on PostgreSQL the "
+				+ "server processes behind the benchmark's connections, its background processes (WAL writer, "
+				+ "checkpointer) not counted; on MariaDB the whole `mariadbd` process, background threads "
+				+ "included. Over the run, divided by the tasks. The CPU ratio compares the totals; medians of "
+				+ "the runs.");
+		this.database.truncate(Db.TASK_TABLE, Db.DBS_TABLE);
 	}
 
 	private static void row(Report.Table table, int perCall, String url, String system, String call, Series series) {
@@ -157,8 +154,8 @@ final class EnqueuePhase {
 
 	private Run taskQueue(DataSource target, int perCall) {
 		int tasks = tasks(perCall);
-		Db.truncate(this.dataSource, Db.TASK_TABLE);
-		Db.execute(this.dataSource, "CHECKPOINT");
+		this.database.truncate(Db.TASK_TABLE);
+		this.database.checkpoint();
 		TaskQueueEngine producer = TaskQueueSide.producer(target, TaskQueueSide.registry(() -> {
 		}));
 		try {
@@ -185,11 +182,11 @@ final class EnqueuePhase {
 
 	private Run dbScheduler(DataSource target, int perCall) {
 		int tasks = tasks(perCall);
-		Db.truncate(this.dataSource, Db.DBS_TABLE);
-		Db.execute(this.dataSource, "CHECKPOINT");
+		this.database.truncate(Db.DBS_TABLE);
+		this.database.checkpoint();
 		OneTimeTask<Void> task = DbSchedulerSide.task(() -> {
 		});
-		SchedulerClient client = DbSchedulerSide.client(target, task);
+		SchedulerClient client = DbSchedulerSide.client(target, task, this.database.zonelessTimestamps());
 		List<TaskInstance<?>> instances = new ArrayList<>(tasks);
 		for (int i = 0; i < tasks; i++) {
 			instances.add(task.instance("enqueue-" + i));
@@ -207,13 +204,13 @@ final class EnqueuePhase {
 	}
 
 	private Run timed(int tasks, Runnable enqueue) {
-		Map<Integer, Long> serverBefore = this.backendCpu.take();
+		Map<Integer, Long> serverBefore = this.database.serverCpu.take();
 		long cpuBefore = Probe.processCpu();
 		long start = System.nanoTime();
 		enqueue.run();
 		double rate = tasks / ((System.nanoTime() - start) / 1e9);
 		long cpuAfter = Probe.processCpu();
-		Map<Integer, Long> serverAfter = this.backendCpu.take();
+		Map<Integer, Long> serverAfter = this.database.serverCpu.take();
 		return new Run(tasks, rate, cpuAfter - cpuBefore, BackendCpu.nanosBetween(serverBefore, serverAfter));
 	}
 

@@ -193,7 +193,7 @@ final class LatencyPhase {
 		Db.truncate(this.dataSource, Db.DBS_TABLE);
 		StartSignal signal = new StartSignal();
 		OneTimeTask<Void> task = DbSchedulerSide.task(signal::started);
-		Scheduler scheduler = DbSchedulerSide.scheduler(target, task, 10, "default")
+		Scheduler scheduler = DbSchedulerSide.scheduler(target, task, 10, "default", false)
 			.enableImmediateExecution()
 			.build();
 		scheduler.start();
@@ -211,8 +211,8 @@ final class LatencyPhase {
 		Db.truncate(this.dataSource, Db.DBS_TABLE);
 		StartSignal signal = new StartSignal();
 		OneTimeTask<Void> task = DbSchedulerSide.task(signal::started);
-		SchedulerClient client = DbSchedulerSide.client(this.dataSource, task);
-		Scheduler scheduler = DbSchedulerSide.scheduler(this.dataSource, task, 10, "default").build();
+		SchedulerClient client = DbSchedulerSide.client(this.dataSource, task, false);
+		Scheduler scheduler = DbSchedulerSide.scheduler(this.dataSource, task, 10, "default", false).build();
 		scheduler.start();
 		try {
 			Db.sleep(500);

@@ -8,25 +8,35 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What to run and against which database. Each option is read, in order of precedence, from a
  * {@code --name=value} argument, a {@code bench.name} system property (so {@code -Dbench.phases=claim}
- * works on the Maven command line), then for the connection the {@code TASKQUEUE_PG_*}
- * environment variables, then the default.
+ * works on the Maven command line), then for the connections the {@code TASKQUEUE_PG_*} and
+ * {@code TASKQUEUE_MARIADB_*} environment variables, then the default.
  */
 final class Options {
 
 	static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test";
 
+	static final String DEFAULT_MARIADB_URL = "jdbc:mariadb://127.0.0.1:3306/test";
+
 	/** Every phase, in the order they run. */
-	static final List<String> ALL_PHASES = List.of("drain", "enqueue", "snapshot", "latency", "claim", "flows");
+	static final List<String> ALL_PHASES = List.of("drain", "enqueue", "snapshot", "steady", "latency", "claim",
+			"flows", "mariadb");
 
 	final String url;
 
 	final String user;
 
 	final String password;
+
+	final String mariaDbUrl;
+
+	final String mariaDbUser;
+
+	final String mariaDbPassword;
 
 	final Set<String> phases;
 
@@ -65,6 +75,33 @@ final class Options {
 
 	/** db-scheduler's configuration in the held-snapshot phase, as threads and polling strategy. */
 	final String snapshotDbSchedulerConfig;
+
+	/** The server's autovacuum setting for each series pair of the held-snapshot phase, in order. */
+	final List<Boolean> snapshotAutovacuum;
+
+	/** Worker slots (TaskQueue concurrency, db-scheduler threads) of each steady-phase cell. */
+	final List<Integer> steadyWorkers;
+
+	/** Ready jobs the steady phase's producers keep waiting. */
+	final int steadyReady;
+
+	/** Jobs per enqueue call of the steady phase's producers. */
+	final int steadyBatch;
+
+	/** Measured seconds of each steady-phase cell, after its warm-up. */
+	final int steadySeconds;
+
+	/** Unmeasured seconds at the start of each steady-phase cell. */
+	final int steadyWarmupSeconds;
+
+	/** Seconds per point of the steady phase's rate series. */
+	final int steadyStepSeconds;
+
+	/** Where to write JFR recordings of TaskQueue's drain and enqueue runs, or {@code null} for none. */
+	final Path jfr;
+
+	/** The settings given explicitly, by name, as given (the password left out). */
+	final Map<String, String> given;
 
 	/** Whether to add the profiled runs (statement timings). */
 	final boolean profile;
@@ -108,6 +145,9 @@ final class Options {
 		this.url = in.get("url", env("TASKQUEUE_PG_URL", DEFAULT_URL));
 		this.user = in.get("user", env("TASKQUEUE_PG_USER", "postgres"));
 		this.password = in.get("password", env("TASKQUEUE_PG_PASSWORD", ""));
+		this.mariaDbUrl = in.get("mariadb.url", env("TASKQUEUE_MARIADB_URL", DEFAULT_MARIADB_URL));
+		this.mariaDbUser = in.get("mariadb.user", env("TASKQUEUE_MARIADB_USER", "root"));
+		this.mariaDbPassword = in.get("mariadb.password", env("TASKQUEUE_MARIADB_PASSWORD", ""));
 		Set<String> phases = new LinkedHashSet<>();
 		for (String phase : in.get("phases", "all").split(",")) {
 			String name = phase.trim().toLowerCase(Locale.ROOT);
@@ -144,7 +184,22 @@ final class Options {
 		this.snapshotDrains = in.getInt("snapshot.drains", 5);
 		this.snapshotTasks = in.getInt("snapshot.tasks", quick ? 2_000 : 10_000);
 		this.snapshotTaskQueueConfig = taskQueueConfig(in.get("snapshot.tq", "10x100"));
-		this.snapshotDbSchedulerConfig = in.get("snapshot.dbs", "10:lock-and-fetch").trim();
+		this.snapshotDbSchedulerConfig = in.get("snapshot.dbs", "20:lock-and-fetch").trim();
+		this.snapshotAutovacuum = List.of(in.get("snapshot.autovacuum", "off,on").split(","))
+			.stream()
+			.map((value) -> value.trim().equalsIgnoreCase("on"))
+			.toList();
+		this.steadyWorkers = List.of(in.get("steady.workers", "16,64").split(","))
+			.stream()
+			.map((value) -> Integer.valueOf(value.trim()))
+			.toList();
+		this.steadyReady = in.getInt("steady.ready", 4_000);
+		this.steadyBatch = in.getInt("steady.batch", 200);
+		this.steadySeconds = in.getInt("steady.seconds", quick ? 20 : 60);
+		this.steadyWarmupSeconds = in.getInt("steady.warmup", quick ? 5 : 10);
+		this.steadyStepSeconds = in.getInt("steady.step", 5);
+		String jfr = in.get("jfr", null);
+		this.jfr = (jfr != null) ? Path.of(jfr) : null;
 		this.profile = Boolean.parseBoolean(in.get("profile", "true"));
 		this.enqueueRates = Boolean.parseBoolean(in.get("enqueue", "true"));
 		this.latencySamples = in.getInt("latency.samples", quick ? 50 : 200);
@@ -166,6 +221,7 @@ final class Options {
 		else {
 			this.report = report.equalsIgnoreCase("none") ? null : Path.of(report);
 		}
+		this.given = in.given();
 	}
 
 	private static int[] taskQueueConfig(String config) {
@@ -199,8 +255,13 @@ final class Options {
 				Options (--name=value argument, or -Dbench.name=value system property):
 				  url, user, password   JDBC connection (default %s, postgres, no password;
 				                        env TASKQUEUE_PG_URL / TASKQUEUE_PG_USER / TASKQUEUE_PG_PASSWORD)
-				  phases                comma-separated: drain, enqueue, snapshot, latency, claim, flows
-				                        (default: all)
+				  mariadb.url, mariadb.user, mariadb.password
+				                        MariaDB for the mariadb phase (default %s, root, no
+				                        password; env TASKQUEUE_MARIADB_URL / _USER / _PASSWORD)
+				  phases                comma-separated: drain, enqueue, snapshot, steady, latency, claim,
+				                        flows, mariadb (default: all)
+				  jfr                   directory for JFR recordings of TaskQueue's drain and enqueue runs
+				                        (default: none); their hot methods are added to the report
 				  quick                 smaller sizes, for a smoke test
 				  report                Markdown file to write, or 'none' (default: BENCHMARKS.md at
 				                        the repository root, on a full run only)
@@ -209,16 +270,15 @@ final class Options {
 				  enqueue.single (tasks enqueued one per call, default 2000), enqueue.tasks (tasks
 				  enqueued 10 and 10000 per call, default 20000), enqueue.repeats,
 				  snapshot.drains (default 5), snapshot.tasks (default 10000), snapshot.tq (default
-				  10x100), snapshot.dbs (default 10:lock-and-fetch), latency.samples, latency.warmup,
+				  10x100), snapshot.dbs (default 20:lock-and-fetch), snapshot.autovacuum (default off,on),
+				  steady.workers (default 16,64), steady.ready (default 4000), steady.batch (default 200),
+				  steady.seconds (measured, default 60), steady.warmup (default 10), steady.step (seconds
+				  per point of the rate series, default 5), latency.samples, latency.warmup,
 				  latency.polling-samples, claim.samples, claim.backlog, claim.size,
 				  flows.chain (default 1000), flows.job (default 10000), flows.chunk (default 500),
 				  flows.repeats, flows.history (finished tasks in the table, default 10000), profile (statement-timed extra runs, default true), enqueue (the drain
 				  phase's backlog enqueue rates, default true)
-				""".formatted(DEFAULT_URL);
-	}
-
-	String urlWith(String option) {
-		return this.url + (this.url.contains("?") ? "&" : "?") + option;
+				""".formatted(DEFAULT_URL, DEFAULT_MARIADB_URL);
 	}
 
 	private static Path defaultReport() {
@@ -231,14 +291,29 @@ final class Options {
 		return (value != null && !value.isBlank()) ? value : fallback;
 	}
 
-	private record Reader(Map<String, String> args) {
+	private static final class Reader {
+
+		private final Map<String, String> args;
+
+		private final Map<String, String> given = new TreeMap<>();
+
+		Reader(Map<String, String> args) {
+			this.args = args;
+		}
 
 		String get(String name, String fallback) {
 			String value = this.args.get(name);
 			if (value == null) {
 				value = System.getProperty("bench." + name);
 			}
+			if (value != null && !name.endsWith("password")) {
+				this.given.put(name, value);
+			}
 			return (value != null) ? value : fallback;
+		}
+
+		Map<String, String> given() {
+			return Map.copyOf(this.given);
 		}
 
 		int getInt(String name, int fallback) {

@@ -50,49 +50,69 @@ final class SnapshotPhase {
 						+ ") and db-scheduler (" + dbSchedulerLabel + ") interleaved, each timed as in the drain "
 						+ "phase. Then the same series with no snapshot held. Both tables are emptied before each "
 						+ "series, not between its drains: TaskQueue keeps its finished rows, db-scheduler deletes "
-						+ "them. Vacuum: " + Db.vacuumSettings(this.dataSource) + ".");
+						+ "them. Each pair of series runs with the server's autovacuum switched "
+						+ this.options.snapshotAutovacuum.stream().map((on) -> on ? "on" : "off")
+							.collect(java.util.stream.Collectors.joining(", then "))
+						+ " (`ALTER SYSTEM` and a reload, the server's own setting put back afterwards). Vacuum: "
+						+ Db.vacuumSettings(this.dataSource) + ".");
 		System.out.println("   (warm-up round)");
 		Db.truncate(this.dataSource, Db.TASK_TABLE, Db.DBS_TABLE);
 		drainTaskQueue(tasks);
 		drainDbScheduler(tasks);
 		List<String[]> summary = new ArrayList<>();
-		for (boolean held : new boolean[] { true, false }) {
-			Db.truncate(this.dataSource, Db.TASK_TABLE, Db.DBS_TABLE);
-			long[] autovacuumsBefore = { autovacuums(Db.TASK_TABLE), autovacuums(Db.DBS_TABLE) };
-			List<Double> taskQueue = new ArrayList<>();
-			List<Double> dbScheduler = new ArrayList<>();
-			Report.Table table = section.table((held ? "With" : "Without") + " a snapshot held: each drain "
-					+ "(tasks/s, higher is better)", "Drain", "TaskQueue tasks/s", "db-scheduler tasks/s",
-					"Ratio TaskQueue / db-scheduler", "TaskQueue table / indexes (kB)",
-					"db-scheduler table / indexes (kB)");
-			try (Connection holder = held ? hold() : null) {
-				for (int drain = 1; drain <= this.options.snapshotDrains; drain++) {
-					taskQueue.add(drainTaskQueue(tasks));
-					dbScheduler.add(drainDbScheduler(tasks));
-					table.row(Integer.toString(drain), Stats.rate(taskQueue.get(drain - 1)),
-							Stats.rate(dbScheduler.get(drain - 1)),
-							Stats.ratio(taskQueue.get(drain - 1) / dbScheduler.get(drain - 1)), sizes(Db.TASK_TABLE),
-							sizes(Db.DBS_TABLE));
+		for (boolean autovacuum : this.options.snapshotAutovacuum) {
+			try (Autovacuum setting = Autovacuum.set(this.dataSource, autovacuum)) {
+				for (boolean held : new boolean[] { true, false }) {
+					series(section, autovacuum ? "on" : "off", held, summary);
 				}
 			}
-			String heldCell = held ? "yes" : "no";
-			int last = taskQueue.size() - 1;
-			summary.add(new String[] { heldCell, "TaskQueue " + taskQueueLabel, Stats.rate(taskQueue.get(0)),
-					Stats.rate(taskQueue.get(last)), Stats.ratio(taskQueue.get(last) / taskQueue.get(0)),
-					Long.toString(autovacuums(Db.TASK_TABLE) - autovacuumsBefore[0]) });
-			summary.add(new String[] { heldCell, "db-scheduler " + dbSchedulerLabel, Stats.rate(dbScheduler.get(0)),
-					Stats.rate(dbScheduler.get(last)), Stats.ratio(dbScheduler.get(last) / dbScheduler.get(0)),
-					Long.toString(autovacuums(Db.DBS_TABLE) - autovacuumsBefore[1]) });
 		}
 		int drains = this.options.snapshotDrains;
 		Report.Table firstAndLast = section.table("First and last drain of each series (tasks/s, higher is better)",
-				"Snapshot held", "System", "Drain 1", "Drain " + drains, "Drain " + drains + " / drain 1",
+				"Autovacuum", "Snapshot held", "System", "Drain 1", "Drain " + drains, "Drain " + drains + " / drain 1",
 				"Autovacuum runs on its table");
 		summary.forEach(firstAndLast::row);
 		section.note("Table / indexes: `pg_table_size` and `pg_indexes_size` of each system's task table after "
 				+ "the drain (TaskQueue's other tables stay empty here). Autovacuum runs: "
 				+ "`autovacuum_count` of the table over the series.");
 		Db.truncate(this.dataSource, Db.TASK_TABLE, Db.DBS_TABLE);
+	}
+
+	/** One series of back-to-back drains, with its table and its two summary rows. */
+	private void series(Report.Section section, String autovacuum, boolean held, List<String[]> summary)
+			throws SQLException {
+		int tasks = this.options.snapshotTasks;
+		Db.truncate(this.dataSource, Db.TASK_TABLE, Db.DBS_TABLE);
+		long[] autovacuumsBefore = { Db.autovacuums(this.dataSource, Db.TASK_TABLE),
+				Db.autovacuums(this.dataSource, Db.DBS_TABLE) };
+		List<Double> taskQueue = new ArrayList<>();
+		List<Double> dbScheduler = new ArrayList<>();
+		Report.Table table = section.table("Autovacuum " + autovacuum + ", " + (held ? "with" : "without")
+				+ " a snapshot held: each drain (tasks/s, higher is better)", "Drain", "TaskQueue tasks/s",
+				"db-scheduler tasks/s", "Ratio TaskQueue / db-scheduler", "TaskQueue table / indexes (kB)",
+				"db-scheduler table / indexes (kB)");
+		try (Connection holder = held ? hold() : null) {
+			for (int drain = 1; drain <= this.options.snapshotDrains; drain++) {
+				taskQueue.add(drainTaskQueue(tasks));
+				dbScheduler.add(drainDbScheduler(tasks));
+				table.row(Integer.toString(drain), Stats.rate(taskQueue.get(drain - 1)),
+						Stats.rate(dbScheduler.get(drain - 1)),
+						Stats.ratio(taskQueue.get(drain - 1) / dbScheduler.get(drain - 1)),
+						Db.sizes(this.dataSource, Db.TASK_TABLE), Db.sizes(this.dataSource, Db.DBS_TABLE));
+			}
+		}
+		String heldCell = held ? "yes" : "no";
+		int last = taskQueue.size() - 1;
+		summary.add(new String[] { autovacuum, heldCell,
+				"TaskQueue " + DrainPhase.taskQueueLabel(this.options.snapshotTaskQueueConfig),
+				Stats.rate(taskQueue.get(0)), Stats.rate(taskQueue.get(last)),
+				Stats.ratio(taskQueue.get(last) / taskQueue.get(0)),
+				Long.toString(Db.autovacuums(this.dataSource, Db.TASK_TABLE) - autovacuumsBefore[0]) });
+		summary.add(new String[] { autovacuum, heldCell,
+				"db-scheduler " + DrainPhase.dbSchedulerLabel(this.options.snapshotDbSchedulerConfig),
+				Stats.rate(dbScheduler.get(0)), Stats.rate(dbScheduler.get(last)),
+				Stats.ratio(dbScheduler.get(last) / dbScheduler.get(0)),
+				Long.toString(Db.autovacuums(this.dataSource, Db.DBS_TABLE) - autovacuumsBefore[1]) });
 	}
 
 	private double drainTaskQueue(int tasks) {
@@ -125,16 +145,6 @@ final class SnapshotPhase {
 			throw ex;
 		}
 		return holder;
-	}
-
-	private long autovacuums(String table) {
-		return Db.queryLong(this.dataSource, "SELECT coalesce(sum(autovacuum_count), 0) FROM pg_stat_user_tables "
-				+ "WHERE relname = '" + table.toLowerCase(Locale.ROOT) + "'");
-	}
-
-	private String sizes(String table) {
-		return Db.queryString(this.dataSource, "SELECT pg_table_size('" + table + "') / 1024 || ' / ' || "
-				+ "pg_indexes_size('" + table + "') / 1024");
 	}
 
 }

@@ -10,11 +10,13 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskHandler;
 import dev.taskqueue.engine.TaskQueueEngine;
-import dev.taskqueue.store.jdbc.dialect.Dialect;
 import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
 
-/** Builds TaskQueue engines over the benchmark's tables, through the public API only. */
+/**
+ * Builds TaskQueue engines over the benchmark's tables, through the public API only; the engine
+ * detects the database from the DataSource.
+ */
 final class TaskQueueSide {
 
 	static final String TYPE = "noop";
@@ -37,7 +39,6 @@ final class TaskQueueSide {
 
 	static TaskQueueEngine.Builder engine(DataSource dataSource, TaskTypeRegistry registry, String workerId) {
 		return TaskQueueEngine.builder(dataSource, registry, MAPPER)
-			.dialect(Dialect.forProduct("PostgreSQL"))
 			.tablePrefix(Db.PREFIX)
 			.workerId(workerId)
 			.shutdownTimeout(Duration.ofSeconds(5));
