@@ -107,7 +107,7 @@ final class DrainPhase {
 		}
 		for (int repeat = 1; repeat <= this.options.drainRepeats; repeat++) {
 			for (int[] config : this.setup.taskQueueConfigs()) {
-				Run run = this.jfr.record("drain", () -> taskQueue(config[0], config[1], tasks));
+				Run run = this.jfr.record("drain, " + this.database.name, () -> taskQueue(config[0], config[1], tasks));
 				runs.computeIfAbsent(taskQueueLabel(config), (key) -> new ArrayList<>()).add(run);
 				progress("TaskQueue " + taskQueueLabel(config), repeat, run);
 			}
