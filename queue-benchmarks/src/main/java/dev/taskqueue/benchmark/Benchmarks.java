@@ -100,7 +100,7 @@ public final class Benchmarks {
 			mariaDb.createSchemas();
 			try {
 				new DrainPhase(options, mariaDb, report, jfr, new DrainPhase.Setup("7. MariaDB: drain",
-						List.of(new int[] { 10, 100 }), List.of("10:fetch", "20:fetch"), false))
+						List.of(new int[] { 10, 100 }), List.of("10:fetch", "20:fetch"), false, "fetch"))
 					.run();
 				new EnqueuePhase(options, mariaDb, report, jfr, "8. MariaDB: enqueue").run();
 			}

@@ -31,6 +31,8 @@ final class DrainPhase {
 
 	private static final long DRAIN_TIMEOUT_MILLIS = 120_000;
 
+	private static final String LOCK_AND_FETCH = "lock-and-fetch";
+
 	private final Options options;
 
 	private final Database database;
@@ -49,8 +51,10 @@ final class DrainPhase {
 	 * @param taskQueueConfigs TaskQueue's configurations, as concurrency x claim batch size
 	 * @param dbSchedulerConfigs db-scheduler's configurations, as threads and polling strategy
 	 * @param profile whether to add the statement-timed runs
+	 * @param best db-scheduler's best polling strategy on the database, for the threads-matched ratio
 	 */
-	record Setup(String title, List<int[]> taskQueueConfigs, List<String> dbSchedulerConfigs, boolean profile) {
+	record Setup(String title, List<int[]> taskQueueConfigs, List<String> dbSchedulerConfigs, boolean profile,
+			String best) {
 
 		/**
 		 * The configurations of the options, db-scheduler's completed with lock-and-fetch at threads
@@ -59,12 +63,12 @@ final class DrainPhase {
 		static Setup matched(String title, Options options, boolean profile) {
 			List<String> dbScheduler = new ArrayList<>(options.dbSchedulerConfigs);
 			for (int[] config : options.taskQueueConfigs) {
-				String matched = config[0] + ":lock-and-fetch";
+				String matched = config[0] + ":" + LOCK_AND_FETCH;
 				if (!dbScheduler.contains(matched)) {
 					dbScheduler.add(matched);
 				}
 			}
-			return new Setup(title, options.taskQueueConfigs, dbScheduler, profile);
+			return new Setup(title, options.taskQueueConfigs, dbScheduler, profile, LOCK_AND_FETCH);
 		}
 
 	}
@@ -103,7 +107,7 @@ final class DrainPhase {
 		}
 		for (int repeat = 1; repeat <= this.options.drainRepeats; repeat++) {
 			for (int[] config : this.setup.taskQueueConfigs()) {
-				Run run = this.jfr.record("drain", () -> taskQueue(config[0], config[1], tasks));
+				Run run = this.jfr.record("drain, " + this.database.name, () -> taskQueue(config[0], config[1], tasks));
 				runs.computeIfAbsent(taskQueueLabel(config), (key) -> new ArrayList<>()).add(run);
 				progress("TaskQueue " + taskQueueLabel(config), repeat, run);
 			}
@@ -133,7 +137,7 @@ final class DrainPhase {
 		List<String> taskQueueLabels = List.copyOf(runs.keySet()).subList(0, taskQueueMedians.size());
 		List<String> dbSchedulerLabels = List.copyOf(runs.keySet()).subList(taskQueueMedians.size(), runs.size());
 		List<String> columns = new ArrayList<>(List.of("TaskQueue configuration", "TaskQueue tasks/s",
-				"vs db-scheduler lock-and-fetch, threads matched"));
+				"vs db-scheduler " + this.setup.best() + ", threads matched"));
 		dbSchedulerLabels.forEach((label) -> columns.add("vs db-scheduler " + label));
 		Report.Table ratios = section.table("Drain ratio TaskQueue / db-scheduler (higher is better for TaskQueue; "
 				+ "db-scheduler medians: " + String.join(", ", dbSchedulerMedians.stream().map(Stats::rate).toList())
@@ -141,7 +145,7 @@ final class DrainPhase {
 		for (int i = 0; i < taskQueueMedians.size(); i++) {
 			List<String> cells = new ArrayList<>(List.of(taskQueueLabels.get(i), Stats.rate(taskQueueMedians.get(i))));
 			int matched = dbSchedulerLabels
-				.indexOf(dbSchedulerLabel(this.setup.taskQueueConfigs().get(i)[0] + ":lock-and-fetch"));
+				.indexOf(dbSchedulerLabel(this.setup.taskQueueConfigs().get(i)[0] + ":" + this.setup.best()));
 			cells.add((matched >= 0) ? Stats.ratio(taskQueueMedians.get(i) / dbSchedulerMedians.get(matched)) : "n/a");
 			for (double dbScheduler : dbSchedulerMedians) {
 				cells.add(Stats.ratio(taskQueueMedians.get(i) / dbScheduler));
@@ -191,7 +195,8 @@ final class DrainPhase {
 			labels.add("TaskQueue " + taskQueueLabel(config));
 			drains.add(() -> taskQueue(config[0], config[1], tasks, timed));
 		}
-		for (String config : this.setup.dbSchedulerConfigs()) {
+		// The configured ones only: the matched extras add run time, not another shape of statement
+		for (String config : this.options.dbSchedulerConfigs) {
 			labels.add("db-scheduler " + dbSchedulerLabel(config));
 			drains.add(() -> dbScheduler(config, tasks, timed));
 		}

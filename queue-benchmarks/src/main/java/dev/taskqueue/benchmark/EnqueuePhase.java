@@ -114,7 +114,7 @@ final class EnqueuePhase {
 				List<Run> taskQueue = new ArrayList<>();
 				List<Run> dbScheduler = new ArrayList<>();
 				for (int repeat = 0; repeat < this.options.enqueueRepeats; repeat++) {
-					taskQueue.add(this.jfr.record("enqueue", () -> taskQueue(variant.getValue(), perCall)));
+					taskQueue.add(this.jfr.record("enqueue, " + this.database.name, () -> taskQueue(variant.getValue(), perCall)));
 					dbScheduler.add(dbScheduler(variant.getValue(), perCall));
 				}
 				Series tq = new Series(taskQueue);

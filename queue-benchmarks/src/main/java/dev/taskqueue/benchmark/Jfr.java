@@ -53,8 +53,8 @@ final class Jfr {
 			T result = run.get();
 			recording.stop();
 			Files.createDirectories(this.directory);
-			Path file = this.directory.resolve(String.format(Locale.ROOT, "taskqueue-%s-%02d.jfr", kind,
-					++this.recordings));
+			Path file = this.directory.resolve(String.format(Locale.ROOT, "taskqueue-%s-%02d.jfr",
+					kind.replaceAll("\\W+", "-").toLowerCase(Locale.ROOT), ++this.recordings));
 			recording.dump(file);
 			count(kind, file);
 			return result;
