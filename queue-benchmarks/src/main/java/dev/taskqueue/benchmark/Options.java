@@ -205,7 +205,7 @@ final class Options {
 		this.latencySamples = in.getInt("latency.samples", quick ? 50 : 200);
 		this.latencyWarmup = in.getInt("latency.warmup", quick ? 10 : 30);
 		this.pollingSamples = in.getInt("latency.polling-samples", quick ? 2 : 10);
-		this.claimSamples = in.getInt("claim.samples", quick ? 20 : 50);
+		this.claimSamples = in.getInt("claim.samples", quick ? 20 : 200);
 		this.claimBacklog = in.getInt("claim.backlog", quick ? 100_000 : 1_000_000);
 		this.claimSize = in.getInt("claim.size", 100);
 		this.flowsChain = in.getInt("flows.chain", 1_000);
