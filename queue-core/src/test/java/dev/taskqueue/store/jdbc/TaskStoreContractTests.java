@@ -413,36 +413,32 @@ abstract class TaskStoreContractTests {
 
 	@Test
 	void taskThatTurnsReadyBehindWhereTheLastFullClaimEndedIsClaimedWhileOthersAreStillReady() {
-		Instant now = Instant.now();
-		List<NewTask> tasks = new ArrayList<>();
-		for (int i = 0; i < 40; i++) {
-			tasks.add(task("t" + i, "echo", 0, now.minusSeconds(60).plusMillis(i)));
-		}
-		insert(tasks.toArray(NewTask[]::new));
-		assertThat(this.store.claim("default", 5, "w", now, now.plusSeconds(60))).hasSize(5);
-		NewTask late = task("late", "echo", 0, now.minusSeconds(120));
-		insert(late);
 		// A late commit or a released child sits before the position of the last full claim
-		await().atMost(WAIT).until(() -> this.store.claim("default", 1, "w", now, now.plusSeconds(60))
-			.stream()
-			.anyMatch((task) -> task.id().equals(late.id())));
-		assertThat(countWithStatus(TaskStatus.READY)).isPositive();
+		Instant now = Instant.now();
+		assertClaimedWhileOthersAreStillReady(task("late", "echo", 0, now.minusSeconds(120)), now);
 	}
 
 	@Test
 	void higherPriorityTaskEnqueuedWhileClaimsGoOnIsClaimedWhileLowerOnesAreStillReady() {
 		Instant now = Instant.now();
+		assertClaimedWhileOthersAreStillReady(task("urgent", "echo", 9, now.minusSeconds(1)), now);
+	}
+
+	/**
+	 * Starts claiming a queue of 40 tasks in full claims, then inserts a task that comes
+	 * before the last claim's position, and asserts it is claimed before the queue runs dry.
+	 */
+	private void assertClaimedWhileOthersAreStillReady(NewTask behind, Instant now) {
 		List<NewTask> tasks = new ArrayList<>();
 		for (int i = 0; i < 40; i++) {
 			tasks.add(task("t" + i, "echo", 0, now.minusSeconds(60).plusMillis(i)));
 		}
 		insert(tasks.toArray(NewTask[]::new));
 		assertThat(this.store.claim("default", 5, "w", now, now.plusSeconds(60))).hasSize(5);
-		NewTask urgent = task("urgent", "echo", 9, now.minusSeconds(1));
-		insert(urgent);
+		insert(behind);
 		await().atMost(WAIT).until(() -> this.store.claim("default", 1, "w", now, now.plusSeconds(60))
 			.stream()
-			.anyMatch((task) -> task.id().equals(urgent.id())));
+			.anyMatch((task) -> task.id().equals(behind.id())));
 		assertThat(countWithStatus(TaskStatus.READY)).isPositive();
 	}
 
