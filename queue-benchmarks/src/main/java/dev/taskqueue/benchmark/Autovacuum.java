@@ -23,8 +23,9 @@ final class Autovacuum implements AutoCloseable {
 	private Autovacuum(DataSource dataSource) {
 		this.dataSource = dataSource;
 		this.previous = current(dataSource);
-		this.previousFromAlterSystem = "postgresql.auto.conf".equals(Db.queryString(dataSource,
-				"SELECT regexp_replace(coalesce(sourcefile, ''), '^.*/', '') FROM pg_settings WHERE name = 'autovacuum'"));
+		// pg_file_settings reads the files now; pg_settings is as stale as the session's last reload
+		this.previousFromAlterSystem = !"0".equals(Db.queryString(dataSource, "SELECT count(*) FROM pg_file_settings "
+				+ "WHERE name = 'autovacuum' AND sourcefile LIKE '%/postgresql.auto.conf'"));
 	}
 
 	/** Switch autovacuum on or off until {@link #close()}. */
