@@ -263,8 +263,9 @@ public final class Worker {
 	 * thread that is already awake takes it, which keeps claim order and saves a hand-off.
 	 */
 	private void execute(@Nullable RunningTask first) {
-		for (RunningTask context = first; context != null; context = attempt(context)) {
-			// each attempt returns the lane's next task for this slot, if any
+		RunningTask next = first;
+		while (next != null) {
+			next = attempt(next);
 		}
 	}
 
