@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
@@ -19,9 +20,11 @@ import org.springframework.jdbc.datasource.ConnectionHolder;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.transaction.SavepointManager;
+import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.TransactionSystemException;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.Assert;
 
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.ClaimedTask;
@@ -53,6 +56,8 @@ final class JdbcSupport {
 
 	private final TransactionTemplate workerTransaction;
 
+	private final TransactionTemplate snapshotTransaction;
+
 	private final String channel;
 
 	private final String nodeId;
@@ -68,6 +73,8 @@ final class JdbcSupport {
 		this.ownTransaction = new TransactionTemplate(transactionManager);
 		this.workerTransaction = new TransactionTemplate(transactionManager);
 		this.workerTransaction.setIsolationLevel(dialect.workerIsolation());
+		this.snapshotTransaction = new TransactionTemplate(transactionManager);
+		this.snapshotTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
 		this.channel = JdbcTaskStore.channel(tablePrefix);
 		this.nodeId = nodeId;
 	}
@@ -109,6 +116,22 @@ final class JdbcSupport {
 			return work.apply(new ConnectionSavepoints(caller));
 		}
 		return this.ownTransaction.execute(work::apply);
+	}
+
+	/**
+	 * Run reads that must agree with each other, such as a job's row and the counts of its
+	 * tasks, which change while they run: in the caller's transaction if it has one open on
+	 * the DataSource, else in one of their own that reads a single snapshot.
+	 * @param reads the reads
+	 * @return what they return
+	 */
+	<T> T inOneSnapshot(Supplier<T> reads) {
+		if (callerConnection() != null) {
+			return reads.get();
+		}
+		T result = this.snapshotTransaction.execute((status) -> reads.get());
+		Assert.state(result != null, "Reads returned nothing");
+		return result;
 	}
 
 	/** Whether a write an application makes now joins its transaction. */

@@ -107,7 +107,12 @@ final class Jobs {
 		});
 	}
 
+	/** A job's row and the counts of its tasks, read on one snapshot so that they agree. */
 	Optional<JobState> findJob(UUID jobId) {
+		return this.support.inOneSnapshot(() -> readJob(jobId));
+	}
+
+	private Optional<JobState> readJob(UUID jobId) {
 		List<JobRow> rows = this.jdbc.query(this.sql.selectJob, (ps) -> this.dialect.setId(ps, 1, jobId),
 				(rs, rowNum) -> {
 					String plannerStatus = rs.getString("planner_status");
