@@ -23,23 +23,31 @@ public final class PayloadCodec {
 	}
 
 	/**
-	 * Write a value as JSON.
+	 * Write a value as JSON; a {@link JsonValue} is written as the JSON it holds.
 	 * @param value the value, or {@code null}
 	 * @return the JSON text, or {@code null} for a {@code null} value
 	 * @throws tools.jackson.core.JacksonException if the value cannot be written
 	 */
 	public @Nullable String write(@Nullable Object value) {
+		if (value instanceof JsonValue json) {
+			return json.json();
+		}
 		return (value != null) ? this.mapper.writeValueAsString(value) : null;
 	}
 
 	/**
-	 * Bind JSON to a type.
+	 * Bind JSON to a type; to {@link JsonValue}, the JSON as it is.
 	 * @param json the JSON text
 	 * @param type the target type, generic or not
 	 * @return the bound value
 	 * @throws tools.jackson.core.JacksonException if the JSON does not bind
 	 */
 	public @Nullable Object read(String json, Type type) {
+		if (type == JsonValue.class) {
+			// Jackson cannot construct it; checked as JSON like any other payload
+			this.mapper.readTree(json);
+			return value(json);
+		}
 		return this.mapper.readValue(json, this.mapper.getTypeFactory().constructType(type));
 	}
 
