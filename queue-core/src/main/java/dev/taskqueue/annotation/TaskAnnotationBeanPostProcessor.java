@@ -2,9 +2,12 @@ package dev.taskqueue.annotation;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,19 +33,31 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
 import dev.taskqueue.TaskOptions;
+import dev.taskqueue.schedule.MisfirePolicy;
+import dev.taskqueue.schedule.OverlapPolicy;
+import dev.taskqueue.schedule.ScheduleRequest;
 import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
 
 /**
  * Finds {@link Task @Task} methods on beans as they are created and registers them with the
- * {@link TaskTypeRegistry}. Once every singleton exists, it initializes the registry: configured
- * handler classes are created through the bean factory and every configured type is checked to
- * have exactly one handler.
+ * {@link TaskTypeRegistry}, and the schedules they declare with the {@link DeclaredSchedules}.
+ * Once every singleton exists, it initializes the registry (configured handler classes are
+ * created through the bean factory and every configured type is checked to have exactly one
+ * handler), then the declared schedules.
  *
  * @since 0.1.0
  */
 public class TaskAnnotationBeanPostProcessor
 		implements BeanPostProcessor, BeanFactoryAware, EmbeddedValueResolverAware, SmartInitializingSingleton, Ordered {
+
+	/** The slots of a schedule declared {@code misfire = "run-all"} that run at most, the latest ones. */
+	static final int DEFAULT_MISFIRE_CAP = 100;
+
+	/** How far back a missed slot of a schedule declared {@code misfire = "run-all"} may be and still run. */
+	static final Duration DEFAULT_CATCH_UP_WINDOW = Duration.ofDays(1);
+
+	private static final String CRON_DISABLED = "-";
 
 	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
 
@@ -51,6 +66,8 @@ public class TaskAnnotationBeanPostProcessor
 	private @Nullable StringValueResolver valueResolver;
 
 	private @Nullable TaskTypeRegistry registry;
+
+	private @Nullable DeclaredSchedules schedules;
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
@@ -114,6 +131,78 @@ public class TaskAnnotationBeanPostProcessor
 				options, (task.noRetryFor().length > 0) ? List.of(task.noRetryFor()) : null);
 		registry().register(type, handler, handler.payloadType(), handler.payloadRequired(), declared,
 				"@Task method " + description);
+		ScheduleRequest schedule = schedule(task, type, description);
+		if (schedule != null) {
+			schedules(description).declare(schedule, "@Task method " + description);
+		}
+	}
+
+	private @Nullable ScheduleRequest schedule(Task task, String type, String description) {
+		String cron = emptyToNull(resolve(task.cron()));
+		Duration fixedRate = duration(task.fixedRate(), "fixedRate", description);
+		if (CRON_DISABLED.equals(cron) || (cron == null && fixedRate == null)) {
+			return null;
+		}
+		String name = emptyToNull(resolve(task.schedule()));
+		String zone = emptyToNull(resolve(task.zone()));
+		String misfire = emptyToNull(resolve(task.misfire()));
+		String overlap = emptyToNull(resolve(task.overlap()));
+		if (cron != null && fixedRate != null) {
+			throw new IllegalStateException(
+					"Invalid @Task method %s: it must have only one of cron and fixedRate".formatted(description));
+		}
+		try {
+			ScheduleRequest.Builder builder = (cron != null)
+					? ScheduleRequest.cron((name != null) ? name : type, type, cron)
+					: ScheduleRequest.fixedRate((name != null) ? name : type, type, fixedRate);
+			if (zone != null) {
+				builder.zone(zone(zone));
+			}
+			if (misfire != null) {
+				builder.misfire(misfirePolicy(misfire));
+			}
+			if (overlap != null) {
+				builder.overlap(overlapPolicy(overlap));
+			}
+			return builder.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid @Task method %s: %s".formatted(description, ex.getMessage()), ex);
+		}
+	}
+
+	private static ZoneId zone(String zone) {
+		try {
+			return ZoneId.of(zone);
+		}
+		catch (DateTimeException ex) {
+			throw new IllegalArgumentException("zone '%s' is not a time zone such as UTC or Europe/Berlin".formatted(zone),
+					ex);
+		}
+	}
+
+	private static MisfirePolicy misfirePolicy(String misfire) {
+		return switch (constant(misfire)) {
+			case "SKIP" -> MisfirePolicy.skip();
+			case "RUN_LATEST" -> MisfirePolicy.runLatest();
+			case "RUN_ALL" -> MisfirePolicy.runAll(DEFAULT_MISFIRE_CAP, DEFAULT_CATCH_UP_WINDOW);
+			default -> throw new IllegalArgumentException(
+					"misfire '%s' is none of skip, run-latest and run-all".formatted(misfire));
+		};
+	}
+
+	private static OverlapPolicy overlapPolicy(String overlap) {
+		try {
+			return OverlapPolicy.valueOf(constant(overlap));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException("overlap '%s' is none of allow, skip and queue-one".formatted(overlap), ex);
+		}
+	}
+
+	/** Reads a policy as configuration does, so that run-latest, run_latest and RUN_LATEST agree. */
+	private static String constant(String value) {
+		return value.trim().replace('-', '_').toUpperCase(Locale.ROOT);
 	}
 
 	private <T> @Nullable T number(String attribute, String name, String description, Function<String, T> parser) {
@@ -147,6 +236,18 @@ public class TaskAnnotationBeanPostProcessor
 		return StringUtils.hasText(value) ? value : null;
 	}
 
+	private DeclaredSchedules schedules(String description) {
+		if (this.schedules == null) {
+			Assert.state(this.beanFactory != null, "No BeanFactory set");
+			this.schedules = this.beanFactory.getBeanProvider(DeclaredSchedules.class).getIfAvailable();
+			if (this.schedules == null) {
+				throw new IllegalStateException(("Invalid @Task method %s: it declares a schedule, but there is no %s "
+						+ "bean to hand it to the engine").formatted(description, DeclaredSchedules.class.getSimpleName()));
+			}
+		}
+		return this.schedules;
+	}
+
 	private TaskTypeRegistry registry() {
 		if (this.registry == null) {
 			Assert.state(this.beanFactory != null, "No BeanFactory set");
@@ -160,6 +261,11 @@ public class TaskAnnotationBeanPostProcessor
 		Assert.state(this.beanFactory instanceof AutowireCapableBeanFactory, "An AutowireCapableBeanFactory is required");
 		AutowireCapableBeanFactory factory = (AutowireCapableBeanFactory) this.beanFactory;
 		registry().initialize(factory::createBean);
+		DeclaredSchedules schedules = (this.schedules != null) ? this.schedules
+				: factory.getBeanProvider(DeclaredSchedules.class).getIfAvailable();
+		if (schedules != null) {
+			schedules.initialize(registry());
+		}
 	}
 
 }
