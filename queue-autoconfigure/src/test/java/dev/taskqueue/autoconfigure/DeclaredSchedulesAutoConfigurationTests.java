@@ -3,7 +3,7 @@ package dev.taskqueue.autoconfigure;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.List;
+import java.util.Arrays;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -180,21 +180,23 @@ class DeclaredSchedulesAutoConfigurationTests {
 
 	@ParameterizedTest
 	@CsvSource(delimiter = '|', textBlock = """
-			taskqueue.schedules.bad.type=report,taskqueue.schedules.bad.cron=@hourly,taskqueue.schedules.bad.fixed-rate=1h | taskqueue.schedules.bad.cron
-			taskqueue.schedules.bad.type=report,taskqueue.schedules.bad.queue=reports                                    | taskqueue.schedules.bad.cron
-			taskqueue.schedules.bad.type=report,taskqueue.schedules.bad.fixed-rate=-5s                                   | taskqueue.schedules.bad.fixed-rate
-			taskqueue.schedules.bad.type=report,taskqueue.schedules.bad.fixed-rate=1m,taskqueue.schedules.bad.catch-up-window=1h | taskqueue.schedules.bad.catch-up-window
-			taskqueue.schedules.bad.type=report,taskqueue.schedules.bad.cron=@hourly,taskqueue.schedules.bad.misfire-cap=5 | taskqueue.schedules.bad.misfire-cap
-			taskqueue.schedules.bad.type=digest,taskqueue.schedules.bad.cron=@hourly                                     | taskqueue.schedules.bad.payload
-			taskqueue.schedules.bad.type=digest,taskqueue.schedules.bad.cron=@hourly,taskqueue.schedules.bad.payload.maxItems=many | taskqueue.schedules.bad.payload
+			type=report, cron=@hourly, fixed-rate=1h            | cron
+			type=report, queue=reports                          | cron
+			type=report, fixed-rate=-5s                         | fixed-rate
+			type=report, cron=@hourly, misfire-cap=5            | misfire-cap
+			type=report, fixed-rate=1m, catch-up-window=1h      | catch-up-window
+			type=digest, cron=@hourly                           | payload
+			type=digest, cron=@hourly, payload.maxItems=many    | payload
 			""")
 	void whenAScheduleIsInconsistentThenStartupFailsNamingTheScheduleAndTheProperty(String properties,
 			String property) {
 		this.contextRunner.withUserConfiguration(StartProbeConfiguration.class)
-			.withPropertyValues(properties.split(","))
+			.withPropertyValues(Arrays.stream(properties.split(","))
+				.map((keyAndValue) -> "taskqueue.schedules.bad." + keyAndValue.trim())
+				.toArray(String[]::new))
 			.run((context) -> {
 				assertThat(context).hasFailed();
-				assertThat(context.getStartupFailure()).hasMessageContaining(property);
+				assertThat(context.getStartupFailure()).hasMessageContaining("taskqueue.schedules.bad." + property);
 				assertThat(StartProbe.started).isFalse();
 			});
 	}
