@@ -5,6 +5,8 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,6 +84,10 @@ final class TaskSchedulesPropertiesMapper implements DeclaredSchedules.Resolver 
 	 */
 	private @Nullable ScheduleRequest getRequest(String name, TaskQueueProperties.Schedule schedule,
 			@Nullable ScheduleRequest declared) {
+		if (name.length() > ScheduleRequest.MAX_NAME_LENGTH) {
+			throw new InvalidConfigurationPropertyValueException("taskqueue.schedules", name,
+					"Schedule names are at most %d characters".formatted(ScheduleRequest.MAX_NAME_LENGTH));
+		}
 		boolean configuresWhen = StringUtils.hasText(schedule.getCron()) || schedule.getFixedRate() != null;
 		String cron = configuresWhen ? emptyToNull(schedule.getCron()) : (declared != null) ? declared.cron() : null;
 		Duration fixedRate = configuresWhen ? schedule.getFixedRate() : (declared != null) ? declared.fixedRate() : null;
@@ -120,7 +126,7 @@ final class TaskSchedulesPropertiesMapper implements DeclaredSchedules.Resolver 
 		ZoneId zone = (schedule.getZone() != null) ? schedule.getZone()
 				: (declared != null) ? declared.zone() : ZoneOffset.UTC;
 		return builder.zone(zone)
-			.payload(!schedule.getPayload().isEmpty() ? Map.copyOf(schedule.getPayload())
+			.payload(!schedule.getPayload().isEmpty() ? Collections.unmodifiableMap(new LinkedHashMap<>(schedule.getPayload()))
 					: (declared != null) ? declared.payload() : null)
 			.queue(queue)
 			.priority((schedule.getPriority() != null) ? schedule.getPriority()

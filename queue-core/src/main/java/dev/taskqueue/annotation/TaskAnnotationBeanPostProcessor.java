@@ -2,12 +2,9 @@ package dev.taskqueue.annotation;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.ZoneId;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,8 +30,6 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
 import dev.taskqueue.TaskOptions;
-import dev.taskqueue.schedule.MisfirePolicy;
-import dev.taskqueue.schedule.OverlapPolicy;
 import dev.taskqueue.schedule.ScheduleRequest;
 import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
@@ -50,14 +45,6 @@ import dev.taskqueue.type.TaskTypeSettings;
  */
 public class TaskAnnotationBeanPostProcessor
 		implements BeanPostProcessor, BeanFactoryAware, EmbeddedValueResolverAware, SmartInitializingSingleton, Ordered {
-
-	/** The slots of a schedule declared {@code misfire = "run-all"} that run at most, the latest ones. */
-	static final int DEFAULT_MISFIRE_CAP = 100;
-
-	/** How far back a missed slot of a schedule declared {@code misfire = "run-all"} may be and still run. */
-	static final Duration DEFAULT_CATCH_UP_WINDOW = Duration.ofDays(1);
-
-	private static final String CRON_DISABLED = "-";
 
 	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
 
@@ -138,71 +125,15 @@ public class TaskAnnotationBeanPostProcessor
 	}
 
 	private @Nullable ScheduleRequest schedule(Task task, String type, String description) {
-		String cron = emptyToNull(resolve(task.cron()));
 		Duration fixedRate = duration(task.fixedRate(), "fixedRate", description);
-		if (CRON_DISABLED.equals(cron) || (cron == null && fixedRate == null)) {
-			return null;
-		}
-		String name = emptyToNull(resolve(task.schedule()));
-		String zone = emptyToNull(resolve(task.zone()));
-		String misfire = emptyToNull(resolve(task.misfire()));
-		String overlap = emptyToNull(resolve(task.overlap()));
-		if (cron != null && fixedRate != null) {
-			throw new IllegalStateException(
-					"Invalid @Task method %s: it must have only one of cron and fixedRate".formatted(description));
-		}
 		try {
-			ScheduleRequest.Builder builder = (cron != null)
-					? ScheduleRequest.cron((name != null) ? name : type, type, cron)
-					: ScheduleRequest.fixedRate((name != null) ? name : type, type, fixedRate);
-			if (zone != null) {
-				builder.zone(zone(zone));
-			}
-			if (misfire != null) {
-				builder.misfire(misfirePolicy(misfire));
-			}
-			if (overlap != null) {
-				builder.overlap(overlapPolicy(overlap));
-			}
-			return builder.build();
+			return ScheduleAttributes.read(type, emptyToNull(resolve(task.schedule())), emptyToNull(resolve(task.cron())),
+					fixedRate, emptyToNull(resolve(task.zone())), emptyToNull(resolve(task.misfire())),
+					emptyToNull(resolve(task.overlap())));
 		}
 		catch (IllegalArgumentException ex) {
 			throw new IllegalStateException("Invalid @Task method %s: %s".formatted(description, ex.getMessage()), ex);
 		}
-	}
-
-	private static ZoneId zone(String zone) {
-		try {
-			return ZoneId.of(zone);
-		}
-		catch (DateTimeException ex) {
-			throw new IllegalArgumentException("zone '%s' is not a time zone such as UTC or Europe/Berlin".formatted(zone),
-					ex);
-		}
-	}
-
-	private static MisfirePolicy misfirePolicy(String misfire) {
-		return switch (constant(misfire)) {
-			case "SKIP" -> MisfirePolicy.skip();
-			case "RUN_LATEST" -> MisfirePolicy.runLatest();
-			case "RUN_ALL" -> MisfirePolicy.runAll(DEFAULT_MISFIRE_CAP, DEFAULT_CATCH_UP_WINDOW);
-			default -> throw new IllegalArgumentException(
-					"misfire '%s' is none of skip, run-latest and run-all".formatted(misfire));
-		};
-	}
-
-	private static OverlapPolicy overlapPolicy(String overlap) {
-		try {
-			return OverlapPolicy.valueOf(constant(overlap));
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalArgumentException("overlap '%s' is none of allow, skip and queue-one".formatted(overlap), ex);
-		}
-	}
-
-	/** Reads a policy as configuration does, so that run-latest, run_latest and RUN_LATEST agree. */
-	private static String constant(String value) {
-		return value.trim().replace('-', '_').toUpperCase(Locale.ROOT);
 	}
 
 	private <T> @Nullable T number(String attribute, String name, String description, Function<String, T> parser) {

@@ -42,8 +42,8 @@ class DeclaredSchedulesTests {
 		try (AnnotationConfigApplicationContext context = context(CleanupTasks.class)) {
 			assertThat(context.getBean(DeclaredSchedules.class)).containsExactly(ScheduleRequest
 				.fixedRate("cleanup-every-minute", "cleanup", Duration.ofMinutes(1))
-				.misfire(MisfirePolicy.runAll(TaskAnnotationBeanPostProcessor.DEFAULT_MISFIRE_CAP,
-						TaskAnnotationBeanPostProcessor.DEFAULT_CATCH_UP_WINDOW))
+				.misfire(MisfirePolicy.runAll(ScheduleAttributes.DEFAULT_MISFIRE_CAP,
+						ScheduleAttributes.DEFAULT_CATCH_UP_WINDOW))
 				.overlap(OverlapPolicy.QUEUE_ONE)
 				.build());
 		}
