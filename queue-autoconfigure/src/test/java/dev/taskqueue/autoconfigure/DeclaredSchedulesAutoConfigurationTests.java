@@ -107,6 +107,18 @@ class DeclaredSchedulesAutoConfigurationTests {
 	}
 
 	@Test
+	void whenMisfireIsRunAllWithoutCapOrWindowThenConfigurationAndAnnotationAgreeOnTheDefaults() {
+		this.contextRunner.withUserConfiguration(CleanupTasksConfiguration.class)
+			.withPropertyValues("taskqueue.schedules.configured.type=cleanup",
+					"taskqueue.schedules.configured.fixed-rate=1h", "taskqueue.schedules.configured.misfire=run-all")
+			.run((context) -> {
+				DeclaredSchedules schedules = context.getBean(DeclaredSchedules.class);
+				assertThat(schedule(schedules, "cleanup").misfire()).isEqualTo(MisfirePolicy.runAll(100, Duration.ofDays(1)))
+					.isEqualTo(schedule(schedules, "configured").misfire());
+			});
+	}
+
+	@Test
 	void whenAPayloadIsNestedThenItBindsToTheHandlersPayloadType() {
 		this.contextRunner
 			.withPropertyValues("taskqueue.schedules.digest.type=digest", "taskqueue.schedules.digest.cron=@daily",
@@ -262,6 +274,24 @@ class DeclaredSchedulesAutoConfigurationTests {
 
 		TaskQueue queue() {
 			return this.queue;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class CleanupTasksConfiguration {
+
+		@Bean
+		CleanupTasks cleanupTasks() {
+			return new CleanupTasks();
+		}
+
+	}
+
+	static class CleanupTasks {
+
+		@Task(value = "cleanup", fixedRate = "1h", misfire = "run-all")
+		public void cleanUp() {
 		}
 
 	}
