@@ -24,6 +24,7 @@ import org.springframework.core.io.ResourceLoader;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskQueue;
+import dev.taskqueue.annotation.DeclaredSchedules;
 import dev.taskqueue.annotation.TaskAnnotationBeanPostProcessor;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.type.TaskTypeRegistry;
@@ -61,17 +62,24 @@ public final class TaskQueueAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	DeclaredSchedules declaredSchedules(TaskQueueProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+		return new DeclaredSchedules(new TaskSchedulesPropertiesMapper(properties.getSchedules(), getJsonMapper(jsonMapper)));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	TaskQueueEngine taskQueueEngine(DataSource dataSource,
 			@TaskQueueDataSource ObjectProvider<DataSource> queueDataSource, TaskTypeRegistry registry,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, TaskQueueProperties properties,
-			TaskQueueJdbcProperties jdbcProperties, ObjectProvider<TaskQueueCustomizer> customizers) {
+			DeclaredSchedules declaredSchedules, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock,
+			TaskQueueProperties properties, TaskQueueJdbcProperties jdbcProperties,
+			ObjectProvider<TaskQueueCustomizer> customizers) {
 		TaskQueueProperties.Worker worker = properties.getWorker();
 		TaskQueueEngine.Builder builder = TaskQueueEngine
-			.builder(getDataSource(dataSource, queueDataSource), registry,
-					jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()))
+			.builder(getDataSource(dataSource, queueDataSource), registry, getJsonMapper(jsonMapper))
 			.tablePrefix(jdbcProperties.getTablePrefix())
 			.workerEnabled(worker.isEnabled())
-			.upgradeSchema(jdbcProperties.isUpgradeSchema());
+			.upgradeSchema(jdbcProperties.isUpgradeSchema())
+			.schedules(declaredSchedules);
 		apply("taskqueue.worker.poll-interval", worker.getPollInterval(), builder::pollInterval);
 		apply("taskqueue.worker.shutdown-timeout", worker.getShutdownTimeout(), builder::shutdownTimeout);
 		apply("taskqueue.jdbc.wait-for-schema", jdbcProperties.getWaitForSchema(), builder::waitForSchema);
@@ -111,6 +119,10 @@ public final class TaskQueueAutoConfiguration {
 	TaskQueueDataSourceScriptDatabaseInitializer taskQueueDataSourceScriptDatabaseInitializer(DataSource dataSource,
 			@TaskQueueDataSource ObjectProvider<DataSource> queueDataSource, TaskQueueJdbcProperties properties) {
 		return new TaskQueueDataSourceScriptDatabaseInitializer(getDataSource(dataSource, queueDataSource), properties);
+	}
+
+	private static JsonMapper getJsonMapper(ObjectProvider<JsonMapper> jsonMapper) {
+		return jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build());
 	}
 
 	private static DataSource getDataSource(DataSource dataSource, ObjectProvider<DataSource> queueDataSource) {

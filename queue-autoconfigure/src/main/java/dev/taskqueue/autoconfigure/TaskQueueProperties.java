@@ -1,6 +1,7 @@
 package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
+import java.time.ZoneId;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,9 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+
+import dev.taskqueue.schedule.MisfirePolicy;
+import dev.taskqueue.schedule.OverlapPolicy;
 
 /**
  * Configuration properties for TaskQueue. A key under {@code taskqueue} that none of them
@@ -31,6 +35,14 @@ public class TaskQueueProperties {
 
 	private final Defaults defaults = new Defaults();
 
+	/**
+	 * Schedules, by schedule name: each fires a task of its type on every slot of its cron
+	 * expression or fixed rate. Configuration overrides, property by property, a schedule of
+	 * the same name that a @Task method declares. Use the bracket notation for names with dots,
+	 * such as 'taskqueue.schedules[report.nightly].cron'.
+	 */
+	private final Map<String, Schedule> schedules = new LinkedHashMap<>();
+
 	private final Worker worker = new Worker();
 
 	// Nested rather than bound on its own, so that neither reports the other's keys as unknown
@@ -51,6 +63,10 @@ public class TaskQueueProperties {
 
 	public Defaults getDefaults() {
 		return this.defaults;
+	}
+
+	public Map<String, Schedule> getSchedules() {
+		return this.schedules;
 	}
 
 	public Worker getWorker() {
@@ -370,6 +386,177 @@ public class TaskQueueProperties {
 
 		public void setRetryJitter(double retryJitter) {
 			this.retryJitter = retryJitter;
+		}
+
+	}
+
+	/**
+	 * Configuration of one schedule.
+	 */
+	public static class Schedule {
+
+		/**
+		 * Task type of the task each slot fires. Defaults to the type of the @Task method that
+		 * declares the schedule, or else to the schedule's name.
+		 */
+		private @Nullable String type;
+
+		/**
+		 * Cron expression in Spring's syntax, macros such as '@daily' included, read in
+		 * 'zone'. '-' declares no schedule, also turning off one that a @Task method declares.
+		 * Exactly one of 'cron' and 'fixed-rate' is set.
+		 */
+		private @Nullable String cron;
+
+		/**
+		 * Time between slots, instead of a cron expression.
+		 */
+		private @Nullable Duration fixedRate;
+
+		/**
+		 * Time zone the cron expression is read in. Defaults to UTC, so that every node agrees
+		 * on the slots whatever its own zone.
+		 */
+		private @Nullable ZoneId zone;
+
+		/**
+		 * Payload of each task, as a map bound to the handler's payload parameter. Values are
+		 * read as text and converted to the parameter's field types. None by default.
+		 */
+		private final Map<String, Object> payload = new LinkedHashMap<>();
+
+		/**
+		 * Queue the tasks run on. Defaults to the task type's queue.
+		 */
+		private @Nullable String queue;
+
+		/**
+		 * Priority of the tasks within their queue, higher first. Defaults to the task type's
+		 * priority.
+		 */
+		private @Nullable Integer priority;
+
+		/**
+		 * Whether the schedule is paused: its slots are not fired until it is resumed.
+		 */
+		private boolean paused;
+
+		/**
+		 * What to do with the slots missed while no node ran: skip them, run the latest one
+		 * once, or run all of them up to 'misfire-cap' within 'catch-up-window'. Defaults to
+		 * 'run-latest'.
+		 */
+		private MisfirePolicy.@Nullable Mode misfire;
+
+		/**
+		 * With misfire 'run-all', the most missed slots to run, the latest ones. Defaults to
+		 * 100.
+		 */
+		private @Nullable Integer misfireCap;
+
+		/**
+		 * With misfire 'run-all', how far back a missed slot may be and still run. Defaults to
+		 * 1d.
+		 */
+		private @Nullable Duration catchUpWindow;
+
+		/**
+		 * What to do when a slot is due while an earlier slot's task is unfinished: fire it
+		 * anyway ('allow'), skip it ('skip'), or fire it to run once the earlier one has ended,
+		 * at most one waiting ('queue-one'). Defaults to 'allow'.
+		 */
+		private @Nullable OverlapPolicy overlap;
+
+		public @Nullable String getType() {
+			return this.type;
+		}
+
+		public void setType(@Nullable String type) {
+			this.type = type;
+		}
+
+		public @Nullable String getCron() {
+			return this.cron;
+		}
+
+		public void setCron(@Nullable String cron) {
+			this.cron = cron;
+		}
+
+		public @Nullable Duration getFixedRate() {
+			return this.fixedRate;
+		}
+
+		public void setFixedRate(@Nullable Duration fixedRate) {
+			this.fixedRate = fixedRate;
+		}
+
+		public @Nullable ZoneId getZone() {
+			return this.zone;
+		}
+
+		public void setZone(@Nullable ZoneId zone) {
+			this.zone = zone;
+		}
+
+		public Map<String, Object> getPayload() {
+			return this.payload;
+		}
+
+		public @Nullable String getQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(@Nullable String queue) {
+			this.queue = queue;
+		}
+
+		public @Nullable Integer getPriority() {
+			return this.priority;
+		}
+
+		public void setPriority(@Nullable Integer priority) {
+			this.priority = priority;
+		}
+
+		public boolean isPaused() {
+			return this.paused;
+		}
+
+		public void setPaused(boolean paused) {
+			this.paused = paused;
+		}
+
+		public MisfirePolicy.@Nullable Mode getMisfire() {
+			return this.misfire;
+		}
+
+		public void setMisfire(MisfirePolicy.@Nullable Mode misfire) {
+			this.misfire = misfire;
+		}
+
+		public @Nullable Integer getMisfireCap() {
+			return this.misfireCap;
+		}
+
+		public void setMisfireCap(@Nullable Integer misfireCap) {
+			this.misfireCap = misfireCap;
+		}
+
+		public @Nullable Duration getCatchUpWindow() {
+			return this.catchUpWindow;
+		}
+
+		public void setCatchUpWindow(@Nullable Duration catchUpWindow) {
+			this.catchUpWindow = catchUpWindow;
+		}
+
+		public @Nullable OverlapPolicy getOverlap() {
+			return this.overlap;
+		}
+
+		public void setOverlap(@Nullable OverlapPolicy overlap) {
+			this.overlap = overlap;
 		}
 
 	}

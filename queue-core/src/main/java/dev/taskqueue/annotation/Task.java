@@ -21,6 +21,15 @@ import org.springframework.core.annotation.AliasFor;
  * </pre>
  * Configuration under {@code taskqueue.types.<type>.*} overrides the options declared here.
  * String attributes accept {@code ${...}} placeholders.
+ * <p>
+ * A {@link #cron()} or {@link #fixedRate()} also declares a schedule that fires a task of this
+ * type, without a payload, on every slot:
+ * <pre class="code">
+ * &#064;Task(type = "report.nightly", cron = "0 0 2 * * *", zone = "Europe/Berlin")
+ * public void nightlyReport(TaskContext context) { ... }
+ * </pre>
+ * Configuration under {@code taskqueue.schedules.<schedule>.*} overrides what is declared here,
+ * property by property.
  *
  * @since 0.1.0
  */
@@ -112,5 +121,50 @@ public @interface Task {
 	 * @see dev.taskqueue.NonRetryableException
 	 */
 	Class<? extends Throwable>[] noRetryFor() default {};
+
+	/**
+	 * The name of the schedule that {@link #cron()} or {@link #fixedRate()} declares.
+	 * @return the schedule name, or empty for the task type
+	 */
+	String schedule() default "";
+
+	/**
+	 * A cron expression in Spring's {@link org.springframework.scheduling.support.CronExpression}
+	 * syntax (macros such as {@code @daily} included) that declares a schedule of this type;
+	 * {@code "-"} declares none, so that a placeholder can turn the schedule off.
+	 * @return the cron expression, or empty for none
+	 */
+	String cron() default "";
+
+	/**
+	 * The time between the slots of a schedule of this type, as a duration ({@code 10s},
+	 * {@code 5m}, {@code PT1H}), instead of a {@link #cron()} expression.
+	 * @return the rate, or empty for none
+	 */
+	String fixedRate() default "";
+
+	/**
+	 * The time zone the {@link #cron()} expression is read in, such as {@code Europe/Berlin}.
+	 * @return the zone id, or empty for UTC
+	 */
+	String zone() default "";
+
+	/**
+	 * What the schedule does with the slots it missed while no node ran: {@code skip},
+	 * {@code run-latest} or {@code run-all} (the latest 100 of them within a day, unless
+	 * {@code taskqueue.schedules.<schedule>.misfire-cap} and {@code catch-up-window} say
+	 * otherwise).
+	 * @return the misfire policy, or empty for the default ({@code run-latest})
+	 * @see dev.taskqueue.schedule.MisfirePolicy
+	 */
+	String misfire() default "";
+
+	/**
+	 * What the schedule does when a slot is due while an earlier slot's task is unfinished:
+	 * {@code allow}, {@code skip} or {@code queue-one}.
+	 * @return the overlap policy, or empty for the default ({@code allow})
+	 * @see dev.taskqueue.schedule.OverlapPolicy
+	 */
+	String overlap() default "";
 
 }

@@ -30,14 +30,16 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.StringValueResolver;
 
 import dev.taskqueue.TaskOptions;
+import dev.taskqueue.schedule.ScheduleRequest;
 import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
 
 /**
  * Finds {@link Task @Task} methods on beans as they are created and registers them with the
- * {@link TaskTypeRegistry}. Once every singleton exists, it initializes the registry: configured
- * handler classes are created through the bean factory and every configured type is checked to
- * have exactly one handler.
+ * {@link TaskTypeRegistry}, and the schedules they declare with the {@link DeclaredSchedules}.
+ * Once every singleton exists, it initializes the registry (configured handler classes are
+ * created through the bean factory and every configured type is checked to have exactly one
+ * handler), then the declared schedules.
  *
  * @since 0.1.0
  */
@@ -51,6 +53,8 @@ public class TaskAnnotationBeanPostProcessor
 	private @Nullable StringValueResolver valueResolver;
 
 	private @Nullable TaskTypeRegistry registry;
+
+	private @Nullable DeclaredSchedules schedules;
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
@@ -114,6 +118,22 @@ public class TaskAnnotationBeanPostProcessor
 				options, (task.noRetryFor().length > 0) ? List.of(task.noRetryFor()) : null);
 		registry().register(type, handler, handler.payloadType(), handler.payloadRequired(), declared,
 				"@Task method " + description);
+		ScheduleRequest schedule = schedule(task, type, description);
+		if (schedule != null) {
+			schedules(description).declare(schedule, "@Task method " + description);
+		}
+	}
+
+	private @Nullable ScheduleRequest schedule(Task task, String type, String description) {
+		Duration fixedRate = duration(task.fixedRate(), "fixedRate", description);
+		try {
+			return ScheduleAttributes.read(type, emptyToNull(resolve(task.schedule())), emptyToNull(resolve(task.cron())),
+					fixedRate, emptyToNull(resolve(task.zone())), emptyToNull(resolve(task.misfire())),
+					emptyToNull(resolve(task.overlap())));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("Invalid @Task method %s: %s".formatted(description, ex.getMessage()), ex);
+		}
 	}
 
 	private <T> @Nullable T number(String attribute, String name, String description, Function<String, T> parser) {
@@ -147,6 +167,18 @@ public class TaskAnnotationBeanPostProcessor
 		return StringUtils.hasText(value) ? value : null;
 	}
 
+	private DeclaredSchedules schedules(String description) {
+		if (this.schedules == null) {
+			Assert.state(this.beanFactory != null, "No BeanFactory set");
+			this.schedules = this.beanFactory.getBeanProvider(DeclaredSchedules.class).getIfAvailable();
+			if (this.schedules == null) {
+				throw new IllegalStateException(("Invalid @Task method %s: it declares a schedule, but there is no %s "
+						+ "bean to hand it to the engine").formatted(description, DeclaredSchedules.class.getSimpleName()));
+			}
+		}
+		return this.schedules;
+	}
+
 	private TaskTypeRegistry registry() {
 		if (this.registry == null) {
 			Assert.state(this.beanFactory != null, "No BeanFactory set");
@@ -160,6 +192,11 @@ public class TaskAnnotationBeanPostProcessor
 		Assert.state(this.beanFactory instanceof AutowireCapableBeanFactory, "An AutowireCapableBeanFactory is required");
 		AutowireCapableBeanFactory factory = (AutowireCapableBeanFactory) this.beanFactory;
 		registry().initialize(factory::createBean);
+		DeclaredSchedules schedules = (this.schedules != null) ? this.schedules
+				: factory.getBeanProvider(DeclaredSchedules.class).getIfAvailable();
+		if (schedules != null) {
+			schedules.initialize(registry());
+		}
 	}
 
 }

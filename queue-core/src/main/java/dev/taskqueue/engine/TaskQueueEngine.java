@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,6 +39,7 @@ import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.lease.LeaseKeeper;
 import dev.taskqueue.lease.Rescuer;
 import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.schedule.ScheduleRequest;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
@@ -381,6 +383,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private Duration waitForSchema = Duration.ZERO;
 
+		private Collection<ScheduleRequest> declaredSchedules = List.of();
+
 		private Builder(DataSource dataSource, TaskTypeRegistry registry, ObjectMapper mapper) {
 			this.dataSource = dataSource;
 			this.registry = registry;
@@ -560,6 +564,17 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			Assert.isTrue(!waitForSchema.isNegative() && waitForSchema.compareTo(MAX_WAIT_FOR_SCHEMA) <= 0,
 					() -> "'waitForSchema' must be between 0 and " + MAX_WAIT_FOR_SCHEMA + ", was " + waitForSchema);
 			this.waitForSchema = waitForSchema;
+			return this;
+		}
+
+		/**
+		 * Declare the schedules found in code and configuration: at start they are created or
+		 * updated, and declared schedules no longer among them are removed.
+		 * @param declared the declared schedules
+		 * @return this builder
+		 */
+		public Builder schedules(Collection<ScheduleRequest> declared) {
+			this.declaredSchedules = declared;
 			return this;
 		}
 
