@@ -1,0 +1,257 @@
+package dev.taskqueue.daemon;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.store.DaemonStore;
+
+/**
+ * One daemon running on this node while it holds the daemon's lease: a thread that calls the
+ * daemon's method, and calls it again after a backoff when it returns or throws, until it is
+ * told to stop; then it releases the lease. Its lease is renewed by the supervisor's polls and
+ * by the daemon's heartbeats; once it has gone a whole lease without a renewal, the daemon is
+ * stopped, as another node may take the lease from then on.
+ */
+final class DaemonRun implements DaemonContext {
+
+	private static final Log logger = LogFactory.getLog(DaemonRun.class);
+
+	private final DaemonDefinition daemon;
+
+	private final long version;
+
+	private final Settings settings;
+
+	private final CountDownLatch stopSignal = new CountDownLatch(1);
+
+	private final Thread thread;
+
+	private volatile long renewedNanos;
+
+	private volatile boolean lost;
+
+	/**
+	 * Create a run for a lease just taken.
+	 * @param daemon the daemon
+	 * @param version the version of its row the lease was taken at
+	 * @param acquiredNanos when the statement that took the lease was sent
+	 * @param settings the node's settings
+	 */
+	DaemonRun(DaemonDefinition daemon, long version, long acquiredNanos, Settings settings) {
+		this.daemon = daemon;
+		this.version = version;
+		this.settings = settings;
+		this.renewedNanos = acquiredNanos;
+		this.thread = new Thread(this::loop, "taskqueue-daemon-" + daemon.name());
+		// A daemon that ignores its stop must not keep the JVM from exiting
+		this.thread.setDaemon(true);
+	}
+
+	void start() {
+		this.thread.start();
+	}
+
+	long version() {
+		return this.version;
+	}
+
+	@Override
+	public String name() {
+		return this.daemon.name();
+	}
+
+	@Override
+	public String nodeId() {
+		return this.settings.nodeId();
+	}
+
+	@Override
+	public boolean isStopping() {
+		return this.stopSignal.getCount() == 0;
+	}
+
+	@Override
+	public boolean awaitStop(Duration timeout) {
+		try {
+			return this.stopSignal.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return isStopping();
+		}
+	}
+
+	@Override
+	public void heartbeat() {
+		if (!this.lost) {
+			renew(true);
+		}
+	}
+
+	/** Renew the lease once a third of it has passed since the last renewal. */
+	void renewIfDue() {
+		if (!this.lost && System.nanoTime() - this.renewedNanos >= this.settings.lease().toNanos() / 3) {
+			renew(false);
+		}
+	}
+
+	private void renew(boolean heartbeat) {
+		long sent = System.nanoTime();
+		if (sent - this.renewedNanos >= this.settings.lease().toNanos()) {
+			lost("its lease was not renewed for " + this.settings.lease() + " and may be taken by another node");
+			return;
+		}
+		Instant now = this.settings.clock().instant();
+		try {
+			if (this.settings.store()
+				.renew(name(), nodeId(), now.plus(this.settings.lease()), heartbeat ? now : null)) {
+				this.renewedNanos = sent;
+			}
+			else {
+				lost("another node took its lease");
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not renew the lease of daemon '" + name() + "'; it is stopped unless a renewal succeeds within "
+					+ this.settings.lease() + " of the last: " + ex);
+		}
+	}
+
+	/**
+	 * Tell the daemon to stop: its context says so and its thread is interrupted.
+	 * @param reason why, for the log
+	 */
+	void stop(String reason) {
+		if (!isStopping()) {
+			logger.info("Stopping daemon '" + name() + "' on node " + nodeId() + ": " + reason);
+			this.stopSignal.countDown();
+			this.thread.interrupt();
+		}
+	}
+
+	/**
+	 * Stop the daemon because this node no longer holds its lease.
+	 * @param reason why, for the log
+	 */
+	void lost(String reason) {
+		this.lost = true;
+		stop(reason);
+	}
+
+	boolean isAlive() {
+		return this.thread.isAlive();
+	}
+
+	/**
+	 * Wait for the daemon's thread to end.
+	 * @param timeout how long to wait at most
+	 * @return whether it ended
+	 */
+	boolean join(Duration timeout) {
+		try {
+			this.thread.join(Math.max(1, timeout.toMillis()));
+			return !this.thread.isAlive();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return !this.thread.isAlive();
+		}
+	}
+
+	private void loop() {
+		logger.info("Daemon '" + name() + "' started on node " + nodeId());
+		int crashes = 0;
+		try {
+			while (!isStopping()) {
+				long started = System.nanoTime();
+				String error = runOnce();
+				if (isStopping()) {
+					break;
+				}
+				// A daemon that ran longer than the longest backoff starts over from the shortest
+				boolean ranLong = System.nanoTime() - started > this.settings.maxRestartDelay().toNanos();
+				crashes = ranLong ? 1 : crashes + 1;
+				Duration delay = this.settings.restartDelay(crashes);
+				logger.warn("Daemon '" + name() + "' " + ((error != null) ? "failed: " + error : "returned")
+						+ "; restarting it in " + delay);
+				try {
+					this.settings.store().ended(name(), nodeId(), error);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not record the end of daemon '" + name() + "': " + ex);
+				}
+				if (awaitStop(delay)) {
+					break;
+				}
+				Thread.interrupted();
+				try {
+					this.settings.store().restarted(name(), nodeId(), this.settings.clock().instant());
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Could not record the restart of daemon '" + name() + "': " + ex);
+				}
+			}
+		}
+		finally {
+			release();
+		}
+	}
+
+	/** Run the daemon's method once; return the error it ended with, if any. */
+	private @Nullable String runOnce() {
+		try {
+			this.daemon.handler().run(this);
+			return null;
+		}
+		catch (Exception | LinkageError | AssertionError ex) {
+			if (!isStopping()) {
+				logger.debug("Daemon '" + name() + "' failed", ex);
+			}
+			return ex.toString();
+		}
+	}
+
+	private void release() {
+		try {
+			// Matches nothing once another node holds the lease
+			this.settings.store().release(name(), nodeId());
+			logger.info("Daemon '" + name() + "' stopped on node " + nodeId());
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Daemon '" + name() + "' stopped on node " + nodeId()
+					+ ", but its lease could not be released; another node takes it once it lapses: " + ex);
+		}
+	}
+
+	/**
+	 * What every daemon of a node shares.
+	 *
+	 * @param store the store
+	 * @param clock the database's clock
+	 * @param nodeId the node's id
+	 * @param lease how long a lease lasts unless renewed
+	 * @param minRestartDelay the backoff after a first crash
+	 * @param maxRestartDelay the longest backoff
+	 */
+	record Settings(DaemonStore store, Clock clock, String nodeId, Duration lease, Duration minRestartDelay,
+			Duration maxRestartDelay) {
+
+		/** The backoff after the given number of crashes in a row: doubled each time, up to the maximum. */
+		Duration restartDelay(int crashes) {
+			Duration delay = this.minRestartDelay;
+			for (int i = 1; i < crashes && delay.compareTo(this.maxRestartDelay) < 0; i++) {
+				delay = delay.multipliedBy(2);
+			}
+			return (delay.compareTo(this.maxRestartDelay) < 0) ? delay : this.maxRestartDelay;
+		}
+
+	}
+
+}
