@@ -1,5 +1,6 @@
 /**
- * The {@link dev.taskqueue.annotation.Task @Task} annotation and the post-processor that turns annotated bean methods into task handlers.
+ * The {@link dev.taskqueue.annotation.Task @Task} and {@link dev.taskqueue.annotation.Daemon @Daemon} annotations
+ * and the post-processors that turn annotated bean methods into task handlers and daemons.
  */
 @NullMarked
 package dev.taskqueue.annotation;

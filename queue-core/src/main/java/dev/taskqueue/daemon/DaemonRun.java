@@ -16,8 +16,8 @@ import dev.taskqueue.store.DaemonStore;
  * One daemon running on this node while it holds the daemon's lease: a thread that calls the
  * daemon's method, and calls it again after a backoff when it returns or throws, until it is
  * told to stop; then it releases the lease. Its lease is renewed by the supervisor's polls and
- * by the daemon's heartbeats; once it has gone a whole lease without a renewal, the daemon is
- * stopped, as another node may take the lease from then on.
+ * by the daemon's heartbeats; once it has gone two thirds of a lease without a renewal, the
+ * daemon is stopped, before another node may take the lease.
  */
 final class DaemonRun implements DaemonContext {
 
@@ -90,22 +90,33 @@ final class DaemonRun implements DaemonContext {
 
 	@Override
 	public void heartbeat() {
-		if (!this.lost) {
-			renew(true);
-		}
+		renew(true);
 	}
 
 	/** Renew the lease once a third of it has passed since the last renewal. */
 	void renewIfDue() {
-		if (!this.lost && System.nanoTime() - this.renewedNanos >= this.settings.lease().toNanos() / 3) {
+		if (!expireIfUnrenewed() && System.nanoTime() - this.renewedNanos >= this.settings.lease().toNanos() / 3) {
 			renew(false);
 		}
 	}
 
+	/**
+	 * Stop the daemon once two thirds of its lease have passed without a renewal: the last
+	 * third leaves time for it to stop before another node may take the lapsed lease, which
+	 * the other node sees within a poll, itself at most a third of a lease.
+	 * @return whether the lease is lost
+	 */
+	boolean expireIfUnrenewed() {
+		if (!this.lost && System.nanoTime() - this.renewedNanos >= this.settings.lease().toNanos() / 3 * 2) {
+			lost("its lease could not be renewed and lapses within " + this.settings.lease().dividedBy(3)
+					+ ", when another node may take it");
+		}
+		return this.lost;
+	}
+
 	private void renew(boolean heartbeat) {
 		long sent = System.nanoTime();
-		if (sent - this.renewedNanos >= this.settings.lease().toNanos()) {
-			lost("its lease was not renewed for " + this.settings.lease() + " and may be taken by another node");
+		if (expireIfUnrenewed()) {
 			return;
 		}
 		Instant now = this.settings.clock().instant();
@@ -119,8 +130,8 @@ final class DaemonRun implements DaemonContext {
 			}
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not renew the lease of daemon '" + name() + "'; it is stopped unless a renewal succeeds within "
-					+ this.settings.lease() + " of the last: " + ex);
+			logger.warn("Could not renew the lease of daemon '" + name() + "'; it is stopped unless a renewal succeeds soon: "
+					+ ex);
 		}
 	}
 
@@ -172,6 +183,8 @@ final class DaemonRun implements DaemonContext {
 			while (!isStopping()) {
 				long started = System.nanoTime();
 				String error = runOnce();
+				// A stop's interrupt has done its work; left set, it would fail the writes below
+				Thread.interrupted();
 				if (isStopping()) {
 					break;
 				}
@@ -190,7 +203,6 @@ final class DaemonRun implements DaemonContext {
 				if (awaitStop(delay)) {
 					break;
 				}
-				Thread.interrupted();
 				try {
 					this.settings.store().restarted(name(), nodeId(), this.settings.clock().instant());
 				}
@@ -200,6 +212,7 @@ final class DaemonRun implements DaemonContext {
 			}
 		}
 		finally {
+			Thread.interrupted();
 			release();
 		}
 	}

@@ -3,9 +3,9 @@ package dev.taskqueue.daemon;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -34,7 +34,7 @@ public final class DaemonSupervisor {
 
 	private final TaskDaemons control;
 
-	private final Map<String, DaemonRun> runs = new LinkedHashMap<>();
+	private final Map<String, DaemonRun> runs = new ConcurrentHashMap<>();
 
 	private List<DaemonDefinition> definitions = List.of();
 
@@ -114,9 +114,16 @@ public final class DaemonSupervisor {
 				logger.warn("Could not poll the daemons; leases held are renewed while the database allows: " + ex);
 				this.failing = true;
 			}
-			// Still stops daemons whose lease went unrenewed for too long
 			this.runs.values().forEach(DaemonRun::renewIfDue);
 		}
+	}
+
+	/**
+	 * Stop the local daemons whose lease went unrenewed for too long. Touches no database, and
+	 * waits for no poll, so that a poll hanging on an unreachable database delays nothing.
+	 */
+	public void expireUnrenewed() {
+		this.runs.values().forEach(DaemonRun::expireIfUnrenewed);
 	}
 
 	private void follow(DaemonRun run, DaemonRow row) {

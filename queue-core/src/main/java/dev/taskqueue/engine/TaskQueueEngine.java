@@ -325,6 +325,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				TaskQueueEngine.this.daemons.start();
 				this.schedules.add(this.scheduler.scheduleWithFixedDelay(TaskQueueEngine.this.daemons::poll,
 						this.settings.daemonPollInterval));
+				this.schedules.add(this.scheduler.scheduleWithFixedDelay(TaskQueueEngine.this.daemons::expireUnrenewed,
+						this.settings.daemonPollInterval));
 			}
 			logger.info("TaskQueue worker " + this.settings.workerId + " started: " + this.worker.lanes());
 		}
