@@ -92,7 +92,7 @@ class TaskQueueAutoConfigurationPostgresTests {
 			String prefix = this.tablePrefix.toUpperCase(Locale.ROOT);
 			assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
 					prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEMA_VERSION",
-						prefix + "DAEMON");
+					prefix + "DAEMON");
 		});
 	}
 
