@@ -24,7 +24,10 @@ import org.springframework.core.io.ResourceLoader;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskQueue;
+import dev.taskqueue.annotation.DaemonAnnotationBeanPostProcessor;
 import dev.taskqueue.annotation.TaskAnnotationBeanPostProcessor;
+import dev.taskqueue.daemon.DaemonRegistry;
+import dev.taskqueue.daemon.TaskDaemons;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.type.TaskTypeRegistry;
 
@@ -54,6 +57,26 @@ public final class TaskQueueAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	static DaemonAnnotationBeanPostProcessor daemonAnnotationBeanPostProcessor() {
+		return new DaemonAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DaemonRegistry daemonRegistry(TaskQueueProperties properties) {
+		DaemonRegistry registry = new DaemonRegistry();
+		properties.getDaemons().forEach((name, daemon) -> {
+			if (daemon.getAutoStart() != null) {
+				String property = (name.contains(".") ? "taskqueue.daemons[" + name + "]" : "taskqueue.daemons." + name)
+						+ ".auto-start";
+				registry.configure(name, daemon.getAutoStart(), property);
+			}
+		});
+		return registry;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	TaskTypeRegistry taskTypeRegistry(TaskQueueProperties properties, ResourceLoader resourceLoader) {
 		TaskTypesPropertiesMapper mapper = new TaskTypesPropertiesMapper(properties, resourceLoader.getClassLoader());
 		return new TaskTypeRegistry(mapper.asTaskTypeDefinitions(), mapper.asDefaultSettings());
@@ -63,7 +86,7 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskQueueEngine taskQueueEngine(DataSource dataSource,
 			@TaskQueueDataSource ObjectProvider<DataSource> queueDataSource, TaskTypeRegistry registry,
-			ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, TaskQueueProperties properties,
+			DaemonRegistry daemonRegistry, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock, TaskQueueProperties properties,
 			TaskQueueJdbcProperties jdbcProperties, ObjectProvider<TaskQueueCustomizer> customizers) {
 		TaskQueueProperties.Worker worker = properties.getWorker();
 		TaskQueueEngine.Builder builder = TaskQueueEngine
@@ -71,13 +94,22 @@ public final class TaskQueueAutoConfiguration {
 					jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build()))
 			.tablePrefix(jdbcProperties.getTablePrefix())
 			.workerEnabled(worker.isEnabled())
-			.upgradeSchema(jdbcProperties.isUpgradeSchema());
+			.upgradeSchema(jdbcProperties.isUpgradeSchema())
+			.daemons(daemonRegistry);
 		apply("taskqueue.worker.poll-interval", worker.getPollInterval(), builder::pollInterval);
 		apply("taskqueue.worker.shutdown-timeout", worker.getShutdownTimeout(), builder::shutdownTimeout);
 		apply("taskqueue.jdbc.wait-for-schema", jdbcProperties.getWaitForSchema(), builder::waitForSchema);
 		apply("taskqueue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
 		apply("taskqueue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
 		apply("taskqueue.worker.claim-ahead", worker.getClaimAhead(), builder::claimAhead);
+		TaskQueueProperties.Daemons daemons = worker.getDaemons();
+		apply("taskqueue.worker.daemons.lease", daemons.getLease(), builder::daemonLease);
+		apply("taskqueue.worker.daemons.poll-interval", daemons.getPollInterval(), builder::daemonPollInterval);
+		// Each delay checked on its own, so that the error names the one at fault
+		apply("taskqueue.worker.daemons.restart-delay", daemons.getRestartDelay(),
+				(min) -> builder.daemonRestartDelay(min, min));
+		apply("taskqueue.worker.daemons.max-restart-delay", daemons.getMaxRestartDelay(),
+				(max) -> builder.daemonRestartDelay(daemons.getRestartDelay(), max));
 		worker.getQueues().forEach((name, queue) -> {
 			String property = (name.contains(".") ? "taskqueue.worker.queues[" + name + "]" : "taskqueue.worker.queues." + name)
 					+ ".concurrency";
@@ -86,7 +118,13 @@ public final class TaskQueueAutoConfiguration {
 		});
 		clock.ifUnique(builder::clock);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+		try {
+			return builder.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("taskqueue.worker.daemons.poll-interval",
+					daemons.getPollInterval(), ex.getMessage());
+		}
 	}
 
 	/** Passes a setting to the engine's builder; a value it refuses fails naming the property. */
@@ -103,6 +141,12 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskQueue taskQueue(TaskQueueEngine engine) {
 		return engine.queue();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskDaemons taskDaemons(TaskQueueEngine engine) {
+		return engine.daemons();
 	}
 
 	@Bean
