@@ -244,6 +244,22 @@ final class DaemonRun implements DaemonContext {
 	}
 
 	/**
+	 * Return the backoff after the given number of crashes in a row: the shortest after the
+	 * first, doubled after each further one, up to the longest.
+	 * @param crashes the crashes in a row, from 1
+	 * @param min the shortest backoff
+	 * @param max the longest backoff
+	 * @return the backoff
+	 */
+	static Duration restartDelay(int crashes, Duration min, Duration max) {
+		Duration delay = min;
+		for (int i = 1; i < crashes && delay.compareTo(max) < 0; i++) {
+			delay = delay.multipliedBy(2);
+		}
+		return (delay.compareTo(max) < 0) ? delay : max;
+	}
+
+	/**
 	 * What every daemon of a node shares.
 	 *
 	 * @param store the store
@@ -256,13 +272,8 @@ final class DaemonRun implements DaemonContext {
 	record Settings(DaemonStore store, Clock clock, String nodeId, Duration lease, Duration minRestartDelay,
 			Duration maxRestartDelay) {
 
-		/** The backoff after the given number of crashes in a row: doubled each time, up to the maximum. */
 		Duration restartDelay(int crashes) {
-			Duration delay = this.minRestartDelay;
-			for (int i = 1; i < crashes && delay.compareTo(this.maxRestartDelay) < 0; i++) {
-				delay = delay.multipliedBy(2);
-			}
-			return (delay.compareTo(this.maxRestartDelay) < 0) ? delay : this.maxRestartDelay;
+			return DaemonRun.restartDelay(crashes, this.minRestartDelay, this.maxRestartDelay);
 		}
 
 	}
