@@ -30,8 +30,9 @@ import dev.taskqueue.daemon.DaemonRegistry;
 
 /**
  * Finds {@link Daemon @Daemon} methods on beans as they are created and registers them with
- * the {@link DaemonRegistry}. A method that is not public, or does not take exactly one
- * {@link DaemonContext}, fails the start with a message naming its bean class and method.
+ * the {@link DaemonRegistry} bean, the one the engine is built with. A method that is not
+ * public, or does not take exactly one {@link DaemonContext}, fails the start with a message
+ * naming its bean class and method.
  *
  * @since 0.1.0
  */

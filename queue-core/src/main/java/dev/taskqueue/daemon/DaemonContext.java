@@ -51,8 +51,8 @@ public interface DaemonContext {
 	 * Tell the cluster that the daemon is alive: records the time as its last heartbeat, shown
 	 * by {@link TaskDaemons#list()}, and renews its lease at once. The node renews the lease on
 	 * its own while the daemon runs; a daemon calls this to show that its loop makes progress.
-	 * Never throws: a heartbeat that cannot be written is logged, and a lease found lost stops
-	 * the daemon.
+	 * Written at most once a second: calls in between do nothing. Never throws: a heartbeat
+	 * that cannot be written is logged, and a lease found lost stops the daemon.
 	 */
 	void heartbeat();
 

@@ -23,6 +23,9 @@ final class DaemonRun implements DaemonContext {
 
 	private static final Log logger = LogFactory.getLog(DaemonRun.class);
 
+	/** The most often a daemon's heartbeats are written; those in between are skipped. */
+	private static final long MIN_HEARTBEAT_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	private final DaemonDefinition daemon;
 
 	private final long version;
@@ -34,6 +37,8 @@ final class DaemonRun implements DaemonContext {
 	private final Thread thread;
 
 	private volatile long renewedNanos;
+
+	private volatile long heartbeatNanos;
 
 	private volatile boolean lost;
 
@@ -49,6 +54,7 @@ final class DaemonRun implements DaemonContext {
 		this.version = version;
 		this.settings = settings;
 		this.renewedNanos = acquiredNanos;
+		this.heartbeatNanos = acquiredNanos;
 		this.thread = new Thread(this::loop, "taskqueue-daemon-" + daemon.name());
 		// A daemon that ignores its stop must not keep the JVM from exiting
 		this.thread.setDaemon(true);
@@ -90,7 +96,9 @@ final class DaemonRun implements DaemonContext {
 
 	@Override
 	public void heartbeat() {
-		renew(true);
+		if (System.nanoTime() - this.heartbeatNanos >= MIN_HEARTBEAT_INTERVAL_NANOS) {
+			renew(true);
+		}
 	}
 
 	/** Renew the lease once a third of it has passed since the last renewal. */
@@ -124,6 +132,9 @@ final class DaemonRun implements DaemonContext {
 			if (this.settings.store()
 				.renew(name(), nodeId(), now.plus(this.settings.lease()), heartbeat ? now : null)) {
 				this.renewedNanos = sent;
+				if (heartbeat) {
+					this.heartbeatNanos = sent;
+				}
 			}
 			else {
 				lost("another node took its lease");
