@@ -109,9 +109,9 @@ final class DaemonRun implements DaemonContext {
 	}
 
 	/**
-	 * Stop the daemon once two thirds of its lease have passed without a renewal: the last
-	 * third leaves time for it to stop before another node may take the lapsed lease, which
-	 * the other node sees within a poll, itself at most a third of a lease.
+	 * Stop the daemon once two thirds of its lease have passed without a renewal. This is
+	 * checked every poll, at most a third of a lease apart, so the daemon is told to stop
+	 * before its lease lapses and another node may take it.
 	 * @return whether the lease is lost
 	 */
 	boolean expireIfUnrenewed() {
@@ -193,7 +193,7 @@ final class DaemonRun implements DaemonContext {
 		try {
 			while (!isStopping()) {
 				long started = System.nanoTime();
-				String error = runOnce();
+				Throwable failure = runOnce();
 				// A stop's interrupt has done its work; left set, it would fail the writes below
 				Thread.interrupted();
 				if (isStopping()) {
@@ -203,10 +203,14 @@ final class DaemonRun implements DaemonContext {
 				boolean ranLong = System.nanoTime() - started > this.settings.maxRestartDelay().toNanos();
 				crashes = ranLong ? 1 : crashes + 1;
 				Duration delay = this.settings.restartDelay(crashes);
-				logger.warn("Daemon '" + name() + "' " + ((error != null) ? "failed: " + error : "returned")
-						+ "; restarting it in " + delay);
+				if (failure != null) {
+					logger.warn("Daemon '" + name() + "' failed; restarting it in " + delay, failure);
+				}
+				else {
+					logger.warn("Daemon '" + name() + "' returned while it should run; restarting it in " + delay);
+				}
 				try {
-					this.settings.store().ended(name(), nodeId(), error);
+					this.settings.store().ended(name(), nodeId(), (failure != null) ? failure.toString() : null);
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Could not record the end of daemon '" + name() + "': " + ex);
@@ -228,17 +232,14 @@ final class DaemonRun implements DaemonContext {
 		}
 	}
 
-	/** Run the daemon's method once; return the error it ended with, if any. */
-	private @Nullable String runOnce() {
+	/** Run the daemon's method once; return what it threw, if anything. */
+	private @Nullable Throwable runOnce() {
 		try {
 			this.daemon.handler().run(this);
 			return null;
 		}
 		catch (Exception | LinkageError | AssertionError ex) {
-			if (!isStopping()) {
-				logger.debug("Daemon '" + name() + "' failed", ex);
-			}
-			return ex.toString();
+			return ex;
 		}
 	}
 
