@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.store.DaemonRow;
 import dev.taskqueue.store.DaemonStore;
@@ -126,7 +127,7 @@ public final class DaemonSupervisor {
 		this.runs.values().forEach(DaemonRun::expireIfUnrenewed);
 	}
 
-	private void follow(DaemonRun run, DaemonRow row) {
+	private void follow(DaemonRun run, @Nullable DaemonRow row) {
 		if (row == null || !this.settings.nodeId().equals(row.holder())) {
 			run.lost("its lease is held by " + ((row != null) ? row.holder() : "no node"));
 		}
@@ -138,7 +139,7 @@ public final class DaemonSupervisor {
 		}
 	}
 
-	private void takeIfFree(DaemonDefinition daemon, DaemonRow row, Instant now) {
+	private void takeIfFree(DaemonDefinition daemon, @Nullable DaemonRow row, Instant now) {
 		if (row == null) {
 			// Deleted under the running cluster: declared again, with its auto-start
 			this.settings.store().declare(daemon.name(), daemon.autoStart());
