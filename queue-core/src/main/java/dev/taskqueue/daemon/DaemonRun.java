@@ -42,6 +42,9 @@ final class DaemonRun implements DaemonContext {
 
 	private volatile boolean lost;
 
+	/** Whether a stop may interrupt the thread: no longer once it releases the lease. */
+	private boolean interruptible = true;
+
 	/**
 	 * Create a run for a lease just taken.
 	 * @param daemon the daemon
@@ -154,7 +157,11 @@ final class DaemonRun implements DaemonContext {
 		if (!isStopping()) {
 			logger.info("Stopping daemon '" + name() + "' on node " + nodeId() + ": " + reason);
 			this.stopSignal.countDown();
-			this.thread.interrupt();
+			synchronized (this) {
+				if (this.interruptible) {
+					this.thread.interrupt();
+				}
+			}
 		}
 	}
 
@@ -227,6 +234,10 @@ final class DaemonRun implements DaemonContext {
 			}
 		}
 		finally {
+			// An interrupt landing now would fail the release
+			synchronized (this) {
+				this.interruptible = false;
+			}
 			Thread.interrupted();
 			release();
 		}
