@@ -25,7 +25,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.annotation.DeclaredSchedules;
+import dev.taskqueue.annotation.DaemonAnnotationBeanPostProcessor;
 import dev.taskqueue.annotation.TaskAnnotationBeanPostProcessor;
+import dev.taskqueue.daemon.DaemonRegistry;
+import dev.taskqueue.daemon.TaskDaemons;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.type.TaskTypeRegistry;
 
@@ -55,6 +58,26 @@ public final class TaskQueueAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	static DaemonAnnotationBeanPostProcessor daemonAnnotationBeanPostProcessor() {
+		return new DaemonAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DaemonRegistry daemonRegistry(TaskQueueProperties properties) {
+		DaemonRegistry registry = new DaemonRegistry();
+		properties.getDaemons().forEach((name, daemon) -> {
+			if (daemon.getAutoStart() != null) {
+				String property = (name.contains(".") ? "taskqueue.daemons[" + name + "]" : "taskqueue.daemons." + name)
+						+ ".auto-start";
+				registry.configure(name, daemon.getAutoStart(), property);
+			}
+		});
+		return registry;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	TaskTypeRegistry taskTypeRegistry(TaskQueueProperties properties, ResourceLoader resourceLoader) {
 		TaskTypesPropertiesMapper mapper = new TaskTypesPropertiesMapper(properties, resourceLoader.getClassLoader());
 		return new TaskTypeRegistry(mapper.asTaskTypeDefinitions(), mapper.asDefaultSettings());
@@ -70,8 +93,8 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskQueueEngine taskQueueEngine(DataSource dataSource,
 			@TaskQueueDataSource ObjectProvider<DataSource> queueDataSource, TaskTypeRegistry registry,
-			DeclaredSchedules declaredSchedules, ObjectProvider<JsonMapper> jsonMapper, ObjectProvider<Clock> clock,
-			TaskQueueProperties properties, TaskQueueJdbcProperties jdbcProperties,
+			DeclaredSchedules declaredSchedules, DaemonRegistry daemonRegistry, ObjectProvider<JsonMapper> jsonMapper,
+			ObjectProvider<Clock> clock, TaskQueueProperties properties, TaskQueueJdbcProperties jdbcProperties,
 			ObjectProvider<TaskQueueCustomizer> customizers) {
 		TaskQueueProperties.Worker worker = properties.getWorker();
 		TaskQueueEngine.Builder builder = TaskQueueEngine
@@ -79,13 +102,22 @@ public final class TaskQueueAutoConfiguration {
 			.tablePrefix(jdbcProperties.getTablePrefix())
 			.workerEnabled(worker.isEnabled())
 			.upgradeSchema(jdbcProperties.isUpgradeSchema())
-			.schedules(declaredSchedules);
+			.schedules(declaredSchedules)
+			.daemons(daemonRegistry);
 		apply("taskqueue.worker.poll-interval", worker.getPollInterval(), builder::pollInterval);
 		apply("taskqueue.worker.shutdown-timeout", worker.getShutdownTimeout(), builder::shutdownTimeout);
 		apply("taskqueue.jdbc.wait-for-schema", jdbcProperties.getWaitForSchema(), builder::waitForSchema);
 		apply("taskqueue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
 		apply("taskqueue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
 		apply("taskqueue.worker.claim-ahead", worker.getClaimAhead(), builder::claimAhead);
+		TaskQueueProperties.Daemons daemons = worker.getDaemons();
+		apply("taskqueue.worker.daemons.lease", daemons.getLease(), builder::daemonLease);
+		apply("taskqueue.worker.daemons.poll-interval", daemons.getPollInterval(), builder::daemonPollInterval);
+		// Each delay checked on its own, so that the error names the one at fault
+		apply("taskqueue.worker.daemons.restart-delay", daemons.getRestartDelay(),
+				(min) -> builder.daemonRestartDelay(min, min));
+		apply("taskqueue.worker.daemons.max-restart-delay", daemons.getMaxRestartDelay(),
+				(max) -> builder.daemonRestartDelay(daemons.getRestartDelay(), max));
 		worker.getQueues().forEach((name, queue) -> {
 			String property = (name.contains(".") ? "taskqueue.worker.queues[" + name + "]" : "taskqueue.worker.queues." + name)
 					+ ".concurrency";
@@ -94,7 +126,13 @@ public final class TaskQueueAutoConfiguration {
 		});
 		clock.ifUnique(builder::clock);
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
-		return builder.build();
+		try {
+			return builder.build();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidConfigurationPropertyValueException("taskqueue.worker.daemons.poll-interval",
+					daemons.getPollInterval(), ex.getMessage());
+		}
 	}
 
 	/** Passes a setting to the engine's builder; a value it refuses fails naming the property. */
@@ -111,6 +149,12 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskQueue taskQueue(TaskQueueEngine engine) {
 		return engine.queue();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskDaemons taskDaemons(TaskQueueEngine engine) {
+		return engine.daemons();
 	}
 
 	@Bean

@@ -45,6 +45,13 @@ public class TaskQueueProperties {
 
 	private final Worker worker = new Worker();
 
+	/**
+	 * Daemons, by daemon name. Configuration overrides what a @Daemon method declares. Use
+	 * the bracket notation for names with dots, such as
+	 * 'taskqueue.daemons[inbox.watcher].auto-start'.
+	 */
+	private final Map<String, Daemon> daemons = new LinkedHashMap<>();
+
 	// Nested rather than bound on its own, so that neither reports the other's keys as unknown
 	@NestedConfigurationProperty
 	private final TaskQueueJdbcProperties jdbc = new TaskQueueJdbcProperties();
@@ -71,6 +78,10 @@ public class TaskQueueProperties {
 
 	public Worker getWorker() {
 		return this.worker;
+	}
+
+	public Map<String, Daemon> getDaemons() {
+		return this.daemons;
 	}
 
 	public TaskQueueJdbcProperties getJdbc() {
@@ -613,6 +624,8 @@ public class TaskQueueProperties {
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
+		private final Daemons daemons = new Daemons();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -663,6 +676,97 @@ public class TaskQueueProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public Daemons getDaemons() {
+			return this.daemons;
+		}
+
+	}
+
+	/**
+	 * How this node runs daemons.
+	 */
+	public static class Daemons {
+
+		/**
+		 * How long this node holds a daemon's lease without renewing it. It renews the lease
+		 * every third of that while the daemon runs; once the node dies, another takes its
+		 * daemons over after at most this long and one poll.
+		 */
+		private Duration lease = Duration.ofSeconds(30);
+
+		/**
+		 * How often this node looks for daemons to take, stop or renew: a start, stop or
+		 * restart from any node is seen within this long. At most a third of the lease.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Backoff before a daemon whose method returned or threw runs again, after a first
+		 * crash; doubled after each crash in a row.
+		 */
+		private Duration restartDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Longest backoff before a daemon runs again. A daemon that ran longer than this
+		 * before it crashed starts over from 'restart-delay'.
+		 */
+		private Duration maxRestartDelay = Duration.ofMinutes(5);
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public Duration getRestartDelay() {
+			return this.restartDelay;
+		}
+
+		public void setRestartDelay(Duration restartDelay) {
+			this.restartDelay = restartDelay;
+		}
+
+		public Duration getMaxRestartDelay() {
+			return this.maxRestartDelay;
+		}
+
+		public void setMaxRestartDelay(Duration maxRestartDelay) {
+			this.maxRestartDelay = maxRestartDelay;
+		}
+
+	}
+
+	/**
+	 * One daemon.
+	 */
+	public static class Daemon {
+
+		/**
+		 * Whether the daemon runs without being started through TaskDaemons. Sets the desired
+		 * state of a daemon the database does not know yet; once known, a daemon keeps the
+		 * state it was last started or stopped in. Defaults to what its @Daemon method
+		 * declares, else true.
+		 */
+		private @Nullable Boolean autoStart;
+
+		public @Nullable Boolean getAutoStart() {
+			return this.autoStart;
+		}
+
+		public void setAutoStart(@Nullable Boolean autoStart) {
+			this.autoStart = autoStart;
 		}
 
 	}

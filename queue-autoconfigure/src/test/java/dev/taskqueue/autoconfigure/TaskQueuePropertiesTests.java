@@ -52,7 +52,11 @@ class TaskQueuePropertiesTests {
 			.hasFieldOrPropertyWithValue("batchSize", worker.getBatchSize())
 			.hasFieldOrPropertyWithValue("claimAhead", worker.getClaimAhead())
 			.hasFieldOrPropertyWithValue("shutdownTimeout", worker.getShutdownTimeout())
-			.hasFieldOrPropertyWithValue("tablePrefix", new TaskQueueJdbcProperties().getTablePrefix());
+			.hasFieldOrPropertyWithValue("tablePrefix", new TaskQueueJdbcProperties().getTablePrefix())
+			.hasFieldOrPropertyWithValue("daemonLease", worker.getDaemons().getLease())
+			.hasFieldOrPropertyWithValue("daemonPollInterval", worker.getDaemons().getPollInterval())
+			.hasFieldOrPropertyWithValue("minDaemonRestartDelay", worker.getDaemons().getRestartDelay())
+			.hasFieldOrPropertyWithValue("maxDaemonRestartDelay", worker.getDaemons().getMaxRestartDelay());
 		assertThat(builder).extracting("queueConcurrency").asInstanceOf(InstanceOfAssertFactories.MAP).isEmpty();
 		assertThat(worker.getQueues()).isEmpty();
 	}
@@ -101,6 +105,11 @@ class TaskQueuePropertiesTests {
 		assertThat(worker.getBatchSize()).isEqualTo(100);
 		assertThat(worker.getQueues()).isEmpty();
 		assertThat(worker.getShutdownTimeout()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(worker.getDaemons().getLease()).isEqualTo(Duration.ofSeconds(30));
+		assertThat(worker.getDaemons().getPollInterval()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(worker.getDaemons().getRestartDelay()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(worker.getDaemons().getMaxRestartDelay()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(properties.getDaemons()).isEmpty();
 		TaskQueueJdbcProperties jdbc = new TaskQueueJdbcProperties();
 		assertThat(jdbc.getSchema()).isEqualTo("classpath:dev/taskqueue/store/jdbc/schema-@@platform@@.sql");
 		assertThat(jdbc.getInitializeSchema()).isEqualTo(DatabaseInitializationMode.EMBEDDED);
@@ -162,6 +171,23 @@ class TaskQueuePropertiesTests {
 		assertThat(properties.getWorker().getQueues()).containsOnlyKeys("reports", "mail.out", "fast");
 		assertThat(properties.getWorker().getQueues().get("reports").getConcurrency()).isEqualTo(2);
 		assertThat(properties.getWorker().getQueues().get("mail.out").getConcurrency()).isNull();
+	}
+
+	@Test
+	void daemonsBindByNameAndNamesWithDotsNeedBrackets() {
+		TaskQueueProperties properties = bind(Map.of("taskqueue.daemons.watcher.auto-start", "false",
+				"taskqueue.daemons[inbox.bridge].auto-start", "true",
+				"taskqueue.worker.daemons.lease", "10s", "taskqueue.worker.daemons.poll-interval", "500ms",
+				"taskqueue.worker.daemons.restart-delay", "2s", "taskqueue.worker.daemons.max-restart-delay", "1m"));
+		assertThat(properties.getDaemons()).containsOnlyKeys("watcher", "inbox.bridge");
+		assertThat(properties.getDaemons().get("watcher").getAutoStart()).isFalse();
+		assertThat(properties.getDaemons().get("inbox.bridge").getAutoStart()).isTrue();
+		assertThat(new TaskQueueProperties.Daemon().getAutoStart()).isNull();
+		TaskQueueProperties.Daemons daemons = properties.getWorker().getDaemons();
+		assertThat(daemons.getLease()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(daemons.getPollInterval()).isEqualTo(Duration.ofMillis(500));
+		assertThat(daemons.getRestartDelay()).isEqualTo(Duration.ofSeconds(2));
+		assertThat(daemons.getMaxRestartDelay()).isEqualTo(Duration.ofMinutes(1));
 	}
 
 	@Test

@@ -52,7 +52,8 @@ class TaskQueueStartupFailureTests {
 	@ParameterizedTest
 	@ValueSource(strings = { "taskqueue.worker.concurency=4", "taskqueue.enable=false", "taskqueue.defaults.retry=2",
 			"taskqueue.jdbc.table-prefx=APP_", "taskqueue.types.greet.retrys=2",
-			"taskqueue.worker.queues.reports.concurency=2" })
+			"taskqueue.worker.queues.reports.concurency=2", "taskqueue.daemons.watcher.auto-strat=false",
+			"taskqueue.worker.daemons.leese=5s" })
 	void whenAnUnknownKeyIsSetThenStartupFailsNamingIt(String keyAndValue) {
 		String key = keyAndValue.substring(0, keyAndValue.indexOf('='));
 		this.contextRunner.withUserConfiguration(GreetingTasksConfiguration.class)
@@ -74,7 +75,9 @@ class TaskQueueStartupFailureTests {
 					"taskqueue.types.greet.retries=1", "taskqueue.types.greet.heartbeat=5s",
 					"taskqueue.types[greet.loud].class-name=", "taskqueue.types[greet.loud].enabled=false",
 					"taskqueue.worker.concurrency=4", "taskqueue.worker.queues.annotated.concurrency=2",
-					"taskqueue.worker.queues.reports=")
+					"taskqueue.worker.queues.reports=", "taskqueue.worker.daemons.lease=9s",
+					"taskqueue.worker.daemons.poll-interval=3s", "taskqueue.worker.daemons.restart-delay=2s",
+					"taskqueue.worker.daemons.max-restart-delay=1m")
 			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(TaskQueue.class));
 	}
 

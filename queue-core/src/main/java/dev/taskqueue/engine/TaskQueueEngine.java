@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
 
 import javax.sql.DataSource;
 
@@ -32,6 +33,10 @@ import dev.taskqueue.claim.Poller;
 import dev.taskqueue.claim.PollerSettings;
 import dev.taskqueue.complete.Completer;
 import dev.taskqueue.complete.FailurePolicy;
+import dev.taskqueue.daemon.DaemonHandler;
+import dev.taskqueue.daemon.DaemonRegistry;
+import dev.taskqueue.daemon.DaemonSupervisor;
+import dev.taskqueue.daemon.TaskDaemons;
 import dev.taskqueue.enqueue.DefaultTaskQueue;
 import dev.taskqueue.execute.Lane;
 import dev.taskqueue.execute.Worker;
@@ -45,6 +50,7 @@ import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.DatabaseClock;
+import dev.taskqueue.store.jdbc.JdbcDaemonStore;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.PostgresNotificationListener;
 import dev.taskqueue.store.jdbc.TaskQueueSchema;
@@ -93,6 +99,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 	private final Duration waitForSchema;
 
+	private final DaemonSupervisor daemons;
+
+	private boolean hasDaemons;
+
 	private volatile @Nullable Runtime runtime;
 
 	private volatile boolean running;
@@ -111,6 +121,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.upgradeSchema = builder.upgradeSchema;
 		this.waitForSchema = builder.waitForSchema;
 		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::cancelLocally);
+		builder.builderDaemons.forEach((daemon) -> daemon.accept(builder.daemonRegistry));
+		this.daemons = new DaemonSupervisor(builder.daemonRegistry,
+				new JdbcDaemonStore(builder.dataSource, this.dialect, builder.tablePrefix), this.clock, builder.workerId,
+				builder.daemonLease, builder.minDaemonRestartDelay, builder.maxDaemonRestartDelay);
 		this.metrics = TaskQueueMetrics.of(builder.meterRegistry);
 		// Gauges read whichever runtime runs now, so that they survive a stop and start
 		this.metrics.gauge(TaskQueueMetrics.WORKER_ACTIVE, "Tasks running on this node",
@@ -139,6 +153,15 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	}
 
 	/**
+	 * Return the API that lists, starts, stops and restarts the cluster's daemons. It works on
+	 * every node, including one that only enqueues; daemons run only on nodes that run tasks.
+	 * @return the daemons API
+	 */
+	public TaskDaemons daemons() {
+		return this.daemons.control();
+	}
+
+	/**
 	 * Return the node's name, as stored on the tasks it runs; {@code null} on a node that only
 	 * enqueues.
 	 * @return the worker id, or {@code null}
@@ -155,6 +178,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.schema.check(this.upgradeSchema, this.waitForSchema);
 		this.registry.initialize(BeanUtils::instantiateClass);
 		this.clock.refresh();
+		this.hasDaemons = this.daemons.declare();
 		if (this.workerSettings != null) {
 			this.runtime = new Runtime(this.workerSettings);
 			this.runtime.start();
@@ -299,6 +323,13 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			if (this.listener != null) {
 				this.listener.start("taskqueue-listener");
 			}
+			if (TaskQueueEngine.this.hasDaemons) {
+				TaskQueueEngine.this.daemons.start();
+				this.schedules.add(this.scheduler.scheduleWithFixedDelay(TaskQueueEngine.this.daemons::poll,
+						this.settings.daemonPollInterval));
+				this.schedules.add(this.scheduler.scheduleWithFixedDelay(TaskQueueEngine.this.daemons::expireUnrenewed,
+						this.settings.daemonPollInterval));
+			}
 			logger.info("TaskQueue worker " + this.settings.workerId + " started: " + this.worker.lanes());
 		}
 
@@ -307,6 +338,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		 * until the last running task is done.
 		 */
 		void stop() {
+			TaskQueueEngine.this.daemons.stop(this.settings.shutdownTimeout);
 			this.poller.stop();
 			handBack(this.worker.dropBuffered(), "unstarted");
 			handBack(this.worker.shutdown(this.settings.shutdownTimeout), "unfinished");
@@ -384,6 +416,18 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private Duration waitForSchema = Duration.ZERO;
 
 		private Collection<ScheduleRequest> declaredSchedules = List.of();
+
+		private DaemonRegistry daemonRegistry = new DaemonRegistry();
+
+		private final List<Consumer<DaemonRegistry>> builderDaemons = new ArrayList<>();
+
+		private Duration daemonLease = Duration.ofSeconds(30);
+
+		private Duration daemonPollInterval = Duration.ofSeconds(1);
+
+		private Duration minDaemonRestartDelay = Duration.ofSeconds(1);
+
+		private Duration maxDaemonRestartDelay = Duration.ofMinutes(5);
 
 		private Builder(DataSource dataSource, TaskTypeRegistry registry, ObjectMapper mapper) {
 			this.dataSource = dataSource;
@@ -589,10 +633,98 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		}
 
 		/**
+		 * Use the given registry of daemons, which {@code @Daemon} methods are registered with
+		 * (an empty one by default). Daemons added with {@link #daemon(String, DaemonHandler)}
+		 * are added to it on {@link #build()}.
+		 * @param daemonRegistry the daemons
+		 * @return this builder
+		 */
+		public Builder daemons(DaemonRegistry daemonRegistry) {
+			this.daemonRegistry = daemonRegistry;
+			return this;
+		}
+
+		/**
+		 * Declare a daemon that starts on its own.
+		 * @param name its name, unique in the application
+		 * @param handler its body
+		 * @return this builder
+		 */
+		public Builder daemon(String name, DaemonHandler handler) {
+			return daemon(name, handler, true);
+		}
+
+		/**
+		 * Declare a daemon.
+		 * @param name its name, unique in the application
+		 * @param handler its body
+		 * @param autoStart whether it runs without being started through {@link #daemons()}
+		 * when the database does not know it yet
+		 * @return this builder
+		 */
+		public Builder daemon(String name, DaemonHandler handler, boolean autoStart) {
+			this.builderDaemons.add((registry) -> registry.register(name, handler, autoStart,
+					"TaskQueueEngine.Builder#daemon"));
+			return this;
+		}
+
+		/**
+		 * Set how long a node holds a daemon's lease without renewing it (30 seconds by
+		 * default). The node renews it every third of that while the daemon runs; once a
+		 * node dies, another takes its daemons over after at most this long and one poll.
+		 * @param daemonLease the lease
+		 * @return this builder
+		 */
+		public Builder daemonLease(Duration daemonLease) {
+			Assert.isTrue(!daemonLease.isNegative() && !daemonLease.isZero()
+					&& daemonLease.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'daemonLease' must be positive and at most 365 days");
+			this.daemonLease = daemonLease;
+			return this;
+		}
+
+		/**
+		 * Set how often a node looks for daemons to take, stop or renew (1 second by default):
+		 * a start, stop or restart from any node is seen within this long. At most a third of
+		 * the {@link #daemonLease(Duration) lease}.
+		 * @param daemonPollInterval the poll interval
+		 * @return this builder
+		 */
+		public Builder daemonPollInterval(Duration daemonPollInterval) {
+			Assert.isTrue(!daemonPollInterval.isNegative() && !daemonPollInterval.isZero(),
+					"'daemonPollInterval' must be positive");
+			this.daemonPollInterval = daemonPollInterval;
+			return this;
+		}
+
+		/**
+		 * Set the backoff before a daemon whose method returned or threw runs again: the
+		 * shortest after a first crash (1 second by default), doubled after each crash in a row
+		 * up to the longest (5 minutes by default). A daemon that ran longer than the longest
+		 * starts over from the shortest.
+		 * @param min the shortest backoff
+		 * @param max the longest backoff
+		 * @return this builder
+		 */
+		public Builder daemonRestartDelay(Duration min, Duration max) {
+			Assert.isTrue(!min.isNegative() && !min.isZero(), "'minDaemonRestartDelay' must be positive");
+			Assert.isTrue(max.compareTo(min) >= 0 && max.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'maxDaemonRestartDelay' must be at least 'minDaemonRestartDelay' and at most 365 days");
+			this.minDaemonRestartDelay = min;
+			this.maxDaemonRestartDelay = max;
+			return this;
+		}
+
+		/**
 		 * Build the engine.
 		 * @return the engine, not yet started
+		 * @throws IllegalArgumentException if the daemon poll interval is longer than a third
+		 * of the daemon lease
 		 */
 		public TaskQueueEngine build() {
+			Assert.isTrue(this.daemonPollInterval.compareTo(this.daemonLease.dividedBy(3)) <= 0,
+					() -> "'daemonPollInterval' (" + this.daemonPollInterval
+							+ ") must be at most a third of 'daemonLease' (" + this.daemonLease + ")");
 			return new TaskQueueEngine(this);
 		}
 

@@ -232,7 +232,7 @@ class WorkerCrashTests {
 		 * Exit once the test JVM is gone: it never writes to the child's standard input, so
 		 * reading it ends only when the pipe closes.
 		 */
-		private static void exitWhenOrphaned() {
+		static void exitWhenOrphaned() {
 			Thread watchdog = new Thread(() -> {
 				try {
 					while (System.in.read() != -1) {

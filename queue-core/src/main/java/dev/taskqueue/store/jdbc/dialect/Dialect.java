@@ -658,6 +658,106 @@ public interface Dialect {
 				FETCH FIRST ? ROWS ONLY""";
 	}
 
+	/** The columns a daemon's row is read from. */
+	String DAEMON_COLUMNS = """
+			name, desired_state, holder, lease_until, last_heartbeat, status, last_error, restarts, started_at,
+				version""";
+
+	default String selectDaemons() {
+		return "SELECT " + DAEMON_COLUMNS + " FROM %PREFIX%DAEMON ORDER BY name";
+	}
+
+	/** Parameters: name. */
+	default String selectDaemon() {
+		return "SELECT " + DAEMON_COLUMNS + " FROM %PREFIX%DAEMON WHERE name = ?";
+	}
+
+	/** Parameters: name, desired state, status. */
+	default String insertDaemon() {
+		return """
+				INSERT INTO %PREFIX%DAEMON (name, desired_state, status, restarts, version)
+				VALUES (?, ?, ?, 0, 0)""";
+	}
+
+	/**
+	 * Takes a daemon's lease if it should run, was not stopped or restarted since it was read,
+	 * and no other node holds an unexpired lease on it. Parameters: holder, lease until, now
+	 * (heartbeat), now (started at), name, version, now, holder.
+	 * @return the statement
+	 */
+	default String acquireDaemon() {
+		return """
+				UPDATE %PREFIX%DAEMON SET holder = ?, lease_until = ?, last_heartbeat = ?, started_at = ?, status = 'RUNNING'
+				WHERE name = ? AND desired_state = 'STARTED' AND version = ?
+					AND (holder IS NULL OR lease_until < ? OR holder = ?)""";
+	}
+
+	/** Parameters: lease until, name, holder. */
+	default String renewDaemon() {
+		return "UPDATE %PREFIX%DAEMON SET lease_until = ? WHERE name = ? AND holder = ?";
+	}
+
+	/** Parameters: lease until, now, name, holder. */
+	default String heartbeatDaemon() {
+		return "UPDATE %PREFIX%DAEMON SET lease_until = ?, last_heartbeat = ? WHERE name = ? AND holder = ?";
+	}
+
+	/**
+	 * A daemon's method ended while it should run: it waits to be restarted. Parameters: error,
+	 * or {@code null} to keep the last one, name, holder.
+	 * @return the statement
+	 */
+	default String daemonEnded() {
+		return """
+				UPDATE %PREFIX%DAEMON SET status = 'BACKING_OFF', last_error = COALESCE(?, last_error), restarts = restarts + 1
+				WHERE name = ? AND holder = ?""";
+	}
+
+	/** Parameters: started at, heartbeat, name, holder. */
+	default String daemonRestarted() {
+		return """
+				UPDATE %PREFIX%DAEMON SET status = 'RUNNING', started_at = ?, last_heartbeat = ?
+				WHERE name = ? AND holder = ?""";
+	}
+
+	/** Parameters: name, holder. */
+	default String releaseDaemon() {
+		return """
+				UPDATE %PREFIX%DAEMON SET holder = NULL, lease_until = NULL,
+					status = CASE WHEN desired_state = 'STARTED' THEN 'WAITING' ELSE 'STOPPED' END
+				WHERE name = ? AND holder = ?""";
+	}
+
+	/** Parameters: name. */
+	default String startDaemon() {
+		return """
+				UPDATE %PREFIX%DAEMON SET status = CASE WHEN status = 'STOPPED' THEN 'WAITING' ELSE status END,
+					desired_state = 'STARTED'
+				WHERE name = ?""";
+	}
+
+	/**
+	 * A new version tells the holder to stop, and a daemon no live node holds is stopped at
+	 * once. The version is assigned first: MySQL assigns left to right. Parameters: now, name.
+	 * @return the statement
+	 */
+	default String stopDaemon() {
+		return """
+				UPDATE %PREFIX%DAEMON SET version = version + 1,
+					status = CASE WHEN holder IS NULL OR lease_until < ? THEN 'STOPPED' ELSE status END,
+					desired_state = 'STOPPED'
+				WHERE name = ?""";
+	}
+
+	/** A new version tells the holder to stop, and the daemon to run anew. Parameters: name. */
+	default String restartDaemon() {
+		return """
+				UPDATE %PREFIX%DAEMON SET version = version + 1,
+					status = CASE WHEN status = 'STOPPED' THEN 'WAITING' ELSE status END,
+					desired_state = 'STARTED'
+				WHERE name = ?""";
+	}
+
 	/**
 	 * Pick the dialect of the database behind a DataSource.
 	 * @param dataSource the DataSource

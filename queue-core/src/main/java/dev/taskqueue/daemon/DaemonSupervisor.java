@@ -1,0 +1,184 @@
+package dev.taskqueue.daemon;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import dev.taskqueue.store.DaemonRow;
+import dev.taskqueue.store.DaemonStore;
+
+/**
+ * Runs this node's share of the cluster's daemons. Each {@link #poll()} reads every daemon's
+ * row in one query; it stops the local daemons that were stopped or restarted from any node or
+ * whose lease another node took, renews the leases of the others once a third of a lease has
+ * passed, and takes the lease of each declared daemon that should run and that no node holds,
+ * by a compare-and-set on the database's clock. Internal, not for application use.
+ *
+ * @since 0.1.0
+ */
+public final class DaemonSupervisor {
+
+	private static final Log logger = LogFactory.getLog(DaemonSupervisor.class);
+
+	private final DaemonRegistry registry;
+
+	private final DaemonRun.Settings settings;
+
+	private final TaskDaemons control;
+
+	private final Map<String, DaemonRun> runs = new ConcurrentHashMap<>();
+
+	private List<DaemonDefinition> definitions = List.of();
+
+	private boolean running;
+
+	private boolean failing;
+
+	/**
+	 * Create a supervisor.
+	 * @param registry the declared daemons
+	 * @param store the store
+	 * @param clock the database's clock
+	 * @param nodeId this node's id, recorded as the holder of the leases it takes
+	 * @param lease how long a lease lasts unless renewed
+	 * @param minRestartDelay the backoff after a first crash
+	 * @param maxRestartDelay the longest backoff
+	 */
+	public DaemonSupervisor(DaemonRegistry registry, DaemonStore store, Clock clock, String nodeId, Duration lease,
+			Duration minRestartDelay, Duration maxRestartDelay) {
+		this.registry = registry;
+		this.settings = new DaemonRun.Settings(store, clock, nodeId, lease, minRestartDelay, maxRestartDelay);
+		this.control = new DaemonControl(store, clock);
+	}
+
+	/**
+	 * Return the API that lists and controls the cluster's daemons.
+	 * @return the daemons API
+	 */
+	public TaskDaemons control() {
+		return this.control;
+	}
+
+	/**
+	 * Check the declared daemons and create the rows of those the database does not know yet.
+	 * @return whether any daemon is declared
+	 * @throws IllegalStateException if a daemon is configured but not declared
+	 */
+	public synchronized boolean declare() {
+		this.definitions = this.registry.definitions();
+		this.definitions.forEach((daemon) -> this.settings.store().declare(daemon.name(), daemon.autoStart()));
+		return !this.definitions.isEmpty();
+	}
+
+	/** Let polls run daemons on this node. */
+	public synchronized void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Look for changes and leases to take, and renew the leases held.
+	 */
+	public synchronized void poll() {
+		if (!this.running) {
+			return;
+		}
+		this.runs.values().removeIf((run) -> !run.isAlive());
+		try {
+			Instant now = this.settings.clock().instant();
+			Map<String, DaemonRow> rows = this.settings.store()
+				.list()
+				.stream()
+				.collect(Collectors.toMap(DaemonRow::name, Function.identity()));
+			this.runs.values().forEach((run) -> follow(run, rows.get(run.name())));
+			this.runs.values().forEach(DaemonRun::renewIfDue);
+			for (DaemonDefinition daemon : this.definitions) {
+				if (!this.runs.containsKey(daemon.name())) {
+					takeIfFree(daemon, rows.get(daemon.name()), now);
+				}
+			}
+			if (this.failing) {
+				logger.info("Daemon polls work again");
+				this.failing = false;
+			}
+		}
+		catch (RuntimeException ex) {
+			if (!this.failing) {
+				logger.warn("Could not poll the daemons; leases held are renewed while the database allows: " + ex);
+				this.failing = true;
+			}
+			this.runs.values().forEach(DaemonRun::renewIfDue);
+		}
+	}
+
+	/**
+	 * Stop the local daemons whose lease went unrenewed for too long. Touches no database, and
+	 * waits for no poll, so that a poll hanging on an unreachable database delays nothing.
+	 */
+	public void expireUnrenewed() {
+		this.runs.values().forEach(DaemonRun::expireIfUnrenewed);
+	}
+
+	private void follow(DaemonRun run, @Nullable DaemonRow row) {
+		if (row == null || !this.settings.nodeId().equals(row.holder())) {
+			run.lost("its lease is held by " + ((row != null) ? row.holder() : "no node"));
+		}
+		else if (!row.started()) {
+			run.stop("it was stopped");
+		}
+		else if (row.version() != run.version()) {
+			run.stop("it was restarted");
+		}
+	}
+
+	private void takeIfFree(DaemonDefinition daemon, @Nullable DaemonRow row, Instant now) {
+		if (row == null) {
+			// Deleted under the running cluster: declared again, with its auto-start
+			this.settings.store().declare(daemon.name(), daemon.autoStart());
+			return;
+		}
+		if (!row.started() || (row.isHeld(now) && !this.settings.nodeId().equals(row.holder()))) {
+			return;
+		}
+		long sent = System.nanoTime();
+		if (this.settings.store()
+			.acquire(daemon.name(), row.version(), this.settings.nodeId(), now, now.plus(this.settings.lease()))) {
+			DaemonRun run = new DaemonRun(daemon, row.version(), sent, this.settings);
+			this.runs.put(daemon.name(), run);
+			run.start();
+		}
+	}
+
+	/**
+	 * Stop the daemons that run on this node and wait for them, up to a timeout, to release
+	 * their leases, so that other nodes take them at once. A daemon that does not stop in time
+	 * keeps its lease until it lapses.
+	 * @param timeout how long to wait for the daemons
+	 */
+	public void stop(Duration timeout) {
+		List<DaemonRun> stopping;
+		synchronized (this) {
+			this.running = false;
+			stopping = List.copyOf(this.runs.values());
+			this.runs.clear();
+		}
+		stopping.forEach((run) -> run.stop("its node stops"));
+		long deadline = System.nanoTime() + timeout.toNanos();
+		for (DaemonRun run : stopping) {
+			Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+			if (!run.join(left)) {
+				logger.warn("Daemon '" + run.name() + "' did not stop within " + timeout
+						+ "; another node takes it once its lease lapses");
+			}
+		}
+	}
+
+}
