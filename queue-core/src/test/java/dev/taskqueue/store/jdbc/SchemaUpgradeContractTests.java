@@ -82,7 +82,7 @@ abstract class SchemaUpgradeContractTests {
 	}
 
 	@ParameterizedTest(name = "from version {0}")
-	@ValueSource(ints = { 1, 2, 3 })
+	@ValueSource(ints = { 1, 2, 3, 4 })
 	void tablesOfAnEarlierVersionAreUpgradedKeepingEveryTaskAndUnfinishedOnesFinish(int version) {
 		TestDatabases.createSchema(this.dataSource, this.dialect.platform(), this.prefix, version);
 		UUID ready = insertTask("READY", null);
@@ -147,8 +147,10 @@ abstract class SchemaUpgradeContractTests {
 		TaskQueue queue = first.join().queue();
 		assertThat(second.join().isRunning()).isTrue();
 		awaitStatus(queue, ready, TaskStatus.SUCCEEDED);
-		assertThat(this.jdbc.queryForList("SELECT version FROM " + this.prefix + "SCHEMA_VERSION", Integer.class))
-			.containsExactly(TaskQueueSchema.CURRENT_VERSION);
+		// Tables made before version 4 have no version table: the step to 4 creates it
+		assertThat(this.jdbc.queryForList("SELECT version FROM " + this.prefix + "SCHEMA_VERSION ORDER BY version",
+				Integer.class))
+			.containsExactly(4, TaskQueueSchema.CURRENT_VERSION);
 	}
 
 	@Test
