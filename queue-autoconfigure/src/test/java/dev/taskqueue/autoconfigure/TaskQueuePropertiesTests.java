@@ -52,6 +52,11 @@ class TaskQueuePropertiesTests {
 			.hasFieldOrPropertyWithValue("batchSize", worker.getBatchSize())
 			.hasFieldOrPropertyWithValue("claimAhead", worker.getClaimAhead())
 			.hasFieldOrPropertyWithValue("shutdownTimeout", worker.getShutdownTimeout())
+			.hasFieldOrPropertyWithValue("nodeHeartbeatInterval", worker.getNodeHeartbeatInterval())
+			.hasFieldOrPropertyWithValue("nodeExpiry", worker.getNodeExpiry())
+			.hasFieldOrPropertyWithValue("maxTasks", worker.getMaxTasks())
+			.hasFieldOrPropertyWithValue("maxRuntime", worker.getMaxRuntime())
+			.hasFieldOrPropertyWithValue("memoryLimit", worker.getMemoryLimit())
 			.hasFieldOrPropertyWithValue("tablePrefix", new TaskQueueJdbcProperties().getTablePrefix());
 		assertThat(builder).extracting("queueConcurrency").asInstanceOf(InstanceOfAssertFactories.MAP).isEmpty();
 		assertThat(worker.getQueues()).isEmpty();
