@@ -98,7 +98,8 @@ final class RunLimiter {
 		if (this.reached.compareAndSet(null, limit)) {
 			this.budget.close();
 			logger.info("TaskQueue worker " + this.workerId + " reached its limit (" + limit.property()
-					+ "): it claims no more tasks, and stops once the " + this.worker.active() + " it runs have ended");
+					+ "): it claims no more tasks, and is done once the tasks it holds have ended (" + this.worker.active()
+					+ " running)");
 		}
 		tellIfIdle();
 	}
