@@ -10,15 +10,24 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.io.support.SpringFactoriesLoader;
+import org.springframework.core.io.support.SpringFactoriesLoader.ArgumentResolver;
+import org.springframework.core.io.support.SpringFactoriesLoader.FailureHandler;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.taskqueue.TaskQueue;
@@ -27,6 +36,7 @@ import dev.taskqueue.autoconfigure.TaskQueueAutoConfigurationTests.Greeting;
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfigurationTests.GreetingTasksConfiguration;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.node.NodeInfo;
+import dev.taskqueue.node.WorkerIdInUseException;
 import dev.taskqueue.testsupport.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -72,10 +82,15 @@ class TaskQueueNodesAutoConfigurationTests {
 			runner.run((second) -> {
 				assertThat(second).hasFailed();
 				assertThat(second.getStartupFailure()).rootCause()
-					.isInstanceOf(IllegalStateException.class)
+					.isInstanceOf(WorkerIdInUseException.class)
 					.hasMessageContaining("Worker id 'single' is in use by a live node")
 					.hasMessageContaining("host " + holder.host() + ", pid " + holder.pid() + ", started at "
 							+ holder.startedAt());
+				FailureAnalysis analysis = new WorkerIdInUseFailureAnalyzer().analyze(second.getStartupFailure());
+				assertThat(analysis).isNotNull();
+				assertThat(analysis.getDescription()).contains("TaskQueue worker id 'single' is in use by a live node")
+					.contains("pid " + holder.pid());
+				assertThat(analysis.getAction()).contains("'taskqueue.worker.id'").contains(holder.expiresAt().toString());
 			});
 		});
 		runner.run((third) -> assertThat(third).hasNotFailed());
@@ -152,6 +167,18 @@ class TaskQueueNodesAutoConfigurationTests {
 				.hasMessageContaining("Property " + property + " with value")
 				.hasMessageContaining("is invalid");
 		});
+	}
+
+	@Test
+	void theWorkerIdInUseAnalyzerIsRegisteredForBoot() {
+		List<FailureAnalyzer> analyzers = SpringFactoriesLoader.forDefaultResourceLocation()
+			.load(FailureAnalyzer.class,
+					ArgumentResolver.of(BeanFactory.class, new DefaultListableBeanFactory())
+						.and(Environment.class, new StandardEnvironment()),
+					FailureHandler.handleMessage((message, ex) -> {
+						// analyzers of modules not on this classpath
+					}));
+		assertThat(analyzers).hasAtLeastOneElementOfType(WorkerIdInUseFailureAnalyzer.class);
 	}
 
 	private static void enqueueGreetings(TaskQueue queue, int count) {

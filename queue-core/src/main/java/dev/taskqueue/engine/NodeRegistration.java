@@ -14,6 +14,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.taskqueue.node.NodeInfo;
+import dev.taskqueue.node.WorkerIdInUseException;
 import dev.taskqueue.store.jdbc.JdbcNodeStore;
 
 /**
@@ -64,10 +65,9 @@ final class NodeRegistration {
 
 	/**
 	 * Register the node: insert its row, or take over the row of a dead node with its id.
-	 * @throws IllegalStateException if a live node holds the id
+	 * @throws WorkerIdInUseException if a live node holds the id
 	 */
 	void register() {
-		NodeInfo holder = null;
 		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
 			Instant now = this.clock.instant();
 			NodeInfo node = new NodeInfo(this.id, HOST, ProcessHandle.current().pid(), now, this.lanes, 0, this.interval,
@@ -75,15 +75,14 @@ final class NodeRegistration {
 			if (this.store.insert(node, this.instance) || this.store.takeOver(node, this.instance, now)) {
 				return;
 			}
-			Optional<NodeInfo> found = this.store.find(this.id);
-			if (found.isPresent() && !found.get().expiresAt().isBefore(this.clock.instant())) {
-				throw new IllegalStateException(inUse(found.get()));
+			Optional<NodeInfo> holder = this.store.find(this.id);
+			if (holder.isPresent() && !holder.get().expiresAt().isBefore(this.clock.instant())) {
+				throw new WorkerIdInUseException(holder.get());
 			}
 			// Deleted or lapsed since the insert: try again
-			holder = found.orElse(holder);
 		}
-		throw new IllegalStateException("Could not register worker id '" + this.id + "' after " + MAX_ATTEMPTS
-				+ " attempts" + ((holder != null) ? "; it was last held by " + describe(holder) : ""));
+		throw new IllegalStateException("Could not register worker id '" + this.id + "': its holder's row was deleted "
+				+ "or lapsed while this node registered, " + MAX_ATTEMPTS + " times");
 	}
 
 	/**
@@ -132,17 +131,6 @@ final class NodeRegistration {
 			logger.warn("Could not delete the registration of worker id '" + this.id
 					+ "'; it expires once its heartbeat has lapsed for " + this.expiry, ex);
 		}
-	}
-
-	private String inUse(NodeInfo holder) {
-		return "Worker id '" + this.id + "' is in use by a live node: " + describe(holder)
-				+ ". Stop that node or give this one another id (taskqueue.worker.id); the id can be reused once"
-				+ " that node's heartbeat has lapsed";
-	}
-
-	private static String describe(NodeInfo node) {
-		return "host " + node.host() + ", pid " + node.pid() + ", started at " + node.startedAt() + ", last heartbeat "
-				+ node.lastHeartbeat() + ", expiring at " + node.expiresAt();
 	}
 
 	/**

@@ -168,7 +168,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 	/**
 	 * Start the engine and, unless it only enqueues, register the node and start its workers.
-	 * @throws IllegalStateException if a live node holds this node's worker id
+	 * @throws dev.taskqueue.node.WorkerIdInUseException if a live node holds this node's
+	 * worker id
 	 */
 	@Override
 	public synchronized void start() {

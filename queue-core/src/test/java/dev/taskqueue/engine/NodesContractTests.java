@@ -27,6 +27,7 @@ import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.node.NodeInfo;
 import dev.taskqueue.node.RunLimit;
+import dev.taskqueue.node.WorkerIdInUseException;
 import dev.taskqueue.store.jdbc.DatabaseClock;
 import dev.taskqueue.store.jdbc.JdbcNodeStore;
 import dev.taskqueue.testsupport.TestNodes;
@@ -34,7 +35,7 @@ import dev.taskqueue.type.TaskTypeSettings;
 
 import static dev.taskqueue.testsupport.TestNodes.WAIT;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -135,8 +136,10 @@ abstract class NodesContractTests {
 		start("worker-1", (builder) -> {
 		});
 		NodeInfo first = node("worker-1");
-		assertThatIllegalStateException().isThrownBy(() -> start("worker-1", (builder) -> {
+		assertThatExceptionOfType(WorkerIdInUseException.class).isThrownBy(() -> start("worker-1", (builder) -> {
 		}))
+			.satisfies((ex) -> assertThat(ex.getHolder()).returns(first.pid(), NodeInfo::pid)
+				.returns(first.startedAt(), NodeInfo::startedAt))
 			.withMessageContaining("Worker id 'worker-1' is in use by a live node")
 			.withMessageContaining("host " + first.host())
 			.withMessageContaining("pid " + first.pid())
@@ -149,10 +152,10 @@ abstract class NodesContractTests {
 	@Test
 	void theIdOfANodeThatDiedIsRefusedWhileItsHeartbeatHoldsThenReused() {
 		registerDeadNode("worker-2", Duration.ofSeconds(1));
-		assertThatIllegalStateException().isThrownBy(() -> start("worker-2", (builder) -> {
+		assertThatExceptionOfType(WorkerIdInUseException.class).isThrownBy(() -> start("worker-2", (builder) -> {
 		})).withMessageContaining("Worker id 'worker-2' is in use by a live node: host dead-host, pid 4242");
 		TaskQueueEngine engine = await().atMost(WAIT)
-			.ignoreException(IllegalStateException.class)
+			.ignoreException(WorkerIdInUseException.class)
 			.until(() -> start("worker-2", (builder) -> {
 			}), Objects::nonNull);
 		NodeInfo node = node("worker-2");
@@ -271,7 +274,7 @@ abstract class NodesContractTests {
 			return start.join() != null;
 		}
 		catch (RuntimeException ex) {
-			assertThat(ex).rootCause().isInstanceOf(IllegalStateException.class).hasMessageContaining("is in use by a live node");
+			assertThat(ex).rootCause().isInstanceOf(WorkerIdInUseException.class);
 			return false;
 		}
 	}
