@@ -1,6 +1,7 @@
 package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
@@ -23,6 +24,7 @@ import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerA
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.support.SpringFactoriesLoader;
@@ -90,7 +92,10 @@ class TaskQueueNodesAutoConfigurationTests {
 				assertThat(analysis).isNotNull();
 				assertThat(analysis.getDescription()).contains("TaskQueue worker id 'single' is in use by a live node")
 					.contains("pid " + holder.pid());
-				assertThat(analysis.getAction()).contains("'taskqueue.worker.id'").contains(holder.expiresAt().toString());
+				Instant free = ((WorkerIdInUseException) NestedExceptionUtils.getRootCause(second.getStartupFailure()))
+					.getHolder()
+					.expiresAt();
+				assertThat(analysis.getAction()).contains("'taskqueue.worker.id'").contains(free.toString());
 			});
 		});
 		runner.run((third) -> assertThat(third).hasNotFailed());
