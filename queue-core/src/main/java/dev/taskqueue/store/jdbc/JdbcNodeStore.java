@@ -24,8 +24,8 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
  * The registry of nodes in the {@code NODE} table: one row per node running workers, kept
  * alive by its heartbeat. A node's row holds a random instance id besides the node's id, so
  * that a node whose id was taken over after its heartbeat lapsed never writes over the new
- * holder's row. Each statement runs on its own, outside any caller's transaction. Internal,
- * not for application use.
+ * holder's row. A node registers and heartbeats on the engine's own threads, each statement
+ * committed on its own. Internal, not for application use.
  *
  * @since 0.1.0
  */
