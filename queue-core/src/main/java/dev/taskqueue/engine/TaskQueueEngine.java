@@ -115,7 +115,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		PayloadCodec codec = new PayloadCodec(builder.mapper);
 		this.store = new JdbcTaskStore(builder.dataSource, this.dialect, builder.tablePrefix, codec,
 				builder.workerId);
-		this.nodeStore = new JdbcNodeStore(builder.dataSource, this.dialect, builder.tablePrefix, codec);
+		this.nodeStore = new JdbcNodeStore(builder.dataSource, this.dialect, builder.tablePrefix);
 		this.workerSettings = builder.workerEnabled ? builder : null;
 		this.schema = new TaskQueueSchema(builder.dataSource, this.dialect, builder.tablePrefix);
 		this.upgradeSchema = builder.upgradeSchema;

@@ -19,12 +19,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
-import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.TaskStatus;
-import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.node.NodeInfo;
 import dev.taskqueue.node.RunLimit;
 import dev.taskqueue.node.WorkerIdInUseException;
@@ -70,8 +68,7 @@ abstract class NodesContractTests {
 			this.release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
 			return payload;
 		});
-		this.store = new JdbcNodeStore(this.nodes.dataSource(), this.nodes.dialect(), this.nodes.prefix(),
-				new PayloadCodec(JsonMapper.builder().build()));
+		this.store = new JdbcNodeStore(this.nodes.dataSource(), this.nodes.dialect(), this.nodes.prefix());
 		this.clock = new DatabaseClock(this.nodes.dataSource(), this.nodes.dialect(), Clock.systemUTC());
 		this.clock.refresh();
 	}

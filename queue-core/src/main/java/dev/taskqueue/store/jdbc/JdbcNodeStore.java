@@ -15,6 +15,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.util.Assert;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.node.NodeInfo;
@@ -31,11 +32,15 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
  */
 public final class JdbcNodeStore {
 
+	/**
+	 * Writes and reads the lanes column with Jackson's defaults, not the application's mapper,
+	 * so that nodes whose mappers differ read each other's rows.
+	 */
+	private static final PayloadCodec codec = new PayloadCodec(JsonMapper.builder().build());
+
 	private final JdbcTemplate jdbc;
 
 	private final Dialect dialect;
-
-	private final PayloadCodec codec;
 
 	private final String insert;
 
@@ -58,12 +63,10 @@ public final class JdbcNodeStore {
 	 * @param dataSource the DataSource holding the task tables
 	 * @param dialect the SQL of its database
 	 * @param tablePrefix the prefix of the task tables
-	 * @param codec writes and reads the lanes column
 	 */
-	public JdbcNodeStore(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec) {
+	public JdbcNodeStore(DataSource dataSource, Dialect dialect, String tablePrefix) {
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.dialect = dialect;
-		this.codec = codec;
 		this.insert = Statements.prefixed(dialect.insertNode(), tablePrefix);
 		this.takeOver = Statements.prefixed(dialect.takeOverNode(), tablePrefix);
 		this.heartbeat = Statements.prefixed(dialect.heartbeatNode(), tablePrefix);
@@ -170,7 +173,7 @@ public final class JdbcNodeStore {
 		ps.setString(first + 1, node.host());
 		ps.setLong(first + 2, node.pid());
 		this.dialect.setInstant(ps, first + 3, node.startedAt());
-		ps.setString(first + 4, this.codec.write(node.lanes()));
+		ps.setString(first + 4, codec.write(node.lanes()));
 		ps.setLong(first + 5, node.heartbeatInterval().toMillis());
 		this.dialect.setInstant(ps, first + 6, node.lastHeartbeat());
 		this.dialect.setInstant(ps, first + 7, node.expiresAt());
@@ -178,7 +181,7 @@ public final class JdbcNodeStore {
 	}
 
 	private NodeInfo node(ResultSet rs, int row) throws SQLException {
-		NodeInfo.Lane[] lanes = (NodeInfo.Lane[]) this.codec.read(rs.getString("lanes"), NodeInfo.Lane[].class);
+		NodeInfo.Lane[] lanes = (NodeInfo.Lane[]) codec.read(rs.getString("lanes"), NodeInfo.Lane[].class);
 		Assert.state(lanes != null, "No lanes");
 		return new NodeInfo(rs.getString("id"), rs.getString("host"), rs.getLong("pid"), instant(rs, "started_at"),
 				Arrays.asList(lanes), rs.getInt("tasks_running"), Duration.ofMillis(rs.getLong("heartbeat_interval_ms")),
