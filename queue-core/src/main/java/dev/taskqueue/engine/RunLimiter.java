@@ -86,7 +86,17 @@ final class RunLimiter {
 		if (this.memoryLimit != null && this.usedHeap.getAsLong() >= this.memoryLimit.toBytes()) {
 			reach(RunLimit.MEMORY_LIMIT);
 		}
-		else if (this.budget.isSpent()) {
+		else {
+			check();
+		}
+	}
+
+	/**
+	 * Check the task count, and whether a node that reached a limit is idle: also when no
+	 * task ends, as when the last task claimed was cancelled before it started.
+	 */
+	void check() {
+		if (this.budget.isSpent()) {
 			reach(RunLimit.MAX_TASKS);
 		}
 		else {

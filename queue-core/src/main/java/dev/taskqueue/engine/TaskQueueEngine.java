@@ -340,6 +340,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.leaseKeeper::renewDue, leaseCheck));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.rescuer::rescueExpired,
 					min(this.settings.pollInterval, leaseCheck)));
+			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.limiter::check, MAX_LEASE_CHECK_INTERVAL));
 			if (this.listener != null) {
 				this.listener.start("taskqueue-listener");
 			}
