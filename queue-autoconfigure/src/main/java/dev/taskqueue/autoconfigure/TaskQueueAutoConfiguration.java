@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -17,10 +18,13 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
 import org.springframework.boot.sql.init.dependency.DatabaseInitializationDependencyConfigurer;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.io.ResourceLoader;
+import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskQueue;
@@ -95,7 +99,7 @@ public final class TaskQueueAutoConfiguration {
 			@TaskQueueDataSource ObjectProvider<DataSource> queueDataSource, TaskTypeRegistry registry,
 			DeclaredSchedules declaredSchedules, DaemonRegistry daemonRegistry, ObjectProvider<JsonMapper> jsonMapper,
 			ObjectProvider<Clock> clock, TaskQueueProperties properties, TaskQueueJdbcProperties jdbcProperties,
-			ObjectProvider<TaskQueueCustomizer> customizers) {
+			ObjectProvider<TaskQueueCustomizer> customizers, ObjectProvider<RunLimitExitCodeGenerator> runLimitExit) {
 		TaskQueueProperties.Worker worker = properties.getWorker();
 		TaskQueueEngine.Builder builder = TaskQueueEngine
 			.builder(getDataSource(dataSource, queueDataSource), registry, getJsonMapper(jsonMapper))
@@ -118,6 +122,21 @@ public final class TaskQueueAutoConfiguration {
 				(min) -> builder.daemonRestartDelay(min, min));
 		apply("taskqueue.worker.daemons.max-restart-delay", daemons.getMaxRestartDelay(),
 				(max) -> builder.daemonRestartDelay(daemons.getRestartDelay(), max));
+		if (worker.getId() != null) {
+			apply("taskqueue.worker.id", worker.getId(), builder::workerId);
+		}
+		apply("taskqueue.worker.node-heartbeat-interval", worker.getNodeHeartbeatInterval(),
+				builder::nodeHeartbeatInterval);
+		apply("taskqueue.worker.node-expiry", worker.getNodeExpiry(), (expiry) -> {
+			builder.nodeExpiry(expiry);
+			Assert.isTrue(expiry.compareTo(worker.getNodeHeartbeatInterval()) > 0,
+					() -> "must be longer than taskqueue.worker.node-heartbeat-interval (" + worker.getNodeHeartbeatInterval()
+							+ ")");
+		});
+		apply("taskqueue.worker.max-tasks", worker.getMaxTasks(), builder::maxTasks);
+		apply("taskqueue.worker.max-runtime", worker.getMaxRuntime(), builder::maxRuntime);
+		apply("taskqueue.worker.memory-limit", worker.getMemoryLimit(), builder::memoryLimit);
+		runLimitExit.ifAvailable(builder::runLimitListener);
 		worker.getQueues().forEach((name, queue) -> {
 			String property = (name.contains(".") ? "taskqueue.worker.queues[" + name + "]" : "taskqueue.worker.queues." + name)
 					+ ".concurrency";
@@ -163,6 +182,27 @@ public final class TaskQueueAutoConfiguration {
 	TaskQueueDataSourceScriptDatabaseInitializer taskQueueDataSourceScriptDatabaseInitializer(DataSource dataSource,
 			@TaskQueueDataSource ObjectProvider<DataSource> queueDataSource, TaskQueueJdbcProperties properties) {
 		return new TaskQueueDataSourceScriptDatabaseInitializer(getDataSource(dataSource, queueDataSource), properties);
+	}
+
+	/**
+	 * Ends the application once a node that runs tasks reached a run limit.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "taskqueue.worker.enabled", matchIfMissing = true)
+	static class RunLimitConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		TaskQueueApplicationExit taskQueueApplicationExit() {
+			return (context, limit) -> System.exit(SpringApplication.exit(context));
+		}
+
+		@Bean
+		RunLimitExitCodeGenerator taskQueueRunLimitExitCodeGenerator(ApplicationContext context,
+				TaskQueueApplicationExit exit) {
+			return new RunLimitExitCodeGenerator(context, exit);
+		}
+
 	}
 
 	private static JsonMapper getJsonMapper(ObjectProvider<JsonMapper> jsonMapper) {

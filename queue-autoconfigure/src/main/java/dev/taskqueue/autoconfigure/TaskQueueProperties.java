@@ -9,6 +9,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.schedule.MisfirePolicy;
 import dev.taskqueue.schedule.OverlapPolicy;
@@ -624,6 +625,45 @@ public class TaskQueueProperties {
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Id of this node, stored on the tasks it runs and in the registry of nodes. A live
+		 * node holds its id alone: a second node with the same id refuses to start until the
+		 * first one's heartbeat has lapsed. Defaults to the host name, the process id and a
+		 * random suffix.
+		 */
+		private @Nullable String id;
+
+		/**
+		 * How often this node records its heartbeat in the registry of nodes.
+		 */
+		private Duration nodeHeartbeatInterval = Duration.ofSeconds(10);
+
+		/**
+		 * How long after its last heartbeat a node counts as dead: it is no longer listed,
+		 * any node deletes its registration, and its id can be reused. Must be longer than
+		 * 'taskqueue.worker.node-heartbeat-interval'.
+		 */
+		private Duration nodeExpiry = Duration.ofSeconds(30);
+
+		/**
+		 * Number of tasks after which this node stops claiming, finishes its tasks and ends
+		 * the application with exit code 75. 0 for no limit.
+		 */
+		private long maxTasks = 0;
+
+		/**
+		 * How long this node runs before it stops claiming, finishes its tasks and ends the
+		 * application with exit code 75. No limit by default.
+		 */
+		private @Nullable Duration maxRuntime;
+
+		/**
+		 * Heap in use, measured each time a task ends, at which this node stops claiming,
+		 * finishes its tasks and ends the application with exit code 75. No limit by
+		 * default.
+		 */
+		private @Nullable DataSize memoryLimit;
+
 		private final Daemons daemons = new Daemons();
 
 		public boolean isEnabled() {
@@ -676,6 +716,54 @@ public class TaskQueueProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		public @Nullable String getId() {
+			return this.id;
+		}
+
+		public void setId(@Nullable String id) {
+			this.id = id;
+		}
+
+		public Duration getNodeHeartbeatInterval() {
+			return this.nodeHeartbeatInterval;
+		}
+
+		public void setNodeHeartbeatInterval(Duration nodeHeartbeatInterval) {
+			this.nodeHeartbeatInterval = nodeHeartbeatInterval;
+		}
+
+		public Duration getNodeExpiry() {
+			return this.nodeExpiry;
+		}
+
+		public void setNodeExpiry(Duration nodeExpiry) {
+			this.nodeExpiry = nodeExpiry;
+		}
+
+		public long getMaxTasks() {
+			return this.maxTasks;
+		}
+
+		public void setMaxTasks(long maxTasks) {
+			this.maxTasks = maxTasks;
+		}
+
+		public @Nullable Duration getMaxRuntime() {
+			return this.maxRuntime;
+		}
+
+		public void setMaxRuntime(@Nullable Duration maxRuntime) {
+			this.maxRuntime = maxRuntime;
+		}
+
+		public @Nullable DataSize getMemoryLimit() {
+			return this.memoryLimit;
+		}
+
+		public void setMemoryLimit(@Nullable DataSize memoryLimit) {
+			this.memoryLimit = memoryLimit;
 		}
 
 		public Daemons getDaemons() {

@@ -38,6 +38,9 @@ import dev.taskqueue.store.TaskStore;
  * cleaned up, off each task. A lane whose handlers are slow, or have not ended yet, or with
  * as many slots as a batch, is claimed for only up to its free slots, so that no task waits
  * behind slow work on this node while another node could run it.
+ * <p>
+ * A node that may run only so many tasks claims no more than its {@link ClaimBudget} has
+ * left, and nothing once the budget is closed.
  *
  * @since 0.1.0
  */
@@ -72,6 +75,8 @@ public final class Poller {
 
 	private final TaskScheduler scheduler;
 
+	private final ClaimBudget budget;
+
 	private final AtomicInteger state = new AtomicInteger(IDLE);
 
 	private final Object claiming = new Object();
@@ -96,9 +101,10 @@ public final class Poller {
 	 * @param settings how to claim
 	 * @param clock the clock
 	 * @param scheduler the scheduler that runs polls
+	 * @param budget how many more tasks it may claim
 	 */
 	public Poller(TaskStore store, Worker worker, Completer completer, DatabaseOutage outage, PollerSettings settings,
-			Clock clock, TaskScheduler scheduler) {
+			Clock clock, TaskScheduler scheduler, ClaimBudget budget) {
 		this.store = store;
 		this.worker = worker;
 		this.completer = completer;
@@ -109,6 +115,7 @@ public final class Poller {
 		this.workerId = settings.workerId();
 		this.clock = clock;
 		this.scheduler = scheduler;
+		this.budget = budget;
 	}
 
 	/**
@@ -253,9 +260,19 @@ public final class Poller {
 		int firstQueue = this.nextQueue.merge(lane, 1, Integer::sum);
 		for (int i = 0; i < queues.size() && room > 0; i++) {
 			String queue = queues.get(Math.floorMod(firstQueue + i, queues.size()));
-			int limit = Math.min(room, this.batchSize);
-			Instant now = this.clock.instant();
-			List<ClaimedTask> claimed = this.store.claim(queue, limit, this.workerId, now, now.plus(this.worker.claimLease(queue)));
+			int wanted = Math.min(room, this.batchSize);
+			int limit = this.budget.take(wanted);
+			if (limit == 0) {
+				return false;
+			}
+			List<ClaimedTask> claimed = List.of();
+			try {
+				Instant now = this.clock.instant();
+				claimed = this.store.claim(queue, limit, this.workerId, now, now.plus(this.worker.claimLease(queue)));
+			}
+			finally {
+				this.budget.settle(limit, claimed.size());
+			}
 			this.worker.run(lane, claimed);
 			room -= claimed.size();
 			full |= claimed.size() == limit;

@@ -1,7 +1,6 @@
 package dev.taskqueue.engine;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,10 +24,12 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
+import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.ObjectMapper;
 
 import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskQueue;
+import dev.taskqueue.claim.ClaimBudget;
 import dev.taskqueue.claim.Poller;
 import dev.taskqueue.claim.PollerSettings;
 import dev.taskqueue.complete.Completer;
@@ -44,6 +45,8 @@ import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.lease.LeaseKeeper;
 import dev.taskqueue.lease.Rescuer;
 import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.node.NodeInfo;
+import dev.taskqueue.node.RunLimitListener;
 import dev.taskqueue.schedule.ScheduleRequest;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseOutage;
@@ -51,6 +54,7 @@ import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.DatabaseClock;
 import dev.taskqueue.store.jdbc.JdbcDaemonStore;
+import dev.taskqueue.store.jdbc.JdbcNodeStore;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.PostgresNotificationListener;
 import dev.taskqueue.store.jdbc.TaskQueueSchema;
@@ -63,6 +67,11 @@ import dev.taskqueue.type.TaskTypeRegistry;
  * application context; on stop it claims nothing more, waits for running tasks up to the
  * shutdown timeout, and hands the unfinished ones back to the queue without counting an
  * attempt.
+ * <p>
+ * A node that runs tasks registers in the database under its {@link #workerId() worker id}
+ * and heartbeats there while it runs; {@link #nodes()} lists the live nodes. It may be given
+ * run limits (a number of tasks, a run time, a memory limit) after which it claims nothing
+ * more, finishes what it holds, and tells its {@link RunLimitListener}.
  * <p>
  * Without Spring Boot, build one with {@link #builder(DataSource, TaskTypeRegistry, ObjectMapper)}
  * and call {@link #start()} and {@link #stop()}.
@@ -78,6 +87,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	private final TaskTypeRegistry registry;
 
 	private final TaskStore store;
+
+	private final JdbcNodeStore nodeStore;
 
 	private final DefaultTaskQueue queue;
 
@@ -116,6 +127,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		PayloadCodec codec = new PayloadCodec(builder.mapper);
 		this.store = new JdbcTaskStore(builder.dataSource, this.dialect, builder.tablePrefix, codec,
 				builder.workerId);
+		this.nodeStore = new JdbcNodeStore(builder.dataSource, this.dialect, builder.tablePrefix);
 		this.workerSettings = builder.workerEnabled ? builder : null;
 		this.schema = new TaskQueueSchema(builder.dataSource, this.dialect, builder.tablePrefix);
 		this.upgradeSchema = builder.upgradeSchema;
@@ -170,6 +182,20 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		return (this.workerSettings != null) ? this.workerSettings.workerId : null;
 	}
 
+	/**
+	 * Return the live nodes of the cluster: those running workers whose heartbeat has not
+	 * lapsed, by worker id. A node that only enqueues is not listed.
+	 * @return the live nodes
+	 */
+	public List<NodeInfo> nodes() {
+		return this.nodeStore.live(this.clock.instant());
+	}
+
+	/**
+	 * Start the engine and, unless it only enqueues, register the node and start its workers.
+	 * @throws dev.taskqueue.node.WorkerIdInUseException if a live node holds this node's
+	 * worker id
+	 */
 	@Override
 	public synchronized void start() {
 		if (this.running) {
@@ -180,8 +206,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.clock.refresh();
 		this.hasDaemons = this.daemons.declare();
 		if (this.workerSettings != null) {
-			this.runtime = new Runtime(this.workerSettings);
-			this.runtime.start();
+			Runtime runtime = new Runtime(this.workerSettings);
+			runtime.start();
+			this.runtime = runtime;
 		}
 		this.running = true;
 	}
@@ -238,6 +265,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private final Rescuer rescuer;
 
+		private final NodeRegistration registration;
+
+		private final RunLimiter limiter;
+
 		private final @Nullable PostgresNotificationListener listener;
 
 		private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
@@ -255,10 +286,21 @@ public final class TaskQueueEngine implements SmartLifecycle {
 					this::written);
 			this.worker = new Worker(engine.registry, new PayloadCodec(settings.mapper), this.completer, failurePolicy,
 					lanes(), "taskqueue-worker-", engine.metrics, engine.store::parents, engine.clock);
+			ClaimBudget budget = (settings.maxTasks > 0) ? ClaimBudget.of(settings.maxTasks) : ClaimBudget.unlimited();
 			this.poller = new Poller(engine.store, this.worker, this.completer, outage,
 					new PollerSettings(settings.batchSize, settings.claimAhead, settings.pollInterval, settings.workerId),
-					engine.clock, this.scheduler);
-			this.worker.onSlotFreed(this.poller::slotFreed);
+					engine.clock, this.scheduler, budget);
+			this.limiter = new RunLimiter(budget, settings.maxRuntime, settings.memoryLimit,
+					() -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
+					this.worker, settings.runLimitListener, settings.workerId);
+			// Limits first: a node that reached one must not claim for the slot freed
+			this.worker.onSlotFreed((lane) -> {
+				this.limiter.taskEnded();
+				this.poller.slotFreed(lane);
+			});
+			this.registration = new NodeRegistration(engine.nodeStore, settings.workerId,
+					this.worker.lanes().stream().map((lane) -> new NodeInfo.Lane(lane.queues(), lane.concurrency())).toList(),
+					settings.nodeHeartbeatInterval, settings.nodeExpiry, engine.clock, this.worker::active);
 			this.leaseKeeper = new LeaseKeeper(engine.store, this.worker, outage, settings.workerId, engine.clock);
 			this.worker.onHeartbeat(this.leaseKeeper::renewNow);
 			this.rescuer = new Rescuer(engine.store, failurePolicy, outage, engine.clock, this.poller::wake);
@@ -312,14 +354,19 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		}
 
 		void start() {
+			this.registration.register();
 			this.scheduler.initialize();
 			this.completer.start("taskqueue-completer");
 			this.poller.start();
+			this.limiter.start(this.scheduler, TaskQueueEngine.this.clock);
+			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.registration::heartbeat,
+					this.settings.nodeHeartbeatInterval));
 			Duration leaseCheck = min(MAX_LEASE_CHECK_INTERVAL,
 					TaskQueueEngine.this.registry.shortestHeartbeat().dividedBy(3));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.leaseKeeper::renewDue, leaseCheck));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.rescuer::rescueExpired,
 					min(this.settings.pollInterval, leaseCheck)));
+			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.limiter::check, MAX_LEASE_CHECK_INTERVAL));
 			if (this.listener != null) {
 				this.listener.start("taskqueue-listener");
 			}
@@ -347,7 +394,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				this.listener.stop();
 			}
 			this.completer.stop(this.settings.shutdownTimeout);
+			this.limiter.stop();
 			this.scheduler.shutdown();
+			this.registration.deregister();
 		}
 
 		private void handBack(List<ClaimedTask> tasks, String which) {
@@ -378,6 +427,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private static final Duration MAX_WAIT_FOR_SCHEMA = Duration.ofDays(1);
 
 		private static final Duration DEFAULT_CLAIM_AHEAD = Duration.ofMillis(50);
+
+		private static final Duration DEFAULT_NODE_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+
+		private static final Duration DEFAULT_NODE_EXPIRY = Duration.ofSeconds(30);
 
 		private final DataSource dataSource;
 
@@ -428,6 +481,19 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private Duration minDaemonRestartDelay = Duration.ofSeconds(1);
 
 		private Duration maxDaemonRestartDelay = Duration.ofMinutes(5);
+
+		private Duration nodeHeartbeatInterval = DEFAULT_NODE_HEARTBEAT_INTERVAL;
+
+		private Duration nodeExpiry = DEFAULT_NODE_EXPIRY;
+
+		private long maxTasks;
+
+		private @Nullable Duration maxRuntime;
+
+		private @Nullable DataSize memoryLimit;
+
+		private RunLimitListener runLimitListener = (limit) -> {
+		};
 
 		private Builder(DataSource dataSource, TaskTypeRegistry registry, ObjectMapper mapper) {
 			this.dataSource = dataSource;
@@ -574,8 +640,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		}
 
 		/**
-		 * Set the node's name, stored on the tasks it runs (host, process id and a random
-		 * suffix by default).
+		 * Set the node's name, stored on the tasks it runs and in the registry of nodes
+		 * (host, process id and a random suffix by default). Give a stable id to a node that
+		 * should run once: while a live node holds an id, another node with that id refuses
+		 * to start; once the holder's heartbeat has lapsed, the id can be taken over.
 		 * @param workerId the worker id
 		 * @return this builder
 		 */
@@ -619,6 +687,88 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		 */
 		public Builder schedules(Collection<ScheduleRequest> declared) {
 			this.declaredSchedules = declared;
+			return this;
+		}
+
+		/**
+		 * Set how often the node records its heartbeat in the registry of nodes (10 seconds by
+		 * default).
+		 * @param nodeHeartbeatInterval the heartbeat interval
+		 * @return this builder
+		 * @see #nodeExpiry(Duration)
+		 */
+		public Builder nodeHeartbeatInterval(Duration nodeHeartbeatInterval) {
+			Assert.isTrue(!nodeHeartbeatInterval.isNegative() && !nodeHeartbeatInterval.isZero()
+					&& nodeHeartbeatInterval.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'nodeHeartbeatInterval' must be positive and at most 365 days");
+			this.nodeHeartbeatInterval = nodeHeartbeatInterval;
+			return this;
+		}
+
+		/**
+		 * Set how long after its last heartbeat a node counts as dead (30 seconds by default):
+		 * it is no longer listed, any node deletes its row, and its worker id can be taken
+		 * over. Must be longer than the {@link #nodeHeartbeatInterval(Duration) heartbeat
+		 * interval}.
+		 * @param nodeExpiry the expiry
+		 * @return this builder
+		 */
+		public Builder nodeExpiry(Duration nodeExpiry) {
+			Assert.isTrue(!nodeExpiry.isNegative() && !nodeExpiry.isZero() && nodeExpiry.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'nodeExpiry' must be positive and at most 365 days");
+			this.nodeExpiry = nodeExpiry;
+			return this;
+		}
+
+		/**
+		 * Stop claiming once the node has claimed this many tasks (0, the default, for no
+		 * limit); see {@link #runLimitListener(RunLimitListener)}.
+		 * @param maxTasks the most tasks to claim
+		 * @return this builder
+		 */
+		public Builder maxTasks(long maxTasks) {
+			Assert.isTrue(maxTasks >= 0, "'maxTasks' must not be negative");
+			this.maxTasks = maxTasks;
+			return this;
+		}
+
+		/**
+		 * Stop claiming once the node has run this long (no limit by default); see
+		 * {@link #runLimitListener(RunLimitListener)}.
+		 * @param maxRuntime the longest run time, or {@code null} for no limit
+		 * @return this builder
+		 */
+		public Builder maxRuntime(@Nullable Duration maxRuntime) {
+			Assert.isTrue(maxRuntime == null || (!maxRuntime.isNegative() && !maxRuntime.isZero()),
+					"'maxRuntime' must be positive");
+			this.maxRuntime = maxRuntime;
+			return this;
+		}
+
+		/**
+		 * Stop claiming once the heap in use, measured each time a task ends, reaches this
+		 * size (no limit by default). The heap in use includes garbage not yet collected, so
+		 * leave room for it below the JVM's maximum heap. See
+		 * {@link #runLimitListener(RunLimitListener)}.
+		 * @param memoryLimit the memory limit, or {@code null} for no limit
+		 * @return this builder
+		 */
+		public Builder memoryLimit(@Nullable DataSize memoryLimit) {
+			Assert.isTrue(memoryLimit == null || memoryLimit.toBytes() > 0, "'memoryLimit' must be positive");
+			this.memoryLimit = memoryLimit;
+			return this;
+		}
+
+		/**
+		 * Set what to tell once the node has reached a run limit ({@link #maxTasks(long)},
+		 * {@link #maxRuntime(Duration)}, {@link #memoryLimit(DataSize)}) and its last task has
+		 * ended (nothing by default: the node stays up, claiming nothing). A listener typically
+		 * stops the application, so that a process manager starts a fresh one.
+		 * @param runLimitListener the listener
+		 * @return this builder
+		 */
+		public Builder runLimitListener(RunLimitListener runLimitListener) {
+			this.runLimitListener = runLimitListener;
 			return this;
 		}
 
@@ -725,18 +875,14 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			Assert.isTrue(this.daemonPollInterval.compareTo(this.daemonLease.dividedBy(3)) <= 0,
 					() -> "'daemonPollInterval' (" + this.daemonPollInterval
 							+ ") must be at most a third of 'daemonLease' (" + this.daemonLease + ")");
+			Assert.isTrue(this.nodeExpiry.compareTo(this.nodeHeartbeatInterval) > 0, () -> "'nodeExpiry' (" + this.nodeExpiry
+					+ ") must be longer than 'nodeHeartbeatInterval' (" + this.nodeHeartbeatInterval + ")");
 			return new TaskQueueEngine(this);
 		}
 
 		private static String defaultWorkerId() {
-			String host;
-			try {
-				host = InetAddress.getLocalHost().getHostName();
-			}
-			catch (UnknownHostException ex) {
-				host = "localhost";
-			}
-			return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+			return NodeRegistration.hostName() + "-" + ProcessHandle.current().pid() + "-"
+					+ UUID.randomUUID().toString().substring(0, 8);
 		}
 
 	}

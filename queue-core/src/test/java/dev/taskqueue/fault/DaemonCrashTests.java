@@ -131,7 +131,7 @@ class DaemonCrashTests {
 		private static final Duration MAX_LIFETIME = Duration.ofMinutes(3);
 
 		public static void main(String[] args) throws Exception {
-			WorkerCrashTests.BlockingWorker.exitWhenOrphaned();
+			ChildJvm.exitWhenOrphaned();
 			HikariDataSource dataSource = JdbcConnectionDetails.fromEnvironment().pool("daemon-crash-child", 5);
 			TaskQueueEngine engine = engine(dataSource, args[0], args[1], (context) -> {
 				System.out.println("DAEMON RUNNING " + context.nodeId());

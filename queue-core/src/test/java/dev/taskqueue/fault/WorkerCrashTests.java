@@ -1,6 +1,5 @@
 package dev.taskqueue.fault;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -202,7 +201,7 @@ class WorkerCrashTests {
 		private static final Duration MAX_LIFETIME = Duration.ofMinutes(3);
 
 		public static void main(String[] args) throws Exception {
-			exitWhenOrphaned();
+			ChildJvm.exitWhenOrphaned();
 			String prefix = args[0];
 			String workerId = args[1];
 			boolean halt = args.length > 2 && "halt".equals(args[2]);
@@ -226,26 +225,6 @@ class WorkerCrashTests {
 			System.out.println("READY " + workerId);
 			Thread.sleep(MAX_LIFETIME.toMillis());
 			System.exit(1);
-		}
-
-		/**
-		 * Exit once the test JVM is gone: it never writes to the child's standard input, so
-		 * reading it ends only when the pipe closes.
-		 */
-		static void exitWhenOrphaned() {
-			Thread watchdog = new Thread(() -> {
-				try {
-					while (System.in.read() != -1) {
-						// ignore
-					}
-				}
-				catch (IOException ex) {
-					// the pipe broke: the parent is gone all the same
-				}
-				Runtime.getRuntime().halt(2);
-			}, "orphan-watchdog");
-			watchdog.setDaemon(true);
-			watchdog.start();
 		}
 
 	}

@@ -40,6 +40,26 @@ public final class ChildJvm implements AutoCloseable {
 	}
 
 	/**
+	 * Called in a child's {@code main}: exit once the test JVM is gone. The test never writes
+	 * to the child's standard input, so reading it ends only when the pipe closes.
+	 */
+	public static void exitWhenOrphaned() {
+		Thread watchdog = new Thread(() -> {
+			try {
+				while (System.in.read() != -1) {
+					// ignore
+				}
+			}
+			catch (IOException ex) {
+				// the pipe broke: the parent is gone all the same
+			}
+			Runtime.getRuntime().halt(2);
+		}, "orphan-watchdog");
+		watchdog.setDaemon(true);
+		watchdog.start();
+	}
+
+	/**
 	 * Start a JVM that runs the {@code main} method of the given class with this JVM's
 	 * {@code java} executable and classpath.
 	 * @param mainClass the class whose {@code main} method to run

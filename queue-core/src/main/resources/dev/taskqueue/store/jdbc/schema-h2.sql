@@ -88,6 +88,22 @@ CREATE TABLE IF NOT EXISTS TQ_DAEMON (
 	version BIGINT NOT NULL
 );
 
+-- Issue 14: nodes
+-- The nodes running workers, each kept alive by its heartbeat; a row whose expires_at has passed
+-- belongs to a dead node, which any node deletes, and whose id a new node may take over
+CREATE TABLE IF NOT EXISTS TQ_NODE (
+	id VARCHAR(255) NOT NULL PRIMARY KEY,
+	instance VARCHAR(36) NOT NULL,
+	host VARCHAR(255) NOT NULL,
+	pid BIGINT NOT NULL,
+	started_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	lanes VARCHAR(4000) NOT NULL,
+	tasks_running INT NOT NULL,
+	heartbeat_interval_ms BIGINT NOT NULL,
+	last_heartbeat TIMESTAMP WITH TIME ZONE NOT NULL,
+	expires_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
 -- The version of these tables: one row per version they were created at or upgraded to
 CREATE TABLE IF NOT EXISTS TQ_SCHEMA_VERSION (
 	version INT NOT NULL PRIMARY KEY,

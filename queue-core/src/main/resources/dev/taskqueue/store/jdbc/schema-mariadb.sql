@@ -89,9 +89,26 @@ CREATE TABLE IF NOT EXISTS TQ_DAEMON (
 	version BIGINT NOT NULL
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
+-- Issue 14: nodes
+-- The nodes running workers, each kept alive by its heartbeat; a row whose expires_at has passed
+-- belongs to a dead node, which any node deletes, and whose id a new node may take over
+CREATE TABLE IF NOT EXISTS TQ_NODE (
+	id VARCHAR(255) NOT NULL PRIMARY KEY,
+	instance VARCHAR(36) NOT NULL,
+	host VARCHAR(255) NOT NULL,
+	pid BIGINT NOT NULL,
+	started_at DATETIME(6) NOT NULL,
+	lanes TEXT NOT NULL,
+	tasks_running INT NOT NULL,
+	heartbeat_interval_ms BIGINT NOT NULL,
+	last_heartbeat DATETIME(6) NOT NULL,
+	expires_at DATETIME(6) NOT NULL
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
 -- The version of these tables: one row per version they were created at or upgraded to
 CREATE TABLE IF NOT EXISTS TQ_SCHEMA_VERSION (
 	version INT NOT NULL PRIMARY KEY,
 	installed_at DATETIME(6) NOT NULL
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
 INSERT IGNORE INTO TQ_SCHEMA_VERSION (version, installed_at) VALUES (5, UTC_TIMESTAMP(6));

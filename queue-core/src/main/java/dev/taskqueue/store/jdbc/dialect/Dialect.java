@@ -756,6 +756,63 @@ public interface Dialect {
 					status = CASE WHEN status = 'STOPPED' THEN 'WAITING' ELSE status END,
 					desired_state = 'STARTED'
 				WHERE name = ?""";
+
+	/** The columns a {@link dev.taskqueue.node.NodeInfo} is read from. */
+	String NODE_COLUMNS = """
+			id, host, pid, started_at, lanes, tasks_running, heartbeat_interval_ms, last_heartbeat, expires_at""";
+
+	/**
+	 * Register a node. Parameters: id, instance, host, pid, started at, lanes, heartbeat
+	 * interval in milliseconds, last heartbeat, expires at.
+	 * @return the statement
+	 */
+	default String insertNode() {
+		return """
+				INSERT INTO %PREFIX%NODE (id, instance, host, pid, started_at, lanes, tasks_running, heartbeat_interval_ms,
+					last_heartbeat, expires_at)
+				VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)""";
+	}
+
+	/**
+	 * Take over the id of a node whose heartbeat lapsed, by compare-and-set on its expiry.
+	 * Parameters: those of {@link #insertNode()} but the id, then the id and now.
+	 * @return the statement
+	 */
+	default String takeOverNode() {
+		return """
+				UPDATE %PREFIX%NODE SET instance = ?, host = ?, pid = ?, started_at = ?, lanes = ?, tasks_running = 0,
+					heartbeat_interval_ms = ?, last_heartbeat = ?, expires_at = ?
+				WHERE id = ? AND expires_at < ?""";
+	}
+
+	/**
+	 * Parameters: tasks running, last heartbeat, expires at, id, instance.
+	 * @return the statement
+	 */
+	default String heartbeatNode() {
+		return """
+				UPDATE %PREFIX%NODE SET tasks_running = ?, last_heartbeat = ?, expires_at = ?
+				WHERE id = ? AND instance = ?""";
+	}
+
+	/** Parameters: id, instance. */
+	default String deleteNode() {
+		return "DELETE FROM %PREFIX%NODE WHERE id = ? AND instance = ?";
+	}
+
+	/** Parameters: now. */
+	default String deleteExpiredNodes() {
+		return "DELETE FROM %PREFIX%NODE WHERE expires_at < ?";
+	}
+
+	/** Parameters: id. */
+	default String selectNode() {
+		return "SELECT " + NODE_COLUMNS + " FROM %PREFIX%NODE WHERE id = ?";
+	}
+
+	/** Parameters: now. */
+	default String selectLiveNodes() {
+		return "SELECT " + NODE_COLUMNS + " FROM %PREFIX%NODE WHERE expires_at >= ? ORDER BY id";
 	}
 
 	/**

@@ -1,3 +1,22 @@
+-- TaskQueue schema upgrade from version 4 to 5 for PostgreSQL: schedules, retention, nodes and
+-- daemons. Keeps every task; safe to run again.
+
+-- Issue 14: nodes
+-- The nodes running workers, each kept alive by its heartbeat; a row whose expires_at has passed
+-- belongs to a dead node, which any node deletes, and whose id a new node may take over
+CREATE TABLE IF NOT EXISTS TQ_NODE (
+	id VARCHAR(255) NOT NULL PRIMARY KEY,
+	instance VARCHAR(36) NOT NULL,
+	host VARCHAR(255) NOT NULL,
+	pid BIGINT NOT NULL,
+	started_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	lanes TEXT NOT NULL,
+	tasks_running INT NOT NULL,
+	heartbeat_interval_ms BIGINT NOT NULL,
+	last_heartbeat TIMESTAMP WITH TIME ZONE NOT NULL,
+	expires_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
 -- Issue 14: daemons
 -- One row per daemon: the state operators want it in, and the node that holds its lease
 CREATE TABLE IF NOT EXISTS TQ_DAEMON (
