@@ -5,29 +5,15 @@ import java.lang.reflect.Modifier;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.aop.support.AopUtils;
-import org.springframework.beans.BeansException;
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.AutowireCapableBeanFactory;
-import org.springframework.beans.factory.config.BeanPostProcessor;
-import org.springframework.context.EmbeddedValueResolverAware;
-import org.springframework.core.MethodIntrospector;
-import org.springframework.core.Ordered;
-import org.springframework.core.annotation.AnnotatedElementUtils;
-import org.springframework.core.annotation.AnnotationUtils;
 import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.util.Assert;
-import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
-import org.springframework.util.StringValueResolver;
 
 import dev.taskqueue.TaskOptions;
 import dev.taskqueue.schedule.ScheduleRequest;
@@ -43,54 +29,19 @@ import dev.taskqueue.type.TaskTypeSettings;
  *
  * @since 0.1.0
  */
-public class TaskAnnotationBeanPostProcessor
-		implements BeanPostProcessor, BeanFactoryAware, EmbeddedValueResolverAware, SmartInitializingSingleton, Ordered {
-
-	private final Set<Class<?>> nonAnnotatedClasses = ConcurrentHashMap.newKeySet();
-
-	private @Nullable BeanFactory beanFactory;
-
-	private @Nullable StringValueResolver valueResolver;
+public class TaskAnnotationBeanPostProcessor extends AnnotatedMethodPostProcessor<Task>
+		implements SmartInitializingSingleton {
 
 	private @Nullable TaskTypeRegistry registry;
 
 	private @Nullable DeclaredSchedules schedules;
 
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = beanFactory;
+	public TaskAnnotationBeanPostProcessor() {
+		super(Task.class);
 	}
 
 	@Override
-	public void setEmbeddedValueResolver(StringValueResolver resolver) {
-		this.valueResolver = resolver;
-	}
-
-	@Override
-	public int getOrder() {
-		return LOWEST_PRECEDENCE;
-	}
-
-	@Override
-	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
-		Class<?> targetClass = AopUtils.getTargetClass(bean);
-		if (this.nonAnnotatedClasses.contains(targetClass)
-				|| !AnnotationUtils.isCandidateClass(targetClass, Task.class)) {
-			return bean;
-		}
-		Map<Method, Task> annotatedMethods = MethodIntrospector.selectMethods(targetClass,
-				(MethodIntrospector.MetadataLookup<Task>) (method) -> AnnotatedElementUtils
-					.findMergedAnnotation(method, Task.class));
-		if (annotatedMethods.isEmpty()) {
-			this.nonAnnotatedClasses.add(targetClass);
-			return bean;
-		}
-		annotatedMethods.forEach((method, task) -> register(bean, targetClass, method, task));
-		return bean;
-	}
-
-	private void register(Object bean, Class<?> targetClass, Method method, Task task) {
-		String description = "'" + ClassUtils.getShortName(targetClass) + "." + method.getName() + "'";
+	void register(Object bean, Method method, String description, Task task) {
 		String type = resolve(task.type());
 		if (!StringUtils.hasText(type)) {
 			throw new IllegalStateException("Invalid @Task method %s: the task type must not be empty".formatted(description));
@@ -158,19 +109,13 @@ public class TaskAnnotationBeanPostProcessor
 		}
 	}
 
-	private String resolve(String value) {
-		String resolved = (this.valueResolver != null) ? this.valueResolver.resolveStringValue(value) : value;
-		return (resolved != null) ? resolved : "";
-	}
-
 	private static @Nullable String emptyToNull(String value) {
 		return StringUtils.hasText(value) ? value : null;
 	}
 
 	private DeclaredSchedules schedules(String description) {
 		if (this.schedules == null) {
-			Assert.state(this.beanFactory != null, "No BeanFactory set");
-			this.schedules = this.beanFactory.getBeanProvider(DeclaredSchedules.class).getIfAvailable();
+			this.schedules = beanFactory().getBeanProvider(DeclaredSchedules.class).getIfAvailable();
 			if (this.schedules == null) {
 				throw new IllegalStateException(("Invalid @Task method %s: it declares a schedule, but there is no %s "
 						+ "bean to hand it to the engine").formatted(description, DeclaredSchedules.class.getSimpleName()));
@@ -181,16 +126,15 @@ public class TaskAnnotationBeanPostProcessor
 
 	private TaskTypeRegistry registry() {
 		if (this.registry == null) {
-			Assert.state(this.beanFactory != null, "No BeanFactory set");
-			this.registry = this.beanFactory.getBean(TaskTypeRegistry.class);
+			this.registry = beanFactory().getBean(TaskTypeRegistry.class);
 		}
 		return this.registry;
 	}
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		Assert.state(this.beanFactory instanceof AutowireCapableBeanFactory, "An AutowireCapableBeanFactory is required");
-		AutowireCapableBeanFactory factory = (AutowireCapableBeanFactory) this.beanFactory;
+		Assert.state(beanFactory() instanceof AutowireCapableBeanFactory, "An AutowireCapableBeanFactory is required");
+		AutowireCapableBeanFactory factory = (AutowireCapableBeanFactory) beanFactory();
 		registry().initialize(factory::createBean);
 		DeclaredSchedules schedules = (this.schedules != null) ? this.schedules
 				: factory.getBeanProvider(DeclaredSchedules.class).getIfAvailable();

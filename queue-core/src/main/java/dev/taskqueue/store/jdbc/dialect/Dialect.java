@@ -756,6 +756,7 @@ public interface Dialect {
 					status = CASE WHEN status = 'STOPPED' THEN 'WAITING' ELSE status END,
 					desired_state = 'STARTED'
 				WHERE name = ?""";
+	}
 
 	/** The columns a {@link dev.taskqueue.node.NodeInfo} is read from. */
 	String NODE_COLUMNS = """
