@@ -38,11 +38,15 @@ import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.lease.LeaseKeeper;
 import dev.taskqueue.lease.Rescuer;
 import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.retention.RetentionPolicy;
+import dev.taskqueue.retention.RetentionSweeper;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.DatabaseClock;
+import dev.taskqueue.store.jdbc.JdbcLeaseStore;
+import dev.taskqueue.store.jdbc.JdbcRetentionStore;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.PostgresNotificationListener;
 import dev.taskqueue.store.jdbc.TaskQueueSchema;
@@ -214,13 +218,16 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private final @Nullable PostgresNotificationListener listener;
 
+		private final @Nullable RetentionSweeper retention;
+
 		private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
 
 		Runtime(Builder settings) {
 			TaskQueueEngine engine = TaskQueueEngine.this;
 			this.settings = settings;
 			this.scheduler.setThreadNamePrefix("taskqueue-scheduler-");
-			this.scheduler.setPoolSize(3);
+			// One thread more than the poller, lease checks and rescues need, for retention rounds
+			this.scheduler.setPoolSize(4);
 			// Retries are woken at their due time, which is the database's
 			this.scheduler.setClock(engine.clock);
 			DatabaseOutage outage = new DatabaseOutage();
@@ -241,6 +248,12 @@ public final class TaskQueueEngine implements SmartLifecycle {
 					? new PostgresNotificationListener(engine.dataSource, listenSql, settings.workerId,
 							this.poller::wake, this.worker::cancel)
 					: null;
+			this.retention = settings.retention.deletesAnything() ? new RetentionSweeper(
+					new JdbcRetentionStore(engine.dataSource, engine.dialect, engine.tablePrefix),
+					new JdbcLeaseStore(engine.dataSource, engine.dialect, engine.tablePrefix), settings.retention,
+					new RetentionSweeper.Settings(settings.retentionBatchSize, settings.retentionInterval,
+							settings.retentionTimeBudget),
+					settings.workerId, engine.clock, outage, engine.metrics) : null;
 		}
 
 		/**
@@ -297,6 +310,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			if (this.listener != null) {
 				this.listener.start("taskqueue-listener");
 			}
+			if (this.retention != null) {
+				this.retention.start(this.scheduler);
+			}
 			logger.info("TaskQueue worker " + this.settings.workerId + " started: " + this.worker.lanes());
 		}
 
@@ -305,6 +321,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		 * until the last running task is done.
 		 */
 		void stop() {
+			if (this.retention != null) {
+				this.retention.stop();
+			}
 			this.poller.stop();
 			handBack(this.worker.dropBuffered(), "unstarted");
 			handBack(this.worker.shutdown(this.settings.shutdownTimeout), "unfinished");
@@ -345,6 +364,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private static final Duration DEFAULT_CLAIM_AHEAD = Duration.ofMillis(50);
 
+		private static final int MAX_RETENTION_BATCH_SIZE = 1000;
+
+		private static final Duration MAX_RETENTION_TIME_BUDGET = Duration.ofHours(1);
+
 		private final DataSource dataSource;
 
 		private final TaskTypeRegistry registry;
@@ -380,6 +403,14 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private boolean upgradeSchema = true;
 
 		private Duration waitForSchema = Duration.ZERO;
+
+		private RetentionPolicy retention = RetentionPolicy.defaults();
+
+		private int retentionBatchSize = 500;
+
+		private Duration retentionInterval = Duration.ofMinutes(1);
+
+		private Duration retentionTimeBudget = Duration.ofSeconds(1);
 
 		private Builder(DataSource dataSource, TaskTypeRegistry registry, ObjectMapper mapper) {
 			this.dataSource = dataSource;
@@ -560,6 +591,60 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			Assert.isTrue(!waitForSchema.isNegative() && waitForSchema.compareTo(MAX_WAIT_FOR_SCHEMA) <= 0,
 					() -> "'waitForSchema' must be between 0 and " + MAX_WAIT_FOR_SCHEMA + ", was " + waitForSchema);
 			this.waitForSchema = waitForSchema;
+			return this;
+		}
+
+		/**
+		 * Set how long finished tasks and jobs are kept before a worker node deletes them
+		 * ({@link RetentionPolicy#defaults()} by default: succeeded and cancelled ones 1 day,
+		 * failed ones 7 days). {@link RetentionPolicy#keepEverything()} deletes nothing.
+		 * @param retention the retention policy
+		 * @return this builder
+		 */
+		public Builder retention(RetentionPolicy retention) {
+			this.retention = retention;
+			return this;
+		}
+
+		/**
+		 * Set the most rows one retention batch deletes, each batch in a short transaction of
+		 * its own (500 by default, at most 1000).
+		 * @param retentionBatchSize the batch size
+		 * @return this builder
+		 */
+		public Builder retentionBatchSize(int retentionBatchSize) {
+			Assert.isTrue(retentionBatchSize > 0 && retentionBatchSize <= MAX_RETENTION_BATCH_SIZE,
+					() -> "'retentionBatchSize' must be between 1 and " + MAX_RETENTION_BATCH_SIZE);
+			this.retentionBatchSize = retentionBatchSize;
+			return this;
+		}
+
+		/**
+		 * Set how long after a retention round that deleted everything due the next one
+		 * starts (1 minute by default). A round cut short by its time budget is followed
+		 * after as long as the budget.
+		 * @param retentionInterval the interval
+		 * @return this builder
+		 */
+		public Builder retentionInterval(Duration retentionInterval) {
+			Assert.isTrue(!retentionInterval.isNegative() && !retentionInterval.isZero()
+					&& retentionInterval.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'retentionInterval' must be positive and at most 365 days");
+			this.retentionInterval = retentionInterval;
+			return this;
+		}
+
+		/**
+		 * Set how long one retention round deletes at most before it stops after its current
+		 * batch (1 second by default, at most 1 hour).
+		 * @param retentionTimeBudget the time budget
+		 * @return this builder
+		 */
+		public Builder retentionTimeBudget(Duration retentionTimeBudget) {
+			Assert.isTrue(!retentionTimeBudget.isNegative() && !retentionTimeBudget.isZero()
+					&& retentionTimeBudget.compareTo(MAX_RETENTION_TIME_BUDGET) <= 0,
+					"'retentionTimeBudget' must be positive and at most 1 hour");
+			this.retentionTimeBudget = retentionTimeBudget;
 			return this;
 		}
 
