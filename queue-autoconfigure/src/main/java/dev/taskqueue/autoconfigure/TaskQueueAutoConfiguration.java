@@ -78,6 +78,11 @@ public final class TaskQueueAutoConfiguration {
 		apply("taskqueue.worker.concurrency", worker.getConcurrency(), builder::concurrency);
 		apply("taskqueue.worker.batch-size", worker.getBatchSize(), builder::batchSize);
 		apply("taskqueue.worker.claim-ahead", worker.getClaimAhead(), builder::claimAhead);
+		TaskQueueProperties.Retention retention = properties.getRetention();
+		builder.retention(new RetentionPropertiesMapper(retention).asRetentionPolicy());
+		apply("taskqueue.retention.batch-size", retention.getBatchSize(), builder::retentionBatchSize);
+		apply("taskqueue.retention.interval", retention.getInterval(), builder::retentionInterval);
+		apply("taskqueue.retention.time-budget", retention.getTimeBudget(), builder::retentionTimeBudget);
 		worker.getQueues().forEach((name, queue) -> {
 			String property = (name.contains(".") ? "taskqueue.worker.queues[" + name + "]" : "taskqueue.worker.queues." + name)
 					+ ".concurrency";
