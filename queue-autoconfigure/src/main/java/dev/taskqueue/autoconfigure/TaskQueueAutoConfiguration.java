@@ -83,6 +83,7 @@ public final class TaskQueueAutoConfiguration {
 		apply("taskqueue.retention.batch-size", retention.getBatchSize(), builder::retentionBatchSize);
 		apply("taskqueue.retention.interval", retention.getInterval(), builder::retentionInterval);
 		apply("taskqueue.retention.time-budget", retention.getTimeBudget(), builder::retentionTimeBudget);
+		apply("taskqueue.retention.pause", retention.getPause(), builder::retentionPause);
 		worker.getQueues().forEach((name, queue) -> {
 			String property = (name.contains(".") ? "taskqueue.worker.queues[" + name + "]" : "taskqueue.worker.queues." + name)
 					+ ".concurrency";

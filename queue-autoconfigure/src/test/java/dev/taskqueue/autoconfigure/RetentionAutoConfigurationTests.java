@@ -58,6 +58,7 @@ class RetentionAutoConfigurationTests {
 		assertThat(builder).hasFieldOrPropertyWithValue("retentionBatchSize", retention.getBatchSize())
 			.hasFieldOrPropertyWithValue("retentionInterval", retention.getInterval())
 			.hasFieldOrPropertyWithValue("retentionTimeBudget", retention.getTimeBudget())
+			.hasFieldOrPropertyWithValue("retentionPause", retention.getPause())
 			.hasFieldOrPropertyWithValue("retention", RetentionPolicy.defaults());
 		RetentionPolicy defaults = RetentionPolicy.defaults();
 		assertThat(retention.isEnabled()).isTrue();
@@ -69,6 +70,7 @@ class RetentionAutoConfigurationTests {
 		assertThat(retention.getBatchSize()).isEqualTo(500);
 		assertThat(retention.getInterval()).isEqualTo(Duration.ofMinutes(1));
 		assertThat(retention.getTimeBudget()).isEqualTo(Duration.ofSeconds(1));
+		assertThat(retention.getPause()).isEqualTo(Duration.ofSeconds(9));
 		assertThat(retention.getTypes()).isEmpty();
 	}
 
@@ -123,7 +125,8 @@ class RetentionAutoConfigurationTests {
 			"taskqueue.retention.cancelled, PT876600H", "taskqueue.retention.types.email.failed, PT-1H",
 			"taskqueue.retention.types[mail.out].cancelled, PT-5M", "taskqueue.retention.batch-size, 0",
 			"taskqueue.retention.batch-size, 1001", "taskqueue.retention.interval, PT0S",
-			"taskqueue.retention.time-budget, PT-1S", "taskqueue.retention.time-budget, PT2H" })
+			"taskqueue.retention.time-budget, PT-1S", "taskqueue.retention.time-budget, PT2H",
+			"taskqueue.retention.pause, PT0S" })
 	void whenARetentionOptionIsOutOfRangeThenStartupFailsNamingThePropertyAndValue(String property, String value) {
 		this.contextRunner.withPropertyValues(property + "=" + value).run((context) -> {
 			assertThat(context).hasFailed();

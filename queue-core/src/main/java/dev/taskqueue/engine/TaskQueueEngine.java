@@ -252,7 +252,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 					new JdbcRetentionStore(engine.dataSource, engine.dialect, engine.tablePrefix),
 					new JdbcLeaseStore(engine.dataSource, engine.dialect, engine.tablePrefix), settings.retention,
 					new RetentionSweeper.Settings(settings.retentionBatchSize, settings.retentionInterval,
-							settings.retentionTimeBudget),
+							settings.retentionTimeBudget, settings.retentionPause),
 					settings.workerId, engine.clock, outage, engine.metrics) : null;
 		}
 
@@ -411,6 +411,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private Duration retentionInterval = Duration.ofMinutes(1);
 
 		private Duration retentionTimeBudget = Duration.ofSeconds(1);
+
+		private Duration retentionPause = Duration.ofSeconds(9);
 
 		private Builder(DataSource dataSource, TaskTypeRegistry registry, ObjectMapper mapper) {
 			this.dataSource = dataSource;
@@ -622,7 +624,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		/**
 		 * Set how long after a retention round that deleted everything due the next one
 		 * starts (1 minute by default). A round cut short by its time budget is followed
-		 * after as long as the budget.
+		 * after the {@link #retentionPause(Duration) pause}.
 		 * @param retentionInterval the interval
 		 * @return this builder
 		 */
@@ -645,6 +647,21 @@ public final class TaskQueueEngine implements SmartLifecycle {
 					&& retentionTimeBudget.compareTo(MAX_RETENTION_TIME_BUDGET) <= 0,
 					"'retentionTimeBudget' must be positive and at most 1 hour");
 			this.retentionTimeBudget = retentionTimeBudget;
+			return this;
+		}
+
+		/**
+		 * Set how long after a retention round that its time budget cut short, with more to
+		 * delete, the next one starts (9 seconds by default: with the default budget of 1
+		 * second, deleting a backlog takes a tenth of one connection's time).
+		 * @param retentionPause the pause
+		 * @return this builder
+		 */
+		public Builder retentionPause(Duration retentionPause) {
+			Assert.isTrue(!retentionPause.isNegative() && !retentionPause.isZero()
+					&& retentionPause.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'retentionPause' must be positive and at most 365 days");
+			this.retentionPause = retentionPause;
 			return this;
 		}
 

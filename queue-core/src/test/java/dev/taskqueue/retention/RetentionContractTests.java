@@ -268,7 +268,9 @@ abstract class RetentionContractTests {
 	private RetentionSweeper sweeper(String holder, RetentionPolicy policy, SimpleMeterRegistry meters) {
 		RetentionSweeper sweeper = new RetentionSweeper(retentionStore(),
 				new JdbcLeaseStore(this.nodes.dataSource(), this.nodes.dialect(), this.nodes.prefix()), policy,
-				new RetentionSweeper.Settings(BATCH_SIZE, Duration.ofMinutes(1), Duration.ofSeconds(30)), holder,
+				new RetentionSweeper.Settings(BATCH_SIZE, Duration.ofMinutes(1), Duration.ofSeconds(30),
+						Duration.ofMinutes(1)),
+				holder,
 				new DatabaseClock(this.nodes.dataSource(), this.nodes.dialect(), Clock.systemUTC()), new DatabaseOutage(),
 				TaskQueueMetrics.of(meters));
 		this.sweepers.add(sweeper);
