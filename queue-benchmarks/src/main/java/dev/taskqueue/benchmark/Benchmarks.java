@@ -25,6 +25,7 @@ import com.zaxxer.hikari.HikariDataSource;
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=enqueue,snapshot -Dbench.quick=true
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=steady -Dbench.steady.seconds=90
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=mariadb
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=retention -Dbench.retention.old=50000
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=drain,enqueue -Dbench.jfr=target/jfr
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dexec.args="--url=jdbc:postgresql://db:5432/bench --quick"
  * </pre>
@@ -59,6 +60,7 @@ public final class Benchmarks {
 				phase(options, report, "latency", () -> new LatencyPhase(options, dataSource, report).run());
 				phase(options, report, "claim", () -> new ClaimPhase(options, dataSource, report).run());
 				phase(options, report, "flows", () -> new FlowsPhase(options, dataSource, report).run());
+				phase(options, report, "retention", () -> new RetentionPhase(options, postgres, report).run());
 			}
 			finally {
 				postgres.dropSchemas();
