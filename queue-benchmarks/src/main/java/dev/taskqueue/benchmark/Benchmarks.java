@@ -204,12 +204,15 @@ public final class Benchmarks {
 				is rolled back. Flows and jobs start one node with the engine's defaults per run, on emptied tables, \
 				and time a chain of %d tasks from the enqueue call to its last task's success, and a job of %d tasks \
 				(planned in chunks of %d, or given up front) from `startJob` until its on-success callback runs, in \
-				%d rounds after a warm-up round. CPU shares come from the JVM's thread CPU times and the kernel's \
-				counters; database transactions from `pg_stat_database`. All tables are dropped at the end, and \
-				the server's autovacuum setting is put back as it was.""".formatted(options.enqueueChunk, configs,
+				%d rounds after a warm-up round. The retention phase drains %d tasks on one node with the engine's \
+				defaults while its retention deletes old succeeded tasks (%d in the table at the start of each run, \
+				the table filled again before every run), against the same drain with retention off, the two \
+				interleaved, every statement timed from the client in both. CPU shares come from the JVM's thread \
+				CPU times and the kernel's counters; database transactions from `pg_stat_database`. All tables are \
+				dropped at the end, and the server's autovacuum setting is put back as it was.""".formatted(options.enqueueChunk, configs,
 				options.drainRepeats, options.snapshotDrains, options.snapshotTasks, options.steadyReady,
 				options.steadySeconds, options.steadyWarmupSeconds, options.flowsChain, options.flowsJobTasks,
-				options.flowsChunk, options.flowsRepeats);
+				options.flowsChunk, options.flowsRepeats, options.retentionTasks, options.retentionOld);
 	}
 
 	private static String caveats() {

@@ -58,7 +58,8 @@ import dev.taskqueue.type.TaskTypeRegistry;
  * only enqueues, the poller, workers and completer that run tasks. Starts and stops with the
  * application context; on stop it claims nothing more, waits for running tasks up to the
  * shutdown timeout, and hands the unfinished ones back to the queue without counting an
- * attempt.
+ * attempt. A node that runs tasks also deletes finished tasks once their
+ * {@link Builder#retention(RetentionPolicy) retention} is over, when it holds the cluster's retention lease.
  * <p>
  * Without Spring Boot, build one with {@link #builder(DataSource, TaskTypeRegistry, ObjectMapper)}
  * and call {@link #start()} and {@link #stop()}.

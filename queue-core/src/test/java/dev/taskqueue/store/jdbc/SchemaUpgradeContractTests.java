@@ -155,6 +155,17 @@ abstract class SchemaUpgradeContractTests {
 	}
 
 	@Test
+	void tablesOfAnEarlierVersionThatTheCurrentCreateScriptRanOverAreStillUpgraded() {
+		TestDatabases.createSchema(this.dataSource, this.dialect.platform(), this.prefix, 3);
+		TestDatabases.createSchema(this.dataSource, this.dialect.platform(), this.prefix);
+		assertThat(version()).isEqualTo(3);
+		TaskQueue queue = start((builder) -> {
+		}).queue();
+		assertThat(version()).isEqualTo(TaskQueueSchema.CURRENT_VERSION);
+		awaitStatus(queue, queue.enqueue("echo", "x").id(), TaskStatus.SUCCEEDED);
+	}
+
+	@Test
 	void currentTablesStartAsTheyAre() {
 		TestDatabases.createSchema(this.dataSource, this.dialect.platform(), this.prefix);
 		TestDatabases.createSchema(this.dataSource, this.dialect.platform(), this.prefix);
