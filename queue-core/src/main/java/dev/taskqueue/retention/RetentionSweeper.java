@@ -147,8 +147,6 @@ public final class RetentionSweeper {
 				round.jobs(JobStatus.valueOf(status.name()), now.minus(period));
 			}
 		}
-		this.metrics.deleted("task", round.tasks);
-		this.metrics.deleted("job", round.jobs);
 		if (round.tasks > 0 || round.jobs > 0) {
 			logger.info("Retention deleted " + round.tasks + " finished tasks and " + round.jobs + " finished jobs in "
 					+ Duration.ofNanos(System.nanoTime() - round.started).toMillis() + " ms"
@@ -233,7 +231,7 @@ public final class RetentionSweeper {
 					return;
 				}
 				deleted = RetentionSweeper.this.store.deleteTasks(status, finishedBefore, type, otherTypes, batchSize);
-				this.tasks += deleted.tasks();
+				count(deleted);
 			}
 			while (deleted.tasks() == batchSize);
 		}
@@ -251,13 +249,20 @@ public final class RetentionSweeper {
 						return;
 					}
 					deleted = RetentionSweeper.this.store.deleteJobBatch(job, status, finishedBefore, batchSize);
-					this.tasks += deleted.tasks();
-					this.jobs += deleted.jobs();
+					count(deleted);
 				}
 				while (deleted.tasks() > 0);
 			}
 			// A full list leaves more for a round that comes soon
 			this.cutShort |= expired.size() == batchSize;
+		}
+
+		/** Counted batch by batch, so that a round that fails later loses no count. */
+		private void count(Deleted deleted) {
+			this.tasks += deleted.tasks();
+			this.jobs += deleted.jobs();
+			RetentionSweeper.this.metrics.deleted("task", deleted.tasks());
+			RetentionSweeper.this.metrics.deleted("job", deleted.jobs());
 		}
 
 		private boolean timeLeft() {
