@@ -137,6 +137,12 @@ public final class TaskQueueAutoConfiguration {
 		apply("taskqueue.worker.max-runtime", worker.getMaxRuntime(), builder::maxRuntime);
 		apply("taskqueue.worker.memory-limit", worker.getMemoryLimit(), builder::memoryLimit);
 		runLimitExit.ifAvailable(builder::runLimitListener);
+		TaskQueueProperties.Retention retention = properties.getRetention();
+		builder.retention(new RetentionPropertiesMapper(retention).asRetentionPolicy());
+		apply("taskqueue.retention.batch-size", retention.getBatchSize(), builder::retentionBatchSize);
+		apply("taskqueue.retention.interval", retention.getInterval(), builder::retentionInterval);
+		apply("taskqueue.retention.time-budget", retention.getTimeBudget(), builder::retentionTimeBudget);
+		apply("taskqueue.retention.pause", retention.getPause(), builder::retentionPause);
 		worker.getQueues().forEach((name, queue) -> {
 			String property = (name.contains(".") ? "taskqueue.worker.queues[" + name + "]" : "taskqueue.worker.queues." + name)
 					+ ".concurrency";

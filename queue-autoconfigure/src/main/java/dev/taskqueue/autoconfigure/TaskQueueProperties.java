@@ -53,6 +53,8 @@ public class TaskQueueProperties {
 	 */
 	private final Map<String, Daemon> daemons = new LinkedHashMap<>();
 
+	private final Retention retention = new Retention();
+
 	// Nested rather than bound on its own, so that neither reports the other's keys as unknown
 	@NestedConfigurationProperty
 	private final TaskQueueJdbcProperties jdbc = new TaskQueueJdbcProperties();
@@ -83,6 +85,10 @@ public class TaskQueueProperties {
 
 	public Map<String, Daemon> getDaemons() {
 		return this.daemons;
+	}
+
+	public Retention getRetention() {
+		return this.retention;
 	}
 
 	public TaskQueueJdbcProperties getJdbc() {
@@ -876,6 +882,184 @@ public class TaskQueueProperties {
 
 		public void setConcurrency(@Nullable Integer concurrency) {
 			this.concurrency = concurrency;
+		}
+
+	}
+
+	/**
+	 * Retention: how long finished tasks and jobs are kept before a worker node deletes
+	 * them. A period of 0 deletes them as soon as they finished; -1 keeps them forever.
+	 */
+	public static class Retention {
+
+		/**
+		 * Whether worker nodes delete finished tasks and jobs once their retention is over.
+		 * When false, every finished task is kept forever.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long succeeded tasks, and jobs that succeeded, are kept after they finished. 0
+		 * deletes them at once, -1 keeps them forever.
+		 */
+		private Duration succeeded = Duration.ofDays(1);
+
+		/**
+		 * How long failed tasks, and jobs that failed, are kept after they finished. 0
+		 * deletes them at once, -1 keeps them forever.
+		 */
+		private Duration failed = Duration.ofDays(7);
+
+		/**
+		 * How long cancelled tasks, and jobs that were cancelled, are kept after they
+		 * finished. 0 deletes them at once, -1 keeps them forever.
+		 */
+		private Duration cancelled = Duration.ofDays(1);
+
+		/**
+		 * Most rows one batch deletes, each batch in a short transaction of its own. At most
+		 * 1000.
+		 */
+		private int batchSize = 500;
+
+		/**
+		 * How long after a round that deleted everything due the next round starts.
+		 */
+		private Duration interval = Duration.ofMinutes(1);
+
+		/**
+		 * How long one round deletes at most before it stops after its current batch.
+		 */
+		private Duration timeBudget = Duration.ofSeconds(1);
+
+		/**
+		 * How long after a round that its time budget cut short, with more to delete, the
+		 * next round starts. With the default budget, deleting a backlog takes a tenth of one
+		 * connection's time.
+		 */
+		private Duration pause = Duration.ofSeconds(9);
+
+		/**
+		 * Retention per task type, overriding the periods of their status for the tasks of
+		 * that type outside jobs. Tasks of a job go with their job.
+		 */
+		private final Map<String, TypeRetention> types = new LinkedHashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getSucceeded() {
+			return this.succeeded;
+		}
+
+		public void setSucceeded(Duration succeeded) {
+			this.succeeded = succeeded;
+		}
+
+		public Duration getFailed() {
+			return this.failed;
+		}
+
+		public void setFailed(Duration failed) {
+			this.failed = failed;
+		}
+
+		public Duration getCancelled() {
+			return this.cancelled;
+		}
+
+		public void setCancelled(Duration cancelled) {
+			this.cancelled = cancelled;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeBudget() {
+			return this.timeBudget;
+		}
+
+		public void setTimeBudget(Duration timeBudget) {
+			this.timeBudget = timeBudget;
+		}
+
+		public Duration getPause() {
+			return this.pause;
+		}
+
+		public void setPause(Duration pause) {
+			this.pause = pause;
+		}
+
+		public Map<String, TypeRetention> getTypes() {
+			return this.types;
+		}
+
+	}
+
+	/**
+	 * Retention of one task type; a period left unset is that of the status.
+	 */
+	public static class TypeRetention {
+
+		/**
+		 * How long succeeded tasks of this type are kept. 0 deletes them at once, -1 keeps
+		 * them forever.
+		 */
+		private @Nullable Duration succeeded;
+
+		/**
+		 * How long failed tasks of this type are kept. 0 deletes them at once, -1 keeps them
+		 * forever.
+		 */
+		private @Nullable Duration failed;
+
+		/**
+		 * How long cancelled tasks of this type are kept. 0 deletes them at once, -1 keeps
+		 * them forever.
+		 */
+		private @Nullable Duration cancelled;
+
+		public @Nullable Duration getSucceeded() {
+			return this.succeeded;
+		}
+
+		public void setSucceeded(@Nullable Duration succeeded) {
+			this.succeeded = succeeded;
+		}
+
+		public @Nullable Duration getFailed() {
+			return this.failed;
+		}
+
+		public void setFailed(@Nullable Duration failed) {
+			this.failed = failed;
+		}
+
+		public @Nullable Duration getCancelled() {
+			return this.cancelled;
+		}
+
+		public void setCancelled(@Nullable Duration cancelled) {
+			this.cancelled = cancelled;
 		}
 
 	}

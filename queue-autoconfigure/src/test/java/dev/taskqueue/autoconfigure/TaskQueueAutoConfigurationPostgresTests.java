@@ -58,7 +58,8 @@ class TaskQueueAutoConfigurationPostgresTests {
 				assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
 						prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEMA_VERSION",
 						prefix + "DAEMON",
-						prefix + "NODE");
+						prefix + "NODE",
+						prefix + "LEASE");
 				TaskQueue queue = context.getBean(TaskQueue.class);
 				TaskState state = TaskQueueAutoConfigurationTests.awaitSucceeded(context,
 						queue.enqueue("greet", new Greeting("Ada")).id());
@@ -94,7 +95,8 @@ class TaskQueueAutoConfigurationPostgresTests {
 			assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
 					prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEMA_VERSION",
 					prefix + "DAEMON",
-					prefix + "NODE");
+					prefix + "NODE",
+					prefix + "LEASE");
 		});
 	}
 

@@ -66,8 +66,8 @@ class TaskQueueDataSourceScriptDatabaseInitializerTests {
 		assertThat(new JdbcTemplate(dataSource).queryForList(
 				"SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY TABLE_NAME",
 				String.class))
-			.containsExactly("OTHER_DAEMON", "OTHER_JOB", "OTHER_JOB_CALLBACK", "OTHER_NODE", "OTHER_SCHEMA_VERSION", "OTHER_TASK",
-					"OTHER_TASK_ERROR", "OTHER_TASK_PARENT");
+			.containsExactly("OTHER_DAEMON", "OTHER_JOB", "OTHER_JOB_CALLBACK", "OTHER_LEASE", "OTHER_NODE", "OTHER_SCHEMA_VERSION",
+					"OTHER_TASK", "OTHER_TASK_ERROR", "OTHER_TASK_PARENT");
 		assertThat(new JdbcTemplate(dataSource).queryForList(
 				"SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE INDEX_NAME LIKE '%IDX' ORDER BY INDEX_NAME",
 				String.class))

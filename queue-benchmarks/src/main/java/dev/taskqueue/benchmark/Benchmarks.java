@@ -25,6 +25,7 @@ import com.zaxxer.hikari.HikariDataSource;
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=enqueue,snapshot -Dbench.quick=true
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=steady -Dbench.steady.seconds=90
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=mariadb
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=retention -Dbench.retention.old=50000
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=drain,enqueue -Dbench.jfr=target/jfr
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dexec.args="--url=jdbc:postgresql://db:5432/bench --quick"
  * </pre>
@@ -59,6 +60,7 @@ public final class Benchmarks {
 				phase(options, report, "latency", () -> new LatencyPhase(options, dataSource, report).run());
 				phase(options, report, "claim", () -> new ClaimPhase(options, dataSource, report).run());
 				phase(options, report, "flows", () -> new FlowsPhase(options, dataSource, report).run());
+				phase(options, report, "retention", () -> new RetentionPhase(options, postgres, report).run());
 			}
 			finally {
 				postgres.dropSchemas();
@@ -202,12 +204,15 @@ public final class Benchmarks {
 				is rolled back. Flows and jobs start one node with the engine's defaults per run, on emptied tables, \
 				and time a chain of %d tasks from the enqueue call to its last task's success, and a job of %d tasks \
 				(planned in chunks of %d, or given up front) from `startJob` until its on-success callback runs, in \
-				%d rounds after a warm-up round. CPU shares come from the JVM's thread CPU times and the kernel's \
-				counters; database transactions from `pg_stat_database`. All tables are dropped at the end, and \
-				the server's autovacuum setting is put back as it was.""".formatted(options.enqueueChunk, configs,
+				%d rounds after a warm-up round. The retention phase drains %d tasks on one node with the engine's \
+				defaults while its retention deletes old succeeded tasks (%d in the table at the start of each run, \
+				the table filled again before every run), against the same drain with retention off, the two \
+				interleaved, every statement timed from the client in both. CPU shares come from the JVM's thread \
+				CPU times and the kernel's counters; database transactions from `pg_stat_database`. All tables are \
+				dropped at the end, and the server's autovacuum setting is put back as it was.""".formatted(options.enqueueChunk, configs,
 				options.drainRepeats, options.snapshotDrains, options.snapshotTasks, options.steadyReady,
 				options.steadySeconds, options.steadyWarmupSeconds, options.flowsChain, options.flowsJobTasks,
-				options.flowsChunk, options.flowsRepeats);
+				options.flowsChunk, options.flowsRepeats, options.retentionTasks, options.retentionOld);
 	}
 
 	private static String caveats() {

@@ -24,7 +24,7 @@ final class Options {
 
 	/** Every phase, in the order they run. */
 	static final List<String> ALL_PHASES = List.of("drain", "enqueue", "snapshot", "steady", "latency", "claim",
-			"flows", "mariadb");
+			"flows", "retention", "mariadb");
 
 	final String url;
 
@@ -137,6 +137,15 @@ final class Options {
 	/** Finished tasks in the task table, analyzed, when each flows run starts; 0 for empty tables. */
 	final int flowsHistory;
 
+	/** Old finished tasks that retention deletes while the retention phase drains. */
+	final int retentionOld;
+
+	/** Tasks in each drain backlog of the retention phase. */
+	final int retentionTasks;
+
+	/** Measured drains of the retention phase, with retention and without. */
+	final int retentionRepeats;
+
 	/** Where to write the Markdown report, or {@code null} not to write one. */
 	final Path report;
 
@@ -213,6 +222,9 @@ final class Options {
 		this.flowsChunk = in.getInt("flows.chunk", 500);
 		this.flowsRepeats = in.getInt("flows.repeats", quick ? 1 : 3);
 		this.flowsHistory = in.getInt("flows.history", 10_000);
+		this.retentionOld = in.getInt("retention.old", quick ? 50_000 : 1_000_000);
+		this.retentionTasks = in.getInt("retention.tasks", quick ? 100_000 : 500_000);
+		this.retentionRepeats = in.getInt("retention.repeats", quick ? 1 : 3);
 		String report = in.get("report", null);
 		if (report == null) {
 			// Only a full run rewrites the report; a partial one just prints
@@ -259,7 +271,7 @@ final class Options {
 				                        MariaDB for the mariadb phase (default %s, root, no
 				                        password; env TASKQUEUE_MARIADB_URL / _USER / _PASSWORD)
 				  phases                comma-separated: drain, enqueue, snapshot, steady, latency, claim,
-				                        flows, mariadb (default: all)
+				                        flows, retention, mariadb (default: all)
 				  jfr                   directory for JFR recordings of TaskQueue's drain and enqueue runs
 				                        (default: none); their hot methods are added to the report
 				  quick                 smaller sizes, for a smoke test
@@ -276,7 +288,9 @@ final class Options {
 				  per point of the rate series, default 5), latency.samples, latency.warmup,
 				  latency.polling-samples, claim.samples, claim.backlog, claim.size,
 				  flows.chain (default 1000), flows.job (default 10000), flows.chunk (default 500),
-				  flows.repeats, flows.history (finished tasks in the table, default 10000), profile (statement-timed extra runs, default true), enqueue (the drain
+				  flows.repeats, flows.history (finished tasks in the table, default 10000),
+				  retention.old (old finished tasks to delete, default 1000000), retention.tasks (drain
+				  backlog, default 500000), retention.repeats (default 3), profile (statement-timed extra runs, default true), enqueue (the drain
 				  phase's backlog enqueue rates, default true)
 				""".formatted(DEFAULT_URL, DEFAULT_MARIADB_URL);
 	}

@@ -47,6 +47,8 @@ import dev.taskqueue.lease.Rescuer;
 import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.node.NodeInfo;
 import dev.taskqueue.node.RunLimitListener;
+import dev.taskqueue.retention.RetentionPolicy;
+import dev.taskqueue.retention.RetentionSweeper;
 import dev.taskqueue.schedule.ScheduleRequest;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseOutage;
@@ -54,7 +56,9 @@ import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.DatabaseClock;
 import dev.taskqueue.store.jdbc.JdbcDaemonStore;
+import dev.taskqueue.store.jdbc.JdbcLeaseStore;
 import dev.taskqueue.store.jdbc.JdbcNodeStore;
+import dev.taskqueue.store.jdbc.JdbcRetentionStore;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.PostgresNotificationListener;
 import dev.taskqueue.store.jdbc.TaskQueueSchema;
@@ -66,7 +70,9 @@ import dev.taskqueue.type.TaskTypeRegistry;
  * only enqueues, the poller, workers and completer that run tasks. Starts and stops with the
  * application context; on stop it claims nothing more, waits for running tasks up to the
  * shutdown timeout, and hands the unfinished ones back to the queue without counting an
- * attempt.
+ * attempt. A node that runs tasks also deletes finished tasks once their
+ * {@link Builder#retention(RetentionPolicy) retention} is over, when it holds the cluster's
+ * retention lease.
  * <p>
  * A node that runs tasks registers in the database under its {@link #workerId() worker id}
  * and heartbeats there while it runs; {@link #nodes()} lists the live nodes. It may be given
@@ -271,13 +277,16 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private final @Nullable PostgresNotificationListener listener;
 
+		private final @Nullable RetentionSweeper retention;
+
 		private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
 
 		Runtime(Builder settings) {
 			TaskQueueEngine engine = TaskQueueEngine.this;
 			this.settings = settings;
 			this.scheduler.setThreadNamePrefix("taskqueue-scheduler-");
-			this.scheduler.setPoolSize(3);
+			// One thread more than the poller, lease checks and rescues need, for retention rounds
+			this.scheduler.setPoolSize(4);
 			// Retries are woken at their due time, which is the database's
 			this.scheduler.setClock(engine.clock);
 			DatabaseOutage outage = new DatabaseOutage();
@@ -309,6 +318,12 @@ public final class TaskQueueEngine implements SmartLifecycle {
 					? new PostgresNotificationListener(engine.dataSource, listenSql, settings.workerId,
 							this.poller::wake, this.worker::cancel)
 					: null;
+			this.retention = settings.retention.deletesAnything() ? new RetentionSweeper(
+					new JdbcRetentionStore(engine.dataSource, engine.dialect, engine.tablePrefix),
+					new JdbcLeaseStore(engine.dataSource, engine.dialect, engine.tablePrefix), settings.retention,
+					new RetentionSweeper.Settings(settings.retentionBatchSize, settings.retentionInterval,
+							settings.retentionTimeBudget, settings.retentionPause),
+					settings.workerId, engine.clock, outage, engine.metrics) : null;
 		}
 
 		/**
@@ -377,6 +392,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				this.schedules.add(this.scheduler.scheduleWithFixedDelay(TaskQueueEngine.this.daemons::expireUnrenewed,
 						this.settings.daemonPollInterval));
 			}
+			if (this.retention != null) {
+				this.retention.start(this.scheduler);
+			}
 			logger.info("TaskQueue worker " + this.settings.workerId + " started: " + this.worker.lanes());
 		}
 
@@ -385,6 +403,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		 * until the last running task is done.
 		 */
 		void stop() {
+			if (this.retention != null) {
+				this.retention.stop();
+			}
 			TaskQueueEngine.this.daemons.stop(this.settings.shutdownTimeout);
 			this.poller.stop();
 			handBack(this.worker.dropBuffered(), "unstarted");
@@ -431,6 +452,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private static final Duration DEFAULT_NODE_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
 
 		private static final Duration DEFAULT_NODE_EXPIRY = Duration.ofSeconds(30);
+
+		private static final int MAX_RETENTION_BATCH_SIZE = 1000;
+
+		private static final Duration MAX_RETENTION_TIME_BUDGET = Duration.ofHours(1);
 
 		private final DataSource dataSource;
 
@@ -494,6 +519,16 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private RunLimitListener runLimitListener = (limit) -> {
 		};
+
+		private RetentionPolicy retention = RetentionPolicy.defaults();
+
+		private int retentionBatchSize = 500;
+
+		private Duration retentionInterval = Duration.ofMinutes(1);
+
+		private Duration retentionTimeBudget = Duration.ofSeconds(1);
+
+		private Duration retentionPause = Duration.ofSeconds(9);
 
 		private Builder(DataSource dataSource, TaskTypeRegistry registry, ObjectMapper mapper) {
 			this.dataSource = dataSource;
@@ -769,6 +804,75 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		 */
 		public Builder runLimitListener(RunLimitListener runLimitListener) {
 			this.runLimitListener = runLimitListener;
+			return this;
+		}
+
+		/**
+		 * Set how long finished tasks and jobs are kept before a worker node deletes them
+		 * ({@link RetentionPolicy#defaults()} by default: succeeded and cancelled ones 1 day,
+		 * failed ones 7 days). {@link RetentionPolicy#keepEverything()} deletes nothing.
+		 * @param retention the retention policy
+		 * @return this builder
+		 */
+		public Builder retention(RetentionPolicy retention) {
+			this.retention = retention;
+			return this;
+		}
+
+		/**
+		 * Set the most rows one retention batch deletes, each batch in a short transaction of
+		 * its own (500 by default, at most 1000).
+		 * @param retentionBatchSize the batch size
+		 * @return this builder
+		 */
+		public Builder retentionBatchSize(int retentionBatchSize) {
+			Assert.isTrue(retentionBatchSize > 0 && retentionBatchSize <= MAX_RETENTION_BATCH_SIZE,
+					() -> "'retentionBatchSize' must be between 1 and " + MAX_RETENTION_BATCH_SIZE);
+			this.retentionBatchSize = retentionBatchSize;
+			return this;
+		}
+
+		/**
+		 * Set how long after a retention round that deleted everything due the next one
+		 * starts (1 minute by default). A round cut short by its time budget is followed
+		 * after the {@link #retentionPause(Duration) pause}.
+		 * @param retentionInterval the interval
+		 * @return this builder
+		 */
+		public Builder retentionInterval(Duration retentionInterval) {
+			Assert.isTrue(!retentionInterval.isNegative() && !retentionInterval.isZero()
+					&& retentionInterval.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'retentionInterval' must be positive and at most 365 days");
+			this.retentionInterval = retentionInterval;
+			return this;
+		}
+
+		/**
+		 * Set how long one retention round deletes at most before it stops after its current
+		 * batch (1 second by default, at most 1 hour).
+		 * @param retentionTimeBudget the time budget
+		 * @return this builder
+		 */
+		public Builder retentionTimeBudget(Duration retentionTimeBudget) {
+			Assert.isTrue(!retentionTimeBudget.isNegative() && !retentionTimeBudget.isZero()
+					&& retentionTimeBudget.compareTo(MAX_RETENTION_TIME_BUDGET) <= 0,
+					"'retentionTimeBudget' must be positive and at most 1 hour");
+			this.retentionTimeBudget = retentionTimeBudget;
+			return this;
+		}
+
+		/**
+		 * Set how long after a retention round that its time budget cut short, with more to
+		 * delete, the next one starts (9 seconds by default: with the default budget of 1
+		 * second, deleting a backlog takes a tenth of one connection's time).
+		 * @param retentionPause the pause
+		 * @return this builder
+		 */
+		public Builder retentionPause(Duration retentionPause) {
+			Assert.isTrue(!retentionPause.isNegative() && !retentionPause.isZero()
+					&& retentionPause.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'retentionPause' must be positive and at most 365 days");
+			this.retentionPause = retentionPause;
 			return this;
 		}
 

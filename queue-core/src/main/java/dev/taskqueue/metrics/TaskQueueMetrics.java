@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,6 +19,8 @@ import org.jspecify.annotations.Nullable;
  * that ended.</li>
  * <li>{@code taskqueue.worker.active}: tasks running on this node now.</li>
  * <li>{@code taskqueue.completions.pending}: outcomes waiting to be written.</li>
+ * <li>{@code taskqueue.retention.deleted}: finished rows that retention deleted on this node,
+ * tagged {@code kind} ({@code task} or {@code job}).</li>
  * </ul>
  *
  * @since 0.1.0
@@ -32,6 +35,9 @@ public final class TaskQueueMetrics {
 
 	/** Name of the pending-outcomes gauge. */
 	public static final String COMPLETIONS_PENDING = "taskqueue.completions.pending";
+
+	/** Name of the counter of rows that retention deleted. */
+	public static final String RETENTION_DELETED = "taskqueue.retention.deleted";
 
 	private static final TaskQueueMetrics NONE = new TaskQueueMetrics(null);
 
@@ -80,6 +86,21 @@ public final class TaskQueueMetrics {
 	public void gauge(String name, String description, Supplier<Number> value) {
 		if (this.registry != null) {
 			Gauge.builder(name, value).description(description).register(this.registry);
+		}
+	}
+
+	/**
+	 * Record finished rows that retention deleted.
+	 * @param kind what was deleted: {@code task} or {@code job}
+	 * @param count how many
+	 */
+	public void deleted(String kind, int count) {
+		if (this.registry != null && count > 0) {
+			Counter.builder(RETENTION_DELETED)
+				.description("Finished rows deleted by retention")
+				.tag("kind", kind)
+				.register(this.registry)
+				.increment(count);
 		}
 	}
 

@@ -55,7 +55,8 @@ final class SchemaVersion {
 			return shown;
 		}
 		// A create script run over older tables records its version without adding the columns
-		return (recorded <= MARKERS.get(0).version()) ? Math.min(recorded, shown) : recorded;
+		// that the upgrades before the newest marker add; it does create every later table
+		return (shown < MARKERS.get(0).version()) ? Math.min(recorded, shown) : recorded;
 	}
 
 	private static int fromColumns(Connection connection, String query) throws SQLException {

@@ -114,6 +114,22 @@ CREATE TABLE IF NOT EXISTS TQ_NODE (
 	expires_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
+-- Issue 14: retention
+-- Finished tasks outside jobs by status and age, for deleting them once their retention ends.
+-- Only finished rows have entries: claims add none, a completion adds one
+CREATE INDEX IF NOT EXISTS TQ_TASK_FINISHED_IDX ON TQ_TASK (status, finished_at)
+	WHERE finished_at IS NOT NULL AND job_id IS NULL;
+
+-- Finished jobs by status and age, for deleting them once their retention ends
+CREATE INDEX IF NOT EXISTS TQ_JOB_FINISHED_IDX ON TQ_JOB (status, finished_at) WHERE status <> 'RUNNING';
+
+-- Named leases, each held by one node at a time until lease_until (the database's time)
+CREATE TABLE IF NOT EXISTS TQ_LEASE (
+	name VARCHAR(255) NOT NULL PRIMARY KEY,
+	holder VARCHAR(255) NOT NULL,
+	lease_until TIMESTAMP WITH TIME ZONE NOT NULL
+);
+
 -- The version of these tables: one row per version they were created at or upgraded to
 CREATE TABLE IF NOT EXISTS TQ_SCHEMA_VERSION (
 	version INT NOT NULL PRIMARY KEY,

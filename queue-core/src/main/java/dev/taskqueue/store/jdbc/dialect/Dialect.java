@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Collections;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -35,6 +36,12 @@ public interface Dialect {
 	String TASK_COLUMNS = """
 			id, type, queue, status, priority, attempts, unique_key, job_id, payload, result, error_message,
 				error_detail, created_at, run_at, started_at, worker, finished_at""";
+
+	/** No unfinished child of task {@code t} waits for it. */
+	String NO_UNFINISHED_CHILD = """
+			NOT EXISTS (
+					SELECT 1 FROM %PREFIX%TASK_PARENT p JOIN %PREFIX%TASK c ON c.id = p.child_id
+					WHERE p.parent_id = t.id AND c.status IN ('WAITING', 'READY', 'RUNNING'))""";
 
 	/**
 	 * Return the platform name that picks schema scripts ({@code schema-<platform>.sql}).
@@ -814,6 +821,135 @@ public interface Dialect {
 	/** Parameters: now. */
 	default String selectLiveNodes() {
 		return "SELECT " + NODE_COLUMNS + " FROM %PREFIX%NODE WHERE expires_at >= ? ORDER BY id";
+	}
+
+	/**
+	 * The clause that limits a query to its first rows, its last parameter.
+	 * @return the clause
+	 */
+	default String firstRows() {
+		return "FETCH FIRST ? ROWS ONLY";
+	}
+
+	/**
+	 * Finished tasks outside jobs of one status that finished before a time and that no
+	 * unfinished child waits for, up to a limit: an unlocked read whose ids
+	 * {@link #lockExpiredTasks()} then locks. Parameters: status, finished before, then the
+	 * type if {@code oneType}, else the {@code otherTypes} types the tasks are not of, then the
+	 * limit.
+	 * @param oneType whether to select tasks of one type
+	 * @param otherTypes how many types to leave out, when not of one type
+	 * @return the statement
+	 */
+	default String selectExpiredTasks(boolean oneType, int otherTypes) {
+		String types = oneType ? " AND t.type = ?"
+				: (otherTypes > 0) ? " AND t.type NOT IN (" + String.join(", ", Collections.nCopies(otherTypes, "?")) + ")"
+						: "";
+		return "SELECT t.id FROM %PREFIX%TASK t\nWHERE t.status = ? AND t.finished_at < ? AND t.job_id IS NULL" + types
+				+ "\n\tAND " + NO_UNFINISHED_CHILD + "\n" + firstRows();
+	}
+
+	/**
+	 * Lock, in id order, those of the given tasks that are still finished, outside jobs,
+	 * finished before a time, and needed by no unfinished child. Parameters: status, finished
+	 * before, then the ids.
+	 * @return the statement
+	 */
+	default String lockExpiredTasks() {
+		return "SELECT t.id FROM %PREFIX%TASK t\n"
+				+ "WHERE t.status = ? AND t.finished_at < ? AND t.job_id IS NULL AND t.id IN (%IDS%)\n"
+				+ "\tAND " + NO_UNFINISHED_CHILD + "\nORDER BY t.id\nFOR UPDATE";
+	}
+
+	/** Parameters: the task ids. */
+	default String deleteTaskErrors() {
+		return "DELETE FROM %PREFIX%TASK_ERROR WHERE task_id IN (%IDS%)";
+	}
+
+	/** The edges from and to the given tasks. Parameters: the task ids, the same again. */
+	default String deleteTaskEdges() {
+		return "DELETE FROM %PREFIX%TASK_PARENT WHERE parent_id IN (%IDS%) OR child_id IN (%IDS%)";
+	}
+
+	/** Parameters: the task ids. */
+	default String deleteTasks() {
+		return "DELETE FROM %PREFIX%TASK WHERE id IN (%IDS%)";
+	}
+
+	/**
+	 * Jobs that ended in one status before a time, none of whose tasks an unfinished task
+	 * outside the job waits for. Parameters: status, finished before, limit.
+	 * @return the statement
+	 */
+	default String selectExpiredJobs() {
+		return """
+				SELECT j.id FROM %PREFIX%JOB j
+				WHERE j.status = ? AND j.finished_at < ? AND NOT EXISTS (
+					SELECT 1 FROM %PREFIX%TASK t
+					JOIN %PREFIX%TASK_PARENT p ON p.parent_id = t.id
+					JOIN %PREFIX%TASK c ON c.id = p.child_id
+					WHERE t.job_id = j.id AND c.status IN ('WAITING', 'READY', 'RUNNING')
+						AND (c.job_id IS NULL OR c.job_id <> j.id))
+				""" + firstRows();
+	}
+
+	/**
+	 * Lock a job if it still ended in a status before a time. Parameters: job id, status,
+	 * finished before.
+	 * @return the statement
+	 */
+	default String lockExpiredJob() {
+		return "SELECT id FROM %PREFIX%JOB WHERE id = ? AND status = ? AND finished_at < ? FOR UPDATE";
+	}
+
+	/** Parameters: job id, limit. */
+	default String selectJobTaskIds() {
+		return "SELECT id FROM %PREFIX%TASK WHERE job_id = ? " + firstRows();
+	}
+
+	/** Parameters: job id. */
+	default String deleteJobCallbacks() {
+		return "DELETE FROM %PREFIX%JOB_CALLBACK WHERE job_id = ?";
+	}
+
+	/** Parameters: job id. */
+	default String deleteJob() {
+		return "DELETE FROM %PREFIX%JOB WHERE id = ?";
+	}
+
+	/**
+	 * Take or renew a named lease: it is free, lapsed, or held by the same holder.
+	 * Parameters: holder, lease until, name, holder, now.
+	 * @return the statement
+	 */
+	default String takeLease() {
+		return """
+				UPDATE %PREFIX%LEASE SET holder = ?, lease_until = ?
+				WHERE name = ? AND (holder = ? OR lease_until < ?)""";
+	}
+
+	/**
+	 * Create a named lease held by a holder, without an error where it exists, or
+	 * {@code null} where inserting it raises a duplicate key error then. Parameters: name,
+	 * holder, lease until.
+	 * @return the statement
+	 */
+	default @Nullable String insertLeaseUnlessExists() {
+		return null;
+	}
+
+	/** Parameters: name, holder, lease until. */
+	default String insertLease() {
+		return "INSERT INTO %PREFIX%LEASE (name, holder, lease_until) VALUES (?, ?, ?)";
+	}
+
+	/**
+	 * End a lease its holder holds, so that another can take it at once. Parameters: now, name,
+	 * holder.
+	 * @return the statement
+	 */
+	default String releaseLease() {
+		return "UPDATE %PREFIX%LEASE SET lease_until = ? WHERE name = ? AND holder = ?";
 	}
 
 	/**

@@ -151,4 +151,14 @@ class MySqlDialect implements Dialect {
 				LIMIT ?""";
 	}
 
+	@Override
+	public String firstRows() {
+		return "LIMIT ?";
+	}
+
+	@Override
+	public String insertLeaseUnlessExists() {
+		return "INSERT IGNORE INTO %PREFIX%LEASE (name, holder, lease_until) VALUES (?, ?, ?)";
+	}
+
 }

@@ -131,4 +131,9 @@ class PostgresDialect implements Dialect {
 				WHERE unique_key = ? AND status IN ('WAITING', 'READY', 'RUNNING')""";
 	}
 
+	@Override
+	public String insertLeaseUnlessExists() {
+		return "INSERT INTO %PREFIX%LEASE (name, holder, lease_until) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING";
+	}
+
 }

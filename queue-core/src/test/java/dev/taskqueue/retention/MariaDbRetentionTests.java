@@ -1,0 +1,14 @@
+package dev.taskqueue.retention;
+
+import javax.sql.DataSource;
+
+import dev.taskqueue.testsupport.TestDatabases;
+
+class MariaDbRetentionTests extends RetentionContractTests {
+
+	@Override
+	protected DataSource dataSource() {
+		return TestDatabases.mariadb();
+	}
+
+}
