@@ -17,8 +17,6 @@ CREATE TABLE IF NOT EXISTS TQ_NODE (
 	expires_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
-	SELECT 5, CURRENT_TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM TQ_SCHEMA_VERSION WHERE version = 5);
-
 -- Issue 14: daemons
 -- One row per daemon: the state operators want it in, and the node that holds its lease
 CREATE TABLE IF NOT EXISTS TQ_DAEMON (
@@ -33,8 +31,6 @@ CREATE TABLE IF NOT EXISTS TQ_DAEMON (
 	started_at TIMESTAMP WITH TIME ZONE,
 	version BIGINT NOT NULL
 );
-
-INSERT INTO TQ_SCHEMA_VERSION (version, installed_at)
 
 -- Issue 14: retention
 -- Finished tasks by age, for deleting them once their retention ends. Claims leave it alone
