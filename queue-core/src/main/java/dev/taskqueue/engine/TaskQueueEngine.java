@@ -4,8 +4,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,7 @@ import tools.jackson.databind.ObjectMapper;
 
 import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskQueue;
+import dev.taskqueue.TaskState;
 import dev.taskqueue.claim.Poller;
 import dev.taskqueue.claim.PollerSettings;
 import dev.taskqueue.complete.Completer;
@@ -38,11 +40,15 @@ import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.lease.LeaseKeeper;
 import dev.taskqueue.lease.Rescuer;
 import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.schedule.DefaultTaskSchedules;
+import dev.taskqueue.schedule.ScheduleRequest;
+import dev.taskqueue.schedule.TaskSchedules;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.DatabaseClock;
+import dev.taskqueue.store.jdbc.JdbcScheduleStore;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.PostgresNotificationListener;
 import dev.taskqueue.store.jdbc.TaskQueueSchema;
@@ -72,6 +78,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	private final TaskStore store;
 
 	private final DefaultTaskQueue queue;
+
+	private final DefaultTaskSchedules schedules;
+
+	private final @Nullable List<ScheduleRequest> declaredSchedules;
 
 	private final DatabaseClock clock;
 
@@ -110,6 +120,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.waitForSchema = builder.waitForSchema;
 		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::cancelLocally);
 		this.metrics = TaskQueueMetrics.of(builder.meterRegistry);
+		this.schedules = new DefaultTaskSchedules(
+				new JdbcScheduleStore(builder.dataSource, this.dialect, builder.tablePrefix, codec, builder.workerId),
+				this.registry, codec, this.clock, this.metrics, this::wake);
+		this.declaredSchedules = builder.declaredSchedules;
 		// Gauges read whichever runtime runs now, so that they survive a stop and start
 		this.metrics.gauge(TaskQueueMetrics.WORKER_ACTIVE, "Tasks running on this node",
 				() -> (this.runtime != null) ? this.runtime.worker.active() : 0);
@@ -137,6 +151,14 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	}
 
 	/**
+	 * Return the cluster's schedules. Worker nodes fire their due slots every poll interval.
+	 * @return the schedules
+	 */
+	public TaskSchedules schedules() {
+		return this.schedules;
+	}
+
+	/**
 	 * Return the node's name, as stored on the tasks it runs; {@code null} on a node that only
 	 * enqueues.
 	 * @return the worker id, or {@code null}
@@ -153,6 +175,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.schema.check(this.upgradeSchema, this.waitForSchema);
 		this.registry.initialize(BeanUtils::instantiateClass);
 		this.clock.refresh();
+		if (this.declaredSchedules != null) {
+			this.schedules.declare(this.declaredSchedules);
+		}
 		if (this.workerSettings != null) {
 			this.runtime = new Runtime(this.workerSettings);
 			this.runtime.start();
@@ -220,7 +245,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			TaskQueueEngine engine = TaskQueueEngine.this;
 			this.settings = settings;
 			this.scheduler.setThreadNamePrefix("taskqueue-scheduler-");
-			this.scheduler.setPoolSize(3);
+			this.scheduler.setPoolSize(4);
 			// Retries are woken at their due time, which is the database's
 			this.scheduler.setClock(engine.clock);
 			DatabaseOutage outage = new DatabaseOutage();
@@ -228,7 +253,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.completer = new Completer(engine.store, engine.clock, settings.completionBatchSize, outage,
 					this::written);
 			this.worker = new Worker(engine.registry, new PayloadCodec(settings.mapper), this.completer, failurePolicy,
-					lanes(), "taskqueue-worker-", engine.metrics, engine.store::parents, engine.clock);
+					lanes(), "taskqueue-worker-", engine.metrics, engine.store::parents,
+					(id) -> engine.store.find(id).map(TaskState::scheduleSlot).orElse(null), engine.clock);
 			this.poller = new Poller(engine.store, this.worker, this.completer, outage,
 					new PollerSettings(settings.batchSize, settings.claimAhead, settings.pollInterval, settings.workerId),
 					engine.clock, this.scheduler);
@@ -294,6 +320,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.leaseKeeper::renewDue, leaseCheck));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.rescuer::rescueExpired,
 					min(this.settings.pollInterval, leaseCheck)));
+			this.schedules.add(this.scheduler.scheduleWithFixedDelay(
+					TaskQueueEngine.this.schedules.firing(this.settings.pollInterval), this.settings.pollInterval));
 			if (this.listener != null) {
 				this.listener.start("taskqueue-listener");
 			}
@@ -380,6 +408,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private boolean upgradeSchema = true;
 
 		private Duration waitForSchema = Duration.ZERO;
+
+		private @Nullable List<ScheduleRequest> declaredSchedules;
 
 		private Builder(DataSource dataSource, TaskTypeRegistry registry, ObjectMapper mapper) {
 			this.dataSource = dataSource;
@@ -560,6 +590,20 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			Assert.isTrue(!waitForSchema.isNegative() && waitForSchema.compareTo(MAX_WAIT_FOR_SCHEMA) <= 0,
 					() -> "'waitForSchema' must be between 0 and " + MAX_WAIT_FOR_SCHEMA + ", was " + waitForSchema);
 			this.waitForSchema = waitForSchema;
+			return this;
+		}
+
+		/**
+		 * Declare the schedules of code and configuration. On start, each is created, or
+		 * updated if its declaration changed, and a declared schedule no longer among them is
+		 * deleted, so that it stops firing; schedules created through {@link TaskSchedules} are
+		 * never touched. Without this call, start leaves every schedule as it is.
+		 * @param declared the declared schedules
+		 * @return this builder
+		 */
+		public Builder schedules(Collection<ScheduleRequest> declared) {
+			Assert.notNull(declared, "'declared' must not be null");
+			this.declaredSchedules = List.copyOf(declared);
 			return this;
 		}
 

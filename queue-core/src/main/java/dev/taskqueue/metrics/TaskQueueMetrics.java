@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -18,6 +19,9 @@ import org.jspecify.annotations.Nullable;
  * that ended.</li>
  * <li>{@code taskqueue.worker.active}: tasks running on this node now.</li>
  * <li>{@code taskqueue.completions.pending}: outcomes waiting to be written.</li>
+ * <li>{@code taskqueue.schedule.slots}: schedule slots fired late or skipped, tagged
+ * {@code outcome} ({@code late} or {@code skipped}) and {@code reason} ({@code misfire} or
+ * {@code overlap}).</li>
  * </ul>
  *
  * @since 0.1.0
@@ -32,6 +36,9 @@ public final class TaskQueueMetrics {
 
 	/** Name of the pending-outcomes gauge. */
 	public static final String COMPLETIONS_PENDING = "taskqueue.completions.pending";
+
+	/** Name of the counter of schedule slots fired late or skipped. */
+	public static final String SCHEDULE_SLOTS = "taskqueue.schedule.slots";
 
 	private static final TaskQueueMetrics NONE = new TaskQueueMetrics(null);
 
@@ -68,6 +75,23 @@ public final class TaskQueueMetrics {
 				.tag("type", key)
 				.tag("outcome", success ? "succeeded" : "failed")
 				.register(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * Count schedule slots fired late or skipped.
+	 * @param outcome {@code late} or {@code skipped}
+	 * @param reason {@code misfire} or {@code overlap}
+	 * @param slots how many slots
+	 */
+	public void scheduleSlots(String outcome, String reason, int slots) {
+		if (this.registry != null && slots > 0) {
+			Counter.builder(SCHEDULE_SLOTS)
+				.description("Schedule slots fired late or skipped")
+				.tag("outcome", outcome)
+				.tag("reason", reason)
+				.register(this.registry)
+				.increment(slots);
 		}
 	}
 

@@ -1,0 +1,369 @@
+package dev.taskqueue.store.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+import org.springframework.util.Assert;
+
+import dev.taskqueue.TaskStatus;
+import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.schedule.MisfirePolicy;
+import dev.taskqueue.schedule.OverlapPolicy;
+import dev.taskqueue.schedule.ScheduleRun;
+import dev.taskqueue.schedule.ScheduleSlot;
+import dev.taskqueue.store.NewTask;
+import dev.taskqueue.store.StoredSchedule;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
+
+/**
+ * Schedules and their fired slots on a JDBC DataSource. A slot is fired by inserting its row,
+ * whose primary key (schedule name, slot instant) refuses a second one, together with its
+ * task. Every write that fires slots first updates the schedule's row, so that writers of one
+ * schedule's slots take turns; the periodic firing does so by compare-and-set on the row's
+ * version, so that of the nodes that read a due slot only one fires it. Writes join the
+ * caller's Spring transaction on the same DataSource, if there is one.
+ * <p>
+ * Internal, not for application use.
+ *
+ * @since 0.1.0
+ */
+public final class JdbcScheduleStore {
+
+	private final JdbcSupport support;
+
+	private final JdbcTemplate jdbc;
+
+	private final Dialect dialect;
+
+	private final TaskInserts inserts;
+
+	private final RowMapper<StoredSchedule> rowMapper = this::mapRow;
+
+	private final String insertSchedule;
+
+	private final String updateSchedule;
+
+	private final String advanceSchedule;
+
+	private final String pauseSchedule;
+
+	private final String touchSchedule;
+
+	private final String selectSchedule;
+
+	private final String selectSchedules;
+
+	private final String selectDueSchedules;
+
+	private final String deleteSchedule;
+
+	private final String deleteScheduleSlots;
+
+	private final String insertScheduleSlot;
+
+	private final String selectScheduleRuns;
+
+	private final String selectScheduleSlots;
+
+	/**
+	 * Create a store.
+	 * @param dataSource the DataSource holding the task tables
+	 * @param dialect the SQL of its database
+	 * @param tablePrefix the prefix of the task tables
+	 * @param codec reads stored JSON
+	 * @param nodeId the node's name, sent with its notifications
+	 */
+	public JdbcScheduleStore(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec,
+			String nodeId) {
+		this.support = new JdbcSupport(dataSource, dialect, tablePrefix, codec, nodeId);
+		this.jdbc = this.support.jdbc();
+		this.dialect = dialect;
+		this.inserts = new TaskInserts(this.support);
+		this.insertSchedule = Statements.prefixed(dialect.insertSchedule(), tablePrefix);
+		this.updateSchedule = Statements.prefixed(dialect.updateSchedule(), tablePrefix);
+		this.advanceSchedule = Statements.prefixed(dialect.advanceSchedule(), tablePrefix);
+		this.pauseSchedule = Statements.prefixed(dialect.pauseSchedule(), tablePrefix);
+		this.touchSchedule = Statements.prefixed(dialect.touchSchedule(), tablePrefix);
+		this.selectSchedule = Statements.prefixed(dialect.selectSchedule(), tablePrefix);
+		this.selectSchedules = Statements.prefixed(dialect.selectSchedules(), tablePrefix);
+		this.selectDueSchedules = Statements.prefixed(dialect.selectDueSchedules(), tablePrefix);
+		this.deleteSchedule = Statements.prefixed(dialect.deleteSchedule(), tablePrefix);
+		this.deleteScheduleSlots = Statements.prefixed(dialect.deleteScheduleSlots(), tablePrefix);
+		this.insertScheduleSlot = Statements.prefixed(dialect.insertScheduleSlot(), tablePrefix);
+		this.selectScheduleRuns = Statements.prefixed(dialect.selectScheduleRuns(), tablePrefix);
+		this.selectScheduleSlots = Statements.prefixed(dialect.selectScheduleSlots(), tablePrefix);
+	}
+
+	/**
+	 * Look a schedule up.
+	 * @param name the schedule's name
+	 * @return the schedule, or empty
+	 */
+	public Optional<StoredSchedule> find(String name) {
+		return this.jdbc.query(this.selectSchedule, this.rowMapper, name).stream().findFirst();
+	}
+
+	/**
+	 * List every schedule, by name.
+	 * @return the schedules
+	 */
+	public List<StoredSchedule> list() {
+		return this.jdbc.query(this.selectSchedules, this.rowMapper);
+	}
+
+	/**
+	 * Find the active schedules whose next slot has come, with one indexed query.
+	 * @param now the current time, the database's
+	 * @param limit how many at most
+	 * @return the schedules, soonest slot first
+	 */
+	public List<StoredSchedule> due(Instant now, int limit) {
+		return this.jdbc.query(this.selectDueSchedules, (ps) -> {
+			this.dialect.setInstant(ps, 1, now);
+			ps.setInt(2, limit);
+		}, this.rowMapper);
+	}
+
+	/**
+	 * Insert a schedule, joining the caller's transaction if there is one.
+	 * @param schedule the schedule; its version and last slot are ignored
+	 * @param now the current time
+	 * @return {@code false} if a schedule of that name exists; nothing is written then
+	 */
+	public boolean create(StoredSchedule schedule, Instant now) {
+		return this.support.inCallerTransaction((transaction) -> {
+			Object savepoint = transaction.createSavepoint();
+			try {
+				this.jdbc.update(this.insertSchedule, (ps) -> {
+					ps.setString(1, schedule.name());
+					int next = setDefinition(ps, 2, schedule);
+					this.dialect.setInstant(ps, next, schedule.nextSlot());
+					this.dialect.setInstant(ps, next + 1, schedule.createdAt());
+					this.dialect.setInstant(ps, next + 2, now);
+				});
+				transaction.releaseSavepoint(savepoint);
+				return true;
+			}
+			catch (DuplicateKeyException ex) {
+				transaction.rollbackToSavepoint(savepoint);
+				return false;
+			}
+		});
+	}
+
+	/**
+	 * Replace a schedule's definition and next slot, if its version is still the given one.
+	 * @param schedule the new definition and next slot
+	 * @param version the version read
+	 * @param now the current time
+	 * @return {@code false} if the schedule changed or went meanwhile; nothing is written then
+	 */
+	public boolean update(StoredSchedule schedule, long version, Instant now) {
+		return this.support.inCallerTransaction((transaction) -> this.jdbc.update(this.updateSchedule, (ps) -> {
+			int next = setDefinition(ps, 1, schedule);
+			this.dialect.setInstant(ps, next, schedule.nextSlot());
+			this.dialect.setInstant(ps, next + 1, now);
+			ps.setString(next + 2, schedule.name());
+			ps.setLong(next + 3, version);
+		}) == 1);
+	}
+
+	/**
+	 * Pause or resume a schedule, if its version is still the given one.
+	 * @param name the schedule's name
+	 * @param version the version read
+	 * @param paused whether to pause it
+	 * @param nextSlot its next slot
+	 * @param now the current time
+	 * @return {@code false} if the schedule changed or went meanwhile
+	 */
+	public boolean setPaused(String name, long version, boolean paused, @Nullable Instant nextSlot, Instant now) {
+		return this.support.inCallerTransaction((transaction) -> this.jdbc.update(this.pauseSchedule, (ps) -> {
+			ps.setBoolean(1, paused);
+			this.dialect.setInstant(ps, 2, nextSlot);
+			this.dialect.setInstant(ps, 3, now);
+			ps.setString(4, name);
+			ps.setLong(5, version);
+		}) == 1);
+	}
+
+	/**
+	 * Delete a schedule and the record of its fired slots; its tasks are kept.
+	 * @param name the schedule's name
+	 * @return {@code true} if it existed
+	 */
+	public boolean delete(String name) {
+		return this.support.inCallerTransaction((transaction) -> {
+			boolean deleted = this.jdbc.update(this.deleteSchedule, name) > 0;
+			this.jdbc.update(this.deleteScheduleSlots, name);
+			return deleted;
+		});
+	}
+
+	/**
+	 * Read a schedule's fired slots and their tasks, latest first.
+	 * @param name the schedule's name
+	 * @param limit how many at most
+	 * @return the runs
+	 */
+	public List<ScheduleRun> runs(String name, int limit) {
+		return this.jdbc.query(this.selectScheduleRuns, (ps) -> {
+			ps.setString(1, name);
+			ps.setInt(2, limit);
+		}, (rs, rowNum) -> {
+			String status = rs.getString("status");
+			return new ScheduleRun(required(rs, "slot_at"), this.dialect.getId(rs, "task_id"),
+					(status != null) ? TaskStatus.valueOf(status) : null, required(rs, "fired_at"));
+		});
+	}
+
+	/**
+	 * Advance a schedule past the slots it fires now, if its version is still the one read,
+	 * and fire them: in one transaction, the schedule's row, each slot's row and each slot's
+	 * task. Every write of a schedule's slots moves its version on, so a schedule whose
+	 * version moved on was fired or changed by another node since it was read: nothing is
+	 * written then.
+	 * @param schedule the schedule as read
+	 * @param lastSlot its latest cadence slot fired, after this
+	 * @param nextSlot its next slot, after this
+	 * @param tasks the tasks to insert, each with its slot
+	 * @param now the current time
+	 * @return {@code false} if the schedule changed since it was read
+	 * @throws DuplicateKeyException if a slot was fired already; nothing is written then
+	 */
+	public boolean advance(StoredSchedule schedule, @Nullable Instant lastSlot, @Nullable Instant nextSlot,
+			List<NewTask> tasks, Instant now) {
+		return this.support.inCallerTransaction((transaction) -> {
+			int advanced = this.jdbc.update(this.advanceSchedule, (ps) -> {
+				this.dialect.setInstant(ps, 1, lastSlot);
+				this.dialect.setInstant(ps, 2, nextSlot);
+				this.dialect.setInstant(ps, 3, now);
+				ps.setString(4, schedule.name());
+				ps.setLong(5, schedule.version());
+			});
+			if (advanced == 0) {
+				return false;
+			}
+			insertSlots(tasks, now);
+			return true;
+		});
+	}
+
+	/**
+	 * Fire slots of a schedule outside its cadence (now, or a backfilled range) in one
+	 * transaction, leaving out those fired already.
+	 * @param name the schedule's name
+	 * @param from the first slot instant that may be given, inclusive
+	 * @param to the end of the range, exclusive
+	 * @param tasks gives the tasks to insert, each with its slot, from the slots fired in the
+	 * range already
+	 * @param now the current time
+	 * @return the tasks inserted, or {@code null} if there is no schedule of that name
+	 */
+	public @Nullable List<NewTask> fireOutOfCadence(String name, Instant from, Instant to,
+			Function<Set<Instant>, List<NewTask>> tasks, Instant now) {
+		Assert.isTrue(!to.isBefore(from), "'to' must not be before 'from'");
+		return this.support.inCallerTransaction((transaction) -> {
+			// Locks the schedule's row, so that this waits for a node firing it
+			if (this.jdbc.update(this.touchSchedule, (ps) -> {
+				this.dialect.setInstant(ps, 1, now);
+				ps.setString(2, name);
+			}) == 0) {
+				return null;
+			}
+			Set<Instant> fired = new HashSet<>();
+			this.jdbc.query(this.selectScheduleSlots, (ps) -> {
+				ps.setString(1, name);
+				this.dialect.setInstant(ps, 2, from);
+				this.dialect.setInstant(ps, 3, to);
+			}, (rs) -> {
+				fired.add(required(rs, "slot_at"));
+			});
+			List<NewTask> newTasks = tasks.apply(fired);
+			insertSlots(newTasks, now);
+			return newTasks;
+		});
+	}
+
+	private void insertSlots(List<NewTask> tasks, Instant now) {
+		if (tasks.isEmpty()) {
+			return;
+		}
+		this.jdbc.batchUpdate(this.insertScheduleSlot, JdbcSupport.batch(tasks, (ps, task) -> {
+			ScheduleSlot slot = task.scheduleSlot();
+			Assert.state(slot != null, "A scheduled task has its slot");
+			ps.setString(1, slot.schedule());
+			this.dialect.setInstant(ps, 2, slot.slot());
+			this.dialect.setId(ps, 3, task.id());
+			this.dialect.setInstant(ps, 4, now);
+		}));
+		this.inserts.insert(tasks);
+	}
+
+	/** Binds type to declared, in the order of the insert and the update; returns the next index. */
+	private int setDefinition(PreparedStatement ps, int first, StoredSchedule schedule) throws SQLException {
+		ps.setString(first, schedule.type());
+		ps.setString(first + 1, schedule.payload());
+		ps.setString(first + 2, schedule.queue());
+		if (schedule.priority() != null) {
+			ps.setInt(first + 3, schedule.priority());
+		}
+		else {
+			ps.setNull(first + 3, Types.INTEGER);
+		}
+		ps.setString(first + 4, schedule.cron());
+		if (schedule.fixedRate() != null) {
+			ps.setLong(first + 5, schedule.fixedRate().toMillis());
+		}
+		else {
+			ps.setNull(first + 5, Types.BIGINT);
+		}
+		ps.setString(first + 6, schedule.zone().getId());
+		ps.setBoolean(first + 7, schedule.paused());
+		ps.setString(first + 8, schedule.misfire().mode().name());
+		ps.setInt(first + 9, schedule.misfire().cap());
+		ps.setLong(first + 10, schedule.misfire().window().toMillis());
+		ps.setString(first + 11, schedule.overlap().name());
+		ps.setBoolean(first + 12, schedule.declared());
+		return first + 13;
+	}
+
+	private StoredSchedule mapRow(ResultSet rs, int rowNum) throws SQLException {
+		int priority = rs.getInt("priority");
+		Integer nullablePriority = rs.wasNull() ? null : priority;
+		long rate = rs.getLong("fixed_rate");
+		Duration fixedRate = rs.wasNull() ? null : Duration.ofMillis(rate);
+		MisfirePolicy misfire = new MisfirePolicy(MisfirePolicy.Mode.valueOf(rs.getString("misfire_mode")),
+				rs.getInt("misfire_cap"), Duration.ofMillis(rs.getLong("misfire_window")));
+		return new StoredSchedule(rs.getString("name"), rs.getString("type"), rs.getString("payload"),
+				rs.getString("queue"), nullablePriority, rs.getString("cron"), fixedRate, ZoneId.of(rs.getString("zone")),
+				rs.getBoolean("paused"), misfire, OverlapPolicy.valueOf(rs.getString("overlap")),
+				rs.getBoolean("declared"), this.dialect.getInstant(rs, "last_slot"),
+				this.dialect.getInstant(rs, "next_slot"), rs.getLong("version"), required(rs, "created_at"));
+	}
+
+	private Instant required(ResultSet rs, String column) throws SQLException {
+		Instant instant = this.dialect.getInstant(rs, column);
+		if (instant == null) {
+			throw new SQLException("Column '" + column + "' is null");
+		}
+		return instant;
+	}
+
+}

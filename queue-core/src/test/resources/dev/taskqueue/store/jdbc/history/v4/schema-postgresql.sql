@@ -1,0 +1,91 @@
+-- TaskQueue schema for PostgreSQL. Idempotent: safe to run on every start.
+CREATE TABLE IF NOT EXISTS TQ_TASK (
+	id UUID NOT NULL PRIMARY KEY,
+	type VARCHAR(255) NOT NULL,
+	queue VARCHAR(255) NOT NULL,
+	status VARCHAR(16) NOT NULL,
+	priority INT NOT NULL,
+	run_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	attempts INT NOT NULL,
+	attempt_base INT NOT NULL DEFAULT 0,
+	claim_token BIGINT,
+	pending_parents INT NOT NULL,
+	job_id UUID,
+	payload TEXT,
+	unique_key VARCHAR(255),
+	options TEXT,
+	result TEXT,
+	error_message TEXT,
+	error_detail TEXT,
+	worker VARCHAR(255),
+	lease_until TIMESTAMP WITH TIME ZONE,
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	started_at TIMESTAMP WITH TIME ZONE,
+	finished_at TIMESTAMP WITH TIME ZONE
+) WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
+
+-- Only ready rows sit in the claim index, in claim order: a claim costs the same at any backlog
+CREATE INDEX IF NOT EXISTS TQ_TASK_READY_IDX ON TQ_TASK (queue, priority DESC, run_at, id) WHERE status = 'READY';
+
+-- A key is unique among unfinished tasks. The predicate names unique_key, so that no statement
+-- about running or ready tasks in general can pick this index over the primary key.
+CREATE UNIQUE INDEX IF NOT EXISTS TQ_TASK_KEY_IDX ON TQ_TASK (unique_key)
+	WHERE unique_key IS NOT NULL AND status IN ('WAITING', 'READY', 'RUNNING');
+
+-- Only running tasks hold a lease: finding the lapsed ones reads this small index alone
+CREATE INDEX IF NOT EXISTS TQ_TASK_LEASE_IDX ON TQ_TASK (lease_until) WHERE lease_until IS NOT NULL;
+
+-- A job's tasks by status: whether any is still ready or running, and the counts per status
+CREATE INDEX IF NOT EXISTS TQ_TASK_JOB_IDX ON TQ_TASK (job_id, status) WHERE job_id IS NOT NULL;
+
+CREATE TABLE IF NOT EXISTS TQ_TASK_PARENT (
+	parent_id UUID NOT NULL,
+	child_id UUID NOT NULL,
+	even_if_failed BOOLEAN NOT NULL DEFAULT FALSE,
+	PRIMARY KEY (parent_id, child_id)
+);
+CREATE INDEX IF NOT EXISTS TQ_TASK_PARENT_CHILD_IDX ON TQ_TASK_PARENT (child_id);
+
+CREATE TABLE IF NOT EXISTS TQ_TASK_ERROR (
+	task_id UUID NOT NULL,
+	attempt INT NOT NULL,
+	message TEXT NOT NULL,
+	detail TEXT NOT NULL,
+	failed_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+CREATE INDEX IF NOT EXISTS TQ_TASK_ERROR_TASK_IDX ON TQ_TASK_ERROR (task_id);
+
+CREATE TABLE IF NOT EXISTS TQ_JOB (
+	id UUID NOT NULL PRIMARY KEY,
+	name VARCHAR(255) NOT NULL,
+	status VARCHAR(16) NOT NULL,
+	planner_id UUID,
+	expected_tasks INT,
+	result TEXT,
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	started_at TIMESTAMP WITH TIME ZONE,
+	finished_at TIMESTAMP WITH TIME ZONE
+);
+
+-- Running jobs, for the check that finds those whose last task finished unseen
+CREATE INDEX IF NOT EXISTS TQ_JOB_RUNNING_IDX ON TQ_JOB (created_at) WHERE status = 'RUNNING';
+
+-- The tasks a job enqueues when it ends: on SUCCESS, FAILURE or COMPLETE
+CREATE TABLE IF NOT EXISTS TQ_JOB_CALLBACK (
+	job_id UUID NOT NULL,
+	position INT NOT NULL,
+	run_on VARCHAR(16) NOT NULL,
+	type VARCHAR(255) NOT NULL,
+	queue VARCHAR(255) NOT NULL,
+	priority INT NOT NULL,
+	payload TEXT,
+	options TEXT,
+	PRIMARY KEY (job_id, position)
+);
+
+-- The version of these tables: one row per version they were created at or upgraded to
+CREATE TABLE IF NOT EXISTS TQ_SCHEMA_VERSION (
+	version INT NOT NULL PRIMARY KEY,
+	installed_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+INSERT INTO TQ_SCHEMA_VERSION (version, installed_at) VALUES (4, CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
