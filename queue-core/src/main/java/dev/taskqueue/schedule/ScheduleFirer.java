@@ -179,8 +179,7 @@ final class ScheduleFirer implements Runnable {
 				previousStatus = TaskStatus.WAITING;
 			}
 			else {
-				overlapSkips.add("slot " + slot + " (the task " + previous + " of an earlier slot is "
-						+ previousStatus + ")");
+				overlapSkips.add("slot " + slot + ": the task " + previous + " of an earlier slot is " + previousStatus);
 				continue;
 			}
 			lastSlot = slot;

@@ -147,8 +147,9 @@ abstract class SchemaUpgradeContractTests {
 		TaskQueue queue = first.join().queue();
 		assertThat(second.join().isRunning()).isTrue();
 		awaitStatus(queue, ready, TaskStatus.SUCCEEDED);
+		// Version 4 made the version table; each later step records its version once
 		assertThat(this.jdbc.queryForList("SELECT version FROM " + this.prefix + "SCHEMA_VERSION", Integer.class))
-			.containsExactly(TaskQueueSchema.CURRENT_VERSION);
+			.containsExactlyInAnyOrder(4, TaskQueueSchema.CURRENT_VERSION);
 	}
 
 	@Test
