@@ -66,8 +66,8 @@ class TaskQueueDataSourceScriptDatabaseInitializerTests {
 		assertThat(new JdbcTemplate(dataSource).queryForList(
 				"SELECT TABLE_NAME FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_SCHEMA = 'PUBLIC' ORDER BY TABLE_NAME",
 				String.class))
-			.containsExactly("OTHER_JOB", "OTHER_JOB_CALLBACK", "OTHER_SCHEMA_VERSION", "OTHER_TASK", "OTHER_TASK_ERROR",
-					"OTHER_TASK_PARENT");
+			.containsExactly("OTHER_JOB", "OTHER_JOB_CALLBACK", "OTHER_SCHEDULE", "OTHER_SCHEDULE_SLOT",
+					"OTHER_SCHEMA_VERSION", "OTHER_TASK", "OTHER_TASK_ERROR", "OTHER_TASK_PARENT");
 		assertThat(new JdbcTemplate(dataSource).queryForList(
 				"SELECT INDEX_NAME FROM INFORMATION_SCHEMA.INDEXES WHERE INDEX_NAME LIKE '%IDX' ORDER BY INDEX_NAME",
 				String.class))

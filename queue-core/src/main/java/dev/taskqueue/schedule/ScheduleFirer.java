@@ -121,6 +121,11 @@ final class ScheduleFirer implements Runnable {
 		Duration lookback = (misfire.window().compareTo(LOOKBACK) > 0) ? misfire.window() : LOOKBACK;
 		Instant start = first.isBefore(now.minus(lookback)) ? now.minus(lookback) : first;
 		List<Instant> due = cadence.between(start, now, MAX_SLOTS);
+		if (due.size() == MAX_SLOTS) {
+			// Too many to look at: look at about as many of the latest ones instead
+			start = now.minus(Duration.between(due.get(0), due.get(due.size() - 1)));
+			due = cadence.between(start, now, MAX_SLOTS);
+		}
 		Instant next = (due.isEmpty() || due.size() == MAX_SLOTS) ? cadence.next(now)
 				: cadence.next(due.get(due.size() - 1));
 		List<Instant> missed = new ArrayList<>();

@@ -1,12 +1,13 @@
 package dev.taskqueue.schedule;
 
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -15,6 +16,7 @@ import java.util.function.Consumer;
 import javax.sql.DataSource;
 
 import ch.qos.logback.classic.Level;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,6 +28,7 @@ import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.UnknownTaskTypeException;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.testsupport.LogCapture;
 import dev.taskqueue.testsupport.TestNodes;
 import dev.taskqueue.type.TaskTypeSettings;
@@ -132,10 +135,14 @@ abstract class ScheduleContractTests {
 	void slotsMissedWhileNoNodeRanAreSkippedUnderSkip() {
 		try (LogCapture log = LogCapture.of(ScheduleFirer.class)) {
 			missTenMinutes(MisfirePolicy.skip());
-			TaskQueueEngine node = start();
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			TaskQueueEngine node = this.nodes.start((builder) -> builder.meterRegistry(meters));
 			await().atMost(WAIT).until(() -> !log.messages(Level.WARN).isEmpty());
 
 			assertThat(slotRows("every-minute")).isZero();
+			assertThat(meters.get(TaskQueueMetrics.SCHEDULE_SLOTS).tags("outcome", "skipped", "reason", "misfire")
+				.counter()
+				.count()).isEqualTo(10);
 			assertThat(log.messages(Level.WARN)).singleElement()
 				.asString()
 				.contains("Schedule 'every-minute' skipped 10 slot(s)")
@@ -331,9 +338,9 @@ abstract class ScheduleContractTests {
 	private Instant missTenMinutes(MisfirePolicy misfire) {
 		enqueueOnly().schedules()
 			.create(ScheduleRequest.fixedRate("every-minute", "tick", MINUTE).misfire(misfire).build());
-		Instant anchor = dbNow().minus(Duration.ofSeconds(630)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+		Instant anchor = dbNow().minus(Duration.ofSeconds(630)).truncatedTo(ChronoUnit.SECONDS);
 		this.jdbc.update((connection) -> {
-			var ps = connection.prepareStatement("UPDATE " + this.nodes.prefix()
+			PreparedStatement ps = connection.prepareStatement("UPDATE " + this.nodes.prefix()
 					+ "SCHEDULE SET created_at = ?, next_slot = ? WHERE name = 'every-minute'");
 			this.nodes.dialect().setInstant(ps, 1, anchor);
 			this.nodes.dialect().setInstant(ps, 2, anchor.plus(MINUTE));
