@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -20,13 +19,14 @@ import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.StoredSchedule;
 import dev.taskqueue.store.jdbc.JdbcScheduleStore;
+import dev.taskqueue.store.jdbc.JdbcScheduleStore.Firing;
 
 /**
- * Fires due schedule slots, on every node, without a leader. Each poll reads the due
- * schedules with one query; for each it works out which slots to fire (its misfire and
- * overlap policies) and fires them in one transaction that first moves the schedule's row on
- * by compare-and-set: a node that loses the race writes nothing, and the slot's row keeps a
- * slot from ever becoming two tasks.
+ * Fires due schedule slots, on every node, without a leader. Each poll locks a batch of due
+ * schedules with one query, skipping those another node has locked; for each it works out
+ * which slots to fire (its misfire and overlap policies), and fires them all in the same short
+ * transaction, which moves the schedules on. The slot's row keeps a slot from ever becoming
+ * two tasks.
  * <p>
  * A slot is on time while it is at most a poll interval and a second late when a poll finds
  * it; older due slots were missed while no node ran, and go to the misfire policy.
@@ -35,7 +35,7 @@ final class ScheduleFirer implements Runnable {
 
 	private static final Log logger = LogFactory.getLog(ScheduleFirer.class);
 
-	/** The most due schedules one query reads; a full batch is followed by another at once. */
+	/** The most due schedules one transaction fires; a full batch is followed by another at once. */
 	static final int BATCH_SIZE = 500;
 
 	/** The most slots a schedule is caught up with in one go, however long it was missed. */
@@ -75,41 +75,43 @@ final class ScheduleFirer implements Runnable {
 	@Override
 	public void run() {
 		try {
-			List<StoredSchedule> due;
+			int locked;
 			do {
+				List<Runnable> reports = new ArrayList<>();
 				Instant now = this.clock.instant();
-				due = new ArrayList<>(this.store.due(now, BATCH_SIZE));
-				// Nodes reading the same due schedules start at different ones
-				Collections.shuffle(due);
-				boolean fired = false;
-				for (StoredSchedule schedule : due) {
-					fired |= fire(schedule, now);
-				}
-				if (fired) {
+				locked = this.store.fireDue(now, BATCH_SIZE, (schedule) -> firing(schedule, now, reports));
+				// Only once the firing committed
+				reports.forEach(Runnable::run);
+				if (!reports.isEmpty()) {
 					this.wakeup.run();
 				}
 			}
-			while (due.size() == BATCH_SIZE && !Thread.currentThread().isInterrupted());
+			while (locked == BATCH_SIZE && !Thread.currentThread().isInterrupted());
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not read the due schedules: " + ex.getMessage(), logger.isDebugEnabled() ? ex : null);
+			logger.warn("Could not fire the due schedules; trying again next poll: " + ex.getMessage(),
+					logger.isDebugEnabled() ? ex : null);
 		}
 	}
 
-	private boolean fire(StoredSchedule schedule, Instant now) {
+	/**
+	 * How a due schedule fires, adding what to log and count once it committed; {@code null}
+	 * if it cannot fire now.
+	 */
+	private @Nullable Firing firing(StoredSchedule schedule, Instant now, List<Runnable> reports) {
 		try {
-			boolean fired = fire(schedule, plan(schedule, now), now);
+			Firing firing = firing(schedule, plan(schedule, now), now, reports);
 			if (this.failing.remove(schedule.name())) {
-				logger.info("Schedule '" + schedule.name() + "' fires again");
+				reports.add(() -> logger.info("Schedule '" + schedule.name() + "' fires again"));
 			}
-			return fired;
+			return firing;
 		}
 		catch (RuntimeException ex) {
 			if (this.failing.add(schedule.name())) {
 				logger.warn("Could not fire schedule '" + schedule.name() + "'; trying again every poll: "
 						+ ex.getMessage(), ex);
 			}
-			return false;
+			return null;
 		}
 	}
 
@@ -151,8 +153,8 @@ final class ScheduleFirer implements Runnable {
 		return slots.subList(Math.max(0, slots.size() - cap), slots.size());
 	}
 
-	/** Fire the planned slots, applying the overlap policy; returns whether this node fired any. */
-	private boolean fire(StoredSchedule schedule, Plan plan, Instant now) {
+	/** The firing of the planned slots, applying the overlap policy. */
+	private Firing firing(StoredSchedule schedule, Plan plan, Instant now, List<Runnable> reports) {
 		List<Instant> slots = new ArrayList<>(plan.late());
 		slots.addAll(plan.onTime());
 		List<NewTask> newTasks = new ArrayList<>();
@@ -161,7 +163,7 @@ final class ScheduleFirer implements Runnable {
 		@Nullable UUID previous = null;
 		@Nullable TaskStatus previousStatus = null;
 		if (overlap != OverlapPolicy.ALLOW && !slots.isEmpty()) {
-			// Read before the compare-and-set: a slot fired meanwhile moved the version on
+			// The schedule's row is locked: no slot of it fires meanwhile
 			List<ScheduleRun> runs = this.store.runs(schedule.name(), 1);
 			if (!runs.isEmpty()) {
 				previous = runs.get(0).taskId();
@@ -189,11 +191,8 @@ final class ScheduleFirer implements Runnable {
 			}
 			lastSlot = slot;
 		}
-		if (!this.store.advance(schedule, lastSlot, plan.next(), newTasks, now)) {
-			return false;
-		}
-		report(schedule, plan, overlapSkips);
-		return !newTasks.isEmpty();
+		reports.add(() -> report(schedule, plan, overlapSkips));
+		return new Firing(lastSlot, plan.next(), newTasks);
 	}
 
 	private void report(StoredSchedule schedule, Plan plan, List<String> overlapSkips) {

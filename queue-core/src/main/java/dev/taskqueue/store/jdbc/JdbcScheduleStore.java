@@ -7,6 +7,7 @@ import java.sql.Types;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -34,10 +35,10 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
 /**
  * Schedules and their fired slots on a JDBC DataSource. A slot is fired by inserting its row,
  * whose primary key (schedule name, slot instant) refuses a second one, together with its
- * task. Every write that fires slots first updates the schedule's row, so that writers of one
- * schedule's slots take turns; the periodic firing does so by compare-and-set on the row's
- * version, so that of the nodes that read a due slot only one fires it. Writes join the
- * caller's Spring transaction on the same DataSource, if there is one.
+ * task. Every write that fires slots first locks the schedule's row, so that writers of one
+ * schedule's slots take turns; the periodic firing locks due rows skipping those locked, so
+ * that nodes firing at once take different schedules. Writes of the API join the caller's
+ * Spring transaction on the same DataSource, if there is one.
  * <p>
  * Internal, not for application use.
  *
@@ -69,7 +70,7 @@ public final class JdbcScheduleStore {
 
 	private final String selectSchedules;
 
-	private final String selectDueSchedules;
+	private final String lockDueSchedules;
 
 	private final String deleteSchedule;
 
@@ -102,7 +103,7 @@ public final class JdbcScheduleStore {
 		this.touchSchedule = Statements.prefixed(dialect.touchSchedule(), tablePrefix);
 		this.selectSchedule = Statements.prefixed(dialect.selectSchedule(), tablePrefix);
 		this.selectSchedules = Statements.prefixed(dialect.selectSchedules(), tablePrefix);
-		this.selectDueSchedules = Statements.prefixed(dialect.selectDueSchedules(), tablePrefix);
+		this.lockDueSchedules = Statements.prefixed(dialect.lockDueSchedules(), tablePrefix);
 		this.deleteSchedule = Statements.prefixed(dialect.deleteSchedule(), tablePrefix);
 		this.deleteScheduleSlots = Statements.prefixed(dialect.deleteScheduleSlots(), tablePrefix);
 		this.insertScheduleSlot = Statements.prefixed(dialect.insertScheduleSlot(), tablePrefix);
@@ -125,19 +126,6 @@ public final class JdbcScheduleStore {
 	 */
 	public List<StoredSchedule> list() {
 		return this.jdbc.query(this.selectSchedules, this.rowMapper);
-	}
-
-	/**
-	 * Find the active schedules whose next slot has come, with one indexed query.
-	 * @param now the current time, the database's
-	 * @param limit how many at most
-	 * @return the schedules, soonest slot first
-	 */
-	public List<StoredSchedule> due(Instant now, int limit) {
-		return this.jdbc.query(this.selectDueSchedules, (ps) -> {
-			this.dialect.setInstant(ps, 1, now);
-			ps.setInt(2, limit);
-		}, this.rowMapper);
 	}
 
 	/**
@@ -234,35 +222,51 @@ public final class JdbcScheduleStore {
 	}
 
 	/**
-	 * Advance a schedule past the slots it fires now, if its version is still the one read,
-	 * and fire them: in one transaction, the schedule's row, each slot's row and each slot's
-	 * task. Every write of a schedule's slots moves its version on, so a schedule whose
-	 * version moved on was fired or changed by another node since it was read: nothing is
-	 * written then.
-	 * @param schedule the schedule as read
-	 * @param lastSlot its latest cadence slot fired, after this
-	 * @param nextSlot its next slot, after this
-	 * @param tasks the tasks to insert, each with its slot
-	 * @param now the current time
-	 * @return {@code false} if the schedule changed since it was read
+	 * Fire due schedules in one short transaction: lock up to {@code limit} active schedules
+	 * whose next slot has come, skipping those another node has locked, with one indexed
+	 * query; move each on past the slots it fires, and insert each slot's row and task.
+	 * Nodes firing at once so take different schedules, and a schedule locked by one waits
+	 * for its firing to commit before it can change or fire again.
+	 * @param now the current time, the database's
+	 * @param limit how many schedules at most
+	 * @param plan works out the firing of a schedule, in the same transaction; {@code null}
+	 * to leave it as it is
+	 * @return how many due schedules were locked
 	 * @throws DuplicateKeyException if a slot was fired already; nothing is written then
 	 */
-	public boolean advance(StoredSchedule schedule, @Nullable Instant lastSlot, @Nullable Instant nextSlot,
-			List<NewTask> tasks, Instant now) {
-		return this.support.inCallerTransaction((transaction) -> {
-			int advanced = this.jdbc.update(this.advanceSchedule, (ps) -> {
-				this.dialect.setInstant(ps, 1, lastSlot);
-				this.dialect.setInstant(ps, 2, nextSlot);
-				this.dialect.setInstant(ps, 3, now);
-				ps.setString(4, schedule.name());
-				ps.setLong(5, schedule.version());
-			});
-			if (advanced == 0) {
-				return false;
+	public int fireDue(Instant now, int limit, Function<StoredSchedule, @Nullable Firing> plan) {
+		Integer locked = this.support.workerTransaction().execute((status) -> {
+			List<StoredSchedule> due = this.jdbc.query(this.lockDueSchedules, (ps) -> {
+				this.dialect.setInstant(ps, 1, now);
+				ps.setInt(2, limit);
+			}, this.rowMapper);
+			List<StoredSchedule> fired = new ArrayList<>(due.size());
+			List<Firing> firings = new ArrayList<>(due.size());
+			for (StoredSchedule schedule : due) {
+				Firing firing = plan.apply(schedule);
+				if (firing != null) {
+					fired.add(schedule);
+					firings.add(firing);
+				}
 			}
-			insertSlots(tasks, now);
-			return true;
+			if (!fired.isEmpty()) {
+				// The version check only guards against a caller that did not lock the row
+				int[] advanced = this.jdbc.batchUpdate(this.advanceSchedule,
+						JdbcSupport.batch(JdbcSupport.indexes(fired.size()), (ps, i) -> {
+							this.dialect.setInstant(ps, 1, firings.get(i).lastSlot());
+							this.dialect.setInstant(ps, 2, firings.get(i).nextSlot());
+							this.dialect.setInstant(ps, 3, now);
+							ps.setString(4, fired.get(i).name());
+							ps.setLong(5, fired.get(i).version());
+						}));
+				for (int count : advanced) {
+					Assert.state(count != 0, "A schedule locked for firing changed");
+				}
+				insertSlots(firings.stream().flatMap((firing) -> firing.tasks().stream()).toList(), now);
+			}
+			return due.size();
 		});
+		return (locked != null) ? locked : 0;
 	}
 
 	/**
@@ -356,6 +360,16 @@ public final class JdbcScheduleStore {
 				rs.getBoolean("paused"), misfire, OverlapPolicy.valueOf(rs.getString("overlap")),
 				rs.getBoolean("declared"), this.dialect.getInstant(rs, "last_slot"),
 				this.dialect.getInstant(rs, "next_slot"), rs.getLong("version"), required(rs, "created_at"));
+	}
+
+	/**
+	 * How one due schedule fires.
+	 *
+	 * @param lastSlot its latest cadence slot fired, after this
+	 * @param nextSlot its next slot, after this
+	 * @param tasks the tasks of the slots it fires, each with its slot
+	 */
+	public record Firing(@Nullable Instant lastSlot, @Nullable Instant nextSlot, List<NewTask> tasks) {
 	}
 
 	private Instant required(ResultSet rs, String column) throws SQLException {

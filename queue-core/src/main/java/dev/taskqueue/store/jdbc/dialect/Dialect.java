@@ -692,9 +692,8 @@ public interface Dialect {
 	}
 
 	/**
-	 * Move a schedule on to its next slot, if its version is still the one read, so that of
-	 * the nodes firing a slot only one goes on. Parameters: last slot, next slot, updated at,
-	 * name, version.
+	 * Move a schedule on to its next slot, if its version is still the one read. Parameters:
+	 * last slot, next slot, updated at, name, version.
 	 * @return the statement
 	 */
 	default String advanceSchedule() {
@@ -733,15 +732,17 @@ public interface Dialect {
 	}
 
 	/**
-	 * The active schedules whose next slot has come, soonest first, from the index on
-	 * {@code (paused, next_slot)}. Parameters: now, limit.
+	 * Lock the active schedules whose next slot has come, soonest first, from the index on
+	 * {@code (paused, next_slot)}, skipping those another transaction has locked. Parameters:
+	 * now, limit.
 	 * @return the statement
 	 */
-	default String selectDueSchedules() {
+	default String lockDueSchedules() {
 		return "SELECT " + SCHEDULE_COLUMNS + """
 				 FROM %PREFIX%SCHEDULE WHERE paused = FALSE AND next_slot <= ?
 				ORDER BY next_slot
-				FETCH FIRST ? ROWS ONLY""";
+				FETCH FIRST ? ROWS ONLY
+				FOR UPDATE SKIP LOCKED""";
 	}
 
 	/** Parameters: name. */

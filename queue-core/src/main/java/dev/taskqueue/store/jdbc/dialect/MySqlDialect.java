@@ -143,11 +143,12 @@ class MySqlDialect implements Dialect {
 	}
 
 	@Override
-	public String selectDueSchedules() {
+	public String lockDueSchedules() {
 		return "SELECT " + SCHEDULE_COLUMNS + """
 				 FROM %PREFIX%SCHEDULE WHERE paused = FALSE AND next_slot <= ?
 				ORDER BY next_slot
-				LIMIT ?""";
+				LIMIT ?
+				FOR UPDATE SKIP LOCKED""";
 	}
 
 	@Override
