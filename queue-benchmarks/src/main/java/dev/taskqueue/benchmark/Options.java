@@ -24,7 +24,7 @@ final class Options {
 
 	/** Every phase, in the order they run. */
 	static final List<String> ALL_PHASES = List.of("drain", "enqueue", "snapshot", "steady", "latency", "claim",
-			"flows", "mariadb");
+			"flows", "schedules", "mariadb");
 
 	final String url;
 
@@ -137,6 +137,12 @@ final class Options {
 	/** Finished tasks in the task table, analyzed, when each flows run starts; 0 for empty tables. */
 	final int flowsHistory;
 
+	/** Schedules firing every minute in the schedules phase. */
+	final int schedulesCount;
+
+	/** Minute slots measured in the schedules phase. */
+	final int schedulesMinutes;
+
 	/** Where to write the Markdown report, or {@code null} not to write one. */
 	final Path report;
 
@@ -213,6 +219,8 @@ final class Options {
 		this.flowsChunk = in.getInt("flows.chunk", 500);
 		this.flowsRepeats = in.getInt("flows.repeats", quick ? 1 : 3);
 		this.flowsHistory = in.getInt("flows.history", 10_000);
+		this.schedulesCount = in.getInt("schedules.count", quick ? 500 : 10_000);
+		this.schedulesMinutes = in.getInt("schedules.minutes", quick ? 2 : 3);
 		String report = in.get("report", null);
 		if (report == null) {
 			// Only a full run rewrites the report; a partial one just prints
@@ -259,7 +267,7 @@ final class Options {
 				                        MariaDB for the mariadb phase (default %s, root, no
 				                        password; env TASKQUEUE_MARIADB_URL / _USER / _PASSWORD)
 				  phases                comma-separated: drain, enqueue, snapshot, steady, latency, claim,
-				                        flows, mariadb (default: all)
+				                        flows, schedules, mariadb (default: all)
 				  jfr                   directory for JFR recordings of TaskQueue's drain and enqueue runs
 				                        (default: none); their hot methods are added to the report
 				  quick                 smaller sizes, for a smoke test
@@ -276,7 +284,9 @@ final class Options {
 				  per point of the rate series, default 5), latency.samples, latency.warmup,
 				  latency.polling-samples, claim.samples, claim.backlog, claim.size,
 				  flows.chain (default 1000), flows.job (default 10000), flows.chunk (default 500),
-				  flows.repeats, flows.history (finished tasks in the table, default 10000), profile (statement-timed extra runs, default true), enqueue (the drain
+				  flows.repeats, flows.history (finished tasks in the table, default 10000), schedules.count
+				  (schedules firing every minute, default 10000), schedules.minutes (minute slots measured,
+				  default 3), profile (statement-timed extra runs, default true), enqueue (the drain
 				  phase's backlog enqueue rates, default true)
 				""".formatted(DEFAULT_URL, DEFAULT_MARIADB_URL);
 	}

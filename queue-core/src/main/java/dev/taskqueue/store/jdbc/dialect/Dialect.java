@@ -733,8 +733,9 @@ public interface Dialect {
 
 	/**
 	 * Lock the active schedules whose next slot has come, soonest first, from the index on
-	 * {@code (paused, next_slot)}, skipping those another transaction has locked. Parameters:
-	 * now, limit.
+	 * {@code (paused, next_slot)}, skipping those another transaction has locked. H2 locks
+	 * every due row before the limit applies, so there one node at a time fires them, which
+	 * is still each slot once. Parameters: now, limit.
 	 * @return the statement
 	 */
 	default String lockDueSchedules() {
