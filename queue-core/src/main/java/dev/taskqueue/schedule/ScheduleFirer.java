@@ -75,18 +75,19 @@ final class ScheduleFirer implements Runnable {
 	@Override
 	public void run() {
 		try {
-			int locked;
+			int fired;
 			do {
 				List<Runnable> reports = new ArrayList<>();
 				Instant now = this.clock.instant();
-				locked = this.store.fireDue(now, BATCH_SIZE, (schedule) -> firing(schedule, now, reports));
+				fired = this.store.fireDue(now, BATCH_SIZE, (schedule) -> firing(schedule, now, reports));
 				// Only once the firing committed
 				reports.forEach(Runnable::run);
-				if (!reports.isEmpty()) {
+				if (fired > 0) {
 					this.wakeup.run();
 				}
 			}
-			while (locked == BATCH_SIZE && !Thread.currentThread().isInterrupted());
+			// A batch with schedules that cannot fire ends the poll, so that they are not locked again at once
+			while (fired == BATCH_SIZE && !Thread.currentThread().isInterrupted());
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Could not fire the due schedules; trying again next poll: " + ex.getMessage(),

@@ -295,6 +295,17 @@ abstract class ScheduleContractTests {
 	}
 
 	@Test
+	void anInvalidDeclaredScheduleFailsTheStartNamingItAndWritesNothing() {
+		List<ScheduleRequest> declared = List.of(ScheduleRequest.cron("good", "tick", "@daily").build(),
+				ScheduleRequest.cron("bad", "nope", "@daily").build());
+
+		assertThatExceptionOfType(UnknownTaskTypeException.class)
+			.isThrownBy(() -> enqueueOnly((builder) -> builder.schedules(declared)))
+			.withMessageContaining("'type' of schedule 'bad'");
+		assertThat(scheduleNames()).isEmpty();
+	}
+
+	@Test
 	void badInputFailsNamingTheScheduleAndThePropertyAndWritesNothing() {
 		TaskSchedules schedules = enqueueOnly().schedules();
 

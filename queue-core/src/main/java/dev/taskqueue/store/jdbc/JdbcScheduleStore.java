@@ -231,11 +231,11 @@ public final class JdbcScheduleStore {
 	 * @param limit how many schedules at most
 	 * @param plan works out the firing of a schedule, in the same transaction; {@code null}
 	 * to leave it as it is
-	 * @return how many due schedules were locked
+	 * @return how many due schedules fired
 	 * @throws DuplicateKeyException if a slot was fired already; nothing is written then
 	 */
 	public int fireDue(Instant now, int limit, Function<StoredSchedule, @Nullable Firing> plan) {
-		Integer locked = this.support.workerTransaction().execute((status) -> {
+		Integer count = this.support.workerTransaction().execute((status) -> {
 			List<StoredSchedule> due = this.jdbc.query(this.lockDueSchedules, (ps) -> {
 				this.dialect.setInstant(ps, 1, now);
 				ps.setInt(2, limit);
@@ -250,7 +250,7 @@ public final class JdbcScheduleStore {
 				}
 			}
 			if (!fired.isEmpty()) {
-				// The version check only guards against a caller that did not lock the row
+				// The rows are locked: each version is still the one read
 				int[] advanced = this.jdbc.batchUpdate(this.advanceSchedule,
 						JdbcSupport.batch(JdbcSupport.indexes(fired.size()), (ps, i) -> {
 							this.dialect.setInstant(ps, 1, firings.get(i).lastSlot());
@@ -259,14 +259,14 @@ public final class JdbcScheduleStore {
 							ps.setString(4, fired.get(i).name());
 							ps.setLong(5, fired.get(i).version());
 						}));
-				for (int count : advanced) {
-					Assert.state(count != 0, "A schedule locked for firing changed");
+				for (int rows : advanced) {
+					Assert.state(rows != 0, "A schedule locked for firing changed");
 				}
 				insertSlots(firings.stream().flatMap((firing) -> firing.tasks().stream()).toList(), now);
 			}
-			return due.size();
+			return fired.size();
 		});
-		return (locked != null) ? locked : 0;
+		return (count != null) ? count : 0;
 	}
 
 	/**
