@@ -281,13 +281,8 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 		catch (UnknownTaskTypeException ex) {
 			throw new UnknownTaskTypeException("'type' of schedule '" + name + "' is invalid: " + ex.getMessage(), ex);
 		}
-		Duration rate = request.fixedRate();
-		if (rate != null) {
-			Assert.isTrue(rate.compareTo(Duration.ofMillis(1)) >= 0 && rate.equals(rate.truncatedTo(ChronoUnit.MILLIS)),
-					() -> "'fixed-rate' of schedule '" + name + "' must be a whole number of milliseconds, at least 1");
-		}
 		StoredSchedule stored = new StoredSchedule(name, request.type(), null, request.queue(), request.priority(),
-				request.cron(), rate, request.zone(), request.paused(), request.misfire(), request.overlap(), declared,
+				request.cron(), request.fixedRate(), request.zone(), request.paused(), request.misfire(), request.overlap(), declared,
 				null, null, 0, createdAt);
 		String payload;
 		try {

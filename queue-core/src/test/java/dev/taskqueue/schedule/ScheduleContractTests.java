@@ -320,7 +320,7 @@ abstract class ScheduleContractTests {
 			.isThrownBy(() -> schedules.create(ScheduleRequest.cron("c", "tick", "@daily").payload(new Object()).build()))
 			.withMessageContaining("'payload' of schedule 'c'");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> schedules.create(ScheduleRequest.fixedRate("d", "tick", Duration.ofNanos(10)).build()))
+			.isThrownBy(() -> ScheduleRequest.fixedRate("d", "tick", Duration.ofNanos(10)).build())
 			.withMessageContaining("'fixed-rate' of schedule 'd'");
 		assertThatIllegalArgumentException().isThrownBy(() -> ScheduleRequest.cron("e", "tick", "61 * * * * *").build())
 			.withMessageContaining("'cron' of schedule 'e'");
