@@ -213,10 +213,11 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 	}
 
 	/**
-	 * Bring the declared schedules in step with their declarations: create the new ones,
-	 * update the changed ones, and delete those no longer declared. Every declaration is
-	 * checked before anything is written; schedules created through the API are never
-	 * touched.
+	 * Bring the declared schedules in step with their declarations, in one transaction:
+	 * create the new ones, update the changed ones (their pause too), and delete those no
+	 * longer declared. Every declaration is checked before anything is written; schedules
+	 * created through the API are never touched. Nodes starting at once may each do part of
+	 * it; a schedule another node created or changed meanwhile is left as that node wrote it.
 	 * @param declarations the declared schedules
 	 * @throws IllegalArgumentException if a declaration is invalid, a name is declared twice, or
 	 * a schedule created through the API has a declared schedule's name
@@ -238,25 +239,27 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 						+ "was created through the API: delete that one, or rename the declared one");
 			}
 		}
-		for (StoredSchedule schedule : declared.values()) {
-			StoredSchedule current = existing.get(schedule.name());
-			if (current == null) {
-				if (this.store.create(schedule, now)) {
-					logger.info("Created declared schedule '" + schedule.name() + "'");
+		this.store.inOneTransaction(() -> {
+			for (StoredSchedule schedule : declared.values()) {
+				StoredSchedule current = existing.get(schedule.name());
+				if (current == null) {
+					if (this.store.create(schedule, now)) {
+						logger.info("Created declared schedule '" + schedule.name() + "'");
+					}
+				}
+				else if (!sameDefinition(current, schedule)) {
+					StoredSchedule changed = stored(definition(schedule), true, current.createdAt(), now);
+					if (this.store.update(changed, current.version(), now)) {
+						logger.info("Updated declared schedule '" + schedule.name() + "'");
+					}
 				}
 			}
-			else if (!sameDefinition(current, schedule)) {
-				StoredSchedule changed = stored(definition(schedule), true, current.createdAt(), now);
-				if (this.store.update(changed, current.version(), now)) {
-					logger.info("Updated declared schedule '" + schedule.name() + "'");
+			for (StoredSchedule schedule : existing.values()) {
+				if (schedule.declared() && !declared.containsKey(schedule.name()) && this.store.delete(schedule.name())) {
+					logger.info("Deleted schedule '" + schedule.name() + "': it is no longer declared");
 				}
 			}
-		}
-		for (StoredSchedule schedule : existing.values()) {
-			if (schedule.declared() && !declared.containsKey(schedule.name()) && this.store.delete(schedule.name())) {
-				logger.info("Deleted schedule '" + schedule.name() + "': it is no longer declared");
-			}
-		}
+		});
 	}
 
 	private static boolean sameDefinition(StoredSchedule a, StoredSchedule b) {

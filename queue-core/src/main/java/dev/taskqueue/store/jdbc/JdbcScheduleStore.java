@@ -112,6 +112,18 @@ public final class JdbcScheduleStore {
 	}
 
 	/**
+	 * Run writes in one transaction: the caller's if it has one open on the DataSource, else
+	 * one of their own, so that they apply whole or not at all.
+	 * @param writes the writes
+	 */
+	public void inOneTransaction(Runnable writes) {
+		this.support.inCallerTransaction((transaction) -> {
+			writes.run();
+			return null;
+		});
+	}
+
+	/**
 	 * Look a schedule up.
 	 * @param name the schedule's name
 	 * @return the schedule, or empty
