@@ -1,12 +1,6 @@
 package dev.taskqueue.store.jdbc;
 
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,13 +13,10 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.RowMapper;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
-import dev.taskqueue.schedule.MisfirePolicy;
-import dev.taskqueue.schedule.OverlapPolicy;
 import dev.taskqueue.schedule.ScheduleRun;
 import dev.taskqueue.schedule.ScheduleSlot;
 import dev.taskqueue.store.NewTask;
@@ -54,7 +45,7 @@ public final class JdbcScheduleStore {
 
 	private final TaskInserts inserts;
 
-	private final RowMapper<StoredSchedule> rowMapper = this::mapRow;
+	private final ScheduleRowMapper rowMapper;
 
 	private final String insertSchedule;
 
@@ -96,6 +87,7 @@ public final class JdbcScheduleStore {
 		this.jdbc = this.support.jdbc();
 		this.dialect = dialect;
 		this.inserts = new TaskInserts(this.support);
+		this.rowMapper = new ScheduleRowMapper(dialect);
 		this.insertSchedule = Statements.prefixed(dialect.insertSchedule(), tablePrefix);
 		this.updateSchedule = Statements.prefixed(dialect.updateSchedule(), tablePrefix);
 		this.advanceSchedule = Statements.prefixed(dialect.advanceSchedule(), tablePrefix);
@@ -152,7 +144,7 @@ public final class JdbcScheduleStore {
 			try {
 				this.jdbc.update(this.insertSchedule, (ps) -> {
 					ps.setString(1, schedule.name());
-					int next = setDefinition(ps, 2, schedule);
+					int next = this.rowMapper.setDefinition(ps, 2, schedule);
 					this.dialect.setInstant(ps, next, schedule.nextSlot());
 					this.dialect.setInstant(ps, next + 1, schedule.createdAt());
 					this.dialect.setInstant(ps, next + 2, now);
@@ -176,7 +168,7 @@ public final class JdbcScheduleStore {
 	 */
 	public boolean update(StoredSchedule schedule, long version, Instant now) {
 		return this.support.inCallerTransaction((transaction) -> this.jdbc.update(this.updateSchedule, (ps) -> {
-			int next = setDefinition(ps, 1, schedule);
+			int next = this.rowMapper.setDefinition(ps, 1, schedule);
 			this.dialect.setInstant(ps, next, schedule.nextSlot());
 			this.dialect.setInstant(ps, next + 1, now);
 			ps.setString(next + 2, schedule.name());
@@ -228,8 +220,8 @@ public final class JdbcScheduleStore {
 			ps.setInt(2, limit);
 		}, (rs, rowNum) -> {
 			String status = rs.getString("status");
-			return new ScheduleRun(required(rs, "slot_at"), this.dialect.getId(rs, "task_id"),
-					(status != null) ? TaskStatus.valueOf(status) : null, required(rs, "fired_at"));
+			return new ScheduleRun(this.rowMapper.required(rs, "slot_at"), this.dialect.getId(rs, "task_id"),
+					(status != null) ? TaskStatus.valueOf(status) : null, this.rowMapper.required(rs, "fired_at"));
 		});
 	}
 
@@ -309,7 +301,7 @@ public final class JdbcScheduleStore {
 				this.dialect.setInstant(ps, 2, from);
 				this.dialect.setInstant(ps, 3, to);
 			}, (rs) -> {
-				fired.add(required(rs, "slot_at"));
+				fired.add(this.rowMapper.required(rs, "slot_at"));
 			});
 			List<NewTask> newTasks = tasks.apply(fired);
 			insertSlots(newTasks, now);
@@ -332,48 +324,6 @@ public final class JdbcScheduleStore {
 		this.inserts.insert(tasks);
 	}
 
-	/** Binds type to declared, in the order of the insert and the update; returns the next index. */
-	private int setDefinition(PreparedStatement ps, int first, StoredSchedule schedule) throws SQLException {
-		ps.setString(first, schedule.type());
-		ps.setString(first + 1, schedule.payload());
-		ps.setString(first + 2, schedule.queue());
-		if (schedule.priority() != null) {
-			ps.setInt(first + 3, schedule.priority());
-		}
-		else {
-			ps.setNull(first + 3, Types.INTEGER);
-		}
-		ps.setString(first + 4, schedule.cron());
-		if (schedule.fixedRate() != null) {
-			ps.setLong(first + 5, schedule.fixedRate().toMillis());
-		}
-		else {
-			ps.setNull(first + 5, Types.BIGINT);
-		}
-		ps.setString(first + 6, schedule.zone().getId());
-		ps.setBoolean(first + 7, schedule.paused());
-		ps.setString(first + 8, schedule.misfire().mode().name());
-		ps.setInt(first + 9, schedule.misfire().cap());
-		ps.setLong(first + 10, schedule.misfire().window().toMillis());
-		ps.setString(first + 11, schedule.overlap().name());
-		ps.setBoolean(first + 12, schedule.declared());
-		return first + 13;
-	}
-
-	private StoredSchedule mapRow(ResultSet rs, int rowNum) throws SQLException {
-		int priority = rs.getInt("priority");
-		Integer nullablePriority = rs.wasNull() ? null : priority;
-		long rate = rs.getLong("fixed_rate");
-		Duration fixedRate = rs.wasNull() ? null : Duration.ofMillis(rate);
-		MisfirePolicy misfire = new MisfirePolicy(MisfirePolicy.Mode.valueOf(rs.getString("misfire_mode")),
-				rs.getInt("misfire_cap"), Duration.ofMillis(rs.getLong("misfire_window")));
-		return new StoredSchedule(rs.getString("name"), rs.getString("type"), rs.getString("payload"),
-				rs.getString("queue"), nullablePriority, rs.getString("cron"), fixedRate, ZoneId.of(rs.getString("zone")),
-				rs.getBoolean("paused"), misfire, OverlapPolicy.valueOf(rs.getString("overlap")),
-				rs.getBoolean("declared"), this.dialect.getInstant(rs, "last_slot"),
-				this.dialect.getInstant(rs, "next_slot"), rs.getLong("version"), required(rs, "created_at"));
-	}
-
 	/**
 	 * How one due schedule fires.
 	 *
@@ -382,14 +332,6 @@ public final class JdbcScheduleStore {
 	 * @param tasks the tasks of the slots it fires, each with its slot
 	 */
 	public record Firing(@Nullable Instant lastSlot, @Nullable Instant nextSlot, List<NewTask> tasks) {
-	}
-
-	private Instant required(ResultSet rs, String column) throws SQLException {
-		Instant instant = this.dialect.getInstant(rs, column);
-		if (instant == null) {
-			throw new SQLException("Column '" + column + "' is null");
-		}
-		return instant;
 	}
 
 }
