@@ -6,22 +6,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
-import dev.taskqueue.TaskPayloadException;
 import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.TaskRef;
-import dev.taskqueue.UnknownTaskTypeException;
 import dev.taskqueue.enqueue.RequestResolver;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.metrics.TaskQueueMetrics;
@@ -60,6 +54,10 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 
 	private final SlotTasks tasks;
 
+	private final ScheduleDefinitions definitions;
+
+	private final DeclaredSchedules declared;
+
 	private final Clock clock;
 
 	private final TaskQueueMetrics metrics;
@@ -81,6 +79,8 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 		this.registry = registry;
 		this.resolver = new RequestResolver(registry, codec);
 		this.tasks = new SlotTasks(this.resolver, codec);
+		this.definitions = new ScheduleDefinitions(registry, this.resolver, this.tasks);
+		this.declared = new DeclaredSchedules(store, this.definitions, clock);
 		this.clock = clock;
 		this.metrics = metrics;
 		this.wakeup = wakeup;
@@ -108,7 +108,7 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 	@Override
 	public Schedule create(ScheduleRequest request) {
 		Instant now = this.clock.instant();
-		StoredSchedule stored = stored(request, false, now, now);
+		StoredSchedule stored = this.definitions.stored(request, false, now, now);
 		if (!this.store.create(stored, now)) {
 			throw new IllegalArgumentException("Schedule '" + request.name() + "' exists already");
 		}
@@ -121,7 +121,7 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 			StoredSchedule current = this.store.find(request.name())
 				.orElseThrow(() -> new ScheduleNotFoundException(request.name()));
 			Instant now = this.clock.instant();
-			StoredSchedule changed = stored(request, current.declared(), current.createdAt(), now);
+			StoredSchedule changed = this.definitions.stored(request, current.declared(), current.createdAt(), now);
 			if (this.store.update(changed, current.version(), now)) {
 				return require(request.name());
 			}
@@ -216,99 +216,13 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 	 * Bring the declared schedules in step with their declarations, in one transaction:
 	 * create the new ones, update the changed ones (their pause too), and delete those no
 	 * longer declared. Every declaration is checked before anything is written; schedules
-	 * created through the API are never touched. Nodes starting at once may each do part of
-	 * it; a schedule another node created or changed meanwhile is left as that node wrote it.
+	 * created through the API are never touched.
 	 * @param declarations the declared schedules
 	 * @throws IllegalArgumentException if a declaration is invalid, a name is declared twice, or
 	 * a schedule created through the API has a declared schedule's name
 	 */
 	public void declare(Collection<ScheduleRequest> declarations) {
-		Instant now = this.clock.instant();
-		Map<String, StoredSchedule> declared = new LinkedHashMap<>();
-		for (ScheduleRequest request : declarations) {
-			Assert.isTrue(!declared.containsKey(request.name()),
-					() -> "Schedule '" + request.name() + "' is declared twice");
-			declared.put(request.name(), stored(request, true, now, now));
-		}
-		Map<String, StoredSchedule> existing = new LinkedHashMap<>();
-		this.store.list().forEach((schedule) -> existing.put(schedule.name(), schedule));
-		for (String name : declared.keySet()) {
-			StoredSchedule current = existing.get(name);
-			if (current != null && !current.declared()) {
-				throw new IllegalArgumentException("Schedule '" + name + "' is declared, but a schedule of that name "
-						+ "was created through the API: delete that one, or rename the declared one");
-			}
-		}
-		this.store.inOneTransaction(() -> {
-			for (StoredSchedule schedule : declared.values()) {
-				StoredSchedule current = existing.get(schedule.name());
-				if (current == null) {
-					if (this.store.create(schedule, now)) {
-						logger.info("Created declared schedule '" + schedule.name() + "'");
-					}
-				}
-				else if (!sameDefinition(current, schedule)) {
-					StoredSchedule changed = stored(definition(schedule), true, current.createdAt(), now);
-					if (this.store.update(changed, current.version(), now)) {
-						logger.info("Updated declared schedule '" + schedule.name() + "'");
-					}
-				}
-			}
-			for (StoredSchedule schedule : existing.values()) {
-				if (schedule.declared() && !declared.containsKey(schedule.name()) && this.store.delete(schedule.name())) {
-					logger.info("Deleted schedule '" + schedule.name() + "': it is no longer declared");
-				}
-			}
-		});
-	}
-
-	private static boolean sameDefinition(StoredSchedule a, StoredSchedule b) {
-		return a.type().equals(b.type()) && Objects.equals(a.payload(), b.payload())
-				&& Objects.equals(a.queue(), b.queue()) && Objects.equals(a.priority(), b.priority())
-				&& Objects.equals(a.cron(), b.cron()) && Objects.equals(a.fixedRate(), b.fixedRate())
-				&& a.zone().equals(b.zone()) && a.paused() == b.paused() && a.misfire().equals(b.misfire())
-				&& a.overlap() == b.overlap();
-	}
-
-	/**
-	 * Check a definition and turn it into a row, its next slot computed from now.
-	 * @throws UnknownTaskTypeException naming the schedule, if no handler runs its type
-	 * @throws TaskPayloadException naming the schedule, if its payload cannot be written or
-	 * does not bind to the handler's parameter
-	 */
-	private StoredSchedule stored(ScheduleRequest request, boolean declared, Instant createdAt, Instant now) {
-		String name = request.name();
-		try {
-			this.registry.get(request.type());
-		}
-		catch (UnknownTaskTypeException ex) {
-			throw new UnknownTaskTypeException("'type' of schedule '" + name + "' is invalid: " + ex.getMessage(), ex);
-		}
-		StoredSchedule stored = new StoredSchedule(name, request.type(), null, request.queue(), request.priority(),
-				request.cron(), request.fixedRate(), request.zone(), request.paused(), request.misfire(), request.overlap(), declared,
-				null, null, 0, createdAt);
-		String payload;
-		try {
-			payload = this.resolver.json(request.payload(), "Payload");
-			NewTask probe = this.tasks.task(withPayload(stored, payload, null), now, null, now);
-			payload = probe.payload();
-		}
-		catch (TaskPayloadException ex) {
-			throw new TaskPayloadException("'payload' of schedule '" + name + "' is invalid: " + ex.getMessage(), ex);
-		}
-		Instant next = Cadence.of(stored).next(now);
-		return withPayload(stored, payload, next);
-	}
-
-	private static StoredSchedule withPayload(StoredSchedule s, @Nullable String payload, @Nullable Instant next) {
-		return new StoredSchedule(s.name(), s.type(), payload, s.queue(), s.priority(), s.cron(), s.fixedRate(),
-				s.zone(), s.paused(), s.misfire(), s.overlap(), s.declared(), s.lastSlot(), next, s.version(),
-				s.createdAt());
-	}
-
-	private ScheduleRequest definition(StoredSchedule s) {
-		return new ScheduleRequest(s.name(), s.type(), this.tasks.payload(s.payload()), s.queue(), s.priority(),
-				s.cron(), s.fixedRate(), s.zone(), s.paused(), s.misfire(), s.overlap());
+		this.declared.declare(declarations);
 	}
 
 	private Schedule schedule(StoredSchedule s) {
@@ -320,7 +234,7 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 				next.add(slot);
 			}
 		}
-		return new Schedule(definition(s), s.declared(), s.lastSlot(), runs.isEmpty() ? null : runs.get(0),
+		return new Schedule(this.definitions.definition(s), s.declared(), s.lastSlot(), runs.isEmpty() ? null : runs.get(0),
 				List.copyOf(next), s.version());
 	}
 
