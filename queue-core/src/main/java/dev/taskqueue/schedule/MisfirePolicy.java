@@ -7,8 +7,8 @@ import org.springframework.util.Assert;
 /**
  * What a schedule does with the slots it missed while no node was running: skip them, run
  * the latest one once, or run each of them, up to a cap and within a catch-up window. A slot
- * counts as missed when the poll that finds it due is more than a poll interval and one second
- * past it; slots found in time always fire. Every skipped slot, and every missed slot fired
+ * counts as missed when the poll that finds it due is more than two poll intervals and ten
+ * seconds past it; slots found in time always fire. Every skipped slot, and every missed slot fired
  * late, is logged at WARN naming the schedule and the slots, and counted by the
  * {@code taskqueue.schedule.slots} meter.
  *

@@ -28,8 +28,9 @@ import dev.taskqueue.store.jdbc.JdbcScheduleStore.Firing;
  * transaction, which moves the schedules on. The slot's row keeps a slot from ever becoming
  * two tasks.
  * <p>
- * A slot is on time while it is at most a poll interval and a second late when a poll finds
- * it; older due slots were missed while no node ran, and go to the misfire policy.
+ * A slot is on time while it is at most two poll intervals and ten seconds late when a poll
+ * finds it, which a busy cluster stays well within; older due slots were missed while no node
+ * ran, and go to the misfire policy.
  */
 final class ScheduleFirer implements Runnable {
 
@@ -40,6 +41,9 @@ final class ScheduleFirer implements Runnable {
 
 	/** The most slots a schedule is caught up with in one go, however long it was missed. */
 	private static final int MAX_SLOTS = 100_000;
+
+	/** How late, beyond two poll intervals, a slot may be found and still be on time. */
+	private static final Duration ON_TIME_MARGIN = Duration.ofSeconds(10);
 
 	/** How far back missed slots are looked for, beyond a misfire window. */
 	private static final Duration LOOKBACK = Duration.ofDays(1);
@@ -67,7 +71,7 @@ final class ScheduleFirer implements Runnable {
 		this.store = store;
 		this.tasks = tasks;
 		this.clock = clock;
-		this.onTime = pollInterval.plusSeconds(1);
+		this.onTime = pollInterval.multipliedBy(2).plus(ON_TIME_MARGIN);
 		this.metrics = metrics;
 		this.wakeup = wakeup;
 	}
