@@ -5,6 +5,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.schedule.ScheduleSlot;
+
 /**
  * The running task, as its handler sees it. A {@code @Task} method receives it by declaring a
  * parameter of this type.
@@ -79,6 +81,13 @@ public interface TaskContext {
 	 * @throws IllegalArgumentException if the task has no parent of that type, or more than one
 	 */
 	<T> @Nullable T parentResult(String parentType, Class<T> type);
+
+	/**
+	 * Return the schedule slot the task was fired for: the schedule's name and the slot's
+	 * instant, which is not when the task runs.
+	 * @return the slot, or {@code null} if no schedule fired the task
+	 */
+	@Nullable ScheduleSlot scheduleSlot();
 
 	/**
 	 * Return the job the task belongs to.

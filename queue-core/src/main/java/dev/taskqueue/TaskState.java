@@ -7,6 +7,8 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.schedule.ScheduleSlot;
+
 /**
  * What a task looks like now: a snapshot read from the database.
  *
@@ -29,12 +31,14 @@ import org.jspecify.annotations.Nullable;
  * @param startedAt when its latest attempt started, or {@code null}
  * @param worker the node running it now, or {@code null}
  * @param finishedAt when it finished, or {@code null}
+ * @param scheduleSlot the schedule slot it was fired for, or {@code null} if no schedule fired it
  * @since 0.1.0
  */
 public record TaskState(UUID id, String type, String queue, TaskStatus status, int priority, int attempts,
 		@Nullable String key, Set<UUID> parents, @Nullable UUID jobId, @Nullable JsonValue payload, @Nullable JsonValue result,
 		@Nullable String errorMessage, @Nullable String errorDetail, List<TaskError> errors, Instant createdAt,
-		Instant runAt, @Nullable Instant startedAt, @Nullable String worker, @Nullable Instant finishedAt) {
+		Instant runAt, @Nullable Instant startedAt, @Nullable String worker, @Nullable Instant finishedAt,
+		@Nullable ScheduleSlot scheduleSlot) {
 
 	/**
 	 * Read the result as a value of the given type.

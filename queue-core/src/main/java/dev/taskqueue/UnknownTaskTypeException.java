@@ -25,6 +25,16 @@ public class UnknownTaskTypeException extends TaskQueueException {
 	}
 
 	/**
+	 * Create an exception for a type that was not found, with a message of its own.
+	 * @param message the message, naming the type and where it was asked for
+	 * @param cause the exception of the lookup
+	 */
+	public UnknownTaskTypeException(String message, UnknownTaskTypeException cause) {
+		super(message, cause);
+		this.type = cause.getType();
+	}
+
+	/**
 	 * Return the type that was not found.
 	 * @return the type
 	 */

@@ -34,6 +34,7 @@ import dev.taskqueue.annotation.TaskAnnotationBeanPostProcessor;
 import dev.taskqueue.daemon.DaemonRegistry;
 import dev.taskqueue.daemon.TaskDaemons;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.schedule.TaskSchedules;
 import dev.taskqueue.type.TaskTypeRegistry;
 
 /**
@@ -174,6 +175,12 @@ public final class TaskQueueAutoConfiguration {
 	@ConditionalOnMissingBean
 	TaskQueue taskQueue(TaskQueueEngine engine) {
 		return engine.queue();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	TaskSchedules taskSchedules(TaskQueueEngine engine) {
+		return engine.schedules();
 	}
 
 	@Bean

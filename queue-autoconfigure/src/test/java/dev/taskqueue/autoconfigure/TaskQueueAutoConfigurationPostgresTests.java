@@ -56,10 +56,8 @@ class TaskQueueAutoConfigurationPostgresTests {
 				assertThat(context).hasSingleBean(TaskQueueDataSourceScriptDatabaseInitializer.class);
 				String prefix = this.tablePrefix.toUpperCase(Locale.ROOT);
 				assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
-						prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEMA_VERSION",
-						prefix + "DAEMON",
-						prefix + "NODE",
-						prefix + "LEASE");
+						prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEDULE",
+						prefix + "SCHEDULE_SLOT", prefix + "SCHEMA_VERSION", prefix + "DAEMON", prefix + "NODE", prefix + "LEASE");
 				TaskQueue queue = context.getBean(TaskQueue.class);
 				TaskState state = TaskQueueAutoConfigurationTests.awaitSucceeded(context,
 						queue.enqueue("greet", new Greeting("Ada")).id());
@@ -93,10 +91,8 @@ class TaskQueueAutoConfigurationPostgresTests {
 			assertThat(state.result(String.class)).isEqualTo("Hello Old");
 			String prefix = this.tablePrefix.toUpperCase(Locale.ROOT);
 			assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
-					prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEMA_VERSION",
-					prefix + "DAEMON",
-					prefix + "NODE",
-					prefix + "LEASE");
+					prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEDULE",
+					prefix + "SCHEDULE_SLOT", prefix + "SCHEMA_VERSION", prefix + "DAEMON", prefix + "NODE", prefix + "LEASE");
 		});
 	}
 

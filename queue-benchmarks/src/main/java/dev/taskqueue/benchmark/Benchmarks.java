@@ -60,6 +60,7 @@ public final class Benchmarks {
 				phase(options, report, "latency", () -> new LatencyPhase(options, dataSource, report).run());
 				phase(options, report, "claim", () -> new ClaimPhase(options, dataSource, report).run());
 				phase(options, report, "flows", () -> new FlowsPhase(options, dataSource, report).run());
+				phase(options, report, "schedules", () -> new SchedulesPhase(options, dataSource, report).run());
 				phase(options, report, "retention", () -> new RetentionPhase(options, postgres, report).run());
 			}
 			finally {
@@ -101,10 +102,10 @@ public final class Benchmarks {
 					+ version(org.mariadb.jdbc.Driver.class) + ")");
 			mariaDb.createSchemas();
 			try {
-				new DrainPhase(options, mariaDb, report, jfr, new DrainPhase.Setup("7. MariaDB: drain",
+				new DrainPhase(options, mariaDb, report, jfr, new DrainPhase.Setup("8. MariaDB: drain",
 						List.of(new int[] { 10, 100 }), List.of("10:fetch", "20:fetch"), false, "fetch"))
 					.run();
-				new EnqueuePhase(options, mariaDb, report, jfr, "8. MariaDB: enqueue").run();
+				new EnqueuePhase(options, mariaDb, report, jfr, "9. MariaDB: enqueue").run();
 			}
 			finally {
 				mariaDb.dropSchemas();

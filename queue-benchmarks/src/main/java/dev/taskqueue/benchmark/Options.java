@@ -24,7 +24,7 @@ final class Options {
 
 	/** Every phase, in the order they run. */
 	static final List<String> ALL_PHASES = List.of("drain", "enqueue", "snapshot", "steady", "latency", "claim",
-			"flows", "retention", "mariadb");
+			"flows", "schedules", "retention", "mariadb");
 
 	final String url;
 
@@ -137,6 +137,12 @@ final class Options {
 	/** Finished tasks in the task table, analyzed, when each flows run starts; 0 for empty tables. */
 	final int flowsHistory;
 
+	/** Schedules firing every minute in the schedules phase. */
+	final int schedulesCount;
+
+	/** Minute slots measured in the schedules phase. */
+	final int schedulesMinutes;
+
 	/** Old finished tasks that retention deletes while the retention phase drains. */
 	final int retentionOld;
 
@@ -222,6 +228,8 @@ final class Options {
 		this.flowsChunk = in.getInt("flows.chunk", 500);
 		this.flowsRepeats = in.getInt("flows.repeats", quick ? 1 : 3);
 		this.flowsHistory = in.getInt("flows.history", 10_000);
+		this.schedulesCount = in.getInt("schedules.count", quick ? 500 : 10_000);
+		this.schedulesMinutes = in.getInt("schedules.minutes", quick ? 2 : 3);
 		this.retentionOld = in.getInt("retention.old", quick ? 50_000 : 1_000_000);
 		this.retentionTasks = in.getInt("retention.tasks", quick ? 100_000 : 500_000);
 		this.retentionRepeats = in.getInt("retention.repeats", quick ? 1 : 3);
@@ -271,7 +279,7 @@ final class Options {
 				                        MariaDB for the mariadb phase (default %s, root, no
 				                        password; env TASKQUEUE_MARIADB_URL / _USER / _PASSWORD)
 				  phases                comma-separated: drain, enqueue, snapshot, steady, latency, claim,
-				                        flows, retention, mariadb (default: all)
+				                        flows, schedules, retention, mariadb (default: all)
 				  jfr                   directory for JFR recordings of TaskQueue's drain and enqueue runs
 				                        (default: none); their hot methods are added to the report
 				  quick                 smaller sizes, for a smoke test
@@ -288,9 +296,11 @@ final class Options {
 				  per point of the rate series, default 5), latency.samples, latency.warmup,
 				  latency.polling-samples, claim.samples, claim.backlog, claim.size,
 				  flows.chain (default 1000), flows.job (default 10000), flows.chunk (default 500),
-				  flows.repeats, flows.history (finished tasks in the table, default 10000),
-				  retention.old (old finished tasks to delete, default 1000000), retention.tasks (drain
-				  backlog, default 500000), retention.repeats (default 3), profile (statement-timed extra runs, default true), enqueue (the drain
+				  flows.repeats, flows.history (finished tasks in the table, default 10000), schedules.count
+				  (schedules firing every minute, default 10000), schedules.minutes (minute slots measured,
+				  default 3), retention.old (old finished tasks to delete, default 1000000), retention.tasks
+				  (drain backlog, default 500000), retention.repeats (default 3), profile (statement-timed
+				  extra runs, default true), enqueue (the drain
 				  phase's backlog enqueue rates, default true)
 				""".formatted(DEFAULT_URL, DEFAULT_MARIADB_URL);
 	}

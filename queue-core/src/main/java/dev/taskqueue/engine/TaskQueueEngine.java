@@ -3,9 +3,9 @@ package dev.taskqueue.engine;
 import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +27,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.ObjectMapper;
 
+import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.claim.ClaimBudget;
@@ -50,11 +51,15 @@ import dev.taskqueue.node.RunLimitListener;
 import dev.taskqueue.retention.RetentionPolicy;
 import dev.taskqueue.retention.RetentionSweeper;
 import dev.taskqueue.schedule.ScheduleRequest;
+import dev.taskqueue.schedule.DefaultTaskSchedules;
+import dev.taskqueue.schedule.ScheduleRequest;
+import dev.taskqueue.schedule.TaskSchedules;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.DatabaseClock;
+import dev.taskqueue.store.jdbc.JdbcScheduleStore;
 import dev.taskqueue.store.jdbc.JdbcDaemonStore;
 import dev.taskqueue.store.jdbc.JdbcLeaseStore;
 import dev.taskqueue.store.jdbc.JdbcNodeStore;
@@ -97,6 +102,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	private final JdbcNodeStore nodeStore;
 
 	private final DefaultTaskQueue queue;
+
+	private final DefaultTaskSchedules schedules;
+
+	private final @Nullable Collection<ScheduleRequest> declaredSchedules;
 
 	private final DatabaseClock clock;
 
@@ -144,6 +153,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				new JdbcDaemonStore(builder.dataSource, this.dialect, builder.tablePrefix), this.clock, builder.workerId,
 				builder.daemonLease, builder.minDaemonRestartDelay, builder.maxDaemonRestartDelay);
 		this.metrics = TaskQueueMetrics.of(builder.meterRegistry);
+		this.schedules = new DefaultTaskSchedules(
+				new JdbcScheduleStore(builder.dataSource, this.dialect, builder.tablePrefix, codec, builder.workerId),
+				this.registry, codec, this.clock, this.metrics, this::wake);
+		this.declaredSchedules = builder.declaredSchedules;
 		// Gauges read whichever runtime runs now, so that they survive a stop and start
 		this.metrics.gauge(TaskQueueMetrics.WORKER_ACTIVE, "Tasks running on this node",
 				() -> (this.runtime != null) ? this.runtime.worker.active() : 0);
@@ -180,6 +193,14 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	}
 
 	/**
+	 * Return the cluster's schedules. Worker nodes fire their due slots every poll interval.
+	 * @return the schedules
+	 */
+	public TaskSchedules schedules() {
+		return this.schedules;
+	}
+
+	/**
 	 * Return the node's name, as stored on the tasks it runs; {@code null} on a node that only
 	 * enqueues.
 	 * @return the worker id, or {@code null}
@@ -210,6 +231,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.schema.check(this.upgradeSchema, this.waitForSchema);
 		this.registry.initialize(BeanUtils::instantiateClass);
 		this.clock.refresh();
+		if (this.declaredSchedules != null) {
+			this.schedules.declare(this.declaredSchedules);
+		}
 		this.hasDaemons = this.daemons.declare();
 		if (this.workerSettings != null) {
 			Runtime runtime = new Runtime(this.workerSettings);
@@ -285,8 +309,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			TaskQueueEngine engine = TaskQueueEngine.this;
 			this.settings = settings;
 			this.scheduler.setThreadNamePrefix("taskqueue-scheduler-");
-			// One thread more than the poller, lease checks and rescues need, for retention rounds
-			this.scheduler.setPoolSize(4);
+			// Two threads more than polls, lease checks and rescues need: retention rounds and
+			// schedule firing may take a while
+			this.scheduler.setPoolSize(5);
 			// Retries are woken at their due time, which is the database's
 			this.scheduler.setClock(engine.clock);
 			DatabaseOutage outage = new DatabaseOutage();
@@ -294,7 +319,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.completer = new Completer(engine.store, engine.clock, settings.completionBatchSize, outage,
 					this::written);
 			this.worker = new Worker(engine.registry, new PayloadCodec(settings.mapper), this.completer, failurePolicy,
-					lanes(), "taskqueue-worker-", engine.metrics, engine.store::parents, engine.clock);
+					lanes(), "taskqueue-worker-", engine.metrics, engine.store::parents,
+					(id) -> engine.store.find(id).map(TaskState::scheduleSlot).orElse(null), engine.clock);
 			ClaimBudget budget = (settings.maxTasks > 0) ? ClaimBudget.of(settings.maxTasks) : ClaimBudget.unlimited();
 			this.poller = new Poller(engine.store, this.worker, this.completer, outage,
 					new PollerSettings(settings.batchSize, settings.claimAhead, settings.pollInterval, settings.workerId),
@@ -382,6 +408,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.rescuer::rescueExpired,
 					min(this.settings.pollInterval, leaseCheck)));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.limiter::check, MAX_LEASE_CHECK_INTERVAL));
+			this.schedules.add(this.scheduler.scheduleWithFixedDelay(
+					TaskQueueEngine.this.schedules.firing(this.settings.pollInterval), this.settings.pollInterval));
 			if (this.listener != null) {
 				this.listener.start("taskqueue-listener");
 			}
@@ -493,8 +521,6 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private Duration waitForSchema = Duration.ZERO;
 
-		private Collection<ScheduleRequest> declaredSchedules = List.of();
-
 		private DaemonRegistry daemonRegistry = new DaemonRegistry();
 
 		private final List<Consumer<DaemonRegistry>> builderDaemons = new ArrayList<>();
@@ -529,6 +555,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private Duration retentionTimeBudget = Duration.ofSeconds(1);
 
 		private Duration retentionPause = Duration.ofSeconds(9);
+
+		private @Nullable Collection<ScheduleRequest> declaredSchedules;
 
 		private Builder(DataSource dataSource, TaskTypeRegistry registry, ObjectMapper mapper) {
 			this.dataSource = dataSource;
@@ -715,17 +743,6 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		}
 
 		/**
-		 * Declare the schedules found in code and configuration: at start they are created or
-		 * updated, and declared schedules no longer among them are removed.
-		 * @param declared the declared schedules
-		 * @return this builder
-		 */
-		public Builder schedules(Collection<ScheduleRequest> declared) {
-			this.declaredSchedules = declared;
-			return this;
-		}
-
-		/**
 		 * Set how often the node records its heartbeat in the registry of nodes (10 seconds by
 		 * default).
 		 * @param nodeHeartbeatInterval the heartbeat interval
@@ -873,6 +890,21 @@ public final class TaskQueueEngine implements SmartLifecycle {
 					&& retentionPause.compareTo(TaskOptions.MAX_DURATION) <= 0,
 					"'retentionPause' must be positive and at most 365 days");
 			this.retentionPause = retentionPause;
+			return this;
+		}
+
+		/**
+		 * Declare the schedules of code and configuration. On start, each is created, or
+		 * updated if its declaration changed, and a declared schedule no longer among them is
+		 * deleted, so that it stops firing; schedules created through {@link TaskSchedules} are
+		 * never touched. Without this call, start leaves every schedule as it is.
+		 * @param declared the declared schedules
+		 * @return this builder
+		 */
+		public Builder schedules(Collection<ScheduleRequest> declared) {
+			Assert.notNull(declared, "'declared' must not be null");
+			// Read on start, not now: @Task methods of beans created after the engine add to it
+			this.declaredSchedules = declared;
 			return this;
 		}
 

@@ -22,6 +22,7 @@ import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.JobWrites;
 import dev.taskqueue.store.NewTask;
+import dev.taskqueue.schedule.ScheduleSlot;
 import dev.taskqueue.store.ParentTask;
 
 /**
@@ -148,6 +149,12 @@ public final class RunningTask implements TaskContext {
 	}
 
 	@Override
+	public @Nullable ScheduleSlot scheduleSlot() {
+		// Read when asked, so that claims carry no more columns
+		return this.support.scheduleSlots().apply(taskId());
+	}
+
+	@Override
 	public @Nullable UUID jobId() {
 		return this.task.jobId();
 	}
@@ -261,10 +268,12 @@ public final class RunningTask implements TaskContext {
 	 * requests for its job into tasks.
 	 *
 	 * @param parents reads a task's parents
+	 * @param scheduleSlots reads the schedule slot a task was fired for
 	 * @param resolver resolves task requests
 	 * @param clock the clock
 	 */
-	record Support(Function<UUID, List<ParentTask>> parents, RequestResolver resolver, Clock clock) {
+	record Support(Function<UUID, List<ParentTask>> parents, Function<UUID, @Nullable ScheduleSlot> scheduleSlots,
+			RequestResolver resolver, Clock clock) {
 	}
 
 }

@@ -31,6 +31,7 @@ import dev.taskqueue.complete.FailurePolicy;
 import dev.taskqueue.enqueue.RequestResolver;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.schedule.ScheduleSlot;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.ParentTask;
 import dev.taskqueue.store.TaskOutcome;
@@ -92,13 +93,15 @@ public final class Worker {
 	 * @param threadNamePrefix the prefix of the worker threads' names
 	 * @param metrics records attempts
 	 * @param parents reads a task's parents, for handlers that read their results
+	 * @param scheduleSlots reads the schedule slot a task was fired for, for handlers that ask
 	 * @param clock the clock
 	 */
 	public Worker(TaskTypeRegistry registry, PayloadCodec codec, Completer completer, FailurePolicy failurePolicy,
 			List<Lane> lanes, String threadNamePrefix, TaskQueueMetrics metrics,
-			Function<UUID, List<ParentTask>> parents, Clock clock) {
+			Function<UUID, List<ParentTask>> parents, Function<UUID, @Nullable ScheduleSlot> scheduleSlots,
+			Clock clock) {
 		this.registry = registry;
-		this.support = new RunningTask.Support(parents, new RequestResolver(registry, codec), clock);
+		this.support = new RunningTask.Support(parents, scheduleSlots, new RequestResolver(registry, codec), clock);
 		this.codec = codec;
 		this.completer = completer;
 		this.failurePolicy = failurePolicy;

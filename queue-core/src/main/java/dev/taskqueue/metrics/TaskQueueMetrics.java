@@ -21,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  * <li>{@code taskqueue.completions.pending}: outcomes waiting to be written.</li>
  * <li>{@code taskqueue.retention.deleted}: finished rows that retention deleted on this node,
  * tagged {@code kind} ({@code task} or {@code job}).</li>
+ * <li>{@code taskqueue.schedule.slots}: schedule slots fired late or skipped, tagged
+ * {@code outcome} ({@code late} or {@code skipped}) and {@code reason} ({@code misfire} or
+ * {@code overlap}).</li>
  * </ul>
  *
  * @since 0.1.0
@@ -38,6 +41,9 @@ public final class TaskQueueMetrics {
 
 	/** Name of the counter of rows that retention deleted. */
 	public static final String RETENTION_DELETED = "taskqueue.retention.deleted";
+
+	/** Name of the counter of schedule slots fired late or skipped. */
+	public static final String SCHEDULE_SLOTS = "taskqueue.schedule.slots";
 
 	private static final TaskQueueMetrics NONE = new TaskQueueMetrics(null);
 
@@ -74,6 +80,23 @@ public final class TaskQueueMetrics {
 				.tag("type", key)
 				.tag("outcome", success ? "succeeded" : "failed")
 				.register(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * Count schedule slots fired late or skipped.
+	 * @param outcome {@code late} or {@code skipped}
+	 * @param reason {@code misfire} or {@code overlap}
+	 * @param slots how many slots
+	 */
+	public void scheduleSlots(String outcome, String reason, int slots) {
+		if (this.registry != null && slots > 0) {
+			Counter.builder(SCHEDULE_SLOTS)
+				.description("Schedule slots fired late or skipped")
+				.tag("outcome", outcome)
+				.tag("reason", reason)
+				.register(this.registry)
+				.increment(slots);
 		}
 	}
 

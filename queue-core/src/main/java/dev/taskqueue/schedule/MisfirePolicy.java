@@ -7,8 +7,10 @@ import org.springframework.util.Assert;
 /**
  * What a schedule does with the slots it missed while no node was running: skip them, run
  * the latest one once, or run each of them, up to a cap and within a catch-up window. A slot
- * counts as missed once it is more than a poll interval late; every skipped slot is logged and
- * counted.
+ * counts as missed when the poll that finds it due is more than two poll intervals and ten
+ * seconds past it; slots found in time always fire. Every skipped slot, and every missed slot fired
+ * late, is logged at WARN naming the schedule and the slots, and counted by the
+ * {@code taskqueue.schedule.slots} meter.
  *
  * @param mode what to do
  * @param cap with {@link Mode#RUN_ALL}, the most missed slots to run, the latest ones
@@ -36,7 +38,8 @@ public record MisfirePolicy(Mode mode, int cap, Duration window) {
 	}
 
 	/**
-	 * Run the latest missed slot once and skip the others: the default.
+	 * Run the latest missed slot once and skip the others: the default. When a slot is also
+	 * due in time, that one runs and every missed slot is skipped.
 	 * @return the policy
 	 */
 	public static MisfirePolicy runLatest() {

@@ -12,7 +12,8 @@ import org.jspecify.annotations.Nullable;
  * @param declared whether it was declared in code or configuration, so that startup updates
  * it and removes it once no longer declared; {@code false} for one created through
  * {@link TaskSchedules}, which startup never touches
- * @param lastSlot the latest slot fired, or {@code null} if none has been
+ * @param lastSlot the latest slot of its cadence fired, or {@code null} if none has been;
+ * slots fired by {@link TaskSchedules#trigger} and {@link TaskSchedules#backfill} do not count
  * @param lastRun the latest slot's task and its status, or {@code null} if none has been fired
  * @param nextSlots the next five slots to fire, empty while paused
  * @param version the row's version, incremented by every change and every fired slot

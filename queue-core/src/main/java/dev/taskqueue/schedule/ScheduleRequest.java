@@ -3,6 +3,7 @@ package dev.taskqueue.schedule;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.support.CronExpression;
@@ -15,7 +16,8 @@ import org.springframework.util.Assert;
  * <p>
  * Building validates what can be checked without the database: exactly one of cron and fixed
  * rate, a cron expression Spring's {@link CronExpression} parses (macros such as
- * {@code @daily} included), a positive rate. Errors name the schedule and the property.
+ * {@code @daily} included), a positive rate of whole milliseconds. Errors name the schedule
+ * and the property.
  *
  * @param name the schedule's name, unique in the cluster
  * @param type the task type each slot's task has
@@ -23,7 +25,9 @@ import org.springframework.util.Assert;
  * @param queue the queue, or {@code null} for the type's queue
  * @param priority the priority, or {@code null} for the type's priority
  * @param cron the cron expression, or {@code null} with a fixed rate
- * @param fixedRate the time between slots, or {@code null} with a cron expression
+ * @param fixedRate the time between slots, a whole number of milliseconds, or {@code null}
+ * with a cron expression; slots fall at the schedule's creation (to the second) and every
+ * {@code fixedRate} after it
  * @param zone the zone the cron expression is read in, UTC unless set, so that every node
  * agrees on the slots whatever its own zone
  * @param paused whether the schedule is created paused
@@ -54,8 +58,9 @@ public record ScheduleRequest(String name, String type, @Nullable Object payload
 						"'cron' of schedule '" + name + "' is invalid: '" + cron + "': " + ex.getMessage(), ex);
 			}
 		}
-		Assert.isTrue(fixedRate == null || (!fixedRate.isNegative() && !fixedRate.isZero()),
-				() -> "'fixed-rate' of schedule '" + name + "' must be positive");
+		Assert.isTrue(fixedRate == null || (!fixedRate.isNegative() && !fixedRate.isZero()
+				&& fixedRate.equals(fixedRate.truncatedTo(ChronoUnit.MILLIS))),
+				() -> "'fixed-rate' of schedule '" + name + "' must be a positive whole number of milliseconds");
 		Assert.notNull(zone, () -> "'zone' of schedule '" + name + "' must not be null");
 		Assert.notNull(misfire, () -> "'misfire' of schedule '" + name + "' must not be null");
 		Assert.notNull(overlap, () -> "'overlap' of schedule '" + name + "' must not be null");

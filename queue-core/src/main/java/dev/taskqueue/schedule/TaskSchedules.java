@@ -67,7 +67,9 @@ public interface TaskSchedules {
 	void resume(String name);
 
 	/**
-	 * Fire a task of the schedule now, for a slot at the current time, outside its cadence.
+	 * Fire a task of the schedule now, for a slot at the current time (the database's, to the
+	 * millisecond), outside its cadence: its overlap policy does not apply, and a paused
+	 * schedule fires too.
 	 * @param name the schedule's name
 	 * @return the task
 	 * @throws ScheduleNotFoundException if there is no schedule of that name
@@ -75,14 +77,16 @@ public interface TaskSchedules {
 	TaskRef trigger(String name);
 
 	/**
-	 * Fire the schedule's slots in a range that have not been fired yet: a slot that already
-	 * ran is never fired twice.
+	 * Fire the schedule's slots in a range that have not been fired yet, in one transaction: a
+	 * slot that already ran is never fired twice. Its overlap policy does not apply, and a
+	 * paused schedule fires too.
 	 * @param name the schedule's name
 	 * @param from the first instant of the range, inclusive
 	 * @param to the last instant of the range, exclusive
 	 * @return the tasks of the slots fired now, oldest slot first
 	 * @throws ScheduleNotFoundException if there is no schedule of that name
-	 * @throws IllegalArgumentException if {@code to} is before {@code from}
+	 * @throws IllegalArgumentException if {@code to} is before {@code from}, or the range holds
+	 * more than 10,000 slots
 	 */
 	List<TaskRef> backfill(String name, Instant from, Instant to);
 
@@ -96,7 +100,7 @@ public interface TaskSchedules {
 	List<ScheduleRun> history(String name, int limit);
 
 	/**
-	 * Delete a schedule; its tasks already fired are kept.
+	 * Delete a schedule and the record of its fired slots; its tasks already fired are kept.
 	 * @param name the schedule's name
 	 * @return {@code true} if it existed
 	 */

@@ -17,6 +17,7 @@ import dev.taskqueue.TaskContext;
 import dev.taskqueue.TaskHandler;
 import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskRequest;
+import dev.taskqueue.schedule.ScheduleSlot;
 import dev.taskqueue.type.TaskType;
 import dev.taskqueue.type.TaskTypeDefinition;
 import dev.taskqueue.type.TaskTypeRegistry;
@@ -274,6 +275,11 @@ class TaskAnnotationBeanPostProcessorTests {
 
 		@Override
 		public <T> T parentResult(String parentType, Class<T> type) {
+			return null;
+		}
+
+		@Override
+		public ScheduleSlot scheduleSlot() {
 			return null;
 		}
 

@@ -27,7 +27,7 @@ class LaneTests {
 
 	private final PayloadCodec codec = new PayloadCodec(JsonMapper.builder().build());
 
-	private final RunningTask.Support support = new RunningTask.Support((id) -> List.of(),
+	private final RunningTask.Support support = new RunningTask.Support((id) -> List.of(), (id) -> null,
 			new RequestResolver(new TaskTypeRegistry(List.of(), TaskTypeSettings.NONE), this.codec),
 			Clock.systemUTC());
 

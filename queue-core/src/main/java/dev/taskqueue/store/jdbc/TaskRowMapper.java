@@ -6,11 +6,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
 
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.schedule.ScheduleSlot;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 
@@ -36,7 +38,13 @@ final class TaskRowMapper implements RowMapper<TaskState> {
 				this.codec.value(rs.getString("payload")),
 				this.codec.value(rs.getString("result")), rs.getString("error_message"), rs.getString("error_detail"),
 				List.of(), required(rs, "created_at"), required(rs, "run_at"), this.dialect.getInstant(rs, "started_at"),
-				rs.getString("worker"), this.dialect.getInstant(rs, "finished_at"));
+				rs.getString("worker"), this.dialect.getInstant(rs, "finished_at"), scheduleSlot(rs));
+	}
+
+	private @Nullable ScheduleSlot scheduleSlot(ResultSet rs) throws SQLException {
+		String schedule = rs.getString("schedule_name");
+		Instant slot = this.dialect.getInstant(rs, "schedule_slot");
+		return (schedule != null && slot != null) ? new ScheduleSlot(schedule, slot) : null;
 	}
 
 	/**

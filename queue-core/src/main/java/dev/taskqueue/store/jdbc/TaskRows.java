@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.TransactionSystemException;
 
 import dev.taskqueue.TaskStatus;
+import dev.taskqueue.schedule.ScheduleSlot;
 import dev.taskqueue.store.DatabaseFailure;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
@@ -24,7 +25,7 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
 final class TaskRows {
 
 	/** The parameters of {@link Dialect#insertTask()}, bound by {@link #setTask}. */
-	private static final int INSERT_PARAMETERS = 13;
+	private static final int INSERT_PARAMETERS = 15;
 
 	private final JdbcSupport support;
 
@@ -156,6 +157,8 @@ final class TaskRows {
 			columns[10][i] = (task.jobId() != null) ? task.jobId().toString() : null;
 			columns[11][i] = text(task.createdAt());
 			columns[12][i] = (placement.status() == TaskStatus.CANCELLED) ? text(task.createdAt()) : null;
+			columns[13][i] = (task.scheduleSlot() != null) ? task.scheduleSlot().schedule() : null;
+			columns[14][i] = (task.scheduleSlot() != null) ? text(task.scheduleSlot().slot()) : null;
 		}
 		Connection connection = ps.getConnection();
 		for (int column = 0; column < INSERT_PARAMETERS; column++) {
@@ -197,6 +200,9 @@ final class TaskRows {
 		this.dialect.setNullableId(ps, 11, task.jobId());
 		this.dialect.setInstant(ps, 12, task.createdAt());
 		this.dialect.setInstant(ps, 13, (placement.status() == TaskStatus.CANCELLED) ? task.createdAt() : null);
+		ScheduleSlot slot = task.scheduleSlot();
+		ps.setString(14, (slot != null) ? slot.schedule() : null);
+		this.dialect.setInstant(ps, 15, (slot != null) ? slot.slot() : null);
 	}
 
 }

@@ -22,6 +22,8 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
 	started_at TIMESTAMP WITH TIME ZONE,
 	finished_at TIMESTAMP WITH TIME ZONE,
+	schedule_name VARCHAR(200),
+	schedule_slot TIMESTAMP WITH TIME ZONE,
 	-- The key of an unfinished task, else NULL: unique while the task is not finished
 	active_key VARCHAR(255) GENERATED ALWAYS AS (CASE WHEN status IN ('WAITING', 'READY', 'RUNNING') THEN unique_key END)
 );
@@ -71,6 +73,42 @@ CREATE TABLE IF NOT EXISTS TQ_JOB_CALLBACK (
 	payload CHARACTER LARGE OBJECT,
 	options VARCHAR(4000),
 	PRIMARY KEY (job_id, position)
+);
+
+-- Issue 14: schedules
+-- A schedule fires one task per slot; any node fires a due slot, advancing the row by
+-- compare-and-set on its version
+CREATE TABLE IF NOT EXISTS TQ_SCHEDULE (
+	name VARCHAR(200) NOT NULL PRIMARY KEY,
+	type VARCHAR(255) NOT NULL,
+	payload CHARACTER LARGE OBJECT,
+	queue VARCHAR(255),
+	priority INT,
+	cron VARCHAR(255),
+	fixed_rate BIGINT,
+	zone VARCHAR(64) NOT NULL,
+	paused BOOLEAN NOT NULL,
+	misfire_mode VARCHAR(16) NOT NULL,
+	misfire_cap INT NOT NULL,
+	misfire_window BIGINT NOT NULL,
+	overlap VARCHAR(16) NOT NULL,
+	declared BOOLEAN NOT NULL,
+	last_slot TIMESTAMP WITH TIME ZONE,
+	next_slot TIMESTAMP WITH TIME ZONE,
+	version BIGINT NOT NULL,
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	updated_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+-- Schedules by next slot: the one query that finds the due ones
+CREATE INDEX IF NOT EXISTS TQ_SCHEDULE_DUE_IDX ON TQ_SCHEDULE (paused, next_slot);
+
+-- A fired slot: its key makes a second task for the same slot impossible
+CREATE TABLE IF NOT EXISTS TQ_SCHEDULE_SLOT (
+	schedule_name VARCHAR(200) NOT NULL,
+	slot_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	task_id UUID NOT NULL,
+	fired_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	PRIMARY KEY (schedule_name, slot_at)
 );
 
 -- Issue 14: daemons

@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	created_at DATETIME(6) NOT NULL,
 	started_at DATETIME(6),
 	finished_at DATETIME(6),
+	schedule_name VARCHAR(200),
+	schedule_slot DATETIME(6),
 	-- The key of an unfinished task, else NULL: unique while the task is not finished
 	active_key VARCHAR(255) AS (CASE WHEN status IN ('WAITING', 'READY', 'RUNNING') THEN unique_key END) VIRTUAL,
 	INDEX TQ_TASK_READY_IDX (status, queue, priority DESC, run_at, id),
@@ -72,6 +74,41 @@ CREATE TABLE IF NOT EXISTS TQ_JOB_CALLBACK (
 	payload LONGTEXT,
 	options TEXT,
 	PRIMARY KEY (job_id, position)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- Issue 14: schedules
+-- A schedule fires one task per slot; any node fires a due slot, advancing the row by
+-- compare-and-set on its version
+CREATE TABLE IF NOT EXISTS TQ_SCHEDULE (
+	name VARCHAR(200) NOT NULL PRIMARY KEY,
+	type VARCHAR(255) NOT NULL,
+	payload LONGTEXT,
+	queue VARCHAR(255),
+	priority INT,
+	cron VARCHAR(255),
+	fixed_rate BIGINT,
+	zone VARCHAR(64) NOT NULL,
+	paused BOOLEAN NOT NULL,
+	misfire_mode VARCHAR(16) NOT NULL,
+	misfire_cap INT NOT NULL,
+	misfire_window BIGINT NOT NULL,
+	overlap VARCHAR(16) NOT NULL,
+	declared BOOLEAN NOT NULL,
+	last_slot DATETIME(6),
+	next_slot DATETIME(6),
+	version BIGINT NOT NULL,
+	created_at DATETIME(6) NOT NULL,
+	updated_at DATETIME(6) NOT NULL,
+	INDEX TQ_SCHEDULE_DUE_IDX (paused, next_slot)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
+
+-- A fired slot: its key makes a second task for the same slot impossible
+CREATE TABLE IF NOT EXISTS TQ_SCHEDULE_SLOT (
+	schedule_name VARCHAR(200) NOT NULL,
+	slot_at DATETIME(6) NOT NULL,
+	task_id CHAR(36) CHARACTER SET ascii NOT NULL,
+	fired_at DATETIME(6) NOT NULL,
+	PRIMARY KEY (schedule_name, slot_at)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
 
 -- Issue 14: daemons

@@ -21,7 +21,9 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	lease_until TIMESTAMP WITH TIME ZONE,
 	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
 	started_at TIMESTAMP WITH TIME ZONE,
-	finished_at TIMESTAMP WITH TIME ZONE
+	finished_at TIMESTAMP WITH TIME ZONE,
+	schedule_name VARCHAR(200),
+	schedule_slot TIMESTAMP WITH TIME ZONE
 ) WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
 
 -- Only ready rows sit in the claim index, in claim order: a claim costs the same at any backlog
@@ -81,6 +83,42 @@ CREATE TABLE IF NOT EXISTS TQ_JOB_CALLBACK (
 	payload TEXT,
 	options TEXT,
 	PRIMARY KEY (job_id, position)
+);
+
+-- Issue 14: schedules
+-- A schedule fires one task per slot; any node fires a due slot, advancing the row by
+-- compare-and-set on its version
+CREATE TABLE IF NOT EXISTS TQ_SCHEDULE (
+	name VARCHAR(200) NOT NULL PRIMARY KEY,
+	type VARCHAR(255) NOT NULL,
+	payload TEXT,
+	queue VARCHAR(255),
+	priority INT,
+	cron VARCHAR(255),
+	fixed_rate BIGINT,
+	zone VARCHAR(64) NOT NULL,
+	paused BOOLEAN NOT NULL,
+	misfire_mode VARCHAR(16) NOT NULL,
+	misfire_cap INT NOT NULL,
+	misfire_window BIGINT NOT NULL,
+	overlap VARCHAR(16) NOT NULL,
+	declared BOOLEAN NOT NULL,
+	last_slot TIMESTAMP WITH TIME ZONE,
+	next_slot TIMESTAMP WITH TIME ZONE,
+	version BIGINT NOT NULL,
+	created_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	updated_at TIMESTAMP WITH TIME ZONE NOT NULL
+);
+-- Active schedules by next slot: the one query that finds the due ones
+CREATE INDEX IF NOT EXISTS TQ_SCHEDULE_DUE_IDX ON TQ_SCHEDULE (next_slot) WHERE paused = FALSE;
+
+-- A fired slot: its key makes a second task for the same slot impossible
+CREATE TABLE IF NOT EXISTS TQ_SCHEDULE_SLOT (
+	schedule_name VARCHAR(200) NOT NULL,
+	slot_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	task_id UUID NOT NULL,
+	fired_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	PRIMARY KEY (schedule_name, slot_at)
 );
 
 -- Issue 14: daemons

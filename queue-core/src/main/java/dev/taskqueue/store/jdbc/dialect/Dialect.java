@@ -35,7 +35,7 @@ public interface Dialect {
 	/** The columns a {@link dev.taskqueue.TaskState} is read from. */
 	String TASK_COLUMNS = """
 			id, type, queue, status, priority, attempts, unique_key, job_id, payload, result, error_message,
-				error_detail, created_at, run_at, started_at, worker, finished_at""";
+				error_detail, created_at, run_at, started_at, worker, finished_at, schedule_name, schedule_slot""";
 
 	/** No unfinished child of task {@code t} waits for it. */
 	String NO_UNFINISHED_CHILD = """
@@ -217,8 +217,9 @@ public interface Dialect {
 	default String insertTask() {
 		return """
 				INSERT INTO %PREFIX%TASK (id, type, queue, status, priority, run_at, attempts, attempt_base,
-					pending_parents, payload, unique_key, options, job_id, created_at, finished_at)
-				VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?)""";
+					pending_parents, payload, unique_key, options, job_id, created_at, finished_at, schedule_name,
+					schedule_slot)
+				VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
 	}
 
 	/**
@@ -950,6 +951,131 @@ public interface Dialect {
 	 */
 	default String releaseLease() {
 		return "UPDATE %PREFIX%LEASE SET lease_until = ? WHERE name = ? AND holder = ?";
+	}
+
+	/** The columns a stored schedule is read from. */
+	String SCHEDULE_COLUMNS = """
+			name, type, payload, queue, priority, cron, fixed_rate, zone, paused, misfire_mode, misfire_cap,
+				misfire_window, overlap, declared, last_slot, next_slot, version, created_at, updated_at""";
+
+	/**
+	 * Parameters: name, type, payload, queue, priority, cron, fixed rate, zone, paused, misfire
+	 * mode, cap and window, overlap, declared, next slot, created at, updated at.
+	 * @return the statement
+	 */
+	default String insertSchedule() {
+		return """
+				INSERT INTO %PREFIX%SCHEDULE (name, type, payload, queue, priority, cron, fixed_rate, zone, paused,
+					misfire_mode, misfire_cap, misfire_window, overlap, declared, last_slot, next_slot, version,
+					created_at, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, 1, ?, ?)""";
+	}
+
+	/**
+	 * Replace a schedule's definition, if its version is still the one read. Parameters: type,
+	 * payload, queue, priority, cron, fixed rate, zone, paused, misfire mode, cap and window,
+	 * overlap, declared, next slot, updated at, name, version.
+	 * @return the statement
+	 */
+	default String updateSchedule() {
+		return """
+				UPDATE %PREFIX%SCHEDULE SET type = ?, payload = ?, queue = ?, priority = ?, cron = ?, fixed_rate = ?,
+					zone = ?, paused = ?, misfire_mode = ?, misfire_cap = ?, misfire_window = ?, overlap = ?, declared = ?,
+					next_slot = ?, version = version + 1, updated_at = ?
+				WHERE name = ? AND version = ?""";
+	}
+
+	/**
+	 * Move a schedule on to its next slot, if its version is still the one read. Parameters:
+	 * last slot, next slot, updated at, name, version.
+	 * @return the statement
+	 */
+	default String advanceSchedule() {
+		return """
+				UPDATE %PREFIX%SCHEDULE SET last_slot = ?, next_slot = ?, version = version + 1, updated_at = ?
+				WHERE name = ? AND version = ?""";
+	}
+
+	/**
+	 * Pause or resume a schedule, if its version is still the one read. Parameters: paused,
+	 * next slot, updated at, name, version.
+	 * @return the statement
+	 */
+	default String pauseSchedule() {
+		return """
+				UPDATE %PREFIX%SCHEDULE SET paused = ?, next_slot = ?, version = version + 1, updated_at = ?
+				WHERE name = ? AND version = ?""";
+	}
+
+	/**
+	 * Lock a schedule's row and move its version on, so that writers of its slots take turns.
+	 * Parameters: updated at, name.
+	 * @return the statement
+	 */
+	default String touchSchedule() {
+		return "UPDATE %PREFIX%SCHEDULE SET version = version + 1, updated_at = ? WHERE name = ?";
+	}
+
+	/** Parameters: name. */
+	default String selectSchedule() {
+		return "SELECT " + SCHEDULE_COLUMNS + " FROM %PREFIX%SCHEDULE WHERE name = ?";
+	}
+
+	default String selectSchedules() {
+		return "SELECT " + SCHEDULE_COLUMNS + " FROM %PREFIX%SCHEDULE ORDER BY name";
+	}
+
+	/**
+	 * Lock the active schedules whose next slot has come, soonest first, from the index on
+	 * {@code (paused, next_slot)}, skipping those another transaction has locked. H2 locks
+	 * every due row before the limit applies, so there one node at a time fires them, which
+	 * is still each slot once. Parameters: now, limit.
+	 * @return the statement
+	 */
+	default String lockDueSchedules() {
+		return "SELECT " + SCHEDULE_COLUMNS + """
+				 FROM %PREFIX%SCHEDULE WHERE paused = FALSE AND next_slot <= ?
+				ORDER BY next_slot
+				FETCH FIRST ? ROWS ONLY
+				FOR UPDATE SKIP LOCKED""";
+	}
+
+	/** Parameters: name. */
+	default String deleteSchedule() {
+		return "DELETE FROM %PREFIX%SCHEDULE WHERE name = ?";
+	}
+
+	/** Parameters: schedule name. */
+	default String deleteScheduleSlots() {
+		return "DELETE FROM %PREFIX%SCHEDULE_SLOT WHERE schedule_name = ?";
+	}
+
+	/**
+	 * Record a fired slot; its primary key refuses a slot fired before. Parameters: schedule
+	 * name, slot, task id, fired at.
+	 * @return the statement
+	 */
+	default String insertScheduleSlot() {
+		return "INSERT INTO %PREFIX%SCHEDULE_SLOT (schedule_name, slot_at, task_id, fired_at) VALUES (?, ?, ?, ?)";
+	}
+
+	/**
+	 * A schedule's fired slots with their tasks' statuses, latest first. Parameters: schedule
+	 * name, limit.
+	 * @return the statement
+	 */
+	default String selectScheduleRuns() {
+		return """
+				SELECT s.slot_at, s.task_id, s.fired_at, t.status
+				FROM %PREFIX%SCHEDULE_SLOT s LEFT JOIN %PREFIX%TASK t ON t.id = s.task_id
+				WHERE s.schedule_name = ?
+				ORDER BY s.slot_at DESC
+				FETCH FIRST ? ROWS ONLY""";
+	}
+
+	/** Parameters: schedule name, from (inclusive), to (exclusive). */
+	default String selectScheduleSlots() {
+		return "SELECT slot_at FROM %PREFIX%SCHEDULE_SLOT WHERE schedule_name = ? AND slot_at >= ? AND slot_at < ?";
 	}
 
 	/**

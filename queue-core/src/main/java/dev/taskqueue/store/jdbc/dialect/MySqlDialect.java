@@ -143,6 +143,25 @@ class MySqlDialect implements Dialect {
 	}
 
 	@Override
+	public String lockDueSchedules() {
+		return "SELECT " + SCHEDULE_COLUMNS + """
+				 FROM %PREFIX%SCHEDULE WHERE paused = FALSE AND next_slot <= ?
+				ORDER BY next_slot
+				LIMIT ?
+				FOR UPDATE SKIP LOCKED""";
+	}
+
+	@Override
+	public String selectScheduleRuns() {
+		return """
+				SELECT s.slot_at, s.task_id, s.fired_at, t.status
+				FROM %PREFIX%SCHEDULE_SLOT s LEFT JOIN %PREFIX%TASK t ON t.id = s.task_id
+				WHERE s.schedule_name = ?
+				ORDER BY s.slot_at DESC
+				LIMIT ?""";
+	}
+
+	@Override
 	public String selectUnsettledJobs() {
 		return """
 				SELECT j.id FROM %PREFIX%JOB j

@@ -34,13 +34,15 @@ class PostgresDialect implements Dialect {
 		// it once per connection and has no batch to rewrite
 		return """
 				INSERT INTO %PREFIX%TASK (id, type, queue, status, priority, run_at, attempts, attempt_base,
-					pending_parents, payload, unique_key, options, job_id, created_at, finished_at)
+					pending_parents, payload, unique_key, options, job_id, created_at, finished_at, schedule_name,
+					schedule_slot)
 				SELECT id, type, queue, status, priority, run_at, 0, 0, pending_parents, payload, unique_key, options,
-					job_id, created_at, finished_at
+					job_id, created_at, finished_at, schedule_name, schedule_slot
 				FROM unnest(?::uuid[], ?::varchar[], ?::varchar[], ?::varchar[], ?::int[], ?::timestamptz[], ?::int[],
-					?::text[], ?::varchar[], ?::text[], ?::uuid[], ?::timestamptz[], ?::timestamptz[])
+					?::text[], ?::varchar[], ?::text[], ?::uuid[], ?::timestamptz[], ?::timestamptz[], ?::varchar[],
+					?::timestamptz[])
 					AS t (id, type, queue, status, priority, run_at, pending_parents, payload, unique_key, options, job_id,
-						created_at, finished_at)""";
+						created_at, finished_at, schedule_name, schedule_slot)""";
 	}
 
 	@Override
