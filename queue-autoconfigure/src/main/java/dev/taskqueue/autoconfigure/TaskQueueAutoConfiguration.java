@@ -28,8 +28,8 @@ import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskQueue;
-import dev.taskqueue.annotation.DeclaredSchedules;
 import dev.taskqueue.annotation.DaemonAnnotationBeanPostProcessor;
+import dev.taskqueue.annotation.DeclaredSchedules;
 import dev.taskqueue.annotation.TaskAnnotationBeanPostProcessor;
 import dev.taskqueue.daemon.DaemonRegistry;
 import dev.taskqueue.daemon.TaskDaemons;

@@ -56,7 +56,7 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 
 	private final ScheduleDefinitions definitions;
 
-	private final DeclaredSchedules declared;
+	private final DeclarationSync declared;
 
 	private final Clock clock;
 
@@ -80,7 +80,7 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 		this.resolver = new RequestResolver(registry, codec);
 		this.tasks = new SlotTasks(this.resolver, codec);
 		this.definitions = new ScheduleDefinitions(registry, this.resolver, this.tasks);
-		this.declared = new DeclaredSchedules(store, this.definitions, clock);
+		this.declared = new DeclarationSync(store, this.definitions, clock);
 		this.clock = clock;
 		this.metrics = metrics;
 		this.wakeup = wakeup;

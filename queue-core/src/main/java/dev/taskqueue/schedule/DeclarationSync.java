@@ -17,9 +17,9 @@ import dev.taskqueue.store.jdbc.JdbcScheduleStore;
  * Keeps the schedules declared in code and configuration in step with their declarations
  * when a node starts.
  */
-final class DeclaredSchedules {
+final class DeclarationSync {
 
-	private static final Log logger = LogFactory.getLog(DeclaredSchedules.class);
+	private static final Log logger = LogFactory.getLog(DeclarationSync.class);
 
 	private final JdbcScheduleStore store;
 
@@ -27,7 +27,7 @@ final class DeclaredSchedules {
 
 	private final Clock clock;
 
-	DeclaredSchedules(JdbcScheduleStore store, ScheduleDefinitions definitions, Clock clock) {
+	DeclarationSync(JdbcScheduleStore store, ScheduleDefinitions definitions, Clock clock) {
 		this.store = store;
 		this.definitions = definitions;
 		this.clock = clock;
