@@ -96,7 +96,7 @@ class DeclaredSchedulesTests {
 		assertThatExceptionOfType(BeanCreationException.class).isThrownBy(() -> context(NegativeRate.class))
 			.havingCause()
 			.withMessage("Invalid @Task method 'DeclaredSchedulesTests.NegativeRate.run': "
-					+ "'fixed-rate' of schedule 'backwards' must be positive");
+					+ "'fixed-rate' of schedule 'backwards' must be a positive whole number of milliseconds");
 	}
 
 	@Test

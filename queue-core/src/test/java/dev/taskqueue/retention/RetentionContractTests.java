@@ -21,7 +21,10 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.taskqueue.JobStatus;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskStatus;
+import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.schedule.ScheduleRequest;
+import dev.taskqueue.schedule.TaskSchedules;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.jdbc.DatabaseClock;
 import dev.taskqueue.store.jdbc.JdbcLeaseStore;
@@ -199,6 +202,21 @@ abstract class RetentionContractTests {
 
 		await().atMost(WAIT).untilAsserted(() -> assertThat(existing(ids)).isEmpty());
 		assertThat(awaitStatus(queue, failed, TaskStatus.FAILED).errors()).hasSize(1);
+	}
+
+	@Test
+	void theRecordOfTheScheduleSlotATaskWasFiredForGoesWithTheTask() {
+		TaskQueueEngine engine = this.nodes
+			.start((builder) -> builder.retention(RetentionPolicy.defaults().keep(TaskStatus.SUCCEEDED, Duration.ZERO))
+				.retentionInterval(Duration.ofMillis(100)));
+		TaskSchedules schedules = engine.schedules();
+		schedules.create(ScheduleRequest.fixedRate("hourly-echo", "echo", Duration.ofHours(1)).payload("x").build());
+		List<UUID> fired = List.of(schedules.trigger("hourly-echo").id(), schedules.trigger("hourly-echo").id());
+		assertThat(count("SCHEDULE_SLOT")).isEqualTo(2);
+
+		await().atMost(WAIT).untilAsserted(() -> assertThat(existing(fired)).isEmpty());
+		assertThat(count("SCHEDULE_SLOT")).isZero();
+		assertThat(schedules.find("hourly-echo")).isPresent();
 	}
 
 	@Test

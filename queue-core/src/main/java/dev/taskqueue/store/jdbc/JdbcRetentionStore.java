@@ -47,6 +47,10 @@ public final class JdbcRetentionStore {
 
 	private final String deleteTasks;
 
+	private final String selectFiredSlots;
+
+	private final String deleteFiredSlot;
+
 	private final String selectExpiredJobs;
 
 	private final String lockExpiredJob;
@@ -73,6 +77,8 @@ public final class JdbcRetentionStore {
 		this.deleteTaskErrors = Statements.prefixed(dialect.deleteTaskErrors(), tablePrefix);
 		this.deleteTaskEdges = Statements.prefixed(dialect.deleteTaskEdges(), tablePrefix);
 		this.deleteTasks = Statements.prefixed(dialect.deleteTasks(), tablePrefix);
+		this.selectFiredSlots = Statements.prefixed(dialect.selectFiredSlots(), tablePrefix);
+		this.deleteFiredSlot = Statements.prefixed(dialect.deleteFiredSlot(), tablePrefix);
 		this.selectExpiredJobs = Statements.prefixed(dialect.selectExpiredJobs(), tablePrefix);
 		this.lockExpiredJob = Statements.prefixed(dialect.lockExpiredJob(), tablePrefix);
 		this.selectJobTaskIds = Statements.prefixed(dialect.selectJobTaskIds(), tablePrefix);
@@ -171,10 +177,22 @@ public final class JdbcRetentionStore {
 		return (deleted != null) ? deleted : Deleted.NONE;
 	}
 
-	/** Deletes tasks with their error history and their edges, by primary key. */
+	/**
+	 * Deletes tasks with their error history, their edges and the records of the schedule
+	 * slots they were fired for, by primary key.
+	 */
 	private void deleteRows(List<UUID> ids) {
 		if (ids.isEmpty()) {
 			return;
+		}
+		List<Object[]> slots = this.jdbc.query(Statements.withIds(this.selectFiredSlots, ids.size()),
+				(ps) -> setIds(ps, 1, ids), (rs, row) -> new Object[] { rs.getString("schedule_name"),
+						this.dialect.getInstant(rs, "schedule_slot") });
+		if (!slots.isEmpty()) {
+			this.jdbc.batchUpdate(this.deleteFiredSlot, slots, slots.size(), (ps, slot) -> {
+				ps.setString(1, (String) slot[0]);
+				this.dialect.setInstant(ps, 2, (Instant) slot[1]);
+			});
 		}
 		this.jdbc.update(Statements.withIds(this.deleteTaskErrors, ids.size()), (ps) -> setIds(ps, 1, ids));
 		this.jdbc.update(Statements.withIds(this.deleteTaskEdges, ids.size()), (ps) -> {

@@ -872,6 +872,16 @@ public interface Dialect {
 		return "DELETE FROM %PREFIX%TASK_PARENT WHERE parent_id IN (%IDS%) OR child_id IN (%IDS%)";
 	}
 
+	/** The schedule slots the given tasks were fired for. Parameters: the task ids. */
+	default String selectFiredSlots() {
+		return "SELECT schedule_name, schedule_slot FROM %PREFIX%TASK WHERE id IN (%IDS%) AND schedule_name IS NOT NULL";
+	}
+
+	/** Parameters: schedule name, slot. */
+	default String deleteFiredSlot() {
+		return "DELETE FROM %PREFIX%SCHEDULE_SLOT WHERE schedule_name = ? AND slot_at = ?";
+	}
+
 	/** Parameters: the task ids. */
 	default String deleteTasks() {
 		return "DELETE FROM %PREFIX%TASK WHERE id IN (%IDS%)";
