@@ -7,6 +7,7 @@ import org.springframework.stereotype.Component;
 
 import dev.taskqueue.TaskContext;
 import dev.taskqueue.annotation.Task;
+import dev.taskqueue.schedule.ScheduleSlot;
 
 /**
  * Recurring work: tasks fired by schedules. Each slot of a schedule becomes one task, however
@@ -25,7 +26,9 @@ public class HousekeepingTasks {
 	 */
 	@Task(value = "stock-check", queue = "fulfilment", cron = "*/10 * * * * *")
 	public void checkStock(TaskContext context) {
-		logger.info("Checked the stock levels (task {})", context.taskId());
+		ScheduleSlot slot = context.scheduleSlot();
+		logger.info("Checked the stock levels for the slot of {} (task {})", (slot != null) ? slot.slot() : "now",
+				context.taskId());
 	}
 
 	/**

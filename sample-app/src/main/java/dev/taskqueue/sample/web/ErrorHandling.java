@@ -12,17 +12,19 @@ import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.TaskQueueUnavailableException;
 import dev.taskqueue.daemon.DaemonNotFoundException;
+import dev.taskqueue.schedule.ScheduleNotFoundException;
 
 /**
- * Turns TaskQueue's exceptions into problem details: an unknown task, job or daemon is a 404,
- * a request the queue rejects (unknown or disabled type, payload that is not JSON, retry of a
- * cancelled job) a 400, and an enqueue while the database cannot be reached a 503, whose
- * detail says whether the client may simply try again.
+ * Turns TaskQueue's exceptions into problem details: an unknown task, job, daemon or schedule
+ * is a 404, a request the queue rejects (unknown or disabled type, payload that is not JSON,
+ * retry of a cancelled job) a 400, and an enqueue while the database cannot be reached a 503,
+ * whose detail says whether the client may simply try again.
  */
 @RestControllerAdvice
 class ErrorHandling {
 
-	@ExceptionHandler({ TaskNotFoundException.class, JobNotFoundException.class, DaemonNotFoundException.class })
+	@ExceptionHandler({ TaskNotFoundException.class, JobNotFoundException.class, DaemonNotFoundException.class,
+			ScheduleNotFoundException.class })
 	ProblemDetail notFound(TaskQueueException ex) {
 		return ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
