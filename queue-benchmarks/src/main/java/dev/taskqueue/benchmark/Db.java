@@ -10,6 +10,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
@@ -214,6 +216,22 @@ final class Db {
 			}
 		}
 		return lines;
+	}
+
+	/**
+	 * Wait for a latch.
+	 * @param latch the latch
+	 * @param timeoutMillis how long to wait at most
+	 * @return whether it opened in time
+	 */
+	static boolean await(CountDownLatch latch, long timeoutMillis) {
+		try {
+			return latch.await(timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 	/**

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
@@ -123,12 +122,12 @@ final class DrainPhase {
 		List<Double> dbSchedulerMedians = new ArrayList<>();
 		runs.forEach((label, list) -> {
 			boolean taskQueue = label.startsWith("concurrency");
-			double median = median(list, Run::rate);
+			double median = Stats.median(list, Run::rate);
 			(taskQueue ? taskQueueMedians : dbSchedulerMedians).add(median);
 			Run typical = closestTo(list, median);
 			table.row(taskQueue ? "TaskQueue" : "db-scheduler", label, Stats.rate(median),
 					list.stream().map((run) -> Stats.rate(run.rate())).collect(Collectors.joining(" / ")),
-					Stats.rate(median(list, Run::handlersRate)),
+					Stats.rate(Stats.median(list, Run::handlersRate)),
 					taskQueue ? typical.claims() + " / " + typical.completionWrites() : "n/a",
 					String.format(Locale.ROOT, "%.2f / %.0f%%", typical.profile().jvmCpuSeconds(),
 							typical.profile().machineBusyShare() * 100),
@@ -403,7 +402,7 @@ final class DrainPhase {
 		double rate = Double.NaN;
 		Probe after;
 		try {
-			if (await(done)) {
+			if (Db.await(done, DRAIN_TIMEOUT_MILLIS)) {
 				handlersRate = tasks / ((System.nanoTime() - started) / 1e9);
 				if (Db.await(() -> Db.queryLong(this.dataSource, remainingQuery) == 0, DRAIN_TIMEOUT_MILLIS, 2)) {
 					rate = tasks / ((System.nanoTime() - started) / 1e9);
@@ -420,19 +419,7 @@ final class DrainPhase {
 	private record Drained(double handlersRate, double rate, Probe.Delta profile) {
 	}
 
-	private static boolean await(CountDownLatch latch) {
-		try {
-			return latch.await(DRAIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
 
-	private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
-		return new Stats(runs.stream().map(value::applyAsDouble).toList()).median();
-	}
 
 	private static Run closestTo(List<Run> runs, double median) {
 		Run closest = runs.get(0);

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -54,7 +53,7 @@ final class RetentionPhase {
 	void run() {
 		int old = this.options.retentionOld;
 		int tasks = this.options.retentionTasks;
-		Report.Section section = this.report.section("9. Drain while retention deletes "
+		Report.Section section = this.report.section("8. Drain while retention deletes "
 				+ String.format(Locale.ROOT, "%,d", old) + " old finished tasks (" + this.database.name + ")",
 				"The task table holds " + String.format(Locale.ROOT, "%,d", old) + " tasks that succeeded two days "
 						+ "ago (past the default retention of 1 day) and a backlog of "
@@ -79,8 +78,8 @@ final class RetentionPhase {
 				"Deleted / s");
 		row(table, "off", without);
 		row(table, "on", with);
-		double rateWithout = median(without, Run::rate);
-		double rateWith = median(with, Run::rate);
+		double rateWithout = Stats.median(without, Run::rate);
+		double rateWith = Stats.median(with, Run::rate);
 		Report.Table ratios = section.table("Retention's cost", "Comparison", "Value");
 		ratios.row("Drain rate with / without retention (ratio of medians)", Stats.ratio(rateWith / rateWithout));
 		ratios.row("Drain rate change (ratio of medians)",
@@ -96,7 +95,7 @@ final class RetentionPhase {
 		ratios.row("Drain rate change, run by run (median)",
 				String.format(Locale.ROOT, "%+.1f%%", (pairMedian - 1) * 100));
 		ratios.row("Claim time with / without retention",
-				Stats.ratio(median(with, Run::meanClaimMillis) / median(without, Run::meanClaimMillis)));
+				Stats.ratio(Stats.median(with, Run::meanClaimMillis) / Stats.median(without, Run::meanClaimMillis)));
 		section.note("Goal: the drain falls by less than 10% while retention deletes. Retention deletes a batch by "
 				+ "reading up to 500 ids of old finished rows through the partial index on `(status, finished_at)`, "
 				+ "then locking exactly those rows by primary key and deleting them with their errors and edges in "
@@ -112,12 +111,12 @@ final class RetentionPhase {
 	}
 
 	private static void row(Report.Table table, String label, List<Run> runs) {
-		table.row(label, Stats.rate(median(runs, Run::rate)),
+		table.row(label, Stats.rate(Stats.median(runs, Run::rate)),
 				String.join(" / ", runs.stream().map((run) -> Stats.rate(run.rate())).toList()),
-				String.format(Locale.ROOT, "%.0f", median(runs, (run) -> run.claims())),
-				String.format(Locale.ROOT, "%.2f", median(runs, Run::meanClaimMillis)),
-				String.format(Locale.ROOT, "%,.0f", median(runs, (run) -> run.deleted())),
-				Stats.rate(median(runs, (run) -> run.deleted() / run.seconds())));
+				String.format(Locale.ROOT, "%.0f", Stats.median(runs, (run) -> run.claims())),
+				String.format(Locale.ROOT, "%.2f", Stats.median(runs, Run::meanClaimMillis)),
+				String.format(Locale.ROOT, "%,.0f", Stats.median(runs, (run) -> run.deleted())),
+				Stats.rate(Stats.median(runs, (run) -> run.deleted() / run.seconds())));
 	}
 
 	private Run drain(boolean retention, int old, int tasks) {
@@ -136,7 +135,7 @@ final class RetentionPhase {
 		double rate = Double.NaN;
 		double seconds;
 		try {
-			if (await(done) && Db.await(() -> Db.queryLong(this.dataSource,
+			if (Db.await(done, DRAIN_TIMEOUT_MILLIS) && Db.await(() -> Db.queryLong(this.dataSource,
 					"SELECT count(*) FROM " + Db.TASK_TABLE + " WHERE status <> 'SUCCEEDED'") == 0,
 					DRAIN_TIMEOUT_MILLIS, 2)) {
 				rate = tasks / ((System.nanoTime() - started) / 1e9);
@@ -190,20 +189,6 @@ final class RetentionPhase {
 		finally {
 			producer.stop();
 		}
-	}
-
-	private static boolean await(CountDownLatch latch) {
-		try {
-			return latch.await(DRAIN_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return false;
-		}
-	}
-
-	private static double median(List<Run> runs, java.util.function.ToDoubleFunction<Run> value) {
-		return new Stats(runs.stream().map(value::applyAsDouble).toList()).median();
 	}
 
 }

@@ -148,10 +148,11 @@ final class SchedulesPhase {
 					String.format(Locale.ROOT, "%,.0f", line.count() * 60 / seconds),
 					Stats.millis(line.totalMillis() / line.count()), Stats.millis(line.totalMillis() * 60 / seconds));
 		}
-		section.note("Each node reads the due schedules with one indexed query per poll interval (more only when "
-				+ "a poll finds a full batch of 500); each due slot costs the node that fires it one "
-				+ "compare-and-set update, the slot insert and the task insert in one transaction, and each node "
-				+ "that read the slot as due and lost the race one update that changes nothing.");
+		section.note("Each node reads the due schedules with one indexed query per poll interval, locking up to 500 "
+				+ "of them with FOR UPDATE SKIP LOCKED (more only when a poll finds a full batch), so nodes polling "
+				+ "at once split the due schedules instead of racing for each; a batch of due slots costs the node "
+				+ "that fires it one batched update of the schedule rows (checked against their versions), one "
+				+ "batched slot insert and one task insert, in one transaction.");
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.ToDoubleFunction;
 
 /** Order statistics of a sample. */
 final class Stats {
@@ -13,6 +14,17 @@ final class Stats {
 	Stats(List<Double> values) {
 		this.sorted = new ArrayList<>(values);
 		Collections.sort(this.sorted);
+	}
+
+	/**
+	 * The median of a value of each item.
+	 * @param <T> the type of the items
+	 * @param items the items
+	 * @param value the value of an item
+	 * @return the median
+	 */
+	static <T> double median(List<T> items, ToDoubleFunction<? super T> value) {
+		return new Stats(items.stream().map(value::applyAsDouble).toList()).median();
 	}
 
 	int count() {
