@@ -80,7 +80,7 @@ final class RunLimiter {
 	}
 
 	/**
-	 * Check the limits after a task has ended and freed its slot.
+	 * Check the limits once a task has ended, before its slot is freed.
 	 */
 	void taskEnded() {
 		if (this.memoryLimit != null && this.usedHeap.getAsLong() >= this.memoryLimit.toBytes()) {

@@ -328,9 +328,11 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.limiter = new RunLimiter(budget, settings.maxRuntime, settings.memoryLimit,
 					() -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
 					this.worker, settings.runLimitListener, settings.workerId);
-			// Limits first: a node that reached one must not claim for the slot freed
+			// Limits before the slot is freed, so that a node that reached one does not claim for
+			// it; once it is free, whether the node is idle
+			this.worker.onAttemptEnded(this.limiter::taskEnded);
 			this.worker.onSlotFreed((lane) -> {
-				this.limiter.taskEnded();
+				this.limiter.check();
 				this.poller.slotFreed(lane);
 			});
 			this.registration = new NodeRegistration(engine.nodeStore, settings.workerId,

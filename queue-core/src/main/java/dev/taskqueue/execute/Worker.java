@@ -77,6 +77,9 @@ public final class Worker {
 
 	private final Set<UUID> abandoned = ConcurrentHashMap.newKeySet();
 
+	private volatile Runnable onAttemptEnded = () -> {
+	};
+
 	private volatile Consumer<Lane> onSlotFreed = (lane) -> {
 	};
 
@@ -112,6 +115,15 @@ public final class Worker {
 		CustomizableThreadFactory timeoutThreads = new CustomizableThreadFactory(threadNamePrefix + "timeouts-");
 		timeoutThreads.setDaemon(true);
 		this.timeouts = Executors.newSingleThreadScheduledExecutor(timeoutThreads);
+	}
+
+	/**
+	 * Set what to call when an attempt has ended, before its slot is freed: a poll that sees
+	 * the free slot comes after it.
+	 * @param onAttemptEnded the callback
+	 */
+	public void onAttemptEnded(Runnable onAttemptEnded) {
+		this.onAttemptEnded = onAttemptEnded;
 	}
 
 	/**
@@ -322,6 +334,7 @@ public final class Worker {
 		if (!this.abandoned.contains(id)) {
 			this.completer.submit(outcome, context.type());
 		}
+		this.onAttemptEnded.run();
 		Lane lane = context.lane();
 		RunningTask next = lane.releaseAndNext(nanos);
 		this.onSlotFreed.accept(lane);
