@@ -80,14 +80,12 @@ final class RunLimiter {
 	}
 
 	/**
-	 * Check the limits once a task has ended, before its slot is freed.
+	 * Check the memory limit once a task has ended, before its slot is freed; the other
+	 * limits are checked by {@link #check()} once the slot is free.
 	 */
 	void taskEnded() {
 		if (this.memoryLimit != null && this.usedHeap.getAsLong() >= this.memoryLimit.toBytes()) {
 			reach(RunLimit.MEMORY_LIMIT);
-		}
-		else {
-			check();
 		}
 	}
 
