@@ -7,11 +7,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.TaskQueueException;
@@ -48,10 +50,6 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 
 	private final JdbcScheduleStore store;
 
-	private final TaskTypeRegistry registry;
-
-	private final RequestResolver resolver;
-
 	private final SlotTasks tasks;
 
 	private final ScheduleDefinitions definitions;
@@ -76,10 +74,9 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 	public DefaultTaskSchedules(JdbcScheduleStore store, TaskTypeRegistry registry, PayloadCodec codec, Clock clock,
 			TaskQueueMetrics metrics, Runnable wakeup) {
 		this.store = store;
-		this.registry = registry;
-		this.resolver = new RequestResolver(registry, codec);
-		this.tasks = new SlotTasks(this.resolver, codec);
-		this.definitions = new ScheduleDefinitions(registry, this.resolver, this.tasks);
+		RequestResolver resolver = new RequestResolver(registry, codec);
+		this.tasks = new SlotTasks(resolver, codec);
+		this.definitions = new ScheduleDefinitions(registry, resolver, this.tasks);
 		this.declared = new DeclarationSync(store, this.definitions, clock);
 		this.clock = clock;
 		this.metrics = metrics;
@@ -97,12 +94,16 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 
 	@Override
 	public List<Schedule> list() {
-		return this.store.list().stream().map(this::schedule).toList();
+		Map<String, ScheduleRun> lastRuns = this.store.latestRuns();
+		return this.store.list().stream().map((stored) -> schedule(stored, lastRuns.get(stored.name()))).toList();
 	}
 
 	@Override
 	public Optional<Schedule> find(String name) {
-		return this.store.find(name).map(this::schedule);
+		return this.store.find(name).map((stored) -> {
+			List<ScheduleRun> runs = this.store.runs(name, 1);
+			return schedule(stored, runs.isEmpty() ? null : runs.get(0));
+		});
 	}
 
 	@Override
@@ -225,8 +226,7 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 		this.declared.declare(declarations);
 	}
 
-	private Schedule schedule(StoredSchedule s) {
-		List<ScheduleRun> runs = this.store.runs(s.name(), 1);
+	private Schedule schedule(StoredSchedule s, @Nullable ScheduleRun lastRun) {
 		List<Instant> next = new ArrayList<>();
 		if (!s.paused() && s.nextSlot() != null) {
 			Cadence cadence = Cadence.of(s);
@@ -234,7 +234,7 @@ public final class DefaultTaskSchedules implements TaskSchedules {
 				next.add(slot);
 			}
 		}
-		return new Schedule(this.definitions.definition(s), s.declared(), s.lastSlot(), runs.isEmpty() ? null : runs.get(0),
+		return new Schedule(this.definitions.definition(s), s.declared(), s.lastSlot(), lastRun,
 				List.copyOf(next), s.version());
 	}
 

@@ -78,8 +78,9 @@ public interface TaskSchedules {
 
 	/**
 	 * Fire the schedule's slots in a range that have not been fired yet, in one transaction: a
-	 * slot that already ran is never fired twice. Its overlap policy does not apply, and a
-	 * paused schedule fires too.
+	 * slot whose record is kept is never fired twice. A slot's record goes when retention
+	 * deletes its task, so backfill ranges whose tasks are still kept. Its overlap policy does
+	 * not apply, and a paused schedule fires too.
 	 * @param name the schedule's name
 	 * @param from the first instant of the range, inclusive
 	 * @param to the last instant of the range, exclusive

@@ -35,6 +35,7 @@ import dev.taskqueue.type.TaskTypeSettings;
 import static dev.taskqueue.testsupport.TestNodes.WAIT;
 import static dev.taskqueue.testsupport.TestNodes.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
@@ -212,6 +213,45 @@ abstract class ScheduleContractTests {
 		TaskState task = awaitStatus(node.queue(), ref.id(), TaskStatus.SUCCEEDED);
 		assertThat(task.scheduleSlot().schedule()).isEqualTo("yearly");
 		assertThat(this.payloads).containsExactly("now");
+	}
+
+	@Test
+	void slotsBackfilledAheadOfTheCadenceAreNotFiredAgainAndTheCadenceGoesOn() {
+		TaskSchedules schedules = enqueueOnly().schedules();
+		schedules.create(ScheduleRequest.cron("tick", "tick", "* * * * * *").payload("p").build());
+		Instant next = schedules.find("tick").orElseThrow().nextSlots().get(0);
+		// The next three slots of the cadence are fired before it comes to them
+		assertThat(schedules.backfill("tick", next, next.plus(SECOND.multipliedBy(3)))).hasSize(3);
+		start();
+
+		await().atMost(WAIT).until(() -> this.ticks.stream().anyMatch((tick) -> tick.slot().isAfter(next.plusSeconds(5))));
+		List<Instant> slots = this.ticks.stream().map(ScheduleSlot::slot).toList();
+		assertThat(new HashSet<>(slots)).hasSameSizeAs(slots);
+		assertThat(slots).contains(next, next.plusSeconds(1), next.plusSeconds(2), next.plusSeconds(3));
+		// The first slot after the backfilled range fires in time, not once its batch stopped failing
+		ScheduleRun after = schedules.history("tick", 100)
+			.stream()
+			.filter((run) -> run.slot().equals(next.plusSeconds(3)))
+			.findFirst()
+			.orElseThrow();
+		assertThat(Duration.between(after.slot(), after.firedAt())).isLessThan(SECOND.multipliedBy(5));
+	}
+
+	@Test
+	void listingGivesEachScheduleItsOwnLatestRun() {
+		TaskSchedules schedules = enqueueOnly().schedules();
+		schedules.create(ScheduleRequest.cron("yearly", "tick", "@yearly").payload("a").build());
+		schedules.create(ScheduleRequest.cron("monthly", "tick", "@monthly").payload("b").build());
+		schedules.create(ScheduleRequest.cron("never-fired", "tick", "@yearly").payload("c").build());
+		schedules.trigger("yearly");
+		TaskRef latestYearly = schedules.trigger("yearly");
+		TaskRef monthly = schedules.trigger("monthly");
+
+		assertThat(schedules.list()).extracting(Schedule::name, (schedule) -> (schedule.lastRun() != null)
+				? schedule.lastRun().taskId() : null)
+			.containsExactly(tuple("monthly", monthly.id()), tuple("never-fired", null),
+					tuple("yearly", latestYearly.id()));
+		assertThat(schedules.find("yearly").orElseThrow().lastRun().taskId()).isEqualTo(latestYearly.id());
 	}
 
 	@Test

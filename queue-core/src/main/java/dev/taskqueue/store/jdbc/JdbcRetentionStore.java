@@ -1,7 +1,5 @@
 package dev.taskqueue.store.jdbc;
 
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -117,7 +115,7 @@ public final class JdbcRetentionStore {
 			List<UUID> ids = this.jdbc.query(Statements.withIds(this.lockExpiredTasks, candidates.size()), (ps) -> {
 				ps.setString(1, status.name());
 				this.dialect.setInstant(ps, 2, finishedBefore);
-				setIds(ps, 3, candidates);
+				this.dialect.setIds(ps, 3, candidates);
 			}, (rs, rowNum) -> this.dialect.getId(rs, "id"));
 			deleteRows(ids);
 			return ids.size();
@@ -186,7 +184,7 @@ public final class JdbcRetentionStore {
 			return;
 		}
 		List<Object[]> slots = this.jdbc.query(Statements.withIds(this.selectFiredSlots, ids.size()),
-				(ps) -> setIds(ps, 1, ids), (rs, row) -> new Object[] { rs.getString("schedule_name"),
+				(ps) -> this.dialect.setIds(ps, 1, ids), (rs, row) -> new Object[] { rs.getString("schedule_name"),
 						this.dialect.getInstant(rs, "schedule_slot") });
 		if (!slots.isEmpty()) {
 			this.jdbc.batchUpdate(this.deleteFiredSlot, slots, slots.size(), (ps, slot) -> {
@@ -194,19 +192,14 @@ public final class JdbcRetentionStore {
 				this.dialect.setInstant(ps, 2, (Instant) slot[1]);
 			});
 		}
-		this.jdbc.update(Statements.withIds(this.deleteTaskErrors, ids.size()), (ps) -> setIds(ps, 1, ids));
+		this.jdbc.update(Statements.withIds(this.deleteTaskErrors, ids.size()), (ps) -> this.dialect.setIds(ps, 1, ids));
 		this.jdbc.update(Statements.withIds(this.deleteTaskEdges, ids.size()), (ps) -> {
-			setIds(ps, 1, ids);
-			setIds(ps, 1 + ids.size(), ids);
+			this.dialect.setIds(ps, 1, ids);
+			this.dialect.setIds(ps, 1 + ids.size(), ids);
 		});
-		this.jdbc.update(Statements.withIds(this.deleteTasks, ids.size()), (ps) -> setIds(ps, 1, ids));
+		this.jdbc.update(Statements.withIds(this.deleteTasks, ids.size()), (ps) -> this.dialect.setIds(ps, 1, ids));
 	}
 
-	private void setIds(PreparedStatement ps, int firstIndex, List<UUID> ids) throws SQLException {
-		for (int i = 0; i < ids.size(); i++) {
-			this.dialect.setId(ps, firstIndex + i, ids.get(i));
-		}
-	}
 
 	/**
 	 * What one batch deleted.

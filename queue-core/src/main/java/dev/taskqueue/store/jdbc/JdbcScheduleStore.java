@@ -1,9 +1,13 @@
 package dev.taskqueue.store.jdbc;
 
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
@@ -13,6 +17,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.TaskStatus;
@@ -71,6 +76,10 @@ public final class JdbcScheduleStore {
 
 	private final String selectScheduleRuns;
 
+	private final String selectLatestScheduleRuns;
+
+	private final String selectRecordedSlots;
+
 	private final String selectScheduleSlots;
 
 	/**
@@ -100,6 +109,8 @@ public final class JdbcScheduleStore {
 		this.deleteScheduleSlots = Statements.prefixed(dialect.deleteScheduleSlots(), tablePrefix);
 		this.insertScheduleSlot = Statements.prefixed(dialect.insertScheduleSlot(), tablePrefix);
 		this.selectScheduleRuns = Statements.prefixed(dialect.selectScheduleRuns(), tablePrefix);
+		this.selectLatestScheduleRuns = Statements.prefixed(dialect.selectLatestScheduleRuns(), tablePrefix);
+		this.selectRecordedSlots = Statements.prefixed(dialect.selectRecordedSlots(), tablePrefix);
 		this.selectScheduleSlots = Statements.prefixed(dialect.selectScheduleSlots(), tablePrefix);
 	}
 
@@ -218,11 +229,24 @@ public final class JdbcScheduleStore {
 		return this.jdbc.query(this.selectScheduleRuns, (ps) -> {
 			ps.setString(1, name);
 			ps.setInt(2, limit);
-		}, (rs, rowNum) -> {
-			String status = rs.getString("status");
-			return new ScheduleRun(this.rowMapper.required(rs, "slot_at"), this.dialect.getId(rs, "task_id"),
-					(status != null) ? TaskStatus.valueOf(status) : null, this.rowMapper.required(rs, "fired_at"));
-		});
+		}, (rs, rowNum) -> run(rs));
+	}
+
+	/**
+	 * Read every schedule's latest fired slot and its task, with one query.
+	 * @return the latest runs, by schedule name; schedules that never fired are absent
+	 */
+	public Map<String, ScheduleRun> latestRuns() {
+		Map<String, ScheduleRun> runs = new HashMap<>();
+		this.jdbc.query(this.selectLatestScheduleRuns,
+				(RowCallbackHandler) (rs) -> runs.put(rs.getString("schedule_name"), run(rs)));
+		return runs;
+	}
+
+	private ScheduleRun run(ResultSet rs) throws SQLException {
+		String status = rs.getString("status");
+		return new ScheduleRun(this.rowMapper.required(rs, "slot_at"), this.dialect.getId(rs, "task_id"),
+				(status != null) ? TaskStatus.valueOf(status) : null, this.rowMapper.required(rs, "fired_at"));
 	}
 
 	/**
@@ -266,7 +290,8 @@ public final class JdbcScheduleStore {
 				for (int rows : advanced) {
 					Assert.state(rows != 0, "A schedule locked for firing changed");
 				}
-				insertSlots(firings.stream().flatMap((firing) -> firing.tasks().stream()).toList(), now);
+				insertSlots(withoutRecordedSlots(firings.stream().flatMap((firing) -> firing.tasks().stream()).toList()),
+						now);
 			}
 			return fired.size();
 		});
@@ -309,13 +334,38 @@ public final class JdbcScheduleStore {
 		});
 	}
 
+	/**
+	 * Leave out the tasks of slots a trigger or a backfill has recorded already: their key
+	 * would fail the whole firing, again at every poll.
+	 */
+	private List<NewTask> withoutRecordedSlots(List<NewTask> tasks) {
+		if (tasks.isEmpty()) {
+			return tasks;
+		}
+		List<String> names = tasks.stream().map((task) -> slot(task).schedule()).distinct().toList();
+		Instant earliest = tasks.stream().map((task) -> slot(task).slot()).min(Instant::compareTo).orElseThrow();
+		Set<ScheduleSlot> recorded = new HashSet<>(
+				this.jdbc.query(Statements.withIds(this.selectRecordedSlots, names.size()), (ps) -> {
+					for (int i = 0; i < names.size(); i++) {
+						ps.setString(i + 1, names.get(i));
+					}
+					this.dialect.setInstant(ps, names.size() + 1, earliest);
+				}, (rs, row) -> new ScheduleSlot(rs.getString("schedule_name"), this.rowMapper.required(rs, "slot_at"))));
+		return recorded.isEmpty() ? tasks : tasks.stream().filter((task) -> !recorded.contains(slot(task))).toList();
+	}
+
+	private static ScheduleSlot slot(NewTask task) {
+		ScheduleSlot slot = task.scheduleSlot();
+		Assert.state(slot != null, "A scheduled task has its slot");
+		return slot;
+	}
+
 	private void insertSlots(List<NewTask> tasks, Instant now) {
 		if (tasks.isEmpty()) {
 			return;
 		}
 		this.jdbc.batchUpdate(this.insertScheduleSlot, JdbcSupport.batch(tasks, (ps, task) -> {
-			ScheduleSlot slot = task.scheduleSlot();
-			Assert.state(slot != null, "A scheduled task has its slot");
+			ScheduleSlot slot = slot(task);
 			ps.setString(1, slot.schedule());
 			this.dialect.setInstant(ps, 2, slot.slot());
 			this.dialect.setId(ps, 3, task.id());

@@ -196,9 +196,7 @@ final class JdbcSupport {
 	}
 
 	void setIds(PreparedStatement ps, int firstIndex, List<UUID> ids) throws SQLException {
-		for (int i = 0; i < ids.size(); i++) {
-			this.dialect.setId(ps, firstIndex + i, ids.get(i));
-		}
+		this.dialect.setIds(ps, firstIndex, ids);
 	}
 
 	/** Binds the id and claim token of each task, for {@link Statements#withClaims}. */

@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
+import java.util.List;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -72,6 +73,19 @@ public interface Dialect {
 	 */
 	default void setId(PreparedStatement ps, int index, UUID id) throws SQLException {
 		ps.setObject(index, id);
+	}
+
+	/**
+	 * Bind task ids to consecutive parameters, as {@link #setId} binds one.
+	 * @param ps the statement
+	 * @param firstIndex the index of the first parameter
+	 * @param ids the ids
+	 * @throws SQLException on a driver error
+	 */
+	default void setIds(PreparedStatement ps, int firstIndex, List<UUID> ids) throws SQLException {
+		for (int i = 0; i < ids.size(); i++) {
+			setId(ps, firstIndex + i, ids.get(i));
+		}
 	}
 
 	/**
@@ -1081,6 +1095,27 @@ public interface Dialect {
 				WHERE s.schedule_name = ?
 				ORDER BY s.slot_at DESC
 				FETCH FIRST ? ROWS ONLY""";
+	}
+
+	/**
+	 * Each schedule's latest fired slot with its task's status, found through the slot table's
+	 * primary key. No parameters.
+	 * @return the statement
+	 */
+	default String selectLatestScheduleRuns() {
+		return """
+				SELECT s.schedule_name, s.slot_at, s.task_id, s.fired_at, t.status
+				FROM %PREFIX%SCHEDULE_SLOT s LEFT JOIN %PREFIX%TASK t ON t.id = s.task_id
+				WHERE s.slot_at = (SELECT MAX(m.slot_at) FROM %PREFIX%SCHEDULE_SLOT m WHERE m.schedule_name = s.schedule_name)""";
+	}
+
+	/**
+	 * The slots of some schedules recorded from an instant on. Parameters: the schedule
+	 * names, then the instant.
+	 * @return the statement
+	 */
+	default String selectRecordedSlots() {
+		return "SELECT schedule_name, slot_at FROM %PREFIX%SCHEDULE_SLOT WHERE schedule_name IN (%IDS%) AND slot_at >= ?";
 	}
 
 	/** Parameters: schedule name, from (inclusive), to (exclusive). */
