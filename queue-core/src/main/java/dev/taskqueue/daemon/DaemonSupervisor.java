@@ -6,6 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -40,6 +43,8 @@ public final class DaemonSupervisor {
 	private List<DaemonDefinition> definitions = List.of();
 
 	private boolean running;
+
+	private @Nullable ScheduledExecutorService watchdog;
 
 	private boolean failing;
 
@@ -79,9 +84,22 @@ public final class DaemonSupervisor {
 		return !this.definitions.isEmpty();
 	}
 
-	/** Let polls run daemons on this node. */
-	public synchronized void start() {
+	/**
+	 * Start running daemons, and a watchdog thread of its own that stops the local daemons
+	 * whose lease went unrenewed: apart from the node's scheduler, whose threads a hanging
+	 * database may hold.
+	 * @param checkInterval how often the watchdog looks
+	 */
+	public synchronized void start(Duration checkInterval) {
 		this.running = true;
+		ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "taskqueue-daemon-watchdog");
+			thread.setDaemon(true);
+			return thread;
+		});
+		watchdog.scheduleWithFixedDelay(this::expireUnrenewed, checkInterval.toNanos(), checkInterval.toNanos(),
+				TimeUnit.NANOSECONDS);
+		this.watchdog = watchdog;
 	}
 
 	/**
@@ -123,7 +141,7 @@ public final class DaemonSupervisor {
 	 * Stop the local daemons whose lease went unrenewed for too long. Touches no database, and
 	 * waits for no poll, so that a poll hanging on an unreachable database delays nothing.
 	 */
-	public void expireUnrenewed() {
+	private void expireUnrenewed() {
 		this.runs.values().forEach(DaemonRun::expireIfUnrenewed);
 	}
 
@@ -167,6 +185,10 @@ public final class DaemonSupervisor {
 		List<DaemonRun> stopping;
 		synchronized (this) {
 			this.running = false;
+			if (this.watchdog != null) {
+				this.watchdog.shutdownNow();
+				this.watchdog = null;
+			}
 			stopping = List.copyOf(this.runs.values());
 			this.runs.clear();
 		}

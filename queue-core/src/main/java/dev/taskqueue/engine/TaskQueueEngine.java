@@ -416,10 +416,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				this.listener.start("taskqueue-listener");
 			}
 			if (TaskQueueEngine.this.hasDaemons) {
-				TaskQueueEngine.this.daemons.start();
+				TaskQueueEngine.this.daemons.start(this.settings.daemonPollInterval);
 				this.schedules.add(this.scheduler.scheduleWithFixedDelay(TaskQueueEngine.this.daemons::poll,
-						this.settings.daemonPollInterval));
-				this.schedules.add(this.scheduler.scheduleWithFixedDelay(TaskQueueEngine.this.daemons::expireUnrenewed,
 						this.settings.daemonPollInterval));
 			}
 			if (this.retention != null) {
