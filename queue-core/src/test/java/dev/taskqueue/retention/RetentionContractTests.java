@@ -211,7 +211,8 @@ abstract class RetentionContractTests {
 				.retentionInterval(Duration.ofMillis(100)));
 		TaskSchedules schedules = engine.schedules();
 		schedules.create(ScheduleRequest.fixedRate("hourly-echo", "echo", Duration.ofHours(1)).payload("x").build());
-		List<UUID> fired = List.of(schedules.trigger("hourly-echo").id(), schedules.trigger("hourly-echo").id());
+		schedules.create(ScheduleRequest.fixedRate("daily-echo", "echo", Duration.ofDays(1)).payload("y").build());
+		List<UUID> fired = List.of(schedules.trigger("hourly-echo").id(), schedules.trigger("daily-echo").id());
 		assertThat(count("SCHEDULE_SLOT")).isEqualTo(2);
 
 		await().atMost(WAIT).untilAsserted(() -> assertThat(existing(fired)).isEmpty());
