@@ -1,9 +1,16 @@
 package dev.taskqueue.benchmark;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -13,9 +20,12 @@ import javax.sql.DataSource;
 import com.github.kagkarlsson.scheduler.Scheduler;
 import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
 import dev.taskqueue.type.TaskTypeRegistry;
 
 /**
@@ -25,6 +35,8 @@ import dev.taskqueue.type.TaskTypeRegistry;
 final class LatencyPhase {
 
 	private static final long SAMPLE_TIMEOUT_MILLIS = 30_000;
+
+	private static final String FLOOR_CHANNEL = "tqb_floor";
 
 	private final Options options;
 
@@ -84,6 +96,8 @@ final class LatencyPhase {
 		row(table, "db-scheduler", "same node", "enableImmediateExecution()", immediate);
 		Result polling = dbSchedulerPolling();
 		row(table, "db-scheduler", "other node", "default polling (10 s)", polling);
+		row(table, "database floor", "same node", "none: insert, then claim on the same thread", floor(false));
+		row(table, "database floor", "other node", "insert with pg_notify, the LISTEN thread claims", floor(true));
 		Report.Table ratios = section.table("Pickup ratio TaskQueue / db-scheduler (lower is better for TaskQueue)",
 				"Variant", "TaskQueue median", "db-scheduler median", "Ratio of medians", "Ratio of p99s");
 		ratios.row("same node (vs immediate execution)", Stats.millis(sameNode.pickup().median()),
@@ -98,7 +112,12 @@ final class LatencyPhase {
 				+ "instance itself to schedule); another node finds the task on its next poll, every 10 s by "
 				+ "default, so that row has " + this.options.pollingSamples + " samples (about 5 s each) to keep "
 				+ "the run short. 'Enqueue call' is how long the enqueue call itself took (insert and commit; "
-				+ "TaskQueue's same-node wake-up is issued inside it, after the commit).");
+				+ "TaskQueue's same-node wake-up is issued inside it, after the commit). The 'database floor' rows use "
+				+ "no queue at all: plain JDBC on two connections inserts a minimal ready row and claims it with "
+				+ "TaskQueue's claim statement, in the same thread right after the insert, or on a thread woken by "
+				+ "the insert's notification; they time the insert's commit and the claim's round trips alone, "
+				+ "which any queue on this database and machine pays, without a handler or a worker thread (the same-thread "
+				+ "floor's enqueue call includes its claim).");
 		if (this.options.profile) {
 			profile(section);
 		}
@@ -222,6 +241,113 @@ final class LatencyPhase {
 		finally {
 			scheduler.stop();
 		}
+	}
+
+	/**
+	 * The pickup time of no queue at all: a minimal ready row inserted and claimed with TaskQueue's
+	 * claim statement on the same thread, or, with a notification, by a thread that waits on a
+	 * listening connection, as another node does.
+	 */
+	private Result floor(boolean notified) {
+		Db.truncate(this.dataSource, Db.TASK_TABLE);
+		String insert = "INSERT INTO " + Db.TASK_TABLE + " (id, type, queue, status, priority, run_at, attempts, "
+				+ "pending_parents, created_at) VALUES (?, 'floor', 'floor', 'READY', 0, ?, 0, 0, ?)";
+		if (notified) {
+			insert = "WITH inserted AS (" + insert + " RETURNING id) SELECT pg_notify('" + FLOOR_CHANNEL
+					+ "', '') FROM inserted";
+		}
+		String claim = Dialect.forProduct("PostgreSQL").claimReturning().replace("%PREFIX%", Db.PREFIX);
+		StartSignal signal = new StartSignal();
+		try (Connection inserting = this.dataSource.getConnection();
+				Connection claiming = this.dataSource.getConnection();
+				Connection listening = this.dataSource.getConnection();
+				PreparedStatement insertTask = inserting.prepareStatement(insert);
+				PreparedStatement claimTask = claiming.prepareStatement(claim)) {
+			Claimer claimer = new Claimer(claiming, claimTask, signal);
+			Enqueue enqueue = (sample) -> {
+				Timestamp now = Timestamp.from(Instant.now());
+				insertTask.setObject(1, UUID.randomUUID());
+				insertTask.setTimestamp(2, now);
+				insertTask.setTimestamp(3, now);
+				insertTask.execute();
+				if (!notified) {
+					claimer.claim();
+				}
+			};
+			if (!notified) {
+				return measure(signal, this.options.latencyWarmup, this.options.latencySamples, enqueue);
+			}
+			try (Statement listen = listening.createStatement()) {
+				listen.execute("LISTEN " + FLOOR_CHANNEL);
+			}
+			Thread listener = new Thread(() -> claimer.claimOnNotification(listening), "bench-floor-listener");
+			listener.start();
+			try {
+				return measure(signal, this.options.latencyWarmup, this.options.latencySamples, enqueue);
+			}
+			finally {
+				listener.interrupt();
+				listener.join();
+				try (Statement unlisten = listening.createStatement()) {
+					unlisten.execute("UNLISTEN *");
+				}
+			}
+		}
+		catch (SQLException | InterruptedException ex) {
+			throw new IllegalStateException("The pickup floor could not be measured", ex);
+		}
+		finally {
+			Db.truncate(this.dataSource, Db.TASK_TABLE);
+		}
+	}
+
+	/** Claims the floor's row in a transaction, as TaskQueue's claim does, and signals its start. */
+	private record Claimer(Connection connection, PreparedStatement statement, StartSignal signal) {
+
+		void claim() throws SQLException {
+			Timestamp now = Timestamp.from(Instant.now());
+			this.connection.setAutoCommit(false);
+			this.statement.setString(1, "floor");
+			this.statement.setTimestamp(2, now);
+			this.statement.setTimestamp(3, Timestamp.from(now.toInstant().plusSeconds(60)));
+			this.statement.setLong(4, 1);
+			this.statement.setString(5, "floor");
+			this.statement.setTimestamp(6, now);
+			this.statement.setInt(7, 1);
+			boolean resultSet = this.statement.execute();
+			while (!resultSet && this.statement.getUpdateCount() != -1) {
+				resultSet = this.statement.getMoreResults();
+			}
+			int claimed = 0;
+			if (resultSet) {
+				try (ResultSet rows = this.statement.getResultSet()) {
+					while (rows.next()) {
+						claimed++;
+					}
+				}
+			}
+			this.connection.commit();
+			this.connection.setAutoCommit(true);
+			if (claimed > 0) {
+				this.signal.started();
+			}
+		}
+
+		void claimOnNotification(Connection listening) {
+			try {
+				PGConnection notifications = listening.unwrap(PGConnection.class);
+				while (!Thread.currentThread().isInterrupted()) {
+					PGNotification[] received = notifications.getNotifications(250);
+					if (received != null && received.length > 0) {
+						claim();
+					}
+				}
+			}
+			catch (SQLException ex) {
+				throw new IllegalStateException("The floor's listener failed", ex);
+			}
+		}
+
 	}
 
 	private static Result measure(StartSignal signal, int warmup, int samples, Enqueue enqueue) {
