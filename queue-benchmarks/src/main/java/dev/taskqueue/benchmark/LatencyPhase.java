@@ -116,8 +116,8 @@ final class LatencyPhase {
 				+ "no queue at all: plain JDBC on two connections inserts a minimal ready row and claims it with "
 				+ "TaskQueue's claim statement, in the same thread right after the insert, or on a thread woken by "
 				+ "the insert's notification; they time the insert's commit and the claim's round trips alone, "
-				+ "which any queue on this database and machine pays, without a handler or a worker thread (the same-thread "
-				+ "floor's enqueue call includes its claim).");
+				+ "which any queue on this database and machine pays, without a handler or a worker thread "
+				+ "(the same-thread floor's enqueue call includes its claim).");
 		if (this.options.profile) {
 			profile(section);
 		}
