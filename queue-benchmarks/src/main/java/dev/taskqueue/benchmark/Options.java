@@ -210,8 +210,8 @@ final class Options {
 			.toList();
 		this.steadyReady = in.getInt("steady.ready", 4_000);
 		this.steadyBatch = in.getInt("steady.batch", 200);
-		this.steadySeconds = in.getInt("steady.seconds", quick ? 20 : 50);
-		this.steadyWarmupSeconds = in.getInt("steady.warmup", quick ? 5 : 10);
+		this.steadySeconds = in.getInt("steady.seconds", quick ? 20 : 100);
+		this.steadyWarmupSeconds = in.getInt("steady.warmup", quick ? 5 : 20);
 		this.steadyStepSeconds = in.getInt("steady.step", 5);
 		String jfr = in.get("jfr", null);
 		this.jfr = (jfr != null) ? Path.of(jfr) : null;
@@ -292,7 +292,7 @@ final class Options {
 				  snapshot.drains (default 5), snapshot.tasks (default 10000), snapshot.tq (default
 				  10x100), snapshot.dbs (default 20:lock-and-fetch), snapshot.autovacuum (default off,on),
 				  steady.workers (default 16,64), steady.ready (default 4000), steady.batch (default 200),
-				  steady.seconds (measured, default 50), steady.warmup (default 10), steady.step (seconds
+				  steady.seconds (measured, default 100), steady.warmup (default 20), steady.step (seconds
 				  per point of the rate series, default 5), latency.samples, latency.warmup,
 				  latency.polling-samples, claim.samples, claim.backlog, claim.size,
 				  flows.chain (default 1000), flows.job (default 10000), flows.chunk (default 500),
