@@ -21,7 +21,9 @@ import dev.taskqueue.store.jdbc.JdbcNodeStore;
  * A node's row in the registry, from its start to its stop: registered under the node's id,
  * refused while a live node holds that id and taken over once its heartbeat has lapsed,
  * renewed every heartbeat interval, and deleted on a clean stop. Each heartbeat also deletes
- * the rows of dead nodes. Times are the database's.
+ * the rows of dead nodes. Times are the database's. A node whose row was taken over while its
+ * heartbeat had lapsed is told so, once, and heartbeats no more: two nodes must not work under
+ * one id.
  */
 final class NodeRegistration {
 
@@ -48,12 +50,16 @@ final class NodeRegistration {
 
 	private final IntSupplier tasksRunning;
 
+	private final Runnable onIdTaken;
+
 	private boolean failing;
 
 	private boolean deregistered;
 
+	private boolean taken;
+
 	NodeRegistration(JdbcNodeStore store, String id, List<NodeInfo.Lane> lanes, Duration interval, Duration expiry,
-			Clock clock, IntSupplier tasksRunning) {
+			Clock clock, IntSupplier tasksRunning, Runnable onIdTaken) {
 		this.store = store;
 		this.id = id;
 		this.lanes = lanes;
@@ -61,6 +67,7 @@ final class NodeRegistration {
 		this.expiry = expiry;
 		this.clock = clock;
 		this.tasksRunning = tasksRunning;
+		this.onIdTaken = onIdTaken;
 	}
 
 	/**
@@ -91,15 +98,14 @@ final class NodeRegistration {
 	 * stops does not register it again.
 	 */
 	synchronized void heartbeat() {
-		if (this.deregistered) {
+		if (this.deregistered || this.taken) {
 			return;
 		}
 		try {
 			Instant now = this.clock.instant();
-			if (!this.store.heartbeat(this.id, this.instance, this.tasksRunning.getAsInt(), now, now.plus(this.expiry))) {
-				logger.warn("The registration of worker id '" + this.id + "' was lost, its heartbeat having lapsed"
-						+ " for longer than " + this.expiry + "; registering again");
-				register();
+			if (!this.store.heartbeat(this.id, this.instance, this.tasksRunning.getAsInt(), now, now.plus(this.expiry))
+					&& !registerAgain()) {
+				return;
 			}
 			int dead = this.store.deleteExpired(now);
 			if (dead > 0) {
@@ -116,6 +122,27 @@ final class NodeRegistration {
 				logger.warn(message, ex);
 			}
 			this.failing = true;
+		}
+	}
+
+	/**
+	 * Register again after the row was lost; if another live node holds the id by now, give
+	 * way to it.
+	 * @return whether the node is registered again
+	 */
+	private boolean registerAgain() {
+		logger.warn("The registration of worker id '" + this.id + "' was lost, its heartbeat having lapsed for longer"
+				+ " than " + this.expiry + "; registering again");
+		try {
+			register();
+			return true;
+		}
+		catch (WorkerIdInUseException ex) {
+			logger.error("Worker id '" + this.id + "' was taken over by another node while this node's heartbeat "
+					+ "had lapsed; this node stops claiming and gives way. " + ex.getMessage());
+			this.taken = true;
+			this.onIdTaken.run();
+			return false;
 		}
 	}
 

@@ -90,6 +90,13 @@ final class RunLimiter {
 	}
 
 	/**
+	 * Give way to the node that took over this node's worker id.
+	 */
+	void workerIdTaken() {
+		reach(RunLimit.WORKER_ID_TAKEN);
+	}
+
+	/**
 	 * Check the task count, and whether a node that reached a limit is idle: also when no
 	 * task ends, as when the last task claimed was cancelled before it started.
 	 */
@@ -105,9 +112,10 @@ final class RunLimiter {
 	private void reach(RunLimit limit) {
 		if (this.reached.compareAndSet(null, limit)) {
 			this.budget.close();
-			logger.info("TaskQueue worker " + this.workerId + " reached its limit (" + limit.property()
-					+ "): it claims no more tasks, and is done once the tasks it holds have ended (" + this.worker.active()
-					+ " running)");
+			String reason = (limit != RunLimit.WORKER_ID_TAKEN) ? "reached its limit (" + limit.property() + ")"
+					: "lost its id to another node while its heartbeat had lapsed";
+			logger.info("TaskQueue worker " + this.workerId + " " + reason + ": it claims no more tasks, and is done "
+					+ "once the tasks it holds have ended (" + this.worker.active() + " running)");
 		}
 		tellIfIdle();
 	}

@@ -337,7 +337,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			});
 			this.registration = new NodeRegistration(engine.nodeStore, settings.workerId,
 					this.worker.lanes().stream().map((lane) -> new NodeInfo.Lane(lane.queues(), lane.concurrency())).toList(),
-					settings.nodeHeartbeatInterval, settings.nodeExpiry, engine.clock, this.worker::active);
+					settings.nodeHeartbeatInterval, settings.nodeExpiry, engine.clock, this.worker::active,
+					this.limiter::workerIdTaken);
 			this.leaseKeeper = new LeaseKeeper(engine.store, this.worker, outage, settings.workerId, engine.clock);
 			this.worker.onHeartbeat(this.leaseKeeper::renewNow);
 			this.rescuer = new Rescuer(engine.store, failurePolicy, outage, engine.clock, this.poller::wake);

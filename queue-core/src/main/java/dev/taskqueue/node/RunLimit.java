@@ -15,7 +15,14 @@ public enum RunLimit {
 	MAX_RUNTIME("taskqueue.worker.max-runtime"),
 
 	/** The heap in use after a task ended reached the node's memory limit. */
-	MEMORY_LIMIT("taskqueue.worker.memory-limit");
+	MEMORY_LIMIT("taskqueue.worker.memory-limit"),
+
+	/**
+	 * Another node took over this node's worker id while this node's heartbeat had lapsed (a
+	 * long pause, or the database out of reach for longer than the node expiry): two nodes
+	 * must not work under one id, so this one gives way.
+	 */
+	WORKER_ID_TAKEN("taskqueue.worker.id");
 
 	private final String property;
 

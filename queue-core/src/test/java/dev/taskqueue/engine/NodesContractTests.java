@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.util.unit.DataSize;
 
 import dev.taskqueue.TaskQueue;
@@ -223,6 +224,30 @@ abstract class NodesContractTests {
 		assertThat(reached).succeedsWithin(WAIT).isEqualTo(RunLimit.MAX_RUNTIME);
 		assertThat(queue.find(running).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
 		assertThat(this.nodes.count(TaskStatus.READY)).isOne();
+	}
+
+	@Test
+	void aNodeWhoseIdAnotherNodeTookOverWhileItsHeartbeatLapsedFinishesItsTaskClaimsNoMoreThenTellsItsListener() {
+		CompletableFuture<RunLimit> reached = new CompletableFuture<>();
+		TaskQueue queue = startStoppingAtLimit("twin", reached, (builder) -> builder.concurrency(1)
+			.claimAhead(Duration.ZERO));
+		UUID running = queue.enqueue("wait", "x").id();
+		TestNodes.awaitStatus(queue, running, TaskStatus.RUNNING);
+		// As a node does that takes the row over once this node's heartbeat has lapsed
+		Instant takenOver = this.clock.instant();
+		new JdbcTemplate(this.nodes.dataSource()).update("UPDATE " + this.nodes.prefix()
+				+ "NODE SET instance = 'another-node', expires_at = ? WHERE id = 'twin'",
+				(ps) -> this.nodes.dialect().setInstant(ps, 1, takenOver.plus(Duration.ofHours(1))));
+		queue.enqueue("echo", "late");
+		// Ten heartbeats: the node has found its row taken, and its only slot is still busy
+		await().atMost(WAIT).until(() -> this.clock.instant().isAfter(takenOver.plusSeconds(1)));
+		assertThat(reached).isNotDone();
+		this.release.countDown();
+		assertThat(reached).succeedsWithin(WAIT).isEqualTo(RunLimit.WORKER_ID_TAKEN);
+		assertThat(queue.find(running).orElseThrow().status()).isEqualTo(TaskStatus.SUCCEEDED);
+		assertThat(this.nodes.count(TaskStatus.READY)).isOne();
+		assertThat(this.store.find("twin")).hasValueSatisfying(
+				(node) -> assertThat(node.expiresAt()).isAfter(takenOver.plusSeconds(3000)));
 	}
 
 	private TaskQueueEngine start(String workerId, Consumer<TaskQueueEngine.Builder> customizer) {
