@@ -32,7 +32,7 @@ final class RunLimitExitCodeGenerator implements ExitCodeGenerator, RunLimitList
 	@Override
 	public void limitReached(RunLimit limit) {
 		this.reached = limit;
-		logger.info("TaskQueue node reached its limit (" + limit.property() + ") and finished its tasks; exiting with code "
+		logger.info("TaskQueue node " + limit.describe() + " and finished its tasks; exiting with code "
 				+ TaskQueueApplicationExit.EXIT_CODE);
 		this.exit.exit(this.context, limit);
 	}

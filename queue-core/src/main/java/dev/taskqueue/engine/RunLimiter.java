@@ -112,10 +112,8 @@ final class RunLimiter {
 	private void reach(RunLimit limit) {
 		if (this.reached.compareAndSet(null, limit)) {
 			this.budget.close();
-			String reason = (limit != RunLimit.WORKER_ID_TAKEN) ? "reached its limit (" + limit.property() + ")"
-					: "lost its id to another node while its heartbeat had lapsed";
-			logger.info("TaskQueue worker " + this.workerId + " " + reason + ": it claims no more tasks, and is done "
-					+ "once the tasks it holds have ended (" + this.worker.active() + " running)");
+			logger.info("TaskQueue worker " + this.workerId + " " + limit.describe() + ": it claims no more tasks, "
+					+ "and is done once the tasks it holds have ended (" + this.worker.active() + " running)");
 		}
 		tellIfIdle();
 	}
