@@ -17,7 +17,10 @@ import org.jspecify.annotations.Nullable;
  * @param expectedTasks how many tasks it was expected to have, besides its planner, or
  * {@code null}
  * @param progress the share of its tasks that have finished, from 0 to 1, not counting its
- * planner; measured against {@code expectedTasks} while it has fewer tasks than that
+ * planner; measured against {@code expectedTasks} while it has fewer tasks than that. The
+ * {@linkplain TaskState#progress() progress} its running tasks report does not count, so that
+ * it comes from the counts alone and does not fall back when an attempt that had come far
+ * fails and the task starts again
  * @param result the result one of its tasks set, or {@code null}
  * @param createdAt when it was started
  * @param startedAt when its first task started, or {@code null}

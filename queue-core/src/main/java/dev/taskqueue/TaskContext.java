@@ -61,6 +61,30 @@ public interface TaskContext {
 	void heartbeat();
 
 	/**
+	 * Report how far the handler has come, for {@link TaskQueue#find(UUID)} to show. Cheap
+	 * enough to call in a hot loop: only the latest report is kept, and the node writes the
+	 * latest reports of all its running tasks together, at most once per progress interval
+	 * (1 second by default), plus the last one when the attempt ends. Only the attempt that
+	 * holds the task's current claim writes. A message longer than
+	 * {@link TaskProgress#MAX_MESSAGE_LENGTH} chars is cut.
+	 * @param fraction the share of the work done, from 0 to 1
+	 * @param message what to show with it, such as {@code "row 1200 of 5000"}, or {@code null}
+	 * @throws IllegalArgumentException if the fraction is not a number from 0 to 1; nothing is
+	 * reported then
+	 */
+	void progress(double fraction, @Nullable String message);
+
+	/**
+	 * Report how far the handler has come, as a percentage, like
+	 * {@link #progress(double, String)}.
+	 * @param percent the share of the work done, from 0 to 100
+	 * @param message what to show with it, or {@code null}
+	 * @throws IllegalArgumentException if the percentage is not from 0 to 100; nothing is
+	 * reported then
+	 */
+	void progressPercent(int percent, @Nullable String message);
+
+	/**
 	 * Read the result of one of the task's parents, as a value of the given type.
 	 * @param <T> the type
 	 * @param parentId the parent's id

@@ -32,13 +32,16 @@ import dev.taskqueue.schedule.ScheduleSlot;
  * @param worker the node running it now, or {@code null}
  * @param finishedAt when it finished, or {@code null}
  * @param scheduleSlot the schedule slot it was fired for, or {@code null} if no schedule fired it
+ * @param progress the latest progress its handler reported, or {@code null} if none did:
+ * written at most once per progress interval while the task runs and once more as the attempt
+ * ends; a retried task shows its previous attempt's progress until the new attempt reports
  * @since 0.1.0
  */
 public record TaskState(UUID id, String type, String queue, TaskStatus status, int priority, int attempts,
 		@Nullable String key, Set<UUID> parents, @Nullable UUID jobId, @Nullable JsonValue payload, @Nullable JsonValue result,
 		@Nullable String errorMessage, @Nullable String errorDetail, List<TaskError> errors, Instant createdAt,
 		Instant runAt, @Nullable Instant startedAt, @Nullable String worker, @Nullable Instant finishedAt,
-		@Nullable ScheduleSlot scheduleSlot) {
+		@Nullable ScheduleSlot scheduleSlot, @Nullable TaskProgress progress) {
 
 	/**
 	 * Read the result as a value of the given type.

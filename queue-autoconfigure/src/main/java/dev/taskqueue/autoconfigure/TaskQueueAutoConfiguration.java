@@ -126,6 +126,7 @@ public final class TaskQueueAutoConfiguration {
 		if (worker.getId() != null) {
 			apply("taskqueue.worker.id", worker.getId(), builder::workerId);
 		}
+		apply("taskqueue.worker.progress-interval", worker.getProgressInterval(), builder::progressInterval);
 		apply("taskqueue.worker.node-heartbeat-interval", worker.getNodeHeartbeatInterval(),
 				builder::nodeHeartbeatInterval);
 		apply("taskqueue.worker.node-expiry", worker.getNodeExpiry(), (expiry) -> {

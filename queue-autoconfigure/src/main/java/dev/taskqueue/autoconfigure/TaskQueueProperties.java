@@ -640,6 +640,13 @@ public class TaskQueueProperties {
 		private @Nullable String id;
 
 		/**
+		 * How often this node writes the progress its running tasks reported: the latest
+		 * report of each, in one batch. The last report of an attempt is written with its
+		 * outcome.
+		 */
+		private Duration progressInterval = Duration.ofSeconds(1);
+
+		/**
 		 * How often this node records its heartbeat in the registry of nodes.
 		 */
 		private Duration nodeHeartbeatInterval = Duration.ofSeconds(10);
@@ -730,6 +737,14 @@ public class TaskQueueProperties {
 
 		public void setId(@Nullable String id) {
 			this.id = id;
+		}
+
+		public Duration getProgressInterval() {
+			return this.progressInterval;
+		}
+
+		public void setProgressInterval(Duration progressInterval) {
+			this.progressInterval = progressInterval;
 		}
 
 		public Duration getNodeHeartbeatInterval() {

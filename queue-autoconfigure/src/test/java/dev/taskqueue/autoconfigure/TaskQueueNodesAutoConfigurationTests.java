@@ -162,6 +162,7 @@ class TaskQueueNodesAutoConfigurationTests {
 	@CsvSource({ "taskqueue.worker.max-tasks, -1", "taskqueue.worker.max-runtime, 0s",
 			"taskqueue.worker.max-runtime, -5m", "taskqueue.worker.memory-limit, 0B",
 			"taskqueue.worker.memory-limit, -1MB", "taskqueue.worker.node-heartbeat-interval, 0s",
+			"taskqueue.worker.progress-interval, 0s", "taskqueue.worker.progress-interval, -1s",
 			"taskqueue.worker.node-expiry, -1s", "taskqueue.worker.node-expiry, 10s", "taskqueue.worker.id, ' '" })
 	void whenANodeSettingIsOutOfRangeThenStartupFailsNamingThePropertyAndValue(String property, String value) {
 		this.contextRunner.withPropertyValues(property + "=" + value).run((context) -> {

@@ -52,6 +52,7 @@ class TaskQueuePropertiesTests {
 			.hasFieldOrPropertyWithValue("batchSize", worker.getBatchSize())
 			.hasFieldOrPropertyWithValue("claimAhead", worker.getClaimAhead())
 			.hasFieldOrPropertyWithValue("shutdownTimeout", worker.getShutdownTimeout())
+			.hasFieldOrPropertyWithValue("progressInterval", worker.getProgressInterval())
 			.hasFieldOrPropertyWithValue("nodeHeartbeatInterval", worker.getNodeHeartbeatInterval())
 			.hasFieldOrPropertyWithValue("nodeExpiry", worker.getNodeExpiry())
 			.hasFieldOrPropertyWithValue("maxTasks", worker.getMaxTasks())

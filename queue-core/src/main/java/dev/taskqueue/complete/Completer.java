@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -16,9 +17,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.TaskMdc;
 import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.DatabaseFailure;
 import dev.taskqueue.store.DatabaseOutage;
+import dev.taskqueue.store.ProgressReport;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 
@@ -26,7 +29,8 @@ import dev.taskqueue.store.TaskStore;
  * Records outcomes in batches: a single thread takes every outcome waiting and writes them in
  * one transaction, so that the database commits far less often than tasks finish. Children of
  * succeeded tasks are released in that same transaction. Failed attempts are logged once the
- * store has recorded them.
+ * store has recorded them. An attempt's last progress report, if the node had not written it
+ * yet, is written just before the batch, while the attempt still holds its claim.
  * <p>
  * If the database refuses a batch (a value it cannot store, say), each outcome is written on
  * its own, and one refused on its own fails its task with the database's message instead, so
@@ -91,9 +95,11 @@ public final class Completer {
 	 * Queue an outcome to be written.
 	 * @param outcome the outcome
 	 * @param type the type of its task, for the log
+	 * @param progress the attempt's last progress report if it was not written yet, written
+	 * just before the outcome, or {@code null}
 	 */
-	public void submit(TaskOutcome outcome, String type) {
-		this.outcomes.add(new Submitted(outcome, type));
+	public void submit(TaskOutcome outcome, String type, @Nullable ProgressReport progress) {
+		this.outcomes.add(new Submitted(outcome, type, progress));
 	}
 
 	/**
@@ -219,10 +225,12 @@ public final class Completer {
 				+ DatabaseFailure.message(refused);
 		TaskOutcome.Failed failed = new TaskOutcome.Failed(outcome.id(), outcome.attempt(), outcome.claimToken(),
 				outcome.jobId(), message, message, null);
-		if (tryWrite(List.of(new Submitted(failed, submitted.type()))) != null) {
-			logger.error("TaskQueue could not store the outcome of attempt " + outcome.attempt() + " of task "
-					+ outcome.id() + " (type '" + submitted.type() + "'), nor its failure; the task stays RUNNING "
-					+ "until its lease expires and it is taken back");
+		if (tryWrite(List.of(new Submitted(failed, submitted.type(), null))) != null) {
+			try (TaskMdc.Scope mdc = TaskMdc.put(outcome.id(), submitted.type(), outcome.attempt(), outcome.jobId())) {
+				logger.error("TaskQueue could not store the outcome of attempt " + outcome.attempt() + " of task "
+						+ outcome.id() + " (type '" + submitted.type() + "'), nor its failure; the task stays "
+						+ "RUNNING until its lease expires and it is taken back");
+			}
 		}
 	}
 
@@ -234,8 +242,13 @@ public final class Completer {
 	 */
 	private @Nullable RuntimeException tryWrite(List<Submitted> submitted) throws InterruptedException {
 		List<TaskOutcome> batch = submitted.stream().map(Submitted::outcome).toList();
+		List<ProgressReport> progress = submitted.stream().map(Submitted::progress).filter(Objects::nonNull).toList();
 		for (int conflicts = 1;; conflicts++) {
 			try {
+				if (!progress.isEmpty()) {
+					// Before the outcome, which ends the claim the progress is written under
+					this.store.writeProgress(progress);
+				}
 				Completion completion = this.store.complete(batch, this.clock.instant());
 				this.outage.succeeded();
 				logFailures(submitted, completion.current());
@@ -284,8 +297,8 @@ public final class Completer {
 
 	}
 
-	/** An outcome waiting to be written, with its task's type. */
-	private record Submitted(TaskOutcome outcome, String type) {
+	/** An outcome waiting to be written, with its task's type and its unwritten progress. */
+	private record Submitted(TaskOutcome outcome, String type, @Nullable ProgressReport progress) {
 	}
 
 }

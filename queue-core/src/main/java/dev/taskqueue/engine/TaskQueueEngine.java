@@ -41,6 +41,7 @@ import dev.taskqueue.daemon.DaemonSupervisor;
 import dev.taskqueue.daemon.TaskDaemons;
 import dev.taskqueue.enqueue.DefaultTaskQueue;
 import dev.taskqueue.execute.Lane;
+import dev.taskqueue.execute.ProgressWriter;
 import dev.taskqueue.execute.Worker;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.lease.LeaseKeeper;
@@ -293,6 +294,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private final LeaseKeeper leaseKeeper;
 
+		private final ProgressWriter progressWriter;
+
 		private final Rescuer rescuer;
 
 		private final NodeRegistration registration;
@@ -341,6 +344,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 					this.limiter::workerIdTaken);
 			this.leaseKeeper = new LeaseKeeper(engine.store, this.worker, outage, settings.workerId, engine.clock);
 			this.worker.onHeartbeat(this.leaseKeeper::renewNow);
+			this.progressWriter = new ProgressWriter(engine.store, this.worker, outage);
 			this.rescuer = new Rescuer(engine.store, failurePolicy, outage, engine.clock, this.poller::wake);
 			String listenSql = engine.dialect.listenSql(JdbcTaskStore.channel(engine.tablePrefix));
 			this.listener = (listenSql != null && ClassUtils.isPresent(POSTGRES_DRIVER, null))
@@ -408,6 +412,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			Duration leaseCheck = min(MAX_LEASE_CHECK_INTERVAL,
 					TaskQueueEngine.this.registry.shortestHeartbeat().dividedBy(3));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.leaseKeeper::renewDue, leaseCheck));
+			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.progressWriter::writeLatest,
+					this.settings.progressInterval));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.rescuer::rescueExpired,
 					min(this.settings.pollInterval, leaseCheck)));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.limiter::check, MAX_LEASE_CHECK_INTERVAL));
@@ -535,6 +541,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private Duration maxDaemonRestartDelay = Duration.ofMinutes(5);
 
 		private Duration nodeHeartbeatInterval = DEFAULT_NODE_HEARTBEAT_INTERVAL;
+
+		private Duration progressInterval = Duration.ofSeconds(1);
 
 		private Duration nodeExpiry = DEFAULT_NODE_EXPIRY;
 
@@ -740,6 +748,21 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			Assert.isTrue(!waitForSchema.isNegative() && waitForSchema.compareTo(MAX_WAIT_FOR_SCHEMA) <= 0,
 					() -> "'waitForSchema' must be between 0 and " + MAX_WAIT_FOR_SCHEMA + ", was " + waitForSchema);
 			this.waitForSchema = waitForSchema;
+			return this;
+		}
+
+		/**
+		 * Set how often the node writes the progress its running tasks reported (1 second by
+		 * default): the latest report of each task, all in one batch, however often handlers
+		 * report. The last report of an attempt is written with its outcome.
+		 * @param progressInterval the interval
+		 * @return this builder
+		 */
+		public Builder progressInterval(Duration progressInterval) {
+			Assert.isTrue(!progressInterval.isNegative() && !progressInterval.isZero()
+					&& progressInterval.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'progressInterval' must be positive and at most 365 days");
+			this.progressInterval = progressInterval;
 			return this;
 		}
 

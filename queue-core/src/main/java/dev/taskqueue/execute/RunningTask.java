@@ -24,6 +24,7 @@ import dev.taskqueue.store.JobWrites;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.schedule.ScheduleSlot;
 import dev.taskqueue.store.ParentTask;
+import dev.taskqueue.store.ProgressReport;
 
 /**
  * A task claimed by this node, running or waiting in its lane for a slot: the context its
@@ -65,6 +66,10 @@ public final class RunningTask implements TaskContext {
 	private volatile long renewedNanos;
 
 	private volatile Duration lease;
+
+	private volatile @Nullable ProgressReport progress;
+
+	private volatile @Nullable ProgressReport writtenProgress;
 
 	RunningTask(ClaimedTask task, Lane lane, PayloadCodec codec, Duration claimLease, TaskOptions options,
 			Consumer<RunningTask> onHeartbeat, Support support) {
@@ -114,6 +119,42 @@ public final class RunningTask implements TaskContext {
 		if (!this.cancelled && isRenewalDue()) {
 			this.onHeartbeat.accept(this);
 		}
+	}
+
+	@Override
+	public void progress(double fraction, @Nullable String message) {
+		if (!(fraction >= 0.0 && fraction <= 1.0)) {
+			throw new IllegalArgumentException(
+					describe() + " reported progress " + fraction + "; it must be a fraction from 0 to 1");
+		}
+		this.progress = new ProgressReport(taskId(), this.task.claimToken(), fraction, message,
+				this.support.clock().instant());
+	}
+
+	@Override
+	public void progressPercent(int percent, @Nullable String message) {
+		if (percent < 0 || percent > 100) {
+			throw new IllegalArgumentException(
+					describe() + " reported progress " + percent + "%; it must be a percentage from 0 to 100");
+		}
+		progress(percent / 100.0, message);
+	}
+
+	/**
+	 * Return the latest progress the handler reported, unless it was written already.
+	 * @return the report, or {@code null}
+	 */
+	@Nullable ProgressReport unwrittenProgress() {
+		ProgressReport latest = this.progress;
+		return (latest != this.writtenProgress) ? latest : null;
+	}
+
+	/**
+	 * Record that a progress report was written.
+	 * @param report the report
+	 */
+	void progressWritten(ProgressReport report) {
+		this.writtenProgress = report;
 	}
 
 	@Override

@@ -26,6 +26,7 @@ import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import tools.jackson.core.JacksonException;
 
+import dev.taskqueue.TaskMdc;
 import dev.taskqueue.complete.Completer;
 import dev.taskqueue.complete.FailurePolicy;
 import dev.taskqueue.enqueue.RequestResolver;
@@ -294,7 +295,10 @@ public final class Worker {
 		ClaimedTask task = context.task();
 		long start = System.nanoTime();
 		try {
-			TaskOutcome outcome = outcome(task, context);
+			TaskOutcome outcome;
+			try (TaskMdc.Scope mdc = TaskMdc.put(task.id(), task.type(), task.attempt(), task.jobId())) {
+				outcome = outcome(task, context);
+			}
 			if (context.finish()) {
 				long nanos = System.nanoTime() - start;
 				this.metrics.attempt(task.type(), outcome instanceof TaskOutcome.Succeeded, nanos);
@@ -311,8 +315,10 @@ public final class Worker {
 	private void timeOut(RunningTask context, Duration timeout) {
 		if (context.finish()) {
 			String message = "timed out after " + DurationFormatterUtils.print(timeout, DurationFormat.Style.SIMPLE);
-			logger.warn("Task " + context.taskId() + " (type '" + context.type() + "') " + message
-					+ "; interrupting it");
+			try (TaskMdc.Scope mdc = TaskMdc.put(context.taskId(), context.type(), context.attempt(), context.jobId())) {
+				logger.warn("Task " + context.taskId() + " (type '" + context.type() + "') " + message
+						+ "; interrupting it");
+			}
 			context.cancel();
 			this.metrics.attempt(context.type(), false, timeout.toNanos());
 			RunningTask next = end(context, this.failurePolicy.failed(context.task(), message, message, true),
@@ -332,7 +338,8 @@ public final class Worker {
 		UUID id = context.taskId();
 		this.running.remove(id, context);
 		if (!this.abandoned.contains(id)) {
-			this.completer.submit(outcome, context.type());
+			// The last progress goes with the outcome: it may have come after the last write
+			this.completer.submit(outcome, context.type(), context.unwrittenProgress());
 		}
 		this.onAttemptEnded.run();
 		Lane lane = context.lane();
@@ -353,7 +360,9 @@ public final class Worker {
 					? this.codec.read(task.payload(), type.payloadType()) : null;
 		}
 		catch (JacksonException ex) {
-			String message = PayloadCodec.bindingFailure(task.type(), type.payloadType(), ex);
+			// Jackson's message may quote the payload, which may hold personal data: it goes to
+			// the error detail, and the message, which is logged, names the field only
+			String message = PayloadCodec.bindingFailureWithoutValues(task.type(), type.payloadType(), ex);
 			return this.failurePolicy.failed(task, message, Failures.detail(ex), false);
 		}
 		Object result;

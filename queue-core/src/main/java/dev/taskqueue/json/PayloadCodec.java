@@ -62,13 +62,29 @@ public final class PayloadCodec {
 
 	/**
 	 * Describe a payload that does not bind, naming the path of the field that did not, such
-	 * as {@code field 'items[2].quantity'}.
+	 * as {@code field 'items[2].quantity'}, and Jackson's message.
 	 * @param taskType the task type
 	 * @param payloadType the type the payload binds to
 	 * @param ex the binding error
 	 * @return the message
 	 */
 	public static String bindingFailure(String taskType, Type payloadType, JacksonException ex) {
+		return describe(taskType, payloadType, ex, (ex.getOriginalMessage() != null) ? ex.getOriginalMessage() : ex.toString());
+	}
+
+	/**
+	 * Describe a payload that does not bind, naming the path of the field that did not and the
+	 * kind of error, but leaving out Jackson's message, which may quote the payload's values.
+	 * @param taskType the task type
+	 * @param payloadType the type the payload binds to
+	 * @param ex the binding error
+	 * @return the message
+	 */
+	public static String bindingFailureWithoutValues(String taskType, Type payloadType, JacksonException ex) {
+		return describe(taskType, payloadType, ex, ex.getClass().getSimpleName() + " (see the error detail)");
+	}
+
+	private static String describe(String taskType, Type payloadType, JacksonException ex, String message) {
 		StringBuilder path = new StringBuilder();
 		for (JacksonException.Reference reference : ex.getPath()) {
 			if (reference.getPropertyName() != null) {
@@ -78,7 +94,6 @@ public final class PayloadCodec {
 				path.append('[').append(reference.getIndex()).append(']');
 			}
 		}
-		String message = (ex.getOriginalMessage() != null) ? ex.getOriginalMessage() : ex.toString();
 		return "Payload of task type '%s' does not bind to %s: %s".formatted(taskType, payloadType.getTypeName(),
 				(path.length() > 0) ? "field '" + path + "': " + message : message);
 	}

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.taskqueue.TaskMdc;
 import dev.taskqueue.execute.RunningTask;
 import dev.taskqueue.execute.Worker;
 import dev.taskqueue.store.DatabaseOutage;
@@ -93,9 +94,11 @@ public final class LeaseKeeper {
 		Set<UUID> lost = this.store.renew(tasks.stream().map(RunningTask::task).toList(), this.workerId, leaseUntil);
 		for (RunningTask task : tasks) {
 			if (lost.contains(task.taskId())) {
-				logger.info("Task " + task.taskId() + " (type '" + task.type()
-						+ "') is no longer held by this attempt: it was cancelled, taken back after its lease lapsed, "
-						+ "or claimed anew after its claim was lost; stopping it");
+				try (TaskMdc.Scope mdc = TaskMdc.put(task.taskId(), task.type(), task.attempt(), task.jobId())) {
+					logger.info("Task " + task.taskId() + " (type '" + task.type()
+							+ "') is no longer held by this attempt: it was cancelled, taken back after its lease "
+							+ "lapsed, or claimed anew after its claim was lost; stopping it");
+				}
 				this.worker.cancel(task);
 			}
 			else {

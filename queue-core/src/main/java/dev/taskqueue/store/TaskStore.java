@@ -75,6 +75,15 @@ public interface TaskStore {
 	Set<UUID> renew(Collection<ClaimedTask> tasks, String worker, Instant leaseUntil);
 
 	/**
+	 * Write the latest progress of running attempts, all in one transaction. A report is
+	 * written only while its claim still holds the task, and only over progress reported no
+	 * later than it.
+	 * @param reports the reports, at most one per task
+	 * @return how many were written
+	 */
+	int writeProgress(List<ProgressReport> reports);
+
+	/**
 	 * Take back running tasks whose lease lapsed, counting their attempt as failed: each is
 	 * retried or failed as the given function decides. The lapsed claim ends with it, so that
 	 * a late outcome of that attempt changes nothing.

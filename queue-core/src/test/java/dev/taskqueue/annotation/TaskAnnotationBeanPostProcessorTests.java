@@ -259,6 +259,14 @@ class TaskAnnotationBeanPostProcessorTests {
 		}
 
 		@Override
+		public void progress(double fraction, String message) {
+		}
+
+		@Override
+		public void progressPercent(int percent, String message) {
+		}
+
+		@Override
 		public JsonValue payload() {
 			return null;
 		}

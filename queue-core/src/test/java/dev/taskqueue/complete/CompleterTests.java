@@ -61,7 +61,7 @@ class CompleterTests {
 		TaskOutcome poisoned = new TaskOutcome.Succeeded(UUID.randomUUID(), 2, 1L, null, "\"poison\"");
 		batch.add(5, poisoned);
 		this.refused = (outcome) -> outcome.equals(poisoned);
-		batch.forEach((outcome) -> this.completer.submit(outcome, "echo"));
+		batch.forEach((outcome) -> this.completer.submit(outcome, "echo", null));
 		this.completer.start("completer");
 		await().until(() -> this.recorded.size() == 11);
 		assertThat(batch).filteredOn((outcome) -> outcome != poisoned)
@@ -82,9 +82,9 @@ class CompleterTests {
 		this.refused = (outcome) -> outcome.id().equals(poisoned.id());
 		try (LogCapture log = LogCapture.of(Completer.class)) {
 			this.completer.start("completer");
-			this.completer.submit(poisoned, "echo");
+			this.completer.submit(poisoned, "echo", null);
 			await().until(() -> !log.events(Level.ERROR).isEmpty());
-			this.completer.submit(next, "echo");
+			this.completer.submit(next, "echo", null);
 			await().until(() -> this.recorded.containsKey(next.id()));
 			assertThat(this.recorded).doesNotContainKey(poisoned.id());
 			assertThat(log.messages(Level.ERROR)).containsExactly("TaskQueue could not store the outcome of attempt 1 of task "
@@ -100,7 +100,7 @@ class CompleterTests {
 		TaskOutcome.Failed staleFailure = new TaskOutcome.Failed(UUID.randomUUID(), 1, 1L, null, "Late", "detail", null);
 		this.stale = (outcome) -> outcome.equals(staleFailure);
 		try (LogCapture log = LogCapture.of(FailureLog.class)) {
-			List.of(retried, failed, staleFailure).forEach((outcome) -> this.completer.submit(outcome, "mail"));
+			List.of(retried, failed, staleFailure).forEach((outcome) -> this.completer.submit(outcome, "mail", null));
 			this.completer.start("completer");
 			await().until(() -> this.completer.pending() == 0 && this.recorded.size() == 2);
 			await().until(() -> log.events().size() == 2);

@@ -22,6 +22,7 @@ import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.NewJob;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.ParentTask;
+import dev.taskqueue.store.ProgressReport;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
@@ -104,6 +105,11 @@ public final class JdbcTaskStore implements TaskStore {
 	@Override
 	public Set<UUID> renew(Collection<ClaimedTask> tasks, String worker, Instant leaseUntil) {
 		return this.claims.renew(tasks, worker, leaseUntil);
+	}
+
+	@Override
+	public int writeProgress(List<ProgressReport> reports) {
+		return this.claims.writeProgress(reports);
 	}
 
 	@Override

@@ -24,8 +24,8 @@ final class SchemaVersion {
 	static final int MISSING = 0;
 
 	/** The column each version added to the task table, newest first. */
-	private static final List<Marker> MARKERS = List.of(new Marker(5, "schedule_slot"), new Marker(4, "claim_token"), new Marker(3, "job_id"),
-			new Marker(2, "unique_key"));
+	private static final List<Marker> MARKERS = List.of(new Marker(6, "progress"), new Marker(5, "schedule_slot"),
+			new Marker(4, "claim_token"), new Marker(3, "job_id"), new Marker(2, "unique_key"));
 
 	private SchemaVersion() {
 	}

@@ -40,6 +40,8 @@ final class Statements {
 
 	final String selectHeld;
 
+	final String writeProgress;
+
 	final String lockExpired;
 
 	final String selectFinished;
@@ -144,6 +146,7 @@ final class Statements {
 		this.insertError = prefixed(dialect.insertError(), prefix);
 		this.renewLeases = prefixed(dialect.renewLeases(), prefix);
 		this.selectHeld = prefixed(dialect.selectHeld(), prefix);
+		this.writeProgress = prefixed(dialect.writeProgress(), prefix);
 		this.lockExpired = prefixed(dialect.lockExpired(), prefix);
 		this.selectFinished = prefixed(dialect.selectFinished(), prefix);
 		this.claimReturning = (dialect.claimShape() == ClaimShape.UPDATE_RETURNING)

@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -23,6 +24,7 @@ import org.springframework.jdbc.core.PreparedStatementCallback;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.ProgressReport;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 
 /**
@@ -237,6 +239,23 @@ final class TaskClaims {
 			}
 		});
 		return lost;
+	}
+
+	int writeProgress(List<ProgressReport> reports) {
+		if (reports.isEmpty()) {
+			return 0;
+		}
+		// One batch of one statement for all the node's reports: one round trip, one commit
+		int[] counts = this.workerTransaction.execute((transaction) -> this.jdbc.batchUpdate(this.sql.writeProgress,
+				JdbcSupport.batch(reports, (ps, report) -> {
+					ps.setDouble(1, report.fraction());
+					ps.setString(2, report.message());
+					this.dialect.setInstant(ps, 3, report.reportedAt());
+					this.dialect.setId(ps, 4, report.id());
+					ps.setLong(5, report.claimToken());
+					this.dialect.setInstant(ps, 6, report.reportedAt());
+				})));
+		return (counts != null) ? (int) Arrays.stream(counts).filter((count) -> count > 0).count() : 0;
 	}
 
 	int handBack(Collection<ClaimedTask> tasks, String worker) {

@@ -75,7 +75,8 @@ final class TaskReads {
 			.map((row) -> new TaskState(row.id(), row.type(), row.queue(), row.status(), row.priority(),
 					row.attempts(), row.key(), parents.getOrDefault(row.id(), Set.of()), row.jobId(), row.payload(),
 					row.result(), row.errorMessage(), row.errorDetail(), errors.getOrDefault(row.id(), List.of()),
-					row.createdAt(), row.runAt(), row.startedAt(), row.worker(), row.finishedAt(), row.scheduleSlot()))
+					row.createdAt(), row.runAt(), row.startedAt(), row.worker(), row.finishedAt(), row.scheduleSlot(),
+					row.progress()))
 			.toList();
 	}
 

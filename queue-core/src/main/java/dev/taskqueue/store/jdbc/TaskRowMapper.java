@@ -9,6 +9,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.springframework.jdbc.core.RowMapper;
 
+import dev.taskqueue.TaskProgress;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
@@ -38,13 +39,20 @@ final class TaskRowMapper implements RowMapper<TaskState> {
 				this.codec.value(rs.getString("payload")),
 				this.codec.value(rs.getString("result")), rs.getString("error_message"), rs.getString("error_detail"),
 				List.of(), required(rs, "created_at"), required(rs, "run_at"), this.dialect.getInstant(rs, "started_at"),
-				rs.getString("worker"), this.dialect.getInstant(rs, "finished_at"), scheduleSlot(rs));
+				rs.getString("worker"), this.dialect.getInstant(rs, "finished_at"), scheduleSlot(rs), progress(rs));
 	}
 
 	private @Nullable ScheduleSlot scheduleSlot(ResultSet rs) throws SQLException {
 		String schedule = rs.getString("schedule_name");
 		Instant slot = this.dialect.getInstant(rs, "schedule_slot");
 		return (schedule != null && slot != null) ? new ScheduleSlot(schedule, slot) : null;
+	}
+
+	private @Nullable TaskProgress progress(ResultSet rs) throws SQLException {
+		Instant reportedAt = this.dialect.getInstant(rs, "progress_at");
+		double fraction = rs.getDouble("progress");
+		return (reportedAt != null && !rs.wasNull())
+				? new TaskProgress(fraction, rs.getString("progress_message"), reportedAt) : null;
 	}
 
 	/**

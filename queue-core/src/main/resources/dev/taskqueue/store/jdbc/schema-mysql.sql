@@ -25,6 +25,9 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	finished_at DATETIME(6),
 	schedule_name VARCHAR(200),
 	schedule_slot DATETIME(6),
+	progress DOUBLE,
+	progress_message VARCHAR(200),
+	progress_at DATETIME(6),
 	-- The key of an unfinished task, else NULL: unique while the task is not finished
 	active_key VARCHAR(255) AS (CASE WHEN status IN ('WAITING', 'READY', 'RUNNING') THEN unique_key END) VIRTUAL,
 	INDEX TQ_TASK_READY_IDX (status, queue, priority DESC, run_at, id),
@@ -166,4 +169,4 @@ CREATE TABLE IF NOT EXISTS TQ_SCHEMA_VERSION (
 	version INT NOT NULL PRIMARY KEY,
 	installed_at DATETIME(6) NOT NULL
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4;
-INSERT IGNORE INTO TQ_SCHEMA_VERSION (version, installed_at) VALUES (5, UTC_TIMESTAMP(6));
+INSERT IGNORE INTO TQ_SCHEMA_VERSION (version, installed_at) VALUES (6, UTC_TIMESTAMP(6));

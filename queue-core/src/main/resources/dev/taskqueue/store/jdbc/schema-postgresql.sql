@@ -23,7 +23,10 @@ CREATE TABLE IF NOT EXISTS TQ_TASK (
 	started_at TIMESTAMP WITH TIME ZONE,
 	finished_at TIMESTAMP WITH TIME ZONE,
 	schedule_name VARCHAR(200),
-	schedule_slot TIMESTAMP WITH TIME ZONE
+	schedule_slot TIMESTAMP WITH TIME ZONE,
+	progress DOUBLE PRECISION,
+	progress_message VARCHAR(200),
+	progress_at TIMESTAMP WITH TIME ZONE
 ) WITH (fillfactor = 70, autovacuum_vacuum_scale_factor = 0.02, autovacuum_analyze_scale_factor = 0.02);
 
 -- Only ready rows sit in the claim index, in claim order: a claim costs the same at any backlog
@@ -173,4 +176,4 @@ CREATE TABLE IF NOT EXISTS TQ_SCHEMA_VERSION (
 	version INT NOT NULL PRIMARY KEY,
 	installed_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
-INSERT INTO TQ_SCHEMA_VERSION (version, installed_at) VALUES (5, CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
+INSERT INTO TQ_SCHEMA_VERSION (version, installed_at) VALUES (6, CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;

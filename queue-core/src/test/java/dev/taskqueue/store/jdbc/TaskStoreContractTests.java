@@ -39,6 +39,7 @@ import dev.taskqueue.TaskHandler;
 import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskPayloadException;
+import dev.taskqueue.TaskProgress;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRef;
 import dev.taskqueue.TaskError;
@@ -51,6 +52,7 @@ import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.NewTask;
+import dev.taskqueue.store.ProgressReport;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 import dev.taskqueue.testsupport.TestDatabases;
@@ -536,6 +538,41 @@ abstract class TaskStoreContractTests {
 	}
 
 	@Test
+	void attemptWhoseClaimWasLostWritesNoProgressAndTheCurrentOneDoes() {
+		Instant now = Instant.now();
+		NewTask task = task("p", "echo", 0, now);
+		insert(task);
+		ClaimedTask stale = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		loseClaim(task.id());
+		ClaimedTask current = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		assertThat(this.store.writeProgress(List.of(progress(stale, 0.9, "stale", now)))).isZero();
+		assertThat(this.store.find(task.id()).get().progress()).isNull();
+		assertThat(this.store.writeProgress(List.of(progress(current, 0.5, "half", now)))).isOne();
+		TaskProgress progress = this.store.find(task.id()).get().progress();
+		assertThat(progress).isNotNull();
+		assertThat(progress.fraction()).isEqualTo(0.5);
+		assertThat(progress.message()).isEqualTo("half");
+		assertThat(progress.reportedAt()).isEqualTo(now.truncatedTo(ChronoUnit.MICROS));
+		this.store.complete(List.of(succeeded(current, null)), now);
+		assertThat(this.store.writeProgress(List.of(progress(current, 1.0, "after the end", now)))).isZero();
+		assertThat(this.store.find(task.id()).get().progress().message()).isEqualTo("half");
+	}
+
+	@Test
+	void progressReportedEarlierThanTheOneWrittenChangesNothingAndLongMessagesAreCut() {
+		Instant now = Instant.now();
+		NewTask task = task("p", "echo", 0, now);
+		insert(task);
+		ClaimedTask claimed = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		String longMessage = "x".repeat(TaskProgress.MAX_MESSAGE_LENGTH + 50);
+		assertThat(this.store.writeProgress(List.of(progress(claimed, 0.6, longMessage, now)))).isOne();
+		assertThat(this.store.writeProgress(List.of(progress(claimed, 0.3, "older", now.minusSeconds(1))))).isZero();
+		TaskProgress progress = this.store.find(task.id()).get().progress();
+		assertThat(progress.fraction()).isEqualTo(0.6);
+		assertThat(progress.message()).hasSize(TaskProgress.MAX_MESSAGE_LENGTH).endsWith("\u2026");
+	}
+
+	@Test
 	void handBackOfAnAttemptWhoseClaimWasLostChangesNothing() {
 		Instant now = Instant.now();
 		NewTask task = task("p", "echo", 0, now);
@@ -726,6 +763,10 @@ abstract class TaskStoreContractTests {
 
 	private static TaskOutcome succeeded(ClaimedTask task, String result) {
 		return new TaskOutcome.Succeeded(task.id(), task.attempt(), task.claimToken(), null, result);
+	}
+
+	private static ProgressReport progress(ClaimedTask task, double fraction, String message, Instant at) {
+		return new ProgressReport(task.id(), task.claimToken(), fraction, message, at);
 	}
 
 	private static TaskOutcome.Failed failed(ClaimedTask task, String message, Instant retryAt) {

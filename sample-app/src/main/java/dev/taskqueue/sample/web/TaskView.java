@@ -9,6 +9,7 @@ import tools.jackson.databind.JsonNode;
 
 import dev.taskqueue.JsonValue;
 import dev.taskqueue.TaskError;
+import dev.taskqueue.TaskProgress;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 
@@ -34,16 +35,18 @@ import dev.taskqueue.TaskStatus;
  * @param startedAt when its latest attempt started
  * @param finishedAt when it finished
  * @param worker the node running it now, or {@code null}
+ * @param progress the latest progress its handler reported, or {@code null}
  */
 public record TaskView(UUID id, String type, String queue, TaskStatus status, int priority, int attempts, String key,
 		Set<UUID> parents, UUID jobId, JsonNode payload, JsonNode result, String error, List<ErrorView> errors,
-		Instant createdAt, Instant runAt, Instant startedAt, Instant finishedAt, String worker) {
+		Instant createdAt, Instant runAt, Instant startedAt, Instant finishedAt, String worker, TaskProgress progress) {
 
 	static TaskView of(TaskState state) {
 		return new TaskView(state.id(), state.type(), state.queue(), state.status(), state.priority(),
 				state.attempts(), state.key(), state.parents(), state.jobId(), tree(state.payload()),
 				tree(state.result()), state.errorMessage(), state.errors().stream().map(ErrorView::of).toList(),
-				state.createdAt(), state.runAt(), state.startedAt(), state.finishedAt(), state.worker());
+				state.createdAt(), state.runAt(), state.startedAt(), state.finishedAt(), state.worker(),
+				state.progress());
 	}
 
 	private static JsonNode tree(JsonValue value) {

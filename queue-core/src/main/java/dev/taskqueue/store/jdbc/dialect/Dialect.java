@@ -36,7 +36,8 @@ public interface Dialect {
 	/** The columns a {@link dev.taskqueue.TaskState} is read from. */
 	String TASK_COLUMNS = """
 			id, type, queue, status, priority, attempts, unique_key, job_id, payload, result, error_message,
-				error_detail, created_at, run_at, started_at, worker, finished_at, schedule_name, schedule_slot""";
+				error_detail, created_at, run_at, started_at, worker, finished_at, schedule_name, schedule_slot, progress,
+				progress_message, progress_at""";
 
 	/** No unfinished child of task {@code t} waits for it. */
 	String NO_UNFINISHED_CHILD = """
@@ -396,6 +397,19 @@ public interface Dialect {
 		return """
 				UPDATE %PREFIX%TASK SET lease_until = ?
 				WHERE status = 'RUNNING' AND worker = ? AND (id, claim_token) IN (%CLAIMS%)""";
+	}
+
+	/**
+	 * The latest progress of a running attempt, under its claim, unless a later report was
+	 * written already. Parameters: progress, message, reported at, task id, claim token,
+	 * reported at.
+	 * @return the statement
+	 */
+	default String writeProgress() {
+		return """
+				UPDATE %PREFIX%TASK SET progress = ?, progress_message = ?, progress_at = ?
+				WHERE id = ? AND status = 'RUNNING' AND COALESCE(claim_token, 0) = ?
+					AND (progress_at IS NULL OR progress_at <= ?)""";
 	}
 
 	/** Parameters: worker, then the ids and claim tokens. */
