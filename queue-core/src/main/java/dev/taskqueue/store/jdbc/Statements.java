@@ -1,6 +1,8 @@
 package dev.taskqueue.store.jdbc;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
 
@@ -14,9 +16,16 @@ final class Statements {
 
 	final String insertTask;
 
-	final @Nullable String insertTasks;
+	/** The insert of as many tasks as an index's number plus one, in rows of values. */
+	final List<String> insertTaskRows;
 
-	final @Nullable String insertTaskAndNotify;
+	/**
+	 * The inserts of {@link #insertTaskRows} that also wake listening nodes; empty where the
+	 * dialect cannot.
+	 */
+	final List<String> insertTaskRowsAndNotify;
+
+	final @Nullable String insertTasks;
 
 	final @Nullable String insertTasksAndNotify;
 
@@ -132,8 +141,18 @@ final class Statements {
 
 	Statements(Dialect dialect, String prefix) {
 		this.insertTask = prefixed(dialect.insertTask(), prefix);
+		List<String> rows = new ArrayList<>();
+		List<String> rowsAndNotify = new ArrayList<>();
+		for (int count = 1; count <= dialect.maxInsertTaskRows(); count++) {
+			rows.add(prefixed(dialect.insertTaskRows(count), prefix));
+			String andNotify = dialect.insertAndNotify(dialect.insertTaskRows(count));
+			if (andNotify != null) {
+				rowsAndNotify.add(prefixed(andNotify, prefix));
+			}
+		}
+		this.insertTaskRows = List.copyOf(rows);
+		this.insertTaskRowsAndNotify = List.copyOf(rowsAndNotify);
 		this.insertTasks = prefixedOrNull(dialect.insertTasks(), prefix);
-		this.insertTaskAndNotify = prefixedOrNull(dialect.insertAndNotify(dialect.insertTask()), prefix);
 		this.insertTasksAndNotify = (dialect.insertTasks() != null)
 				? prefixedOrNull(dialect.insertAndNotify(dialect.insertTasks()), prefix) : null;
 		this.insertParent = prefixed(dialect.insertParent(), prefix);

@@ -24,7 +24,10 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
  */
 final class TaskRows {
 
-	/** The parameters of {@link Dialect#insertTask()}, bound by {@link #setTask}. */
+	/**
+	 * The parameters of {@link Dialect#insertTask()}, or of one row of
+	 * {@link Dialect#insertTaskRows}, bound by {@link #setTask}.
+	 */
 	private static final int INSERT_PARAMETERS = 15;
 
 	private final JdbcSupport support;
@@ -63,7 +66,7 @@ final class TaskRows {
 		boolean notify = this.sql.notify != null && tasks.stream().anyMatch(Placement.READY::isDue);
 		String insert = insertStatement(tasks.size(), notify);
 		try (PreparedStatement ps = connection.prepareStatement(insert)) {
-			setTasks(ps, tasks, Collections.nCopies(tasks.size(), Placement.READY), notify);
+			setTasks(ps, tasks, Collections.nCopies(tasks.size(), Placement.READY), inRows(tasks.size()), notify);
 			ps.execute();
 		}
 		catch (SQLException ex) {
@@ -85,30 +88,31 @@ final class TaskRows {
 		if (tasks.isEmpty()) {
 			return false;
 		}
+		boolean inRows = inRows(tasks.size());
 		String withNotification = notify ? insertStatement(tasks.size(), true) : null;
 		if (withNotification != null) {
-			write(withNotification, this.sql.insertTask, tasks, placements, true);
+			write(withNotification, inRows, this.sql.insertTask, tasks, placements, true);
 			return true;
 		}
-		write(insertStatement(tasks.size(), false), this.sql.insertTask, tasks, placements, false);
+		write(insertStatement(tasks.size(), false), inRows, this.sql.insertTask, tasks, placements, false);
 		return false;
 	}
 
 	/**
-	 * Inserts tasks with one statement that inserts them all, if there is one, else with a
-	 * batch of one that inserts a task.
+	 * Inserts tasks with one statement that inserts them all, in rows of values or in arrays,
+	 * if there is one, else with a batch of one that inserts a task.
 	 */
-	private void write(@Nullable String all, String each, List<NewTask> tasks, List<Placement> placements,
-			boolean notify) {
+	private void write(@Nullable String all, boolean inRows, String each, List<NewTask> tasks,
+			List<Placement> placements, boolean notify) {
 		if (all != null) {
 			this.jdbc.execute(all, (PreparedStatement ps) -> {
-				setTasks(ps, tasks, placements, notify);
+				setTasks(ps, tasks, placements, inRows, notify);
 				return ps.execute();
 			});
 		}
 		else {
 			this.jdbc.batchUpdate(each, JdbcSupport.batch(JdbcSupport.indexes(tasks.size()),
-					(ps, i) -> setTask(ps, tasks.get(i), placements.get(i))));
+					(ps, i) -> setTask(ps, 0, tasks.get(i), placements.get(i))));
 		}
 	}
 
@@ -117,23 +121,33 @@ final class TaskRows {
 	 * asked; {@code null} if the dialect has none.
 	 */
 	private @Nullable String insertStatement(int count, boolean notify) {
-		if (count == 1) {
-			return notify ? this.sql.insertTaskAndNotify : this.sql.insertTask;
+		if (inRows(count)) {
+			List<String> inserts = notify ? this.sql.insertTaskRowsAndNotify : this.sql.insertTaskRows;
+			return (count <= inserts.size()) ? inserts.get(count - 1) : null;
 		}
 		return notify ? this.sql.insertTasksAndNotify : this.sql.insertTasks;
 	}
 
-	/** Binds the parameters of {@link #insertStatement}. */
-	private void setTasks(PreparedStatement ps, List<NewTask> tasks, List<Placement> placements, boolean notify)
-			throws SQLException {
-		if (tasks.size() == 1) {
-			setTask(ps, tasks.get(0), placements.get(0));
+	/** Whether {@link #insertStatement} inserts this many tasks in rows of values, not arrays. */
+	private boolean inRows(int count) {
+		return count <= this.sql.insertTaskRows.size();
+	}
+
+	/** Binds the parameters of {@link #insertStatement} or {@link Dialect#insertTasksUnlessKeyHeld()}. */
+	private void setTasks(PreparedStatement ps, List<NewTask> tasks, List<Placement> placements, boolean inRows,
+			boolean notify) throws SQLException {
+		int parameters = INSERT_PARAMETERS;
+		if (inRows) {
+			for (int i = 0; i < tasks.size(); i++) {
+				setTask(ps, i * INSERT_PARAMETERS, tasks.get(i), placements.get(i));
+			}
+			parameters = tasks.size() * INSERT_PARAMETERS;
 		}
 		else {
 			setTaskColumns(ps, tasks, placements);
 		}
 		if (notify) {
-			this.support.setReadyNotification(ps, INSERT_PARAMETERS + 1);
+			this.support.setReadyNotification(ps, parameters + 1);
 		}
 	}
 
@@ -171,14 +185,14 @@ final class TaskRows {
 	 * holds where the dialect can; they are then not inserted.
 	 */
 	void insertUnlessKeysHeld(List<NewTask> tasks, List<Placement> placements) {
-		write(this.sql.insertTasksUnlessKeyHeld,
+		write(this.sql.insertTasksUnlessKeyHeld, false,
 				(this.sql.insertTaskUnlessKeyHeld != null) ? this.sql.insertTaskUnlessKeyHeld : this.sql.insertTask,
 				tasks, placements, false);
 	}
 
 	/** Inserts one task with the given form of {@link Dialect#insertTask()}. */
 	void insertOne(String insert, NewTask task, Placement placement) {
-		this.jdbc.update(insert, (ps) -> setTask(ps, task, placement));
+		this.jdbc.update(insert, (ps) -> setTask(ps, 0, task, placement));
 	}
 
 	/** An instant as ISO 8601 text in UTC, truncated as {@link Dialect#setInstant} truncates. */
@@ -186,23 +200,25 @@ final class TaskRows {
 		return instant.truncatedTo(ChronoUnit.MICROS).toString();
 	}
 
-	private void setTask(PreparedStatement ps, NewTask task, Placement placement) throws SQLException {
-		this.dialect.setId(ps, 1, task.id());
-		ps.setString(2, task.type());
-		ps.setString(3, task.queue());
-		ps.setString(4, placement.status().name());
-		ps.setInt(5, task.priority());
-		this.dialect.setInstant(ps, 6, task.runAt());
-		ps.setInt(7, placement.waitingFor());
-		ps.setString(8, task.payload());
-		ps.setString(9, task.key());
-		ps.setString(10, OptionsColumn.write(task.options()));
-		this.dialect.setNullableId(ps, 11, task.jobId());
-		this.dialect.setInstant(ps, 12, task.createdAt());
-		this.dialect.setInstant(ps, 13, (placement.status() == TaskStatus.CANCELLED) ? task.createdAt() : null);
+	/** Binds a task's parameters after the given number of others. */
+	private void setTask(PreparedStatement ps, int before, NewTask task, Placement placement) throws SQLException {
+		this.dialect.setId(ps, before + 1, task.id());
+		ps.setString(before + 2, task.type());
+		ps.setString(before + 3, task.queue());
+		ps.setString(before + 4, placement.status().name());
+		ps.setInt(before + 5, task.priority());
+		this.dialect.setInstant(ps, before + 6, task.runAt());
+		ps.setInt(before + 7, placement.waitingFor());
+		ps.setString(before + 8, task.payload());
+		ps.setString(before + 9, task.key());
+		ps.setString(before + 10, OptionsColumn.write(task.options()));
+		this.dialect.setNullableId(ps, before + 11, task.jobId());
+		this.dialect.setInstant(ps, before + 12, task.createdAt());
+		this.dialect.setInstant(ps, before + 13,
+				(placement.status() == TaskStatus.CANCELLED) ? task.createdAt() : null);
 		ScheduleSlot slot = task.scheduleSlot();
-		ps.setString(14, (slot != null) ? slot.schedule() : null);
-		this.dialect.setInstant(ps, 15, (slot != null) ? slot.slot() : null);
+		ps.setString(before + 14, (slot != null) ? slot.schedule() : null);
+		this.dialect.setInstant(ps, before + 15, (slot != null) ? slot.slot() : null);
 	}
 
 }

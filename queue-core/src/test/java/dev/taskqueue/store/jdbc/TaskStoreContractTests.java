@@ -247,6 +247,29 @@ abstract class TaskStoreContractTests {
 	}
 
 	@Test
+	void insertKeepsEachTaskItsOwnValuesInBatchesOfOneStatementOrOfArrays() {
+		Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+		// 16 rows of values at most on PostgreSQL, arrays above; one statement per task elsewhere
+		for (int size : new int[] { 2, 16, 17 }) {
+			List<NewTask> tasks = new ArrayList<>();
+			for (int i = 0; i < size; i++) {
+				tasks.add(new NewTask(UUID.randomUUID(), "echo", "queue-" + i, i, now.plusSeconds(60 + i),
+						"\"payload-" + i + "\"", null, TaskOptions.NONE, Set.of(), Set.of(), null, now.minusSeconds(i),
+						null));
+			}
+			this.store.insert(tasks);
+			for (int i = 0; i < size; i++) {
+				TaskState state = this.store.find(tasks.get(i).id()).orElseThrow();
+				assertThat(state.queue()).isEqualTo("queue-" + i);
+				assertThat(state.priority()).isEqualTo(i);
+				assertThat(state.runAt()).isEqualTo(now.plusSeconds(60 + i));
+				assertThat(state.createdAt()).isEqualTo(now.minusSeconds(i));
+				assertThat(state.payload().json()).isEqualTo("\"payload-" + i + "\"");
+			}
+		}
+	}
+
+	@Test
 	void chainRunsInOrder() {
 		TaskQueue queue = start();
 		TaskRequest a = TaskRequest.of("echo", "a");

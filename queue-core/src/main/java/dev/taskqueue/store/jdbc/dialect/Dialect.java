@@ -230,16 +230,36 @@ public interface Dialect {
 	}
 
 	default String insertTask() {
+		return insertTaskRows(1);
+	}
+
+	/**
+	 * Insert the given number of tasks with one row of values each. Parameters: those of
+	 * {@link #insertTask()} for each task, in order.
+	 * @param count how many tasks, at most {@link #maxInsertTaskRows()}
+	 * @return the statement
+	 */
+	default String insertTaskRows(int count) {
 		return """
 				INSERT INTO %PREFIX%TASK (id, type, queue, status, priority, run_at, attempts, attempt_base,
 					pending_parents, payload, unique_key, options, job_id, created_at, finished_at, schedule_name,
 					schedule_slot)
-				VALUES (?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)""";
+				VALUES\s""" + String.join(", ",
+				Collections.nCopies(count, "(?, ?, ?, ?, ?, ?, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
 	}
 
 	/**
-	 * Insert many tasks in one statement, or {@code null} to insert them as a JDBC batch of
-	 * {@link #insertTask()}. Parameters: those of {@link #insertTask()}, each an array of
+	 * Return the most tasks that one {@link #insertTaskRows(int)} inserts; more go to
+	 * {@link #insertTasks()} where there is one.
+	 * @return the most rows, at least 1
+	 */
+	default int maxInsertTaskRows() {
+		return 1;
+	}
+
+	/**
+	 * Insert more tasks than {@link #maxInsertTaskRows()} in one statement, or {@code null} to
+	 * insert them as a JDBC batch of {@link #insertTask()}. Parameters: those of {@link #insertTask()}, each an array of
 	 * text holding that column's value for every task, in order.
 	 * @return the statement, or {@code null}
 	 */
