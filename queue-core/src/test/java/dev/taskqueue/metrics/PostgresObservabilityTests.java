@@ -11,4 +11,9 @@ class PostgresObservabilityTests extends ObservabilityContractTests {
 		return TestDatabases.postgres();
 	}
 
+	@Override
+	protected boolean countsWaiting() {
+		return false;
+	}
+
 }
