@@ -14,6 +14,7 @@ import org.springframework.web.client.RestClient;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.TaskStatus;
+import dev.taskqueue.sample.fulfilment.Payloads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -34,11 +35,10 @@ class SampleActuatorReadOnlyTests {
 	@Test
 	void byDefaultTheEndpointReadsButDoesNotCancel() {
 		RestClient http = RestClient.builder().baseUrl("http://localhost:" + this.port + "/actuator").build();
-		UUID id = this.queue
-			.enqueue(TaskRequest.builder("notify-customer").payload("later").delay(Duration.ofHours(1)).build())
-			.id();
-		assertThat(http.get().uri("/taskqueue/tasks/" + id).exchange(
-				(request, response) -> response.getStatusCode().value())).isEqualTo(200);
+		UUID id = this.queue.enqueue(SampleActuatorTests.later()).id();
+		int read = http.get().uri("/taskqueue/tasks/" + id).exchange(
+				(request, response) -> response.getStatusCode().value());
+		assertThat(read).isEqualTo(200);
 		int cancel = http.post().uri("/taskqueue/tasks/" + id + "/cancel").exchange(
 				(request, response) -> response.getStatusCode().value());
 		assertThat(cancel).isIn(404, 405);

@@ -16,6 +16,7 @@ import org.springframework.web.client.RestClient;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.TaskStatus;
+import dev.taskqueue.sample.fulfilment.Payloads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +44,7 @@ class SampleActuatorTests {
 
 	@Test
 	void theEndpointCountsTasksAndListsTheLiveNode() {
-		this.queue.enqueue(TaskRequest.builder("notify-customer").payload("later").delay(Duration.ofHours(1)).build());
+		this.queue.enqueue(later());
 		JsonNode overview = get("/taskqueue");
 		assertThat(overview.get("queues").get("notifications").get("READY").asLong()).isPositive();
 		assertThat(overview.get("tasks").get("READY").asLong()).isPositive();
@@ -54,9 +55,7 @@ class SampleActuatorTests {
 
 	@Test
 	void aTaskIsReadAndCancelledAndRetriedThroughTheEndpoint() {
-		UUID id = this.queue
-			.enqueue(TaskRequest.builder("notify-customer").payload("later").delay(Duration.ofHours(1)).build())
-			.id();
+		UUID id = this.queue.enqueue(later()).id();
 		JsonNode task = get("/taskqueue/tasks/" + id);
 		assertThat(task.get("status").asString()).isEqualTo("READY");
 		assertThat(task.get("type").asString()).isEqualTo("notify-customer");
@@ -70,8 +69,9 @@ class SampleActuatorTests {
 
 	@Test
 	void anUnknownTaskIsNotFound() {
-		assertThat(this.http.get().uri("/taskqueue/tasks/" + UUID.randomUUID()).exchange(
-				(request, response) -> response.getStatusCode().value())).isEqualTo(404);
+		int status = this.http.get().uri("/taskqueue/tasks/" + UUID.randomUUID()).exchange(
+				(request, response) -> response.getStatusCode().value());
+		assertThat(status).isEqualTo(404);
 	}
 
 	@Test
@@ -84,6 +84,13 @@ class SampleActuatorTests {
 
 	private JsonNode get(String path) {
 		return this.http.get().uri(path).retrieve().body(JsonNode.class);
+	}
+
+	static TaskRequest later() {
+		return TaskRequest.builder("notify-customer")
+			.payload(new Payloads.Notification("ORD-LATER", "Ada"))
+			.delay(Duration.ofHours(1))
+			.build();
 	}
 
 }

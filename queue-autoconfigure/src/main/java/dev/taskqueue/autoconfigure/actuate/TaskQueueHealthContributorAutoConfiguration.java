@@ -27,9 +27,10 @@ import dev.taskqueue.engine.TaskQueueEngine;
 @ConditionalOnEnabledHealthIndicator("taskqueue")
 public final class TaskQueueHealthContributorAutoConfiguration {
 
+	// Health components are named after their bean, less the suffix: "taskqueue"
 	@Bean
-	@ConditionalOnMissingBean(name = "taskQueueHealthIndicator")
-	TaskQueueHealthIndicator taskQueueHealthIndicator(TaskQueueEngine engine, TaskQueueProperties properties) {
+	@ConditionalOnMissingBean(name = "taskqueueHealthIndicator")
+	TaskQueueHealthIndicator taskqueueHealthIndicator(TaskQueueEngine engine, TaskQueueProperties properties) {
 		TaskQueueProperties.Health health = properties.getHealth();
 		return new TaskQueueHealthIndicator(engine, health.getBacklogThreshold(), health.getOldestDueAgeThreshold());
 	}
