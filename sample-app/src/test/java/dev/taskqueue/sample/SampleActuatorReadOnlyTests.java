@@ -1,6 +1,5 @@
 package dev.taskqueue.sample;
 
-import java.time.Duration;
 import java.util.UUID;
 
 import org.junit.jupiter.api.Test;
@@ -12,9 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.web.client.RestClient;
 
 import dev.taskqueue.TaskQueue;
-import dev.taskqueue.TaskRequest;
 import dev.taskqueue.TaskStatus;
-import dev.taskqueue.sample.fulfilment.Payloads;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
