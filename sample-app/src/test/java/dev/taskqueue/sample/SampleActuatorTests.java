@@ -62,9 +62,10 @@ class SampleActuatorTests {
 		JsonNode cancelled = this.http.post().uri("/taskqueue/tasks/" + id + "/cancel").retrieve().body(JsonNode.class);
 		assertThat(cancelled.get("changed").asInt()).isEqualTo(1);
 		assertThat(this.queue.find(id).orElseThrow().status()).isEqualTo(TaskStatus.CANCELLED);
-		this.http.post().uri("/taskqueue/tasks/" + id + "/retry").retrieve().toBodilessEntity();
-		assertThat(get("/taskqueue/tasks/" + id).get("status").asString()).isEqualTo("READY");
-		this.queue.cancel(id);
+		JsonNode retried = this.http.post().uri("/taskqueue/tasks/" + id + "/retry").retrieve().body(JsonNode.class);
+		assertThat(retried.get("changed").asInt()).isEqualTo(1);
+		// A retry is due at once: the sample's worker may already have run it
+		assertThat(get("/taskqueue/tasks/" + id).get("status").asString()).isIn("READY", "RUNNING", "SUCCEEDED");
 	}
 
 	@Test
