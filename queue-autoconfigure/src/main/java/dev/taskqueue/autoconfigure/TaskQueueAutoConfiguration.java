@@ -145,6 +145,8 @@ public final class TaskQueueAutoConfiguration {
 		apply("taskqueue.retention.interval", retention.getInterval(), builder::retentionInterval);
 		apply("taskqueue.retention.time-budget", retention.getTimeBudget(), builder::retentionTimeBudget);
 		apply("taskqueue.retention.pause", retention.getPause(), builder::retentionPause);
+		apply("taskqueue.metrics.refresh-interval", properties.getMetrics().getRefreshInterval(),
+				builder::taskCountsRefreshInterval);
 		worker.getQueues().forEach((name, queue) -> {
 			String property = (name.contains(".") ? "taskqueue.worker.queues[" + name + "]" : "taskqueue.worker.queues." + name)
 					+ ".concurrency";

@@ -55,6 +55,10 @@ public class TaskQueueProperties {
 
 	private final Retention retention = new Retention();
 
+	private final Metrics metrics = new Metrics();
+
+	private final Health health = new Health();
+
 	// Nested rather than bound on its own, so that neither reports the other's keys as unknown
 	@NestedConfigurationProperty
 	private final TaskQueueJdbcProperties jdbc = new TaskQueueJdbcProperties();
@@ -89,6 +93,14 @@ public class TaskQueueProperties {
 
 	public Retention getRetention() {
 		return this.retention;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	public Health getHealth() {
+		return this.health;
 	}
 
 	public TaskQueueJdbcProperties getJdbc() {
@@ -1075,6 +1087,61 @@ public class TaskQueueProperties {
 
 		public void setCancelled(@Nullable Duration cancelled) {
 			this.cancelled = cancelled;
+		}
+
+	}
+
+	/**
+	 * Task counts shared by gauges, the health indicator and the endpoint.
+	 */
+	public static class Metrics {
+
+		/**
+		 * How long task counts are reused before one query reads them anew.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(15);
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/**
+	 * Thresholds above which the health indicator reports the queue as degraded.
+	 */
+	public static class Health {
+
+		/**
+		 * Number of due READY tasks above which the queue is reported as degraded. Not set
+		 * by default: no backlog degrades it.
+		 */
+		private @Nullable Long backlogThreshold;
+
+		/**
+		 * Age of the oldest due READY task above which the queue is reported as degraded.
+		 * Not set by default: no age degrades it.
+		 */
+		private @Nullable Duration oldestDueAgeThreshold;
+
+		public @Nullable Long getBacklogThreshold() {
+			return this.backlogThreshold;
+		}
+
+		public void setBacklogThreshold(@Nullable Long backlogThreshold) {
+			this.backlogThreshold = backlogThreshold;
+		}
+
+		public @Nullable Duration getOldestDueAgeThreshold() {
+			return this.oldestDueAgeThreshold;
+		}
+
+		public void setOldestDueAgeThreshold(@Nullable Duration oldestDueAgeThreshold) {
+			this.oldestDueAgeThreshold = oldestDueAgeThreshold;
 		}
 
 	}

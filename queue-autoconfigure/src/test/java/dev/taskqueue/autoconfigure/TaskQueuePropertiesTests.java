@@ -62,7 +62,9 @@ class TaskQueuePropertiesTests {
 			.hasFieldOrPropertyWithValue("daemonLease", worker.getDaemons().getLease())
 			.hasFieldOrPropertyWithValue("daemonPollInterval", worker.getDaemons().getPollInterval())
 			.hasFieldOrPropertyWithValue("minDaemonRestartDelay", worker.getDaemons().getRestartDelay())
-			.hasFieldOrPropertyWithValue("maxDaemonRestartDelay", worker.getDaemons().getMaxRestartDelay());
+			.hasFieldOrPropertyWithValue("maxDaemonRestartDelay", worker.getDaemons().getMaxRestartDelay())
+			.hasFieldOrPropertyWithValue("taskCountsRefreshInterval",
+					new TaskQueueProperties().getMetrics().getRefreshInterval());
 		assertThat(builder).extracting("queueConcurrency").asInstanceOf(InstanceOfAssertFactories.MAP).isEmpty();
 		assertThat(worker.getQueues()).isEmpty();
 	}

@@ -17,6 +17,7 @@ import org.springframework.scheduling.TaskScheduler;
 import dev.taskqueue.complete.Completer;
 import dev.taskqueue.execute.Lane;
 import dev.taskqueue.execute.Worker;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.TaskStore;
@@ -77,6 +78,8 @@ public final class Poller {
 
 	private final ClaimBudget budget;
 
+	private final TaskQueueMetrics metrics;
+
 	private final AtomicInteger state = new AtomicInteger(IDLE);
 
 	private final Object claiming = new Object();
@@ -102,9 +105,10 @@ public final class Poller {
 	 * @param clock the clock
 	 * @param scheduler the scheduler that runs polls
 	 * @param budget how many more tasks it may claim
+	 * @param metrics records claims and how late claimed tasks start
 	 */
 	public Poller(TaskStore store, Worker worker, Completer completer, DatabaseOutage outage, PollerSettings settings,
-			Clock clock, TaskScheduler scheduler, ClaimBudget budget) {
+			Clock clock, TaskScheduler scheduler, ClaimBudget budget, TaskQueueMetrics metrics) {
 		this.store = store;
 		this.worker = worker;
 		this.completer = completer;
@@ -116,6 +120,7 @@ public final class Poller {
 		this.clock = clock;
 		this.scheduler = scheduler;
 		this.budget = budget;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -266,12 +271,17 @@ public final class Poller {
 				return false;
 			}
 			List<ClaimedTask> claimed = List.of();
+			Instant now = this.clock.instant();
 			try {
-				Instant now = this.clock.instant();
+				long start = System.nanoTime();
 				claimed = this.store.claim(queue, limit, this.workerId, now, now.plus(this.worker.claimLease(queue)));
+				this.metrics.claimed(queue, claimed.size(), System.nanoTime() - start);
 			}
 			finally {
 				this.budget.settle(limit, claimed.size());
+			}
+			for (ClaimedTask task : claimed) {
+				this.metrics.startLag(task, Duration.between(task.runAt(), now));
 			}
 			this.worker.run(lane, claimed);
 			room -= claimed.size();

@@ -12,10 +12,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 import javax.sql.DataSource;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -27,6 +29,7 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.ObjectMapper;
 
+import dev.taskqueue.TaskCounts;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskQueue;
@@ -120,6 +123,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 	private final TaskQueueMetrics metrics;
 
+	private final CachedTaskCounts taskCounts;
+
 	private final TaskQueueSchema schema;
 
 	private final boolean upgradeSchema;
@@ -148,12 +153,15 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.schema = new TaskQueueSchema(builder.dataSource, this.dialect, builder.tablePrefix);
 		this.upgradeSchema = builder.upgradeSchema;
 		this.waitForSchema = builder.waitForSchema;
-		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::cancelLocally);
+		this.metrics = TaskQueueMetrics.of(builder.meterRegistry, builder.observationRegistry);
+		this.taskCounts = new CachedTaskCounts(this.store, this.clock, builder.taskCountsRefreshInterval,
+				this.metrics::countsRead);
+		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::cancelLocally,
+				this.metrics);
 		builder.builderDaemons.forEach((daemon) -> daemon.accept(builder.daemonRegistry));
 		this.daemons = new DaemonSupervisor(builder.daemonRegistry,
 				new JdbcDaemonStore(builder.dataSource, this.dialect, builder.tablePrefix), this.clock, builder.workerId,
 				builder.daemonLease, builder.minDaemonRestartDelay, builder.maxDaemonRestartDelay);
-		this.metrics = TaskQueueMetrics.of(builder.meterRegistry);
 		this.schedules = new DefaultTaskSchedules(
 				new JdbcScheduleStore(builder.dataSource, this.dialect, builder.tablePrefix, codec, builder.workerId),
 				this.registry, codec, this.clock, this.metrics, this::wake);
@@ -163,6 +171,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				() -> (this.runtime != null) ? this.runtime.worker.active() : 0);
 		this.metrics.gauge(TaskQueueMetrics.COMPLETIONS_PENDING, "Task outcomes waiting to be written",
 				() -> (this.runtime != null) ? this.runtime.completer.pending() : 0);
+		this.metrics.bindTaskCounts(this.taskCounts::getIfAvailable, this.registry.queues());
 	}
 
 	/**
@@ -220,6 +229,19 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	}
 
 	/**
+	 * Return how many unfinished tasks each queue holds, per type and status, and how long the
+	 * oldest due task has waited. The counts are read by one query that skips finished tasks,
+	 * at most once per {@link Builder#taskCountsRefreshInterval(Duration) refresh interval};
+	 * gauges share them.
+	 * @return the counts, at most one refresh interval old
+	 * @throws org.springframework.dao.DataAccessException if they had to be read and the task
+	 * tables cannot be reached
+	 */
+	public TaskCounts taskCounts() {
+		return this.taskCounts.get();
+	}
+
+	/**
 	 * Start the engine and, unless it only enqueues, register the node and start its workers.
 	 * @throws dev.taskqueue.node.WorkerIdInUseException if a live node holds this node's
 	 * worker id
@@ -260,6 +282,11 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
+	}
+
+	private int laneOrNone(int index, ToIntFunction<Lane> value) {
+		Runtime runtime = this.runtime;
+		return (runtime != null) ? value.applyAsInt(runtime.worker.lanes().get(index)) : 0;
 	}
 
 	private void wake() {
@@ -327,7 +354,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			ClaimBudget budget = (settings.maxTasks > 0) ? ClaimBudget.of(settings.maxTasks) : ClaimBudget.unlimited();
 			this.poller = new Poller(engine.store, this.worker, this.completer, outage,
 					new PollerSettings(settings.batchSize, settings.claimAhead, settings.pollInterval, settings.workerId),
-					engine.clock, this.scheduler, budget);
+					engine.clock, this.scheduler, budget, engine.metrics);
 			this.limiter = new RunLimiter(budget, settings.maxRuntime, settings.memoryLimit,
 					() -> ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed(),
 					this.worker, settings.runLimitListener, settings.workerId);
@@ -345,7 +372,15 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.leaseKeeper = new LeaseKeeper(engine.store, this.worker, outage, settings.workerId, engine.clock);
 			this.worker.onHeartbeat(this.leaseKeeper::renewNow);
 			this.progressWriter = new ProgressWriter(engine.store, this.worker, outage);
-			this.rescuer = new Rescuer(engine.store, failurePolicy, outage, engine.clock, this.poller::wake);
+			this.rescuer = new Rescuer(engine.store, failurePolicy, outage, engine.clock, this.poller::wake,
+					engine.metrics);
+			List<Lane> lanes = this.worker.lanes();
+			for (int i = 0; i < lanes.size(); i++) {
+				int index = i;
+				// Read through the engine, so that the gauges survive a stop and start
+				engine.metrics.laneSlots(lanes.get(i).queues(), () -> engine.laneOrNone(index, Lane::active),
+						() -> engine.laneOrNone(index, Lane::concurrency));
+			}
 			String listenSql = engine.dialect.listenSql(JdbcTaskStore.channel(engine.tablePrefix));
 			this.listener = (listenSql != null && ClassUtils.isPresent(POSTGRES_DRIVER, null))
 					? new PostgresNotificationListener(engine.dataSource, listenSql, settings.workerId,
@@ -523,6 +558,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private String workerId = defaultWorkerId();
 
 		private @Nullable MeterRegistry meterRegistry;
+
+		private @Nullable ObservationRegistry observationRegistry;
+
+		private Duration taskCountsRefreshInterval = Duration.ofSeconds(15);
 
 		private boolean upgradeSchema = true;
 
@@ -939,6 +978,32 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		 */
 		public Builder meterRegistry(MeterRegistry meterRegistry) {
 			this.meterRegistry = meterRegistry;
+			return this;
+		}
+
+		/**
+		 * Observe each task execution in the given registry (none by default), so that
+		 * tracing covers handlers where the application has it.
+		 * @param observationRegistry the registry
+		 * @return this builder
+		 */
+		public Builder observationRegistry(ObservationRegistry observationRegistry) {
+			this.observationRegistry = observationRegistry;
+			return this;
+		}
+
+		/**
+		 * Set how long {@link TaskQueueEngine#taskCounts() task counts} are reused before
+		 * one query reads them anew (15 seconds by default). Gauges, health and the
+		 * operator's endpoint share them.
+		 * @param taskCountsRefreshInterval the refresh interval
+		 * @return this builder
+		 */
+		public Builder taskCountsRefreshInterval(Duration taskCountsRefreshInterval) {
+			Assert.isTrue(!taskCountsRefreshInterval.isNegative()
+					&& taskCountsRefreshInterval.compareTo(TaskOptions.MAX_DURATION) <= 0,
+					"'taskCountsRefreshInterval' must not be negative or longer than 365 days");
+			this.taskCountsRefreshInterval = taskCountsRefreshInterval;
 			return this;
 		}
 

@@ -33,6 +33,7 @@ import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.TaskTimeoutException;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.DatabaseFailure;
 import dev.taskqueue.store.NewJob;
 import dev.taskqueue.store.NewTask;
@@ -58,6 +59,8 @@ public final class DefaultTaskQueue implements TaskQueue {
 
 	private final Consumer<UUID> localCancel;
 
+	private final TaskQueueMetrics metrics;
+
 	private final TaskWatcher watcher;
 
 	/**
@@ -68,14 +71,16 @@ public final class DefaultTaskQueue implements TaskQueue {
 	 * @param clock the clock
 	 * @param wakeup wakes this node's poller
 	 * @param localCancel stops a task if it runs on this node
+	 * @param metrics counts enqueued tasks
 	 */
 	public DefaultTaskQueue(TaskTypeRegistry registry, TaskStore store, PayloadCodec codec, Clock clock,
-			Runnable wakeup, Consumer<UUID> localCancel) {
+			Runnable wakeup, Consumer<UUID> localCancel, TaskQueueMetrics metrics) {
 		this.resolver = new RequestResolver(registry, codec);
 		this.store = store;
 		this.clock = clock;
 		this.wakeup = wakeup;
 		this.localCancel = localCancel;
+		this.metrics = metrics;
 		this.watcher = new TaskWatcher(store);
 	}
 
@@ -97,7 +102,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 		List<NewTask> tasks = this.resolver.tasks(requests, null, this.clock.instant());
 		List<UUID> ids = write(() -> this.store.insert(tasks), () -> "enqueue %d task(s) of type '%s'"
 			.formatted(requests.size(), requests.get(0).type()));
-		afterCommit(this.wakeup);
+		afterCommit(enqueued(tasks));
 		return refs(requests, ids);
 	}
 
@@ -198,7 +203,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 		NewJob job = this.resolver.job(request, this.clock.instant());
 		write(() -> this.store.startJob(job), () -> "start job '%s' with %d task(s)".formatted(request.name(),
 				job.tasks().size()));
-		afterCommit(this.wakeup);
+		afterCommit(enqueued(job.tasks()));
 		return new JobRef(request.id(), request.name());
 	}
 
@@ -210,7 +215,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 		List<NewTask> newTasks = this.resolver.tasks(tasks, jobId, this.clock.instant());
 		List<UUID> ids = write(() -> this.store.addToJob(jobId, newTasks), () -> "add %d task(s) to job %s"
 			.formatted(tasks.size(), jobId));
-		afterCommit(this.wakeup);
+		afterCommit(enqueued(newTasks));
 		return refs(tasks, ids);
 	}
 
@@ -249,6 +254,14 @@ public final class DefaultTaskQueue implements TaskQueue {
 			afterCommit(this.wakeup);
 		}
 		return retried;
+	}
+
+	/** Once committed, the tasks are counted and this node's poller may claim them. */
+	private Runnable enqueued(List<NewTask> tasks) {
+		return () -> {
+			tasks.forEach((task) -> this.metrics.enqueued(task.type(), task.queue()));
+			this.wakeup.run();
+		};
 	}
 
 	private static void afterCommit(Runnable action) {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
+import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -293,23 +294,38 @@ public final class Worker {
 		}
 		context.runsOn(Thread.currentThread());
 		ClaimedTask task = context.task();
+		Observation observation = this.metrics.taskExecution(task).start();
 		long start = System.nanoTime();
 		try {
 			TaskOutcome outcome;
-			try (TaskMdc.Scope mdc = TaskMdc.put(task.id(), task.type(), task.attempt(), task.jobId())) {
+			try (Observation.Scope scope = observation.openScope();
+					TaskMdc.Scope mdc = TaskMdc.put(task.id(), task.type(), task.attempt(), task.jobId())) {
 				outcome = outcome(task, context);
+			}
+			String name = outcomeName(outcome);
+			observation.lowCardinalityKeyValue("outcome", name);
+			if (outcome instanceof TaskOutcome.Failed failed) {
+				observation.highCardinalityKeyValue("error", failed.message());
 			}
 			if (context.finish()) {
 				long nanos = System.nanoTime() - start;
-				this.metrics.attempt(task.type(), outcome instanceof TaskOutcome.Succeeded, nanos);
+				this.metrics.attempt(task, name, nanos);
 				return end(context, outcome, nanos);
 			}
 			return null;
 		}
 		finally {
+			observation.stop();
 			context.runsOn(null);
 			Thread.interrupted();
 		}
+	}
+
+	private static String outcomeName(TaskOutcome outcome) {
+		if (outcome instanceof TaskOutcome.Failed failed) {
+			return (failed.retryAt() != null) ? TaskQueueMetrics.RETRIED : TaskQueueMetrics.FAILED;
+		}
+		return TaskQueueMetrics.SUCCEEDED;
 	}
 
 	private void timeOut(RunningTask context, Duration timeout) {
@@ -320,7 +336,7 @@ public final class Worker {
 						+ "; interrupting it");
 			}
 			context.cancel();
-			this.metrics.attempt(context.type(), false, timeout.toNanos());
+			this.metrics.attempt(context.task(), TaskQueueMetrics.TIMED_OUT, timeout.toNanos());
 			RunningTask next = end(context, this.failurePolicy.failed(context.task(), message, message, true),
 					timeout.toNanos());
 			if (next != null) {

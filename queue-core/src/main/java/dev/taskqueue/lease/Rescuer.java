@@ -9,6 +9,8 @@ import org.apache.commons.logging.LogFactory;
 
 import dev.taskqueue.complete.FailureLog;
 import dev.taskqueue.complete.FailurePolicy;
+import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
@@ -44,6 +46,8 @@ public final class Rescuer {
 
 	private final Runnable afterRescue;
 
+	private final TaskQueueMetrics metrics;
+
 	/**
 	 * Create a rescuer.
 	 * @param store the store
@@ -52,14 +56,16 @@ public final class Rescuer {
 	 * @param clock the clock
 	 * @param afterRescue called when tasks were taken back or jobs ended, so that some tasks
 	 * may be ready
+	 * @param metrics counts the attempts taken back
 	 */
 	public Rescuer(TaskStore store, FailurePolicy failurePolicy, DatabaseOutage outage, Clock clock,
-			Runnable afterRescue) {
+			Runnable afterRescue, TaskQueueMetrics metrics) {
 		this.store = store;
 		this.failurePolicy = failurePolicy;
 		this.outage = outage;
 		this.clock = clock;
 		this.afterRescue = afterRescue;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -72,16 +78,19 @@ public final class Rescuer {
 		try {
 			int rescued;
 			do {
-				Map<TaskOutcome.Failed, String> failures = new LinkedHashMap<>();
+				Map<TaskOutcome.Failed, ClaimedTask> failures = new LinkedHashMap<>();
 				rescued = this.store.rescue(this.clock.instant(), BATCH_SIZE, (task) -> {
 					TaskOutcome.Failed failed = this.failurePolicy.failed(task, LEASE_EXPIRED, LEASE_EXPIRED, true);
-					failures.put(failed, task.type());
+					failures.put(failed, task);
 					return failed;
 				});
 				if (rescued > 0) {
 					logger.warn("Took back " + rescued + " running tasks whose lease had expired");
 					// Every one was current: the rescue locked the rows it took back
-					failures.forEach((failed, type) -> FailureLog.recorded(type, failed));
+					failures.forEach((failed, task) -> {
+						FailureLog.recorded(task.type(), failed);
+						this.metrics.finished(task.type(), task.queue(), TaskQueueMetrics.RESCUED);
+					});
 					this.afterRescue.run();
 				}
 			}

@@ -1,40 +1,72 @@
 package dev.taskqueue.metrics;
 
-import java.util.Map;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.TaskCounts;
+import dev.taskqueue.TaskStatus;
+import dev.taskqueue.store.ClaimedTask;
+
 /**
- * The meters of one TaskQueue node. Without a {@link MeterRegistry} it records nothing.
- * <ul>
- * <li>{@code taskqueue.task.duration}: a timer of task attempts, tagged {@code type} and
- * {@code outcome} ({@code succeeded} or {@code failed}); its count is the number of attempts
- * that ended.</li>
- * <li>{@code taskqueue.worker.active}: tasks running on this node now.</li>
- * <li>{@code taskqueue.completions.pending}: outcomes waiting to be written.</li>
- * <li>{@code taskqueue.retention.deleted}: finished rows that retention deleted on this node,
- * tagged {@code kind} ({@code task} or {@code job}).</li>
- * <li>{@code taskqueue.schedule.slots}: schedule slots fired late or skipped, tagged
- * {@code outcome} ({@code late} or {@code skipped}) and {@code reason} ({@code misfire} or
- * {@code overlap}).</li>
- * </ul>
+ * The meters and observations of one TaskQueue node, every name and tag in one place.
+ * Without a {@link MeterRegistry} it records no meters, and without an
+ * {@link ObservationRegistry} no observations. Tags stay few: task type, queue, status and
+ * outcome, never a task id or key. The README lists every meter.
  *
  * @since 0.1.0
  */
 public final class TaskQueueMetrics {
 
-	/** Name of the attempt timer. */
+	/** Name of the counter of enqueued tasks, tagged {@code type} and {@code queue}. */
+	public static final String TASKS_ENQUEUED = "taskqueue.tasks.enqueued";
+
+	/**
+	 * Name of the counter of ended attempts, tagged {@code type}, {@code queue} and
+	 * {@code outcome}.
+	 */
+	public static final String TASKS_FINISHED = "taskqueue.tasks.finished";
+
+	/** Name of the attempt timer, tagged {@code type}, {@code queue} and {@code outcome}. */
 	public static final String TASK_DURATION = "taskqueue.task.duration";
+
+	/** Name of the timer of how late tasks start, tagged {@code type} and {@code queue}. */
+	public static final String TASK_START_LAG = "taskqueue.task.start.lag";
+
+	/** Name of the gauge of unfinished tasks, tagged {@code queue} and {@code status}. */
+	public static final String TASKS = "taskqueue.tasks";
+
+	/** Name of the gauge of the age of a queue's oldest due READY task, tagged {@code queue}. */
+	public static final String OLDEST_DUE_AGE = "taskqueue.tasks.oldest.due.age";
+
+	/** Name of the claim batch size summary, tagged {@code queue}. */
+	public static final String CLAIM_SIZE = "taskqueue.claim.size";
+
+	/** Name of the claim timer, tagged {@code queue}. */
+	public static final String CLAIM_DURATION = "taskqueue.claim.duration";
 
 	/** Name of the running-tasks gauge. */
 	public static final String WORKER_ACTIVE = "taskqueue.worker.active";
+
+	/** Name of the gauge of a lane's slots in use, tagged {@code queue}. */
+	public static final String WORKER_SLOTS_USED = "taskqueue.worker.slots.used";
+
+	/** Name of the gauge of a lane's slots, tagged {@code queue}. */
+	public static final String WORKER_SLOTS = "taskqueue.worker.slots";
 
 	/** Name of the pending-outcomes gauge. */
 	public static final String COMPLETIONS_PENDING = "taskqueue.completions.pending";
@@ -45,16 +77,39 @@ public final class TaskQueueMetrics {
 	/** Name of the counter of schedule slots fired late or skipped. */
 	public static final String SCHEDULE_SLOTS = "taskqueue.schedule.slots";
 
-	private static final TaskQueueMetrics NONE = new TaskQueueMetrics(null);
+	/** Name of the observation of one task execution. */
+	public static final String TASK_EXECUTION_OBSERVATION = "taskqueue.task.execution";
+
+	/** The outcome of an attempt that succeeded. */
+	public static final String SUCCEEDED = "succeeded";
+
+	/** The outcome of an attempt that failed for good. */
+	public static final String FAILED = "failed";
+
+	/** The outcome of an attempt that failed and will be retried. */
+	public static final String RETRIED = "retried";
+
+	/** The outcome of an attempt that outlived its timeout. */
+	public static final String TIMED_OUT = "timed_out";
+
+	/** The outcome of an attempt taken back after its lease lapsed. */
+	public static final String RESCUED = "rescued";
+
+	private static final TaskStatus[] UNFINISHED = { TaskStatus.WAITING, TaskStatus.READY, TaskStatus.RUNNING };
+
+	private static final TaskQueueMetrics NONE = new TaskQueueMetrics(null, ObservationRegistry.NOOP);
 
 	private final @Nullable MeterRegistry registry;
 
-	private final Map<String, Timer> succeeded = new ConcurrentHashMap<>();
+	private final ObservationRegistry observations;
 
-	private final Map<String, Timer> failed = new ConcurrentHashMap<>();
+	private final Set<String> countedQueues = ConcurrentHashMap.newKeySet();
 
-	private TaskQueueMetrics(@Nullable MeterRegistry registry) {
+	private volatile @Nullable Supplier<@Nullable TaskCounts> countsSource;
+
+	private TaskQueueMetrics(@Nullable MeterRegistry registry, ObservationRegistry observations) {
 		this.registry = registry;
+		this.observations = observations;
 	}
 
 	/**
@@ -63,24 +118,189 @@ public final class TaskQueueMetrics {
 	 * @return the metrics
 	 */
 	public static TaskQueueMetrics of(@Nullable MeterRegistry registry) {
-		return (registry != null) ? new TaskQueueMetrics(registry) : NONE;
+		return of(registry, null);
 	}
 
 	/**
-	 * Record an attempt that ended.
+	 * Return metrics recorded in the given registries, or nothing without them.
+	 * @param registry the meter registry, or {@code null}
+	 * @param observations the observation registry, or {@code null}
+	 * @return the metrics
+	 */
+	public static TaskQueueMetrics of(@Nullable MeterRegistry registry, @Nullable ObservationRegistry observations) {
+		return (registry != null || observations != null)
+				? new TaskQueueMetrics(registry, (observations != null) ? observations : ObservationRegistry.NOOP)
+				: NONE;
+	}
+
+	/**
+	 * Count a task enqueued, once its transaction committed.
 	 * @param type the task type
-	 * @param success whether it succeeded
+	 * @param queue the queue
+	 */
+	public void enqueued(String type, String queue) {
+		if (this.registry != null) {
+			Counter.builder(TASKS_ENQUEUED)
+				.description("Tasks enqueued")
+				.tag("type", type)
+				.tag("queue", queue)
+				.register(this.registry)
+				.increment();
+		}
+	}
+
+	/**
+	 * Record an attempt that ended on this node: count it and time it.
+	 * @param task the task
+	 * @param outcome {@link #SUCCEEDED}, {@link #FAILED}, {@link #RETRIED} or
+	 * {@link #TIMED_OUT}
 	 * @param nanos how long it ran
 	 */
-	public void attempt(String type, boolean success, long nanos) {
+	public void attempt(ClaimedTask task, String outcome, long nanos) {
 		if (this.registry != null) {
-			Map<String, Timer> timers = success ? this.succeeded : this.failed;
-			timers.computeIfAbsent(type, (key) -> Timer.builder(TASK_DURATION)
+			Timer.builder(TASK_DURATION)
 				.description("Duration of task attempts")
-				.tag("type", key)
-				.tag("outcome", success ? "succeeded" : "failed")
-				.register(this.registry)).record(nanos, TimeUnit.NANOSECONDS);
+				.tag("type", task.type())
+				.tag("queue", task.queue())
+				.tag("outcome", outcome)
+				.register(this.registry)
+				.record(nanos, TimeUnit.NANOSECONDS);
+			finished(task.type(), task.queue(), outcome);
 		}
+	}
+
+	/**
+	 * Count an attempt that ended without running here to its end: {@link #RESCUED} after
+	 * its lease lapsed.
+	 * @param type the task type
+	 * @param queue the queue
+	 * @param outcome the outcome
+	 */
+	public void finished(String type, String queue, String outcome) {
+		if (this.registry != null) {
+			Counter.builder(TASKS_FINISHED)
+				.description("Task attempts that ended, by outcome")
+				.tag("type", type)
+				.tag("queue", queue)
+				.tag("outcome", outcome)
+				.register(this.registry)
+				.increment();
+		}
+	}
+
+	/**
+	 * Record how late a claimed task starts: the claim's time minus the task's due time.
+	 * @param task the task
+	 * @param lag how late it starts; a negative lag counts as zero
+	 */
+	public void startLag(ClaimedTask task, Duration lag) {
+		if (this.registry != null) {
+			Timer.builder(TASK_START_LAG)
+				.description("How late tasks start: when they were claimed minus when they were due")
+				.tag("type", task.type())
+				.tag("queue", task.queue())
+				.register(this.registry)
+				.record(lag.isNegative() ? Duration.ZERO : lag);
+		}
+	}
+
+	/**
+	 * Record one claim statement.
+	 * @param queue the queue claimed from
+	 * @param claimed how many tasks it claimed
+	 * @param nanos how long it took
+	 */
+	public void claimed(String queue, int claimed, long nanos) {
+		if (this.registry != null) {
+			DistributionSummary.builder(CLAIM_SIZE)
+				.description("Tasks claimed per claim statement")
+				.baseUnit("tasks")
+				.tag("queue", queue)
+				.register(this.registry)
+				.record(claimed);
+			Timer.builder(CLAIM_DURATION)
+				.description("Duration of claim transactions")
+				.tag("queue", queue)
+				.register(this.registry)
+				.record(nanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * Publish the gauges of unfinished tasks for the given queues, and for each queue that a
+	 * later {@link #countsRead(TaskCounts) read} finds. Every gauge reads the same counts,
+	 * which one query refreshes at most once per refresh interval.
+	 * @param counts the latest counts, or {@code null} when they cannot be read
+	 * @param queues the queues known now
+	 */
+	public void bindTaskCounts(Supplier<@Nullable TaskCounts> counts, Collection<String> queues) {
+		if (this.registry != null) {
+			this.countsSource = counts;
+			queues.forEach(this::bindQueue);
+		}
+	}
+
+	/**
+	 * Publish the gauges of queues the given counts name for the first time.
+	 * @param counts counts just read
+	 */
+	public void countsRead(TaskCounts counts) {
+		if (this.registry != null && this.countsSource != null) {
+			counts.queues().forEach(this::bindQueue);
+		}
+	}
+
+	private void bindQueue(String queue) {
+		MeterRegistry registry = this.registry;
+		Supplier<@Nullable TaskCounts> source = this.countsSource;
+		if (registry == null || source == null || !this.countedQueues.add(queue)) {
+			return;
+		}
+		for (TaskStatus status : UNFINISHED) {
+			Gauge.builder(TASKS, () -> {
+				TaskCounts counts = source.get();
+				return (counts != null) ? counts.count(queue, status) : Double.NaN;
+			}).description("Unfinished tasks by queue and status").tag("queue", queue)
+				.tag("status", status.name().toLowerCase())
+				.register(registry);
+		}
+		TimeGauge.builder(OLDEST_DUE_AGE, () -> {
+			TaskCounts counts = source.get();
+			return (counts != null) ? counts.oldestDueAge(queue).toMillis() : Double.NaN;
+		}, TimeUnit.MILLISECONDS).description("How long the queue's oldest due READY task has waited")
+			.tag("queue", queue)
+			.register(registry);
+	}
+
+	/**
+	 * Publish the gauges of one lane of this node's worker.
+	 * @param queues the lane's queues, joined by commas in the {@code queue} tag
+	 * @param used reads the slots in use
+	 * @param slots reads the lane's slots
+	 */
+	public void laneSlots(Collection<String> queues, Supplier<Number> used, Supplier<Number> slots) {
+		if (this.registry != null) {
+			String queue = String.join(",", queues);
+			Gauge.builder(WORKER_SLOTS_USED, used)
+				.description("Worker slots in use")
+				.tag("queue", queue)
+				.register(this.registry);
+			Gauge.builder(WORKER_SLOTS, slots).description("Worker slots").tag("queue", queue).register(this.registry);
+		}
+	}
+
+	/**
+	 * Create the observation of one task execution, not yet started. Without an
+	 * {@link ObservationRegistry} it is a no-op.
+	 * @param task the task
+	 * @return the observation
+	 */
+	public Observation taskExecution(ClaimedTask task) {
+		return Observation.createNotStarted(TASK_EXECUTION_OBSERVATION, this.observations)
+			.contextualName("task " + task.type())
+			.lowCardinalityKeyValues(KeyValues.of("type", task.type(), "queue", task.queue()))
+			.highCardinalityKeyValue("task.id", task.id().toString())
+			.highCardinalityKeyValue("task.attempt", Integer.toString(task.attempt()));
 	}
 
 	/**

@@ -1,5 +1,6 @@
 package dev.taskqueue.store;
 
+import java.time.Instant;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -21,9 +22,10 @@ import dev.taskqueue.TaskOptions;
  * @param payload the payload as JSON, or {@code null}
  * @param options the execution options its request set, over its type's
  * @param jobId the job it belongs to, or {@code null}
+ * @param runAt when the task was due; the claim's start minus this is how late it started
  * @since 0.1.0
  */
 public record ClaimedTask(UUID id, String type, String queue, int attempt, long claimToken, int attemptsBefore,
-		@Nullable String payload, TaskOptions options, @Nullable UUID jobId) {
+		@Nullable String payload, TaskOptions options, @Nullable UUID jobId, Instant runAt) {
 
 }

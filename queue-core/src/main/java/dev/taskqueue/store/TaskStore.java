@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.JobNotFoundException;
 import dev.taskqueue.JobState;
+import dev.taskqueue.TaskCounts;
 import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.TaskState;
@@ -100,6 +101,13 @@ public interface TaskStore {
 	 * @return the finished ones
 	 */
 	Set<UUID> finished(Collection<UUID> ids);
+
+	/**
+	 * Count the unfinished tasks per queue, type and status, without reading finished ones.
+	 * @param now the time that decides which tasks are due
+	 * @return the counts
+	 */
+	TaskCounts countUnfinished(Instant now);
 
 	/**
 	 * Put running tasks of a worker back in the queue without counting their attempt; a task

@@ -2,6 +2,7 @@ package dev.taskqueue.execute;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -97,7 +98,7 @@ class LaneTests {
 
 	private RunningTask task(Lane lane) {
 		ClaimedTask claimed = new ClaimedTask(UUID.randomUUID(), "t", "default", 1, 1L, 0, null, TaskOptions.DEFAULTS,
-				null);
+				null, Instant.EPOCH);
 		return new RunningTask(claimed, lane, this.codec, Duration.ofSeconds(30), TaskOptions.DEFAULTS, (task) -> {
 		}, this.support);
 	}

@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 class TaskQueueMetricsTests {
 
 	@Test
-	void attemptsAreTimedByTypeAndOutcome() {
+	void attemptsAreTimedByTypeAndOutcomeAndAFailureThatWillBeRetriedCountsAsRetried() {
 		DataSource dataSource = TestDatabases.h2();
 		TestDatabases.createSchema(dataSource, "h2", "TQ_");
 		TaskTypeRegistry registry = new TaskTypeRegistry(List.of(), TaskTypeSettings.NONE);
@@ -51,7 +51,7 @@ class TaskQueueMetricsTests {
 					.count()).isEqualTo(2));
 			await().atMost(Duration.ofSeconds(10))
 				.untilAsserted(() -> assertThat(meters.find(TaskQueueMetrics.TASK_DURATION)
-					.tags("type", "check", "outcome", "failed")
+					.tags("type", "check", "outcome", "retried")
 					.timer()
 					.count()).isEqualTo(1));
 			assertThat(meters.find(TaskQueueMetrics.WORKER_ACTIVE).gauge()).isNotNull();

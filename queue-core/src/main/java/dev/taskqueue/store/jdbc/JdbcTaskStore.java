@@ -14,6 +14,7 @@ import javax.sql.DataSource;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.JobState;
+import dev.taskqueue.TaskCounts;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
@@ -115,6 +116,11 @@ public final class JdbcTaskStore implements TaskStore {
 	@Override
 	public int rescue(Instant now, int limit, Function<ClaimedTask, TaskOutcome.Failed> failure) {
 		return this.completions.rescue(now, limit, failure);
+	}
+
+	@Override
+	public TaskCounts countUnfinished(Instant now) {
+		return this.reads.countUnfinished(now);
 	}
 
 	@Override

@@ -113,6 +113,8 @@ final class Statements {
 
 	final String countJobTasks;
 
+	final String countUnfinishedTasks;
+
 	final String setJobStarted;
 
 	final String finishJob;
@@ -199,6 +201,7 @@ final class Statements {
 		this.lockJobs = prefixed(dialect.lockJobs(), prefix);
 		this.selectActiveJobTask = prefixed(dialect.selectActiveJobTask(), prefix);
 		this.countJobTasks = prefixed(dialect.countJobTasks(), prefix);
+		this.countUnfinishedTasks = prefixed(dialect.countUnfinishedTasks(), prefix);
 		this.setJobStarted = prefixed(dialect.setJobStarted(), prefix);
 		this.finishJob = prefixed(dialect.finishJob(), prefix);
 		this.setJobResult = prefixed(dialect.setJobResult(), prefix);

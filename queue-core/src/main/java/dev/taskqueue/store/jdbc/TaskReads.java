@@ -1,5 +1,6 @@
 package dev.taskqueue.store.jdbc;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
@@ -14,6 +15,7 @@ import java.util.UUID;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
+import dev.taskqueue.TaskCounts;
 import dev.taskqueue.TaskError;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
@@ -95,6 +97,15 @@ final class TaskReads {
 					});
 		}
 		return finished;
+	}
+
+	TaskCounts countUnfinished(Instant now) {
+		List<TaskCounts.Group> groups = this.jdbc.query(this.sql.countUnfinishedTasks,
+				(ps) -> this.dialect.setInstant(ps, 1, now),
+				(rs, rowNum) -> new TaskCounts.Group(rs.getString("queue"), rs.getString("type"),
+						TaskStatus.valueOf(rs.getString("status")), rs.getLong("tasks"), rs.getLong("due"),
+						this.dialect.getInstant(rs, "first_run_at")));
+		return new TaskCounts(now, groups);
 	}
 
 	/** How many of a job's tasks are in each status, every status included. */

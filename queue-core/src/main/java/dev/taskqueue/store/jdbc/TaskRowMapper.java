@@ -67,7 +67,8 @@ final class TaskRowMapper implements RowMapper<TaskState> {
 	ClaimedTask claimed(ResultSet rs, int attemptOffset, long claimToken) throws SQLException {
 		return new ClaimedTask(this.dialect.getId(rs, "id"), rs.getString("type"), rs.getString("queue"),
 				rs.getInt("attempts") + attemptOffset, claimToken, rs.getInt("attempt_base"), rs.getString("payload"),
-				OptionsColumn.read(rs.getString("options")), this.dialect.getNullableId(rs, "job_id"));
+				OptionsColumn.read(rs.getString("options")), this.dialect.getNullableId(rs, "job_id"),
+				required(rs, "run_at"));
 	}
 
 	Instant required(ResultSet rs, String column) throws SQLException {

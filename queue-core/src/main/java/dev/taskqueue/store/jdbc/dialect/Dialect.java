@@ -443,7 +443,8 @@ public interface Dialect {
 	 */
 	default String lockExpired() {
 		return """
-				SELECT id, type, queue, attempts, claim_token, attempt_base, payload, options, job_id FROM %PREFIX%TASK
+				SELECT id, type, queue, run_at, attempts, claim_token, attempt_base, payload, options, job_id
+				FROM %PREFIX%TASK
 				WHERE status = 'RUNNING' AND lease_until < ?
 				ORDER BY lease_until
 				FETCH FIRST ? ROWS ONLY
@@ -621,6 +622,21 @@ public interface Dialect {
 		return """
 				SELECT id FROM %PREFIX%TASK WHERE job_id = ? AND status IN ('READY', 'RUNNING')
 				FETCH FIRST 1 ROWS ONLY""";
+	}
+
+	/**
+	 * How many unfinished tasks each queue holds per type and status, how many of them are
+	 * due, and the earliest due time. Finished tasks, the bulk of the table, are left out, so
+	 * that the status index skips them. Parameters: now.
+	 * @return the statement
+	 */
+	default String countUnfinishedTasks() {
+		return """
+				SELECT queue, type, status, COUNT(*) AS tasks, SUM(CASE WHEN run_at <= ? THEN 1 ELSE 0 END) AS due,
+					MIN(run_at) AS first_run_at
+				FROM %PREFIX%TASK
+				WHERE status IN ('WAITING', 'READY', 'RUNNING')
+				GROUP BY queue, type, status""";
 	}
 
 	/** Parameters: job id. */

@@ -100,7 +100,8 @@ class MySqlDialect implements Dialect {
 	@Override
 	public String lockExpired() {
 		return """
-				SELECT id, type, queue, attempts, claim_token, attempt_base, payload, options, job_id FROM %PREFIX%TASK
+				SELECT id, type, queue, run_at, attempts, claim_token, attempt_base, payload, options, job_id
+				FROM %PREFIX%TASK
 				WHERE status = 'RUNNING' AND lease_until < ?
 				ORDER BY lease_until
 				LIMIT ?

@@ -115,6 +115,24 @@ class PostgresDialect implements Dialect {
 			.replace(" CONDITION", condition.isEmpty() ? "" : " " + condition);
 	}
 
+	/**
+	 * Only READY and RUNNING tasks, each through its partial index: the status index holds
+	 * finished rows only, so {@code status IN (...)} would scan the whole table, finished rows
+	 * and all. WAITING tasks have no index and are not counted.
+	 */
+	@Override
+	public String countUnfinishedTasks() {
+		return """
+				SELECT queue, type, status, COUNT(*) AS tasks, SUM(CASE WHEN run_at <= ? THEN 1 ELSE 0 END) AS due,
+					MIN(run_at) AS first_run_at
+				FROM (
+					SELECT queue, type, status, run_at FROM %PREFIX%TASK WHERE status = 'READY'
+					UNION ALL
+					SELECT queue, type, status, run_at FROM %PREFIX%TASK WHERE lease_until IS NOT NULL AND status = 'RUNNING'
+				) unfinished
+				GROUP BY queue, type, status""";
+	}
+
 	@Override
 	public String selectKeyHolders() {
 		// The predicate of the partial unique index, so that the index answers

@@ -1,0 +1,14 @@
+package dev.taskqueue.metrics;
+
+import javax.sql.DataSource;
+
+import dev.taskqueue.testsupport.TestDatabases;
+
+class MariaDbObservabilityTests extends ObservabilityContractTests {
+
+	@Override
+	protected DataSource dataSource() {
+		return TestDatabases.mariadb();
+	}
+
+}

@@ -1,0 +1,201 @@
+package dev.taskqueue.metrics;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.taskqueue.TaskCounts;
+import dev.taskqueue.TaskQueue;
+import dev.taskqueue.TaskRequest;
+import dev.taskqueue.TaskStatus;
+import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.testsupport.TestNodes;
+import dev.taskqueue.type.TaskTypeSettings;
+
+import static dev.taskqueue.testsupport.TestNodes.WAIT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Task counts, meters and observations on every supported database: counts come from one
+ * query over unfinished tasks, meters are tagged by type, queue and outcome, and each
+ * execution is observed. Each database's subclass supplies a DataSource.
+ */
+abstract class ObservabilityContractTests {
+
+	private TestNodes nodes;
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	protected abstract DataSource dataSource();
+
+	/** Whether the database counts WAITING tasks without scanning finished ones. */
+	protected boolean countsWaiting() {
+		return true;
+	}
+
+	@BeforeEach
+	void createNodes() {
+		this.nodes = new TestNodes(dataSource());
+		this.nodes.register("echo", String.class, TaskTypeSettings.NONE, (payload, context) -> {
+			if ("bad".equals(payload)) {
+				throw new IllegalStateException("bad payload");
+			}
+			return payload;
+		});
+		this.nodes.register("wait", String.class, TaskTypeSettings.NONE, (payload, context) -> {
+			this.release.await(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			return payload;
+		});
+	}
+
+	@AfterEach
+	void closeNodes() {
+		this.release.countDown();
+		this.nodes.close();
+	}
+
+	@Test
+	void countsGroupUnfinishedTasksByQueueTypeAndStatusAndLeaveFinishedOnesOut() {
+		TaskQueue worker = start(true).queue();
+		UUID done = worker.enqueue("echo", "done").id();
+		TestNodes.awaitStatus(worker, done, TaskStatus.SUCCEEDED);
+		worker.enqueue("wait", "running");
+		await().atMost(WAIT).until(() -> this.nodes.count(TaskStatus.RUNNING) == 1);
+		TaskQueueEngine enqueuer = start(false);
+		UUID parent = enqueuer.queue().enqueue(TaskRequest.builder("echo").payload("later").queue("mail")
+			.delay(Duration.ofHours(1)).build()).id();
+		enqueuer.queue().enqueue(TaskRequest.builder("echo").payload("child").queue("mail").after(parent).build());
+		enqueuer.queue().enqueue(TaskRequest.builder("echo").payload("due").queue("mail").build());
+		TaskCounts counts = enqueuer.taskCounts();
+		assertThat(counts.byQueue()).containsOnlyKeys("default", "mail");
+		assertThat(counts.byQueue().get("default")).containsExactlyEntriesOf(Map.of(TaskStatus.RUNNING, 1L));
+		assertThat(counts.count("mail", TaskStatus.READY)).isEqualTo(2);
+		assertThat(counts.count("mail", TaskStatus.WAITING)).isEqualTo(countsWaiting() ? 1 : 0);
+		assertThat(counts.count(TaskStatus.RUNNING)).isEqualTo(1);
+		assertThat(counts.byType().get("echo")).containsEntry(TaskStatus.READY, 2L);
+		assertThat(counts.backlog()).isEqualTo(1);
+		assertThat(counts.oldestDueAge("default")).isZero();
+	}
+
+	@Test
+	void theOldestDueAgeGrowsWhileNoWorkerClaimsAndStartLagIsRecordedOnceOneDoes() {
+		TaskQueueEngine enqueuer = start(false);
+		enqueuer.queue().enqueue("echo", "late");
+		await().atMost(WAIT).until(() -> enqueuer.taskCounts().oldestDueAge().compareTo(Duration.ofMillis(300)) >= 0);
+		assertThat(enqueuer.taskCounts().backlog()).isEqualTo(1);
+		start(true);
+		await().atMost(WAIT).untilAsserted(() -> assertThat(this.meters.find(TaskQueueMetrics.TASK_START_LAG)
+			.tags("type", "echo", "queue", "default")
+			.timer()).isNotNull()
+			.satisfies((lag) -> assertThat(lag.max(TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(300)));
+		assertThat(this.meters.find(TaskQueueMetrics.CLAIM_SIZE).tag("queue", "default").summary().totalAmount())
+			.isEqualTo(1);
+		assertThat(this.meters.find(TaskQueueMetrics.CLAIM_DURATION).tag("queue", "default").timer().count())
+			.isPositive();
+	}
+
+	@Test
+	void enqueuedAndFinishedTasksAreCountedByTypeQueueAndOutcome() {
+		TaskQueue queue = start(true).queue();
+		UUID good = queue.enqueue("echo", "good").id();
+		UUID bad = queue.enqueue("echo", "bad").id();
+		UUID retried = queue.enqueue(TaskRequest.builder("echo").payload("bad").retries(1)
+			.retryDelay(Duration.ofMillis(10), 1.0, Duration.ofMillis(10)).build()).id();
+		TestNodes.awaitStatus(queue, good, TaskStatus.SUCCEEDED);
+		TestNodes.awaitStatus(queue, bad, TaskStatus.FAILED);
+		TestNodes.awaitStatus(queue, retried, TaskStatus.FAILED);
+		assertThat(this.meters.get(TaskQueueMetrics.TASKS_ENQUEUED).tags("type", "echo", "queue", "default")
+			.counter().count()).isEqualTo(3);
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(finished("succeeded")).isEqualTo(1);
+			assertThat(finished("failed")).isEqualTo(2);
+			assertThat(finished("retried")).isEqualTo(1);
+		});
+		assertThat(this.meters.get(TaskQueueMetrics.TASK_DURATION).tags("type", "echo", "outcome", "retried")
+			.timer().count()).isEqualTo(1);
+	}
+
+	@Test
+	void gaugesShowTasksPerQueueAndStatusAndTheSlotsInUse() {
+		TaskQueueEngine engine = start(true);
+		engine.queue().enqueue("wait", "a");
+		engine.queue().enqueue(TaskRequest.builder("echo").payload("later").delay(Duration.ofHours(1)).build());
+		await().atMost(WAIT).untilAsserted(() -> {
+			assertThat(gauge(TaskQueueMetrics.TASKS, "status", "running")).isEqualTo(1);
+			assertThat(gauge(TaskQueueMetrics.TASKS, "status", "ready")).isEqualTo(1);
+			assertThat(this.meters.get(TaskQueueMetrics.WORKER_SLOTS_USED).tag("queue", "default").gauge().value())
+				.isEqualTo(1);
+		});
+		assertThat(gauge(TaskQueueMetrics.TASKS, "status", "waiting")).isZero();
+		assertThat(this.meters.get(TaskQueueMetrics.WORKER_SLOTS).tag("queue", "default").gauge().value())
+			.isEqualTo(10);
+		assertThat(this.meters.get(TaskQueueMetrics.OLDEST_DUE_AGE).tag("queue", "default").timeGauge()
+			.value(TimeUnit.MILLISECONDS)).isZero();
+	}
+
+	@Test
+	void eachExecutionIsObservedWithItsTypeQueueAndOutcome() {
+		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+		ObservationRegistry observations = ObservationRegistry.create();
+		observations.observationConfig().observationHandler(new ObservationHandler<>() {
+
+			@Override
+			public boolean supportsContext(Observation.Context context) {
+				return true;
+			}
+
+			@Override
+			public void onStop(Observation.Context context) {
+				stopped.add(context);
+			}
+
+		});
+		TaskQueue queue = this.nodes.start((builder) -> builder.observationRegistry(observations)).queue();
+		UUID id = queue.enqueue("echo", "bad").id();
+		TestNodes.awaitStatus(queue, id, TaskStatus.FAILED);
+		await().atMost(WAIT).until(() -> !stopped.isEmpty());
+		assertThat(stopped).singleElement().satisfies((context) -> {
+			assertThat(context.getName()).isEqualTo(TaskQueueMetrics.TASK_EXECUTION_OBSERVATION);
+			assertThat(context.getLowCardinalityKeyValue("type").getValue()).isEqualTo("echo");
+			assertThat(context.getLowCardinalityKeyValue("queue").getValue()).isEqualTo("default");
+			assertThat(context.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("failed");
+			assertThat(context.getHighCardinalityKeyValue("task.id").getValue()).isEqualTo(id.toString());
+		});
+	}
+
+	private TaskQueueEngine start(boolean worker) {
+		return this.nodes.start((builder) -> builder.workerEnabled(worker)
+			.meterRegistry(this.meters)
+			.taskCountsRefreshInterval(Duration.ZERO));
+	}
+
+	private double finished(String outcome) {
+		Counter counter = this.meters.find(TaskQueueMetrics.TASKS_FINISHED)
+			.tags("type", "echo", "queue", "default", "outcome", outcome)
+			.counter();
+		return (counter != null) ? counter.count() : 0;
+	}
+
+	private double gauge(String name, String tag, String value) {
+		return this.meters.get(name).tags("queue", "default", tag, value).gauge().value();
+	}
+
+}
