@@ -30,7 +30,8 @@ import dev.taskqueue.store.TaskStore;
  * one transaction, so that the database commits far less often than tasks finish. Children of
  * succeeded tasks are released in that same transaction. Failed attempts are logged once the
  * store has recorded them. An attempt's last progress report, if the node had not written it
- * yet, is written just before the batch, while the attempt still holds its claim.
+ * yet, is written just before the batch, while the attempt still holds its claim; a report the
+ * database refuses is dropped, and its outcome written all the same.
  * <p>
  * If the database refuses a batch (a value it cannot store, say), each outcome is written on
  * its own, and one refused on its own fails its task with the database's message instead, so
@@ -184,6 +185,8 @@ public final class Completer {
 	private boolean writeUntilWritten(List<Submitted> batch) throws InterruptedException {
 		List<Submitted> unwritten = new ArrayList<>(batch);
 		while (true) {
+			// Before the outcomes, which end the claims the progress is written under
+			writeProgress(unwritten.stream().map(Submitted::progress).filter(Objects::nonNull).toList());
 			try {
 				if (unwritten.size() == 1 || tryWrite(unwritten) != null) {
 					// Refused together: each on its own, so that only those refused on their own fail
@@ -242,13 +245,8 @@ public final class Completer {
 	 */
 	private @Nullable RuntimeException tryWrite(List<Submitted> submitted) throws InterruptedException {
 		List<TaskOutcome> batch = submitted.stream().map(Submitted::outcome).toList();
-		List<ProgressReport> progress = submitted.stream().map(Submitted::progress).filter(Objects::nonNull).toList();
 		for (int conflicts = 1;; conflicts++) {
 			try {
-				if (!progress.isEmpty()) {
-					// Before the outcome, which ends the claim the progress is written under
-					this.store.writeProgress(progress);
-				}
 				Completion completion = this.store.complete(batch, this.clock.instant());
 				this.outage.succeeded();
 				logFailures(submitted, completion.current());
@@ -264,6 +262,35 @@ public final class Completer {
 					return ex;
 				}
 				TimeUnit.MILLISECONDS.sleep(CONFLICT_RETRY_DELAY.toMillis());
+			}
+		}
+	}
+
+	/**
+	 * Writes the attempts' last progress, each report on its own if the database refuses them
+	 * together. A report it refuses is dropped: progress never decides an outcome. Logged
+	 * without the database's message, which may quote the task's row.
+	 */
+	private void writeProgress(List<ProgressReport> progress) {
+		if (progress.isEmpty()) {
+			return;
+		}
+		try {
+			this.store.writeProgress(progress);
+		}
+		catch (RuntimeException ex) {
+			DatabaseFailure failure = DatabaseFailure.of(ex);
+			if (failure == DatabaseFailure.DATA && progress.size() > 1) {
+				progress.forEach((report) -> writeProgress(List.of(report)));
+			}
+			else if (failure == DatabaseFailure.CONNECTION || failure == DatabaseFailure.SCHEMA) {
+				// The outcomes fail alike, and are written again after their progress
+				logger.debug("Could not write the last progress of " + progress.size() + " task attempts (" + failure
+						+ ")");
+			}
+			else {
+				logger.warn("Could not write the last progress of " + progress.size() + " task attempts (" + failure
+						+ "); their outcomes are written without it");
 			}
 		}
 	}

@@ -42,6 +42,9 @@ final class DaemonRun implements DaemonContext {
 
 	private volatile boolean lost;
 
+	/** Whether the lease is left as it is on stop: another node holds it under this node's id. */
+	private volatile boolean abandoned;
+
 	/** Whether a stop may interrupt the thread: no longer once it releases the lease. */
 	private boolean interruptible = true;
 
@@ -174,6 +177,16 @@ final class DaemonRun implements DaemonContext {
 		stop(reason);
 	}
 
+	/**
+	 * Stop the daemon and leave its lease as it is: another node took this node's id over,
+	 * and holds the lease under that id.
+	 * @param reason why, for the log
+	 */
+	void abandon(String reason) {
+		this.abandoned = true;
+		lost(reason);
+	}
+
 	boolean isAlive() {
 		return this.thread.isAlive();
 	}
@@ -239,7 +252,9 @@ final class DaemonRun implements DaemonContext {
 				this.interruptible = false;
 			}
 			Thread.interrupted();
-			release();
+			if (!this.abandoned) {
+				release();
+			}
 		}
 	}
 

@@ -182,16 +182,7 @@ public final class DaemonSupervisor {
 	 * @param timeout how long to wait for the daemons
 	 */
 	public void stop(Duration timeout) {
-		List<DaemonRun> stopping;
-		synchronized (this) {
-			this.running = false;
-			if (this.watchdog != null) {
-				this.watchdog.shutdownNow();
-				this.watchdog = null;
-			}
-			stopping = List.copyOf(this.runs.values());
-			this.runs.clear();
-		}
+		List<DaemonRun> stopping = halt();
 		stopping.forEach((run) -> run.stop("its node stops"));
 		long deadline = System.nanoTime() + timeout.toNanos();
 		for (DaemonRun run : stopping) {
@@ -201,6 +192,27 @@ public final class DaemonSupervisor {
 						+ "; another node takes it once its lease lapses");
 			}
 		}
+	}
+
+	/**
+	 * Stop the daemons that run on this node, and polling, without waiting for them and
+	 * without releasing their leases: another node took this node's id over, and with it
+	 * the leases held under that id.
+	 */
+	public void giveWay() {
+		halt().forEach((run) -> run.abandon("another node took its worker id over"));
+	}
+
+	/** Stop polling and the watchdog, and return the local daemons, forgotten. */
+	private synchronized List<DaemonRun> halt() {
+		this.running = false;
+		if (this.watchdog != null) {
+			this.watchdog.shutdownNow();
+			this.watchdog = null;
+		}
+		List<DaemonRun> halted = List.copyOf(this.runs.values());
+		this.runs.clear();
+		return halted;
 	}
 
 }

@@ -335,6 +335,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 		private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
 
+		/** The firing of schedules and the daemon polls, which a node that gives way ends. */
+		private final List<ScheduledFuture<?>> clusterDuties = new ArrayList<>();
+
 		Runtime(Builder settings) {
 			TaskQueueEngine engine = TaskQueueEngine.this;
 			this.settings = settings;
@@ -368,7 +371,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.registration = new NodeRegistration(engine.nodeStore, settings.workerId,
 					this.worker.lanes().stream().map((lane) -> new NodeInfo.Lane(lane.queues(), lane.concurrency())).toList(),
 					settings.nodeHeartbeatInterval, settings.nodeExpiry, engine.clock, this.worker::active,
-					this.limiter::workerIdTaken);
+					this::giveWay);
 			this.leaseKeeper = new LeaseKeeper(engine.store, this.worker, outage, settings.workerId, engine.clock);
 			this.worker.onHeartbeat(this.leaseKeeper::renewNow);
 			this.progressWriter = new ProgressWriter(engine.store, this.worker, outage);
@@ -442,8 +445,6 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.completer.start("taskqueue-completer");
 			this.poller.start();
 			this.limiter.start(this.scheduler, TaskQueueEngine.this.clock);
-			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.registration::heartbeat,
-					this.settings.nodeHeartbeatInterval));
 			Duration leaseCheck = min(MAX_LEASE_CHECK_INTERVAL,
 					TaskQueueEngine.this.registry.shortestHeartbeat().dividedBy(3));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.leaseKeeper::renewDue, leaseCheck));
@@ -452,19 +453,22 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.rescuer::rescueExpired,
 					min(this.settings.pollInterval, leaseCheck)));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.limiter::check, MAX_LEASE_CHECK_INTERVAL));
-			this.schedules.add(this.scheduler.scheduleWithFixedDelay(
+			this.clusterDuties.add(this.scheduler.scheduleWithFixedDelay(
 					TaskQueueEngine.this.schedules.firing(this.settings.pollInterval), this.settings.pollInterval));
 			if (this.listener != null) {
 				this.listener.start("taskqueue-listener");
 			}
 			if (TaskQueueEngine.this.hasDaemons) {
 				TaskQueueEngine.this.daemons.start(this.settings.daemonPollInterval);
-				this.schedules.add(this.scheduler.scheduleWithFixedDelay(TaskQueueEngine.this.daemons::poll,
+				this.clusterDuties.add(this.scheduler.scheduleWithFixedDelay(TaskQueueEngine.this.daemons::poll,
 						this.settings.daemonPollInterval));
 			}
 			if (this.retention != null) {
 				this.retention.start(this.scheduler);
 			}
+			// Last, so that a node giving way stops all that started
+			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.registration::heartbeat,
+					this.settings.nodeHeartbeatInterval));
 			logger.info("TaskQueue worker " + this.settings.workerId + " started: " + this.worker.lanes());
 		}
 
@@ -481,6 +485,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			handBack(this.worker.dropBuffered(), "unstarted");
 			handBack(this.worker.shutdown(this.settings.shutdownTimeout), "unfinished");
 			this.schedules.forEach((schedule) -> schedule.cancel(false));
+			this.clusterDuties.forEach((duty) -> duty.cancel(false));
 			if (this.listener != null) {
 				this.listener.stop();
 			}
@@ -488,6 +493,21 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.limiter.stop();
 			this.scheduler.shutdown();
 			this.registration.deregister();
+		}
+
+		/**
+		 * Give way to the node that took this node's worker id over: claim no more, and stop
+		 * what runs under the id rather than under a claim (daemons, schedule firing and
+		 * retention) without releasing the leases the other node now holds under it. Running
+		 * tasks keep their leases renewed and their outcomes written, as at a run limit.
+		 */
+		private void giveWay() {
+			this.limiter.workerIdTaken();
+			this.clusterDuties.forEach((duty) -> duty.cancel(false));
+			if (this.retention != null) {
+				this.retention.abandon();
+			}
+			TaskQueueEngine.this.daemons.giveWay();
 		}
 
 		private void handBack(List<ClaimedTask> tasks, String which) {

@@ -67,6 +67,9 @@ public final class RetentionSweeper {
 
 	private volatile boolean holding;
 
+	/** Whether the lease is kept on stop: another node holds it under this node's id. */
+	private volatile boolean abandoned;
+
 	/**
 	 * Create a sweeper.
 	 * @param store deletes the rows
@@ -110,7 +113,7 @@ public final class RetentionSweeper {
 		if (next != null) {
 			next.cancel(false);
 		}
-		if (this.holding) {
+		if (this.holding && !this.abandoned) {
 			this.holding = false;
 			try {
 				this.leases.release(LEASE, this.holder, this.clock.instant());
@@ -119,6 +122,15 @@ public final class RetentionSweeper {
 				logger.debug("Could not hand the retention lease back; another node takes it once it lapses", ex);
 			}
 		}
+	}
+
+	/**
+	 * Stop the rounds without handing the lease back: another node took this node's id over,
+	 * and holds the lease under that id.
+	 */
+	public void abandon() {
+		this.abandoned = true;
+		stop();
 	}
 
 	/**

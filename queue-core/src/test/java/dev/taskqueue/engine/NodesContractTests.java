@@ -27,6 +27,8 @@ import dev.taskqueue.TaskStatus;
 import dev.taskqueue.node.NodeInfo;
 import dev.taskqueue.node.RunLimit;
 import dev.taskqueue.node.WorkerIdInUseException;
+import dev.taskqueue.retention.RetentionPolicy;
+import dev.taskqueue.schedule.ScheduleRequest;
 import dev.taskqueue.store.jdbc.DatabaseClock;
 import dev.taskqueue.store.jdbc.JdbcNodeStore;
 import dev.taskqueue.testsupport.TestNodes;
@@ -248,6 +250,44 @@ abstract class NodesContractTests {
 		assertThat(this.nodes.count(TaskStatus.READY)).isOne();
 		assertThat(this.store.find("twin")).hasValueSatisfying(
 				(node) -> assertThat(node.expiresAt()).isAfter(takenOver.plusSeconds(3000)));
+	}
+
+	@Test
+	void aNodeWhoseIdAnotherNodeTookOverStopsItsDaemonsScheduleFiringAndRetentionButFinishesItsTask()
+			throws InterruptedException {
+		CountDownLatch daemonRunning = new CountDownLatch(1);
+		CountDownLatch daemonEnded = new CountDownLatch(1);
+		TaskQueueEngine engine = start("twin", (builder) -> builder.concurrency(1)
+			.claimAhead(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(100))
+			.daemon("twin-daemon", (context) -> {
+				daemonRunning.countDown();
+				// Longer than the test waits for it to end
+				context.awaitStop(WAIT.multipliedBy(2));
+				daemonEnded.countDown();
+			})
+			.schedules(List.of(ScheduleRequest.fixedRate("tick", "echo", Duration.ofMillis(100)).build()))
+			.retention(RetentionPolicy.defaults().keep(TaskStatus.SUCCEEDED, Duration.ZERO))
+			.retentionInterval(Duration.ofMillis(100)));
+		TaskQueue queue = engine.queue();
+		UUID running = queue.enqueue("wait", "x").id();
+		TestNodes.awaitStatus(queue, running, TaskStatus.RUNNING);
+		assertThat(daemonRunning.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		// The only slot is busy: the schedule's tasks wait, and show that it fires
+		await().atMost(WAIT).until(() -> this.nodes.count(TaskStatus.READY) > 0);
+		new JdbcTemplate(this.nodes.dataSource()).update("UPDATE " + this.nodes.prefix()
+				+ "NODE SET instance = 'another-node', expires_at = ? WHERE id = 'twin'",
+				(ps) -> this.nodes.dialect().setInstant(ps, 1, this.clock.instant().plus(Duration.ofHours(1))));
+		assertThat(daemonEnded.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+		// The other node holds the daemon's lease under the same id: it stays held
+		assertThat(engine.daemons().list()).singleElement()
+			.satisfies((daemon) -> assertThat(daemon.node()).isEqualTo("twin"));
+		int fired = this.nodes.count(TaskStatus.READY);
+		this.release.countDown();
+		TestNodes.awaitStatus(queue, running, TaskStatus.SUCCEEDED);
+		// Retention would delete the task at once, and the schedule fire every 100 ms
+		await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> queue.find(running).isPresent()
+				&& this.nodes.count(TaskStatus.READY) == fired);
 	}
 
 	private TaskQueueEngine start(String workerId, Consumer<TaskQueueEngine.Builder> customizer) {

@@ -1,5 +1,6 @@
 package dev.taskqueue.engine;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -14,6 +15,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import dev.taskqueue.TaskError;
 import dev.taskqueue.TaskHandler;
+import dev.taskqueue.TaskProgress;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRef;
 import dev.taskqueue.TaskRequest;
@@ -117,6 +119,26 @@ abstract class UnstorableOutcomesContractTests {
 			assertThat(this.nodes.count(TaskStatus.RUNNING)).isZero();
 			assertThat(outageLog.messages(Level.WARN)).as("no outage").isEmpty();
 		}
+	}
+
+	@Test
+	void progressTheDatabaseRefusesIsDroppedAndTheTaskSucceedsAllTheSame() {
+		new JdbcTemplate(this.nodes.dataSource()).execute("ALTER TABLE " + this.nodes.prefix() + "TASK ADD CONSTRAINT "
+				+ this.nodes.prefix() + "REFUSED_PROGRESS CHECK (progress_message IS NULL OR progress_message <> 'refused')");
+		TaskHandler<String> reporting = (payload, context) -> {
+			context.progress(0.5, payload);
+			return payload;
+		};
+		this.nodes.register("reporting", String.class, TaskTypeSettings.NONE, reporting);
+		// Never written in between: each attempt's last report goes with its outcome
+		TaskQueue queue = this.nodes.start((builder) -> builder.progressInterval(Duration.ofHours(1))).queue();
+		List<TaskRef> refs = queue.enqueueAll(List.of(TaskRequest.of("reporting", "refused"),
+				TaskRequest.of("reporting", "kept")));
+		TaskState refused = awaitStatus(queue, refs.get(0).id(), TaskStatus.SUCCEEDED);
+		assertThat(refused.result(String.class)).isEqualTo("refused");
+		assertThat(refused.progress()).isNull();
+		TaskState kept = awaitStatus(queue, refs.get(1).id(), TaskStatus.SUCCEEDED);
+		assertThat(kept.progress()).extracting(TaskProgress::message).isEqualTo("kept");
 	}
 
 	/**

@@ -245,9 +245,13 @@ final class TaskClaims {
 		if (reports.isEmpty()) {
 			return 0;
 		}
+		// In id order, as outcomes and lease renewals lock their rows: of two, one waits for the other
+		List<ProgressReport> ordered = reports.stream()
+			.sorted((a, b) -> compareUnsigned(a.id(), b.id()))
+			.toList();
 		// One batch of one statement for all the node's reports: one round trip, one commit
 		int[] counts = this.workerTransaction.execute((transaction) -> this.jdbc.batchUpdate(this.sql.writeProgress,
-				JdbcSupport.batch(reports, (ps, report) -> {
+				JdbcSupport.batch(ordered, (ps, report) -> {
 					ps.setDouble(1, report.fraction());
 					ps.setString(2, report.message());
 					this.dialect.setInstant(ps, 3, report.reportedAt());

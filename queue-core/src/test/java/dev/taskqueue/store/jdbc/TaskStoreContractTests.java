@@ -1,6 +1,10 @@
 package dev.taskqueue.store.jdbc;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -582,6 +586,31 @@ abstract class TaskStoreContractTests {
 	}
 
 	@Test
+	void progressIsWrittenInIdOrderAsOutcomesAndLeaseRenewalsLockTheirRows() {
+		List<String> written = new CopyOnWriteArrayList<>();
+		DataSource recording = new DelegatingDataSource(this.dataSource) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				return recordingProgressIds(super.getConnection(), written);
+			}
+
+		};
+		JdbcTaskStore store = new JdbcTaskStore(recording, this.dialect, this.prefix, new PayloadCodec(mapper),
+				"test-node");
+		Instant now = Instant.now();
+		this.store.insert(List.of(newTask(now), newTask(now), newTask(now), newTask(now), newTask(now)));
+		List<ClaimedTask> claimed = this.store.claim("default", 5, "w", now, now.plusSeconds(60));
+		// Backwards, as a hash map may hand them over
+		List<ProgressReport> reports = claimed.stream()
+			.sorted(Comparator.comparing((ClaimedTask task) -> task.id().toString()).reversed())
+			.map((task) -> progress(task, 0.5, "half", now))
+			.toList();
+		assertThat(store.writeProgress(reports)).isEqualTo(5);
+		assertThat(written).containsExactlyElementsOf(claimed.stream().map((task) -> task.id().toString()).sorted().toList());
+	}
+
+	@Test
 	void progressReportedEarlierThanTheOneWrittenChangesNothingAndLongMessagesAreCut() {
 		Instant now = Instant.now();
 		NewTask task = task("p", "echo", 0, now);
@@ -786,6 +815,40 @@ abstract class TaskStoreContractTests {
 
 	private static TaskOutcome succeeded(ClaimedTask task, String result) {
 		return new TaskOutcome.Succeeded(task.id(), task.attempt(), task.claimToken(), null, result);
+	}
+
+	/** Records the task ids of progress writes, in the order they are sent. */
+	private static Connection recordingProgressIds(Connection connection, List<String> ids) {
+		return proxy(Connection.class, connection, (method, result, args) -> {
+			if (method.getName().equals("prepareStatement") && ((String) args[0]).contains("SET progress")) {
+				return proxy(PreparedStatement.class, (PreparedStatement) result, (set, done, parameter) -> {
+					if (set.getName().startsWith("set") && parameter != null && parameter.length == 2
+							&& Integer.valueOf(4).equals(parameter[0])) {
+						ids.add(String.valueOf(parameter[1]));
+					}
+					return done;
+				});
+			}
+			return result;
+		});
+	}
+
+	private static <T> T proxy(Class<T> type, T target, Interception interception) {
+		return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (proxy, method, args) -> {
+			try {
+				return interception.after(method, method.invoke(target, args), args);
+			}
+			catch (InvocationTargetException ex) {
+				throw ex.getCause();
+			}
+		}));
+	}
+
+	@FunctionalInterface
+	private interface Interception {
+
+		Object after(Method method, Object result, Object[] args);
+
 	}
 
 	private static ProgressReport progress(ClaimedTask task, double fraction, String message, Instant at) {
