@@ -69,14 +69,16 @@ public final class JdbcLeaseStore {
 	}
 
 	/**
-	 * End a lease if the holder holds it, so that another node can take it at once.
+	 * End a lease if the holder holds it, so that another node can take it at once: it is
+	 * left lapsed a second ago, since a taker within the same instant, or on a database that
+	 * rounds the stored time up, would not find it lapsed at {@code now}.
 	 * @param name the lease's name
 	 * @param holder its holder
 	 * @param now the time now, on the database's clock
 	 */
 	public void release(String name, String holder, Instant now) {
 		this.jdbc.update(this.releaseLease, (ps) -> {
-			this.dialect.setInstant(ps, 1, now);
+			this.dialect.setInstant(ps, 1, now.minusSeconds(1));
 			ps.setString(2, name);
 			ps.setString(3, holder);
 		});
