@@ -259,7 +259,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 	/** Once committed, the tasks are counted and this node's poller may claim them. */
 	private Runnable enqueued(List<NewTask> tasks) {
 		return () -> {
-			tasks.forEach((task) -> this.metrics.enqueued(task.type(), task.queue()));
+			this.metrics.enqueued(tasks);
 			this.wakeup.run();
 		};
 	}

@@ -2,6 +2,8 @@ package dev.taskqueue.metrics;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -17,10 +19,12 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
 
 import dev.taskqueue.TaskCounts;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.NewTask;
 
 /**
  * The meters and observations of one TaskQueue node, every name and tag in one place.
@@ -105,6 +109,21 @@ public final class TaskQueueMetrics {
 
 	private final Set<String> countedQueues = ConcurrentHashMap.newKeySet();
 
+	// Meters recorded per task are looked up once per tag values, not built and registered
+	// on every task
+
+	private final Map<TypeAndQueue, Counter> enqueuedCounters = new ConcurrentHashMap<>();
+
+	private final Map<Attempt, Timer> durationTimers = new ConcurrentHashMap<>();
+
+	private final Map<Attempt, Counter> finishedCounters = new ConcurrentHashMap<>();
+
+	private final Map<TypeAndQueue, Timer> startLagTimers = new ConcurrentHashMap<>();
+
+	private final Map<String, DistributionSummary> claimSizeSummaries = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> claimDurationTimers = new ConcurrentHashMap<>();
+
 	private volatile @Nullable Supplier<@Nullable TaskCounts> countsSource;
 
 	private TaskQueueMetrics(@Nullable MeterRegistry registry, ObservationRegistry observations) {
@@ -134,19 +153,28 @@ public final class TaskQueueMetrics {
 	}
 
 	/**
-	 * Count a task enqueued, once its transaction committed.
-	 * @param type the task type
-	 * @param queue the queue
+	 * Count tasks enqueued, once their transaction committed: one increment per type and
+	 * queue.
+	 * @param tasks the tasks
 	 */
-	public void enqueued(String type, String queue) {
-		if (this.registry != null) {
-			Counter.builder(TASKS_ENQUEUED)
-				.description("Tasks enqueued")
-				.tag("type", type)
-				.tag("queue", queue)
-				.register(this.registry)
-				.increment();
+	public void enqueued(Collection<NewTask> tasks) {
+		if (this.registry == null || tasks.isEmpty()) {
+			return;
 		}
+		Map<TypeAndQueue, Integer> counts = new HashMap<>();
+		for (NewTask task : tasks) {
+			counts.merge(new TypeAndQueue(task.type(), task.queue()), 1, Integer::sum);
+		}
+		counts.forEach((key, count) -> enqueuedCounter(key).increment(count));
+	}
+
+	private Counter enqueuedCounter(TypeAndQueue key) {
+		MeterRegistry registry = registry();
+		return this.enqueuedCounters.computeIfAbsent(key, (tags) -> Counter.builder(TASKS_ENQUEUED)
+			.description("Tasks enqueued")
+			.tag("type", tags.type())
+			.tag("queue", tags.queue())
+			.register(registry));
 	}
 
 	/**
@@ -158,12 +186,13 @@ public final class TaskQueueMetrics {
 	 */
 	public void attempt(ClaimedTask task, String outcome, long nanos) {
 		if (this.registry != null) {
-			Timer.builder(TASK_DURATION)
+			Attempt key = new Attempt(task.type(), task.queue(), outcome);
+			this.durationTimers.computeIfAbsent(key, (tags) -> Timer.builder(TASK_DURATION)
 				.description("Duration of task attempts")
-				.tag("type", task.type())
-				.tag("queue", task.queue())
-				.tag("outcome", outcome)
-				.register(this.registry)
+				.tag("type", tags.type())
+				.tag("queue", tags.queue())
+				.tag("outcome", tags.outcome())
+				.register(registry()))
 				.record(nanos, TimeUnit.NANOSECONDS);
 			finished(task.type(), task.queue(), outcome);
 		}
@@ -178,12 +207,13 @@ public final class TaskQueueMetrics {
 	 */
 	public void finished(String type, String queue, String outcome) {
 		if (this.registry != null) {
-			Counter.builder(TASKS_FINISHED)
+			this.finishedCounters.computeIfAbsent(new Attempt(type, queue, outcome), (tags) -> Counter
+				.builder(TASKS_FINISHED)
 				.description("Task attempts that ended, by outcome")
-				.tag("type", type)
-				.tag("queue", queue)
-				.tag("outcome", outcome)
-				.register(this.registry)
+				.tag("type", tags.type())
+				.tag("queue", tags.queue())
+				.tag("outcome", tags.outcome())
+				.register(registry()))
 				.increment();
 		}
 	}
@@ -195,11 +225,12 @@ public final class TaskQueueMetrics {
 	 */
 	public void startLag(ClaimedTask task, Duration lag) {
 		if (this.registry != null) {
-			Timer.builder(TASK_START_LAG)
+			this.startLagTimers.computeIfAbsent(new TypeAndQueue(task.type(), task.queue()), (tags) -> Timer
+				.builder(TASK_START_LAG)
 				.description("How late tasks start: when they were claimed minus when they were due")
-				.tag("type", task.type())
-				.tag("queue", task.queue())
-				.register(this.registry)
+				.tag("type", tags.type())
+				.tag("queue", tags.queue())
+				.register(registry()))
 				.record(lag.isNegative() ? Duration.ZERO : lag);
 		}
 	}
@@ -212,16 +243,16 @@ public final class TaskQueueMetrics {
 	 */
 	public void claimed(String queue, int claimed, long nanos) {
 		if (this.registry != null) {
-			DistributionSummary.builder(CLAIM_SIZE)
+			this.claimSizeSummaries.computeIfAbsent(queue, (tag) -> DistributionSummary.builder(CLAIM_SIZE)
 				.description("Tasks claimed per claim statement")
 				.baseUnit("tasks")
-				.tag("queue", queue)
-				.register(this.registry)
+				.tag("queue", tag)
+				.register(registry()))
 				.record(claimed);
-			Timer.builder(CLAIM_DURATION)
+			this.claimDurationTimers.computeIfAbsent(queue, (tag) -> Timer.builder(CLAIM_DURATION)
 				.description("Duration of claim transactions")
-				.tag("queue", queue)
-				.register(this.registry)
+				.tag("queue", tag)
+				.register(registry()))
 				.record(nanos, TimeUnit.NANOSECONDS);
 		}
 	}
@@ -296,6 +327,10 @@ public final class TaskQueueMetrics {
 	 * @return the observation
 	 */
 	public Observation taskExecution(ClaimedTask task) {
+		if (this.observations.isNoop()) {
+			// No names or key values built for an observation that records nothing
+			return Observation.NOOP;
+		}
 		return Observation.createNotStarted(TASK_EXECUTION_OBSERVATION, this.observations)
 			.contextualName("task " + task.type())
 			.lowCardinalityKeyValues(KeyValues.of("type", task.type(), "queue", task.queue()))
@@ -345,6 +380,18 @@ public final class TaskQueueMetrics {
 				.register(this.registry)
 				.increment(count);
 		}
+	}
+
+	private MeterRegistry registry() {
+		MeterRegistry registry = this.registry;
+		Assert.state(registry != null, "No MeterRegistry");
+		return registry;
+	}
+
+	private record TypeAndQueue(String type, String queue) {
+	}
+
+	private record Attempt(String type, String queue, String outcome) {
 	}
 
 }
