@@ -302,7 +302,7 @@ public final class Worker {
 					TaskMdc.Scope mdc = TaskMdc.put(task.id(), task.type(), task.attempt(), task.jobId())) {
 				outcome = outcome(task, context);
 			}
-			String name = outcomeName(outcome);
+			String name = TaskQueueMetrics.outcome(outcome, false);
 			observation.lowCardinalityKeyValue("outcome", name);
 			if (outcome instanceof TaskOutcome.Failed failed) {
 				observation.highCardinalityKeyValue("error", failed.message());
@@ -310,7 +310,7 @@ public final class Worker {
 			if (context.finish()) {
 				long nanos = System.nanoTime() - start;
 				this.metrics.attempt(task, name, nanos);
-				return end(context, outcome, nanos);
+				return end(context, outcome, false, nanos);
 			}
 			return null;
 		}
@@ -319,13 +319,6 @@ public final class Worker {
 			context.runsOn(null);
 			Thread.interrupted();
 		}
-	}
-
-	private static String outcomeName(TaskOutcome outcome) {
-		if (outcome instanceof TaskOutcome.Failed failed) {
-			return (failed.retryAt() != null) ? TaskQueueMetrics.RETRIED : TaskQueueMetrics.FAILED;
-		}
-		return TaskQueueMetrics.SUCCEEDED;
 	}
 
 	private void timeOut(RunningTask context, Duration timeout) {
@@ -337,7 +330,7 @@ public final class Worker {
 			}
 			context.cancel();
 			this.metrics.attempt(context.task(), TaskQueueMetrics.TIMED_OUT, timeout.toNanos());
-			RunningTask next = end(context, this.failurePolicy.failed(context.task(), message, message, true),
+			RunningTask next = end(context, this.failurePolicy.failed(context.task(), message, message, true), true,
 					timeout.toNanos());
 			if (next != null) {
 				// the timed-out attempt's thread may still be busy: the next task gets a thread of its own
@@ -350,12 +343,12 @@ public final class Worker {
 	 * Records the attempt's outcome and frees its slot, once per attempt; returns the lane's
 	 * next buffered task, which takes the slot. The poller then sees what is left in the lane.
 	 */
-	private @Nullable RunningTask end(RunningTask context, TaskOutcome outcome, long nanos) {
+	private @Nullable RunningTask end(RunningTask context, TaskOutcome outcome, boolean timedOut, long nanos) {
 		UUID id = context.taskId();
 		this.running.remove(id, context);
 		if (!this.abandoned.contains(id)) {
 			// The last progress goes with the outcome: it may have come after the last write
-			this.completer.submit(outcome, context.type(), context.unwrittenProgress());
+			this.completer.submit(outcome, context.task(), timedOut, context.unwrittenProgress());
 		}
 		this.onAttemptEnded.run();
 		Lane lane = context.lane();

@@ -25,6 +25,7 @@ import dev.taskqueue.TaskCounts;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.NewTask;
+import dev.taskqueue.store.TaskOutcome;
 
 /**
  * The meters and observations of one TaskQueue node, every name and tag in one place.
@@ -178,7 +179,9 @@ public final class TaskQueueMetrics {
 	}
 
 	/**
-	 * Record an attempt that ended on this node: count it and time it.
+	 * Time an attempt that ran to its end, or its timeout, on this node, by the outcome it
+	 * came to, whether or not it was still current when its outcome was written: the time
+	 * was spent either way. Only {@link #recorded recorded} outcomes are counted.
 	 * @param task the task
 	 * @param outcome {@link #SUCCEEDED}, {@link #FAILED}, {@link #RETRIED} or
 	 * {@link #TIMED_OUT}
@@ -194,13 +197,41 @@ public final class TaskQueueMetrics {
 				.tag("outcome", tags.outcome())
 				.register(registry()))
 				.record(nanos, TimeUnit.NANOSECONDS);
-			finished(task.type(), task.queue(), outcome);
 		}
 	}
 
 	/**
-	 * Count an attempt that ended without running here to its end: {@link #RESCUED} after
-	 * its lease lapsed.
+	 * Count the outcome of an attempt that the store recorded, the attempt being still
+	 * current.
+	 * @param task the task
+	 * @param outcome the outcome as recorded
+	 * @param timedOut whether the attempt outlived its timeout
+	 */
+	public void recorded(ClaimedTask task, TaskOutcome outcome, boolean timedOut) {
+		if (this.registry != null) {
+			finished(task.type(), task.queue(), outcome(outcome, timedOut));
+		}
+	}
+
+	/**
+	 * Return the {@code outcome} tag of an attempt's outcome.
+	 * @param outcome the outcome
+	 * @param timedOut whether the attempt outlived its timeout
+	 * @return {@link #SUCCEEDED}, {@link #FAILED}, {@link #RETRIED} or {@link #TIMED_OUT}
+	 */
+	public static String outcome(TaskOutcome outcome, boolean timedOut) {
+		if (timedOut) {
+			return TIMED_OUT;
+		}
+		if (outcome instanceof TaskOutcome.Failed failed) {
+			return (failed.retryAt() != null) ? RETRIED : FAILED;
+		}
+		return SUCCEEDED;
+	}
+
+	/**
+	 * Count an attempt that ended without its outcome being recorded: {@link #RESCUED}
+	 * after its lease lapsed.
 	 * @param type the task type
 	 * @param queue the queue
 	 * @param outcome the outcome

@@ -134,6 +134,22 @@ abstract class ObservabilityContractTests {
 	}
 
 	@Test
+	void aCancelledAttemptIsTimedButNotCountedAsFinished() {
+		TaskQueue queue = start(true).queue();
+		UUID waiting = queue.enqueue("wait", "a").id();
+		TestNodes.awaitStatus(queue, waiting, TaskStatus.RUNNING);
+		assertThat(queue.cancel(waiting)).isTrue();
+		// The interrupted handler fails; the store discards that outcome, its attempt no longer current
+		await().atMost(WAIT).until(() -> this.meters.find(TaskQueueMetrics.TASK_DURATION).tag("type", "wait").timer() != null);
+		// Outcomes are written in the order they come: once a later one is counted, the cancelled one was written
+		UUID later = queue.enqueue("echo", "later").id();
+		TestNodes.awaitStatus(queue, later, TaskStatus.SUCCEEDED);
+		await().atMost(WAIT).until(() -> finished("succeeded") == 1);
+		assertThat(this.meters.find(TaskQueueMetrics.TASKS_FINISHED).tag("type", "wait").counters()).isEmpty();
+		assertThat(this.meters.get(TaskQueueMetrics.TASK_DURATION).tag("type", "wait").timer().count()).isEqualTo(1);
+	}
+
+	@Test
 	void gaugesShowTasksPerQueueAndStatusAndTheSlotsInUse() {
 		TaskQueueEngine engine = start(true);
 		engine.queue().enqueue("wait", "a");
