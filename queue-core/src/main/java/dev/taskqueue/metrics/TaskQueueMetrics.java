@@ -3,8 +3,10 @@ package dev.taskqueue.metrics;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -154,17 +156,23 @@ public final class TaskQueueMetrics {
 	}
 
 	/**
-	 * Count tasks enqueued, once their transaction committed: one increment per type and
-	 * queue.
+	 * Count tasks enqueued, once their transaction committed, with one increment per type
+	 * and queue. A task whose unique key another task held inserted nothing, and is not
+	 * counted.
 	 * @param tasks the tasks
+	 * @param ids the id each task's request returned, in the same order: the task's own id
+	 * if it was inserted, else the id of the task that held its key
 	 */
-	public void enqueued(Collection<NewTask> tasks) {
+	public void enqueued(List<NewTask> tasks, List<UUID> ids) {
 		if (this.registry == null || tasks.isEmpty()) {
 			return;
 		}
 		Map<TypeAndQueue, Integer> counts = new HashMap<>();
-		for (NewTask task : tasks) {
-			counts.merge(new TypeAndQueue(task.type(), task.queue()), 1, Integer::sum);
+		for (int i = 0; i < tasks.size(); i++) {
+			NewTask task = tasks.get(i);
+			if (task.id().equals(ids.get(i))) {
+				counts.merge(new TypeAndQueue(task.type(), task.queue()), 1, Integer::sum);
+			}
 		}
 		counts.forEach((key, count) -> enqueuedCounter(key).increment(count));
 	}

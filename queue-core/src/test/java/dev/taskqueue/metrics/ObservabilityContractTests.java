@@ -134,6 +134,16 @@ abstract class ObservabilityContractTests {
 	}
 
 	@Test
+	void aRequestWhoseUniqueKeyIsHeldIsNotCountedAsEnqueued() {
+		TaskQueue queue = start(false).queue();
+		UUID first = queue.enqueue(TaskRequest.builder("echo").payload("first").key("only-one").build()).id();
+		assertThat(queue.enqueue(TaskRequest.builder("echo").payload("second").key("only-one").build()).id())
+			.isEqualTo(first);
+		assertThat(this.meters.get(TaskQueueMetrics.TASKS_ENQUEUED).tags("type", "echo", "queue", "default")
+			.counter().count()).isEqualTo(1);
+	}
+
+	@Test
 	void aCancelledAttemptIsTimedButNotCountedAsFinished() {
 		TaskQueue queue = start(true).queue();
 		UUID waiting = queue.enqueue("wait", "a").id();

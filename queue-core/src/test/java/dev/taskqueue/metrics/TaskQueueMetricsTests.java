@@ -101,14 +101,25 @@ class TaskQueueMetricsTests {
 
 		};
 		TaskQueueMetrics metrics = TaskQueueMetrics.of(meters);
-		metrics.enqueued(List.of(task("mail", "default"), task("mail", "default"), task("mail", "default"),
-				task("mail", "bulk"), task("report", "default")));
+		List<NewTask> tasks = List.of(task("mail", "default"), task("mail", "default"), task("mail", "default"),
+				task("mail", "bulk"), task("report", "default"));
+		metrics.enqueued(tasks, tasks.stream().map(NewTask::id).toList());
 		assertThat(increments).hasValue(3);
 		assertThat(meters.get(TaskQueueMetrics.TASKS_ENQUEUED).tags("type", "mail", "queue", "default").counter().count())
 			.isEqualTo(3);
 		assertThat(meters.get(TaskQueueMetrics.TASKS_ENQUEUED).tags("type", "mail", "queue", "bulk").counter().count())
 			.isEqualTo(1);
 		assertThat(meters.get(TaskQueueMetrics.TASKS_ENQUEUED).tags("type", "report", "queue", "default").counter().count())
+			.isEqualTo(1);
+	}
+
+	@Test
+	void aTaskWhoseUniqueKeyWasHeldIsNotCounted() {
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		NewTask inserted = task("mail", "default");
+		NewTask duplicate = task("mail", "default");
+		TaskQueueMetrics.of(meters).enqueued(List.of(inserted, duplicate), List.of(inserted.id(), inserted.id()));
+		assertThat(meters.get(TaskQueueMetrics.TASKS_ENQUEUED).tags("type", "mail", "queue", "default").counter().count())
 			.isEqualTo(1);
 	}
 
