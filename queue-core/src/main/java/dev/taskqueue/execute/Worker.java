@@ -300,14 +300,16 @@ public final class Worker {
 			TaskOutcome outcome;
 			try (Observation.Scope scope = observation.openScope();
 					TaskMdc.Scope mdc = TaskMdc.put(task.id(), task.type(), task.attempt(), task.jobId())) {
-				outcome = outcome(task, context);
+				outcome = outcome(task, context, observation);
 			}
-			String name = TaskQueueMetrics.outcome(outcome, false);
+			// Unless its timeout ended the attempt first: then it timed out, whatever the handler came to
+			boolean finished = context.finish();
+			String name = finished ? TaskQueueMetrics.outcome(outcome, false) : TaskQueueMetrics.TIMED_OUT;
 			observation.lowCardinalityKeyValue("outcome", name);
 			if (outcome instanceof TaskOutcome.Failed failed) {
 				observation.highCardinalityKeyValue("error", failed.message());
 			}
-			if (context.finish()) {
+			if (finished) {
 				long nanos = System.nanoTime() - start;
 				this.metrics.attempt(task, name, nanos);
 				return end(context, outcome, false, nanos);
@@ -357,7 +359,8 @@ public final class Worker {
 		return next;
 	}
 
-	private TaskOutcome outcome(ClaimedTask task, RunningTask context) {
+	/** Runs the handler; a failure's throwable, where there is one, is the observation's error. */
+	private TaskOutcome outcome(ClaimedTask task, RunningTask context, Observation observation) {
 		TaskType type = this.registry.find(task.type());
 		if (type == null) {
 			String message = "Task type '" + task.type() + "' has no handler on this node";
@@ -369,6 +372,7 @@ public final class Worker {
 					? this.codec.read(task.payload(), type.payloadType()) : null;
 		}
 		catch (JacksonException ex) {
+			observation.error(ex);
 			// Jackson's message may quote the payload, which may hold personal data: it goes to
 			// the error detail, and the message, which is logged, names the field only
 			String message = PayloadCodec.bindingFailureWithoutValues(task.type(), type.payloadType(), ex);
@@ -379,6 +383,7 @@ public final class Worker {
 			result = type.handler().handle(payload, context);
 		}
 		catch (Throwable ex) {
+			observation.error(ex);
 			return this.failurePolicy.failed(task, Failures.message(ex), Failures.detail(ex), type.isRetryable(ex));
 		}
 		try {
@@ -386,6 +391,7 @@ public final class Worker {
 					this.codec.write(result), context.jobWrites());
 		}
 		catch (RuntimeException ex) {
+			observation.error(ex);
 			String message = "Result of task type '%s' cannot be written as JSON: %s".formatted(task.type(),
 					Failures.message(ex));
 			return this.failurePolicy.failed(task, message, Failures.detail(ex), false);

@@ -180,6 +180,34 @@ abstract class ObservabilityContractTests {
 	@Test
 	void eachExecutionIsObservedWithItsTypeQueueAndOutcome() {
 		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+		TaskQueue queue = this.nodes.start((builder) -> builder.observationRegistry(observations(stopped))).queue();
+		UUID id = queue.enqueue("echo", "bad").id();
+		TestNodes.awaitStatus(queue, id, TaskStatus.FAILED);
+		await().atMost(WAIT).until(() -> !stopped.isEmpty());
+		assertThat(stopped).singleElement().satisfies((context) -> {
+			assertThat(context.getName()).isEqualTo(TaskQueueMetrics.TASK_EXECUTION_OBSERVATION);
+			assertThat(context.getLowCardinalityKeyValue("type").getValue()).isEqualTo("echo");
+			assertThat(context.getLowCardinalityKeyValue("queue").getValue()).isEqualTo("default");
+			assertThat(context.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("failed");
+			assertThat(context.getHighCardinalityKeyValue("task.id").getValue()).isEqualTo(id.toString());
+			assertThat(context.getHighCardinalityKeyValue("error").getValue()).isEqualTo("bad payload");
+			assertThat(context.getError()).isInstanceOf(IllegalStateException.class).hasMessage("bad payload");
+		});
+	}
+
+	@Test
+	void anExecutionThatOutlivesItsTimeoutIsObservedAsTimedOut() {
+		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+		TaskQueue queue = this.nodes.start((builder) -> builder.observationRegistry(observations(stopped))).queue();
+		UUID id = queue.enqueue(TaskRequest.builder("wait").payload("slow").timeout(Duration.ofMillis(100)).build()).id();
+		TestNodes.awaitStatus(queue, id, TaskStatus.FAILED);
+		await().atMost(WAIT).until(() -> !stopped.isEmpty());
+		assertThat(stopped).singleElement()
+			.satisfies((context) -> assertThat(context.getLowCardinalityKeyValue("outcome").getValue())
+				.isEqualTo(TaskQueueMetrics.TIMED_OUT));
+	}
+
+	private static ObservationRegistry observations(List<Observation.Context> stopped) {
 		ObservationRegistry observations = ObservationRegistry.create();
 		observations.observationConfig().observationHandler(new ObservationHandler<>() {
 
@@ -194,17 +222,7 @@ abstract class ObservabilityContractTests {
 			}
 
 		});
-		TaskQueue queue = this.nodes.start((builder) -> builder.observationRegistry(observations)).queue();
-		UUID id = queue.enqueue("echo", "bad").id();
-		TestNodes.awaitStatus(queue, id, TaskStatus.FAILED);
-		await().atMost(WAIT).until(() -> !stopped.isEmpty());
-		assertThat(stopped).singleElement().satisfies((context) -> {
-			assertThat(context.getName()).isEqualTo(TaskQueueMetrics.TASK_EXECUTION_OBSERVATION);
-			assertThat(context.getLowCardinalityKeyValue("type").getValue()).isEqualTo("echo");
-			assertThat(context.getLowCardinalityKeyValue("queue").getValue()).isEqualTo("default");
-			assertThat(context.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("failed");
-			assertThat(context.getHighCardinalityKeyValue("task.id").getValue()).isEqualTo(id.toString());
-		});
+		return observations;
 	}
 
 	private TaskQueueEngine start(boolean worker) {
