@@ -43,8 +43,8 @@ public final class TaskQueueMetrics {
 	public static final String TASKS_ENQUEUED = "taskqueue.tasks.enqueued";
 
 	/**
-	 * Name of the counter of ended attempts, tagged {@code type}, {@code queue} and
-	 * {@code outcome}.
+	 * Name of the counter of attempts whose outcome was recorded, tagged {@code type},
+	 * {@code queue} and {@code outcome}.
 	 */
 	public static final String TASKS_FINISHED = "taskqueue.tasks.finished";
 
@@ -174,16 +174,13 @@ public final class TaskQueueMetrics {
 				counts.merge(new TypeAndQueue(task.type(), task.queue()), 1, Integer::sum);
 			}
 		}
-		counts.forEach((key, count) -> enqueuedCounter(key).increment(count));
-	}
-
-	private Counter enqueuedCounter(TypeAndQueue key) {
-		MeterRegistry registry = registry();
-		return this.enqueuedCounters.computeIfAbsent(key, (tags) -> Counter.builder(TASKS_ENQUEUED)
+		counts.forEach((key, count) -> this.enqueuedCounters.computeIfAbsent(key, (tags) -> Counter
+			.builder(TASKS_ENQUEUED)
 			.description("Tasks enqueued")
 			.tag("type", tags.type())
 			.tag("queue", tags.queue())
-			.register(registry));
+			.register(registry()))
+			.increment(count));
 	}
 
 	/**
@@ -238,8 +235,8 @@ public final class TaskQueueMetrics {
 	}
 
 	/**
-	 * Count an attempt that ended without its outcome being recorded: {@link #RESCUED}
-	 * after its lease lapsed.
+	 * Count an attempt whose end its own worker did not record: {@link #RESCUED}, taken
+	 * back by this node after its lease lapsed.
 	 * @param type the task type
 	 * @param queue the queue
 	 * @param outcome the outcome
@@ -248,7 +245,7 @@ public final class TaskQueueMetrics {
 		if (this.registry != null) {
 			this.finishedCounters.computeIfAbsent(new Attempt(type, queue, outcome), (tags) -> Counter
 				.builder(TASKS_FINISHED)
-				.description("Task attempts that ended, by outcome")
+				.description("Task attempts whose outcome was recorded, by outcome")
 				.tag("type", tags.type())
 				.tag("queue", tags.queue())
 				.tag("outcome", tags.outcome())
