@@ -18,6 +18,7 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import dev.taskqueue.TaskMdc;
+import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.DatabaseFailure;
 import dev.taskqueue.store.DatabaseOutage;
@@ -95,12 +96,13 @@ public final class Completer {
 	/**
 	 * Queue an outcome to be written.
 	 * @param outcome the outcome
-	 * @param type the type of its task, for the log
+	 * @param task the claimed task, for the log and the listener
+	 * @param timedOut whether the attempt outlived its timeout
 	 * @param progress the attempt's last progress report if it was not written yet, written
 	 * just before the outcome, or {@code null}
 	 */
-	public void submit(TaskOutcome outcome, String type, @Nullable ProgressReport progress) {
-		this.outcomes.add(new Submitted(outcome, type, progress));
+	public void submit(TaskOutcome outcome, ClaimedTask task, boolean timedOut, @Nullable ProgressReport progress) {
+		this.outcomes.add(new Submitted(outcome, task, timedOut, progress));
 	}
 
 	/**
@@ -224,14 +226,15 @@ public final class Completer {
 			return;
 		}
 		TaskOutcome outcome = submitted.outcome();
+		String type = submitted.task().type();
 		String message = "TaskQueue could not store the outcome of attempt " + outcome.attempt() + ": "
 				+ DatabaseFailure.message(refused);
 		TaskOutcome.Failed failed = new TaskOutcome.Failed(outcome.id(), outcome.attempt(), outcome.claimToken(),
 				outcome.jobId(), message, message, null);
-		if (tryWrite(List.of(new Submitted(failed, submitted.type(), null))) != null) {
-			try (TaskMdc.Scope mdc = TaskMdc.put(outcome.id(), submitted.type(), outcome.attempt(), outcome.jobId())) {
+		if (tryWrite(List.of(new Submitted(failed, submitted.task(), false, null))) != null) {
+			try (TaskMdc.Scope mdc = TaskMdc.put(outcome.id(), type, outcome.attempt(), outcome.jobId())) {
 				logger.error("TaskQueue could not store the outcome of attempt " + outcome.attempt() + " of task "
-						+ outcome.id() + " (type '" + submitted.type() + "'), nor its failure; the task stays "
+						+ outcome.id() + " (type '" + type + "'), nor its failure; the task stays "
 						+ "RUNNING until its lease expires and it is taken back");
 			}
 		}
@@ -249,7 +252,7 @@ public final class Completer {
 			try {
 				Completion completion = this.store.complete(batch, this.clock.instant());
 				this.outage.succeeded();
-				logFailures(submitted, completion.current());
+				recorded(submitted, completion.current());
 				this.listener.written(batch, completion.mayBeReady());
 				return null;
 			}
@@ -295,13 +298,20 @@ public final class Completer {
 		}
 	}
 
-	/** Logs the failed attempts that were current, with their task's type. */
-	private static void logFailures(List<Submitted> submitted, List<TaskOutcome> current) {
-		Map<UUID, String> types = new HashMap<>();
-		submitted.forEach((outcome) -> types.put(outcome.outcome().id(), outcome.type()));
+	/**
+	 * Tells the listener of each outcome of an attempt that was current, and logs the failed
+	 * ones.
+	 */
+	private void recorded(List<Submitted> submitted, List<TaskOutcome> current) {
+		Map<UUID, Submitted> byTask = new HashMap<>();
+		submitted.forEach((outcome) -> byTask.put(outcome.outcome().id(), outcome));
 		for (TaskOutcome outcome : current) {
+			Submitted attempt = byTask.get(outcome.id());
+			// The store may have recorded a failure in place of the outcome: that one did not time out
+			boolean timedOut = attempt.timedOut() && outcome.equals(attempt.outcome());
+			this.listener.recorded(attempt.task(), outcome, timedOut);
 			if (outcome instanceof TaskOutcome.Failed failed) {
-				FailureLog.recorded(types.get(failed.id()), failed);
+				FailureLog.recorded(attempt.task().type(), failed);
 			}
 		}
 	}
@@ -322,10 +332,23 @@ public final class Completer {
 		 */
 		void written(List<TaskOutcome> batch, boolean releasedChildren);
 
+		/**
+		 * Called for each outcome the store recorded, its attempt being still current,
+		 * before {@link #written} is called for its batch. Outcomes of attempts cancelled
+		 * or taken back are not recorded and never come here.
+		 * @param task the claimed task
+		 * @param outcome the outcome as recorded: a failure in place of the outcome the
+		 * store could not record
+		 * @param timedOut whether the attempt outlived its timeout
+		 */
+		default void recorded(ClaimedTask task, TaskOutcome outcome, boolean timedOut) {
+		}
+
 	}
 
-	/** An outcome waiting to be written, with its task's type and its unwritten progress. */
-	private record Submitted(TaskOutcome outcome, String type, @Nullable ProgressReport progress) {
+	/** An outcome waiting to be written, with its task's claim and its unwritten progress. */
+	private record Submitted(TaskOutcome outcome, ClaimedTask task, boolean timedOut,
+			@Nullable ProgressReport progress) {
 	}
 
 }

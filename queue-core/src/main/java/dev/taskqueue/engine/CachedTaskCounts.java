@@ -2,6 +2,7 @@ package dev.taskqueue.engine;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -25,6 +26,9 @@ final class CachedTaskCounts {
 
 	private @Nullable TaskCounts counts;
 
+	/** Why the last read failed, or {@code null} if it did not. */
+	private @Nullable RuntimeException failure;
+
 	private long readAtNanos;
 
 	CachedTaskCounts(TaskStore store, Clock clock, Duration refreshInterval, Consumer<TaskCounts> onRead) {
@@ -35,24 +39,43 @@ final class CachedTaskCounts {
 	}
 
 	/**
-	 * Return the counts, read anew if the last read is older than the refresh interval.
+	 * Return the counts, read anew if the last read is older than the refresh interval. A
+	 * failed read is not tried again either before the interval passes: while the database
+	 * is unreachable, every reader would otherwise wait for a connection timeout in turn.
 	 * @return the counts
-	 * @throws RuntimeException if they had to be read and could not be
+	 * @throws RuntimeException the failure of the last read, if it failed
 	 */
 	synchronized TaskCounts get() {
-		long now = System.nanoTime();
-		TaskCounts counts = this.counts;
-		if (counts == null || now - this.readAtNanos >= this.refreshNanos) {
-			counts = this.store.countUnfinished(this.clock.instant());
-			this.counts = counts;
-			this.readAtNanos = now;
-			this.onRead.accept(counts);
+		if ((this.counts == null && this.failure == null) || System.nanoTime() - this.readAtNanos >= this.refreshNanos) {
+			read();
 		}
-		return counts;
+		RuntimeException failure = this.failure;
+		if (failure != null) {
+			throw failure;
+		}
+		return Objects.requireNonNull(this.counts);
+	}
+
+	private void read() {
+		long start = System.nanoTime();
+		TaskCounts counts;
+		try {
+			counts = this.store.countUnfinished(this.clock.instant());
+		}
+		catch (RuntimeException ex) {
+			this.failure = ex;
+			// From its end: a read that failed may have waited for a connection longer than the interval
+			this.readAtNanos = System.nanoTime();
+			return;
+		}
+		this.counts = counts;
+		this.failure = null;
+		this.readAtNanos = start;
+		this.onRead.accept(counts);
 	}
 
 	/**
-	 * Return the counts like {@link #get()}, or {@code null} if they cannot be read: for
+	 * Return the counts like {@link #get()}, or {@code null} if the last read failed: for
 	 * gauges, which report no value then.
 	 * @return the counts, or {@code null}
 	 */

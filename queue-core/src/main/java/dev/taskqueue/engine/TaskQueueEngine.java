@@ -350,7 +350,19 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			DatabaseOutage outage = new DatabaseOutage();
 			FailurePolicy failurePolicy = new FailurePolicy(engine.registry, engine.clock);
 			this.completer = new Completer(engine.store, engine.clock, settings.completionBatchSize, outage,
-					this::written);
+					new Completer.Listener() {
+
+						@Override
+						public void written(List<TaskOutcome> batch, boolean releasedChildren) {
+							Runtime.this.written(batch, releasedChildren);
+						}
+
+						@Override
+						public void recorded(ClaimedTask task, TaskOutcome outcome, boolean timedOut) {
+							engine.metrics.recorded(task, outcome, timedOut);
+						}
+
+					});
 			this.worker = new Worker(engine.registry, new PayloadCodec(settings.mapper), this.completer, failurePolicy,
 					lanes(), "taskqueue-worker-", engine.metrics, engine.store::parents,
 					(id) -> engine.store.find(id).map(TaskState::scheduleSlot).orElse(null), engine.clock);

@@ -102,7 +102,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 		List<NewTask> tasks = this.resolver.tasks(requests, null, this.clock.instant());
 		List<UUID> ids = write(() -> this.store.insert(tasks), () -> "enqueue %d task(s) of type '%s'"
 			.formatted(requests.size(), requests.get(0).type()));
-		afterCommit(enqueued(tasks));
+		afterCommit(enqueued(tasks, ids));
 		return refs(requests, ids);
 	}
 
@@ -201,9 +201,9 @@ public final class DefaultTaskQueue implements TaskQueue {
 	@Override
 	public JobRef startJob(JobRequest request) {
 		NewJob job = this.resolver.job(request, this.clock.instant());
-		write(() -> this.store.startJob(job), () -> "start job '%s' with %d task(s)".formatted(request.name(),
-				job.tasks().size()));
-		afterCommit(enqueued(job.tasks()));
+		List<UUID> ids = write(() -> this.store.startJob(job), () -> "start job '%s' with %d task(s)"
+			.formatted(request.name(), job.tasks().size()));
+		afterCommit(enqueued(job.tasks(), ids));
 		return new JobRef(request.id(), request.name());
 	}
 
@@ -215,7 +215,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 		List<NewTask> newTasks = this.resolver.tasks(tasks, jobId, this.clock.instant());
 		List<UUID> ids = write(() -> this.store.addToJob(jobId, newTasks), () -> "add %d task(s) to job %s"
 			.formatted(tasks.size(), jobId));
-		afterCommit(enqueued(newTasks));
+		afterCommit(enqueued(newTasks, ids));
 		return refs(tasks, ids);
 	}
 
@@ -256,10 +256,12 @@ public final class DefaultTaskQueue implements TaskQueue {
 		return retried;
 	}
 
-	/** Once committed, the tasks are counted and this node's poller may claim them. */
-	private Runnable enqueued(List<NewTask> tasks) {
+	/**
+	 * Once committed, the tasks inserted are counted and this node's poller may claim them.
+	 */
+	private Runnable enqueued(List<NewTask> tasks, List<UUID> ids) {
 		return () -> {
-			tasks.forEach((task) -> this.metrics.enqueued(task.type(), task.queue()));
+			this.metrics.enqueued(tasks, ids);
 			this.wakeup.run();
 		};
 	}

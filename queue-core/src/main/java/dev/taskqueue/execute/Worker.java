@@ -300,17 +300,19 @@ public final class Worker {
 			TaskOutcome outcome;
 			try (Observation.Scope scope = observation.openScope();
 					TaskMdc.Scope mdc = TaskMdc.put(task.id(), task.type(), task.attempt(), task.jobId())) {
-				outcome = outcome(task, context);
+				outcome = outcome(task, context, observation);
 			}
-			String name = outcomeName(outcome);
+			// Unless its timeout ended the attempt first: then it timed out, whatever the handler came to
+			boolean finished = context.finish();
+			String name = finished ? TaskQueueMetrics.outcome(outcome, false) : TaskQueueMetrics.TIMED_OUT;
 			observation.lowCardinalityKeyValue("outcome", name);
 			if (outcome instanceof TaskOutcome.Failed failed) {
 				observation.highCardinalityKeyValue("error", failed.message());
 			}
-			if (context.finish()) {
+			if (finished) {
 				long nanos = System.nanoTime() - start;
 				this.metrics.attempt(task, name, nanos);
-				return end(context, outcome, nanos);
+				return end(context, outcome, false, nanos);
 			}
 			return null;
 		}
@@ -319,13 +321,6 @@ public final class Worker {
 			context.runsOn(null);
 			Thread.interrupted();
 		}
-	}
-
-	private static String outcomeName(TaskOutcome outcome) {
-		if (outcome instanceof TaskOutcome.Failed failed) {
-			return (failed.retryAt() != null) ? TaskQueueMetrics.RETRIED : TaskQueueMetrics.FAILED;
-		}
-		return TaskQueueMetrics.SUCCEEDED;
 	}
 
 	private void timeOut(RunningTask context, Duration timeout) {
@@ -337,7 +332,7 @@ public final class Worker {
 			}
 			context.cancel();
 			this.metrics.attempt(context.task(), TaskQueueMetrics.TIMED_OUT, timeout.toNanos());
-			RunningTask next = end(context, this.failurePolicy.failed(context.task(), message, message, true),
+			RunningTask next = end(context, this.failurePolicy.failed(context.task(), message, message, true), true,
 					timeout.toNanos());
 			if (next != null) {
 				// the timed-out attempt's thread may still be busy: the next task gets a thread of its own
@@ -350,12 +345,12 @@ public final class Worker {
 	 * Records the attempt's outcome and frees its slot, once per attempt; returns the lane's
 	 * next buffered task, which takes the slot. The poller then sees what is left in the lane.
 	 */
-	private @Nullable RunningTask end(RunningTask context, TaskOutcome outcome, long nanos) {
+	private @Nullable RunningTask end(RunningTask context, TaskOutcome outcome, boolean timedOut, long nanos) {
 		UUID id = context.taskId();
 		this.running.remove(id, context);
 		if (!this.abandoned.contains(id)) {
 			// The last progress goes with the outcome: it may have come after the last write
-			this.completer.submit(outcome, context.type(), context.unwrittenProgress());
+			this.completer.submit(outcome, context.task(), timedOut, context.unwrittenProgress());
 		}
 		this.onAttemptEnded.run();
 		Lane lane = context.lane();
@@ -364,7 +359,8 @@ public final class Worker {
 		return next;
 	}
 
-	private TaskOutcome outcome(ClaimedTask task, RunningTask context) {
+	/** Runs the handler; a failure's throwable, where there is one, is the observation's error. */
+	private TaskOutcome outcome(ClaimedTask task, RunningTask context, Observation observation) {
 		TaskType type = this.registry.find(task.type());
 		if (type == null) {
 			String message = "Task type '" + task.type() + "' has no handler on this node";
@@ -376,6 +372,7 @@ public final class Worker {
 					? this.codec.read(task.payload(), type.payloadType()) : null;
 		}
 		catch (JacksonException ex) {
+			observation.error(ex);
 			// Jackson's message may quote the payload, which may hold personal data: it goes to
 			// the error detail, and the message, which is logged, names the field only
 			String message = PayloadCodec.bindingFailureWithoutValues(task.type(), type.payloadType(), ex);
@@ -386,6 +383,7 @@ public final class Worker {
 			result = type.handler().handle(payload, context);
 		}
 		catch (Throwable ex) {
+			observation.error(ex);
 			return this.failurePolicy.failed(task, Failures.message(ex), Failures.detail(ex), type.isRetryable(ex));
 		}
 		try {
@@ -393,6 +391,7 @@ public final class Worker {
 					this.codec.write(result), context.jobWrites());
 		}
 		catch (RuntimeException ex) {
+			observation.error(ex);
 			String message = "Result of task type '%s' cannot be written as JSON: %s".formatted(task.type(),
 					Failures.message(ex));
 			return this.failurePolicy.failed(task, message, Failures.detail(ex), false);

@@ -2,7 +2,11 @@ package dev.taskqueue.metrics;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -17,10 +21,13 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
 
 import dev.taskqueue.TaskCounts;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.NewTask;
+import dev.taskqueue.store.TaskOutcome;
 
 /**
  * The meters and observations of one TaskQueue node, every name and tag in one place.
@@ -36,8 +43,8 @@ public final class TaskQueueMetrics {
 	public static final String TASKS_ENQUEUED = "taskqueue.tasks.enqueued";
 
 	/**
-	 * Name of the counter of ended attempts, tagged {@code type}, {@code queue} and
-	 * {@code outcome}.
+	 * Name of the counter of attempts whose outcome was recorded, tagged {@code type},
+	 * {@code queue} and {@code outcome}.
 	 */
 	public static final String TASKS_FINISHED = "taskqueue.tasks.finished";
 
@@ -105,6 +112,21 @@ public final class TaskQueueMetrics {
 
 	private final Set<String> countedQueues = ConcurrentHashMap.newKeySet();
 
+	// Meters recorded per task are looked up once per tag values, not built and registered
+	// on every task
+
+	private final Map<TypeAndQueue, Counter> enqueuedCounters = new ConcurrentHashMap<>();
+
+	private final Map<Attempt, Timer> durationTimers = new ConcurrentHashMap<>();
+
+	private final Map<Attempt, Counter> finishedCounters = new ConcurrentHashMap<>();
+
+	private final Map<TypeAndQueue, Timer> startLagTimers = new ConcurrentHashMap<>();
+
+	private final Map<String, DistributionSummary> claimSizeSummaries = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> claimDurationTimers = new ConcurrentHashMap<>();
+
 	private volatile @Nullable Supplier<@Nullable TaskCounts> countsSource;
 
 	private TaskQueueMetrics(@Nullable MeterRegistry registry, ObservationRegistry observations) {
@@ -134,23 +156,37 @@ public final class TaskQueueMetrics {
 	}
 
 	/**
-	 * Count a task enqueued, once its transaction committed.
-	 * @param type the task type
-	 * @param queue the queue
+	 * Count tasks enqueued, once their transaction committed, with one increment per type
+	 * and queue. A task whose unique key another task held inserted nothing, and is not
+	 * counted.
+	 * @param tasks the tasks
+	 * @param ids the id each task's request returned, in the same order: the task's own id
+	 * if it was inserted, else the id of the task that held its key
 	 */
-	public void enqueued(String type, String queue) {
-		if (this.registry != null) {
-			Counter.builder(TASKS_ENQUEUED)
-				.description("Tasks enqueued")
-				.tag("type", type)
-				.tag("queue", queue)
-				.register(this.registry)
-				.increment();
+	public void enqueued(List<NewTask> tasks, List<UUID> ids) {
+		if (this.registry == null || tasks.isEmpty()) {
+			return;
 		}
+		Map<TypeAndQueue, Integer> counts = new HashMap<>();
+		for (int i = 0; i < tasks.size(); i++) {
+			NewTask task = tasks.get(i);
+			if (task.id().equals(ids.get(i))) {
+				counts.merge(new TypeAndQueue(task.type(), task.queue()), 1, Integer::sum);
+			}
+		}
+		counts.forEach((key, count) -> this.enqueuedCounters.computeIfAbsent(key, (tags) -> Counter
+			.builder(TASKS_ENQUEUED)
+			.description("Tasks enqueued")
+			.tag("type", tags.type())
+			.tag("queue", tags.queue())
+			.register(registry()))
+			.increment(count));
 	}
 
 	/**
-	 * Record an attempt that ended on this node: count it and time it.
+	 * Time an attempt that ran to its end, or its timeout, on this node, by the outcome it
+	 * came to, whether or not it was still current when its outcome was written: the time
+	 * was spent either way. Only {@link #recorded recorded} outcomes are counted.
 	 * @param task the task
 	 * @param outcome {@link #SUCCEEDED}, {@link #FAILED}, {@link #RETRIED} or
 	 * {@link #TIMED_OUT}
@@ -158,32 +194,62 @@ public final class TaskQueueMetrics {
 	 */
 	public void attempt(ClaimedTask task, String outcome, long nanos) {
 		if (this.registry != null) {
-			Timer.builder(TASK_DURATION)
+			Attempt key = new Attempt(task.type(), task.queue(), outcome);
+			this.durationTimers.computeIfAbsent(key, (tags) -> Timer.builder(TASK_DURATION)
 				.description("Duration of task attempts")
-				.tag("type", task.type())
-				.tag("queue", task.queue())
-				.tag("outcome", outcome)
-				.register(this.registry)
+				.tag("type", tags.type())
+				.tag("queue", tags.queue())
+				.tag("outcome", tags.outcome())
+				.register(registry()))
 				.record(nanos, TimeUnit.NANOSECONDS);
-			finished(task.type(), task.queue(), outcome);
 		}
 	}
 
 	/**
-	 * Count an attempt that ended without running here to its end: {@link #RESCUED} after
-	 * its lease lapsed.
+	 * Count the outcome of an attempt that the store recorded, the attempt being still
+	 * current.
+	 * @param task the task
+	 * @param outcome the outcome as recorded
+	 * @param timedOut whether the attempt outlived its timeout
+	 */
+	public void recorded(ClaimedTask task, TaskOutcome outcome, boolean timedOut) {
+		if (this.registry != null) {
+			finished(task.type(), task.queue(), outcome(outcome, timedOut));
+		}
+	}
+
+	/**
+	 * Return the {@code outcome} tag of an attempt's outcome.
+	 * @param outcome the outcome
+	 * @param timedOut whether the attempt outlived its timeout
+	 * @return {@link #SUCCEEDED}, {@link #FAILED}, {@link #RETRIED} or {@link #TIMED_OUT}
+	 */
+	public static String outcome(TaskOutcome outcome, boolean timedOut) {
+		if (timedOut) {
+			return TIMED_OUT;
+		}
+		if (outcome instanceof TaskOutcome.Failed failed) {
+			return (failed.retryAt() != null) ? RETRIED : FAILED;
+		}
+		return SUCCEEDED;
+	}
+
+	/**
+	 * Count an attempt whose end its own worker did not record: {@link #RESCUED}, taken
+	 * back by this node after its lease lapsed.
 	 * @param type the task type
 	 * @param queue the queue
 	 * @param outcome the outcome
 	 */
 	public void finished(String type, String queue, String outcome) {
 		if (this.registry != null) {
-			Counter.builder(TASKS_FINISHED)
-				.description("Task attempts that ended, by outcome")
-				.tag("type", type)
-				.tag("queue", queue)
-				.tag("outcome", outcome)
-				.register(this.registry)
+			this.finishedCounters.computeIfAbsent(new Attempt(type, queue, outcome), (tags) -> Counter
+				.builder(TASKS_FINISHED)
+				.description("Task attempts whose outcome was recorded, by outcome")
+				.tag("type", tags.type())
+				.tag("queue", tags.queue())
+				.tag("outcome", tags.outcome())
+				.register(registry()))
 				.increment();
 		}
 	}
@@ -195,11 +261,12 @@ public final class TaskQueueMetrics {
 	 */
 	public void startLag(ClaimedTask task, Duration lag) {
 		if (this.registry != null) {
-			Timer.builder(TASK_START_LAG)
+			this.startLagTimers.computeIfAbsent(new TypeAndQueue(task.type(), task.queue()), (tags) -> Timer
+				.builder(TASK_START_LAG)
 				.description("How late tasks start: when they were claimed minus when they were due")
-				.tag("type", task.type())
-				.tag("queue", task.queue())
-				.register(this.registry)
+				.tag("type", tags.type())
+				.tag("queue", tags.queue())
+				.register(registry()))
 				.record(lag.isNegative() ? Duration.ZERO : lag);
 		}
 	}
@@ -212,16 +279,16 @@ public final class TaskQueueMetrics {
 	 */
 	public void claimed(String queue, int claimed, long nanos) {
 		if (this.registry != null) {
-			DistributionSummary.builder(CLAIM_SIZE)
+			this.claimSizeSummaries.computeIfAbsent(queue, (tag) -> DistributionSummary.builder(CLAIM_SIZE)
 				.description("Tasks claimed per claim statement")
 				.baseUnit("tasks")
-				.tag("queue", queue)
-				.register(this.registry)
+				.tag("queue", tag)
+				.register(registry()))
 				.record(claimed);
-			Timer.builder(CLAIM_DURATION)
+			this.claimDurationTimers.computeIfAbsent(queue, (tag) -> Timer.builder(CLAIM_DURATION)
 				.description("Duration of claim transactions")
-				.tag("queue", queue)
-				.register(this.registry)
+				.tag("queue", tag)
+				.register(registry()))
 				.record(nanos, TimeUnit.NANOSECONDS);
 		}
 	}
@@ -296,6 +363,10 @@ public final class TaskQueueMetrics {
 	 * @return the observation
 	 */
 	public Observation taskExecution(ClaimedTask task) {
+		if (this.observations.isNoop()) {
+			// No names or key values built for an observation that records nothing
+			return Observation.NOOP;
+		}
 		return Observation.createNotStarted(TASK_EXECUTION_OBSERVATION, this.observations)
 			.contextualName("task " + task.type())
 			.lowCardinalityKeyValues(KeyValues.of("type", task.type(), "queue", task.queue()))
@@ -345,6 +416,18 @@ public final class TaskQueueMetrics {
 				.register(this.registry)
 				.increment(count);
 		}
+	}
+
+	private MeterRegistry registry() {
+		MeterRegistry registry = this.registry;
+		Assert.state(registry != null, "No MeterRegistry");
+		return registry;
+	}
+
+	private record TypeAndQueue(String type, String queue) {
+	}
+
+	private record Attempt(String type, String queue, String outcome) {
 	}
 
 }

@@ -17,6 +17,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataIntegrityViolationException;
 
+import dev.taskqueue.TaskOptions;
+import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
@@ -43,8 +45,22 @@ class CompleterTests {
 
 	private Predicate<TaskOutcome> stale = (outcome) -> false;
 
+	/** The outcomes the listener was told were recorded, with whether they timed out. */
+	private final Map<TaskOutcome, Boolean> listened = new ConcurrentHashMap<>();
+
 	private final Completer completer = new Completer(store(), Clock.systemUTC(), 100, this.outage,
-			(batch, released) -> {
+			new Completer.Listener() {
+
+				@Override
+				public void written(List<TaskOutcome> batch, boolean releasedChildren) {
+				}
+
+				@Override
+				public void recorded(ClaimedTask task, TaskOutcome outcome, boolean timedOut) {
+					assertThat(task.id()).isEqualTo(outcome.id());
+					CompleterTests.this.listened.put(outcome, timedOut);
+				}
+
 			});
 
 	@AfterEach
@@ -61,7 +77,7 @@ class CompleterTests {
 		TaskOutcome poisoned = new TaskOutcome.Succeeded(UUID.randomUUID(), 2, 1L, null, "\"poison\"");
 		batch.add(5, poisoned);
 		this.refused = (outcome) -> outcome.equals(poisoned);
-		batch.forEach((outcome) -> this.completer.submit(outcome, "echo", null));
+		batch.forEach((outcome) -> this.completer.submit(outcome, claimed(outcome, "echo"), false, null));
 		this.completer.start("completer");
 		await().until(() -> this.recorded.size() == 11);
 		assertThat(batch).filteredOn((outcome) -> outcome != poisoned)
@@ -82,9 +98,9 @@ class CompleterTests {
 		this.refused = (outcome) -> outcome.id().equals(poisoned.id());
 		try (LogCapture log = LogCapture.of(Completer.class)) {
 			this.completer.start("completer");
-			this.completer.submit(poisoned, "echo", null);
+			this.completer.submit(poisoned, claimed(poisoned, "echo"), false, null);
 			await().until(() -> !log.events(Level.ERROR).isEmpty());
-			this.completer.submit(next, "echo", null);
+			this.completer.submit(next, claimed(next, "echo"), false, null);
 			await().until(() -> this.recorded.containsKey(next.id()));
 			assertThat(this.recorded).doesNotContainKey(poisoned.id());
 			assertThat(log.messages(Level.ERROR)).containsExactly("TaskQueue could not store the outcome of attempt 1 of task "
@@ -100,7 +116,7 @@ class CompleterTests {
 		TaskOutcome.Failed staleFailure = new TaskOutcome.Failed(UUID.randomUUID(), 1, 1L, null, "Late", "detail", null);
 		this.stale = (outcome) -> outcome.equals(staleFailure);
 		try (LogCapture log = LogCapture.of(FailureLog.class)) {
-			List.of(retried, failed, staleFailure).forEach((outcome) -> this.completer.submit(outcome, "mail", null));
+			List.of(retried, failed, staleFailure).forEach((outcome) -> this.completer.submit(outcome, claimed(outcome, "mail"), false, null));
 			this.completer.start("completer");
 			await().until(() -> this.completer.pending() == 0 && this.recorded.size() == 2);
 			await().until(() -> log.events().size() == 2);
@@ -109,6 +125,33 @@ class CompleterTests {
 			assertThat(log.messages(Level.ERROR))
 				.containsExactly("Task " + failed.id() + " (type 'mail') ended FAILED after attempt 3: Broken 3");
 		}
+	}
+
+	@Test
+	void onlyRecordedOutcomesAreToldToTheListenerWithWhetherTheyTimedOut() {
+		TaskOutcome.Failed timedOut = new TaskOutcome.Failed(UUID.randomUUID(), 1, 1L, null, "timed out after 1s",
+				"timed out after 1s", RETRY_AT);
+		TaskOutcome succeeded = new TaskOutcome.Succeeded(UUID.randomUUID(), 1, 1L, null, "\"ok\"");
+		TaskOutcome cancelled = new TaskOutcome.Succeeded(UUID.randomUUID(), 1, 1L, null, "\"late\"");
+		TaskOutcome poisoned = new TaskOutcome.Succeeded(UUID.randomUUID(), 1, 1L, null, "\"poison\"");
+		this.stale = (outcome) -> outcome.equals(cancelled);
+		this.refused = (outcome) -> outcome.equals(poisoned);
+		this.completer.submit(timedOut, claimed(timedOut, "echo"), true, null);
+		this.completer.submit(succeeded, claimed(succeeded, "echo"), false, null);
+		this.completer.submit(cancelled, claimed(cancelled, "echo"), false, null);
+		this.completer.submit(poisoned, claimed(poisoned, "echo"), true, null);
+		this.completer.start("completer");
+		await().until(() -> this.recorded.size() == 3);
+		await().until(() -> this.listened.size() == 3);
+		assertThat(this.listened).containsEntry(timedOut, true)
+			.containsEntry(succeeded, false)
+			.containsEntry(this.recorded.get(poisoned.id()), false)
+			.doesNotContainKey(cancelled);
+	}
+
+	private static ClaimedTask claimed(TaskOutcome outcome, String type) {
+		return new ClaimedTask(outcome.id(), type, "default", outcome.attempt(), outcome.claimToken(), 0, null,
+				new TaskOptions(null, null, null, null, null, null, null), outcome.jobId(), Instant.now());
 	}
 
 	/** A store that refuses any batch holding a refused outcome, and records the others. */

@@ -134,6 +134,32 @@ abstract class ObservabilityContractTests {
 	}
 
 	@Test
+	void aRequestWhoseUniqueKeyIsHeldIsNotCountedAsEnqueued() {
+		TaskQueue queue = start(false).queue();
+		UUID first = queue.enqueue(TaskRequest.builder("echo").payload("first").key("only-one").build()).id();
+		assertThat(queue.enqueue(TaskRequest.builder("echo").payload("second").key("only-one").build()).id())
+			.isEqualTo(first);
+		assertThat(this.meters.get(TaskQueueMetrics.TASKS_ENQUEUED).tags("type", "echo", "queue", "default")
+			.counter().count()).isEqualTo(1);
+	}
+
+	@Test
+	void aCancelledAttemptIsTimedButNotCountedAsFinished() {
+		TaskQueue queue = start(true).queue();
+		UUID waiting = queue.enqueue("wait", "a").id();
+		TestNodes.awaitStatus(queue, waiting, TaskStatus.RUNNING);
+		assertThat(queue.cancel(waiting)).isTrue();
+		// The interrupted handler fails; the store discards that outcome, its attempt no longer current
+		await().atMost(WAIT).until(() -> this.meters.find(TaskQueueMetrics.TASK_DURATION).tag("type", "wait").timer() != null);
+		// Outcomes are written in the order they come: once a later one is counted, the cancelled one was written
+		UUID later = queue.enqueue("echo", "later").id();
+		TestNodes.awaitStatus(queue, later, TaskStatus.SUCCEEDED);
+		await().atMost(WAIT).until(() -> finished("succeeded") == 1);
+		assertThat(this.meters.find(TaskQueueMetrics.TASKS_FINISHED).tag("type", "wait").counters()).isEmpty();
+		assertThat(this.meters.get(TaskQueueMetrics.TASK_DURATION).tag("type", "wait").timer().count()).isEqualTo(1);
+	}
+
+	@Test
 	void gaugesShowTasksPerQueueAndStatusAndTheSlotsInUse() {
 		TaskQueueEngine engine = start(true);
 		engine.queue().enqueue("wait", "a");
@@ -154,6 +180,34 @@ abstract class ObservabilityContractTests {
 	@Test
 	void eachExecutionIsObservedWithItsTypeQueueAndOutcome() {
 		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+		TaskQueue queue = this.nodes.start((builder) -> builder.observationRegistry(observations(stopped))).queue();
+		UUID id = queue.enqueue("echo", "bad").id();
+		TestNodes.awaitStatus(queue, id, TaskStatus.FAILED);
+		await().atMost(WAIT).until(() -> !stopped.isEmpty());
+		assertThat(stopped).singleElement().satisfies((context) -> {
+			assertThat(context.getName()).isEqualTo(TaskQueueMetrics.TASK_EXECUTION_OBSERVATION);
+			assertThat(context.getLowCardinalityKeyValue("type").getValue()).isEqualTo("echo");
+			assertThat(context.getLowCardinalityKeyValue("queue").getValue()).isEqualTo("default");
+			assertThat(context.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("failed");
+			assertThat(context.getHighCardinalityKeyValue("task.id").getValue()).isEqualTo(id.toString());
+			assertThat(context.getHighCardinalityKeyValue("error").getValue()).isEqualTo("bad payload");
+			assertThat(context.getError()).isInstanceOf(IllegalStateException.class).hasMessage("bad payload");
+		});
+	}
+
+	@Test
+	void anExecutionThatOutlivesItsTimeoutIsObservedAsTimedOut() {
+		List<Observation.Context> stopped = new CopyOnWriteArrayList<>();
+		TaskQueue queue = this.nodes.start((builder) -> builder.observationRegistry(observations(stopped))).queue();
+		UUID id = queue.enqueue(TaskRequest.builder("wait").payload("slow").timeout(Duration.ofMillis(100)).build()).id();
+		TestNodes.awaitStatus(queue, id, TaskStatus.FAILED);
+		await().atMost(WAIT).until(() -> !stopped.isEmpty());
+		assertThat(stopped).singleElement()
+			.satisfies((context) -> assertThat(context.getLowCardinalityKeyValue("outcome").getValue())
+				.isEqualTo(TaskQueueMetrics.TIMED_OUT));
+	}
+
+	private static ObservationRegistry observations(List<Observation.Context> stopped) {
 		ObservationRegistry observations = ObservationRegistry.create();
 		observations.observationConfig().observationHandler(new ObservationHandler<>() {
 
@@ -168,17 +222,7 @@ abstract class ObservabilityContractTests {
 			}
 
 		});
-		TaskQueue queue = this.nodes.start((builder) -> builder.observationRegistry(observations)).queue();
-		UUID id = queue.enqueue("echo", "bad").id();
-		TestNodes.awaitStatus(queue, id, TaskStatus.FAILED);
-		await().atMost(WAIT).until(() -> !stopped.isEmpty());
-		assertThat(stopped).singleElement().satisfies((context) -> {
-			assertThat(context.getName()).isEqualTo(TaskQueueMetrics.TASK_EXECUTION_OBSERVATION);
-			assertThat(context.getLowCardinalityKeyValue("type").getValue()).isEqualTo("echo");
-			assertThat(context.getLowCardinalityKeyValue("queue").getValue()).isEqualTo("default");
-			assertThat(context.getLowCardinalityKeyValue("outcome").getValue()).isEqualTo("failed");
-			assertThat(context.getHighCardinalityKeyValue("task.id").getValue()).isEqualTo(id.toString());
-		});
+		return observations;
 	}
 
 	private TaskQueueEngine start(boolean worker) {

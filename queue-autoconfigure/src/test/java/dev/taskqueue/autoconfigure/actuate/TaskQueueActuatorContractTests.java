@@ -108,11 +108,15 @@ abstract class TaskQueueActuatorContractTests {
 
 	@Test
 	void whenTheTaskTablesCannotBeReachedThenHealthIsDown() {
-		contextRunner().run((context) -> {
+		contextRunner().withPropertyValues("taskqueue.metrics.refresh-interval=1h").run((context) -> {
 			new JdbcTemplate(dataSource()).execute("DROP TABLE " + this.tablePrefix + "TASK");
-			Health health = context.getBean(TaskQueueHealthIndicator.class).health();
-			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
-			assertThat(health.getDetails()).containsKey("error");
+			TaskQueueHealthIndicator indicator = context.getBean(TaskQueueHealthIndicator.class);
+			for (int i = 0; i < 2; i++) {
+				// The second time from the failed read, remembered for the refresh interval
+				Health health = indicator.health();
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				assertThat(health.getDetails()).containsKey("error");
+			}
 		});
 	}
 
