@@ -280,9 +280,7 @@ public final class Poller {
 			finally {
 				this.budget.settle(limit, claimed.size());
 			}
-			for (ClaimedTask task : claimed) {
-				this.metrics.startLag(task, Duration.between(task.runAt(), now));
-			}
+			this.metrics.startLag(claimed, now);
 			this.worker.run(lane, claimed);
 			room -= claimed.size();
 			full |= claimed.size() == limit;

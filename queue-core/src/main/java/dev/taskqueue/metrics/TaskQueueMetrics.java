@@ -1,6 +1,7 @@
 package dev.taskqueue.metrics;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -255,12 +256,17 @@ public final class TaskQueueMetrics {
 	}
 
 	/**
-	 * Record how late a claimed task starts: the claim's time minus the task's due time.
-	 * @param task the task
-	 * @param lag how late it starts; a negative lag counts as zero
+	 * Record how late claimed tasks start: the claim's time minus each task's due time.
+	 * Nothing is computed without a registry, since it runs for every claimed task.
+	 * @param tasks the tasks one claim took
+	 * @param claimedAt when they were claimed; a task due later counts as not late
 	 */
-	public void startLag(ClaimedTask task, Duration lag) {
-		if (this.registry != null) {
+	public void startLag(List<ClaimedTask> tasks, Instant claimedAt) {
+		if (this.registry == null) {
+			return;
+		}
+		for (ClaimedTask task : tasks) {
+			Duration lag = Duration.between(task.runAt(), claimedAt);
 			this.startLagTimers.computeIfAbsent(new TypeAndQueue(task.type(), task.queue()), (tags) -> Timer
 				.builder(TASK_START_LAG)
 				.description("How late tasks start: when they were claimed minus when they were due")
