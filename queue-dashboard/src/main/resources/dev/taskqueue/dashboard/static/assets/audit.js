@@ -7,7 +7,7 @@ import { pager, section } from './widgets.js';
 
 export function auditPage({ params, navigate }) {
 	const rows = h('tbody', { id: 'audit-body' });
-	const pagerSlot = h('div');
+	const pages = pager(() => navigate('audit'), (cursor) => navigate('audit', { cursor }));
 
 	async function refresh() {
 		const page = await api.audit({ cursor: params.cursor, limit: 50 });
@@ -21,7 +21,7 @@ export function auditPage({ params, navigate }) {
 		if (page.items.length === 0) {
 			replace(rows, h('tr', {}, h('td', { colspan: 6, class: 'empty' }, 'No action was taken yet.')));
 		}
-		replace(pagerSlot, pager(page.next, () => navigate('audit'), () => navigate('audit', { cursor: page.next }), !params.cursor));
+		pages.update(page.next, !params.cursor);
 	}
 
 	const element = h('div', { class: 'page', id: 'audit' },
@@ -37,6 +37,6 @@ export function auditPage({ params, navigate }) {
 						h('th', { scope: 'col', class: 'num' }, 'Tasks'),
 						h('th', { scope: 'col' }, 'Detail'))),
 					rows)),
-			pagerSlot));
+			pages.element));
 	return { title: 'Audit log', element, refresh };
 }

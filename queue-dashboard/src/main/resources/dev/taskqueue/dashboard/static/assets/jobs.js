@@ -34,7 +34,8 @@ function counts(job) {
 
 export function jobsPage({ me, params, navigate, refresh: refreshNow }) {
 	const rows = h('tbody', { id: 'jobs-body' });
-	const pagerSlot = h('div');
+	const pages = pager(() => navigate('jobs', { status: params.status }),
+		(cursor) => navigate('jobs', { status: params.status, cursor }));
 	const statusSelect = h('select', { id: 'job-filter-status', name: 'status',
 		onchange: () => navigate('jobs', { status: statusSelect.value }) },
 	h('option', { value: '' }, 'Any status'),
@@ -57,8 +58,7 @@ export function jobsPage({ me, params, navigate, refresh: refreshNow }) {
 		if (page.items.length === 0) {
 			replace(rows, h('tr', {}, h('td', { colspan: 8, class: 'empty' }, 'No job.')));
 		}
-		replace(pagerSlot, pager(page.next, () => navigate('jobs', { status: params.status }),
-			() => navigate('jobs', { status: params.status, cursor: page.next }), !params.cursor));
+		pages.update(page.next, !params.cursor);
 	}
 
 	const element = h('div', { class: 'page', id: 'jobs' },
@@ -77,7 +77,7 @@ export function jobsPage({ me, params, navigate, refresh: refreshNow }) {
 						h('th', { scope: 'col' }, 'Finished (UTC)'),
 						me.operator ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')) : null)),
 					rows)),
-			pagerSlot));
+			pages.element));
 	return { title: 'Jobs', element, refresh };
 }
 

@@ -45,7 +45,7 @@ export function taskList(options) {
 	const { me, filter } = options;
 	const selected = new Set();
 	const rows = h('tbody', { id: 'tasks-body' });
-	const pagerSlot = h('div');
+	const pages = pager(() => options.onFirst(), (cursor) => options.onNext(cursor));
 	const selectionCount = h('span', { id: 'selection-count', 'aria-live': 'polite' }, '0 selected');
 	let shown = [];
 
@@ -169,7 +169,7 @@ export function taskList(options) {
 					h('th', { scope: 'col' }, 'Last error'),
 					me.operator ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')) : null)),
 				rows)),
-		pagerSlot);
+		pages.element);
 
 	async function refresh() {
 		const page = await api.tasks({ ...filter, limit: options.limit ?? 50, cursor: options.cursor });
@@ -178,7 +178,7 @@ export function taskList(options) {
 		if (page.items.length === 0) {
 			replace(rows, h('tr', {}, h('td', { colspan: 13, class: 'empty' }, 'No task matches.')));
 		}
-		replace(pagerSlot, pager(page.next, options.onFirst, () => options.onNext(page.next), !options.cursor));
+		pages.update(page.next, !options.cursor);
 		updateSelection();
 		return page;
 	}

@@ -96,11 +96,22 @@ export async function confirmed(message, label, perform, describe, after) {
 	}
 }
 
-/** A "first page / next page" pager for keyset paging. */
-export function pager(next, onFirst, onNext, isFirst) {
-	return h('nav', { class: 'pager', 'aria-label': 'Pages' },
-		h('button', { type: 'button', id: 'first-page', disabled: isFirst, onclick: onFirst }, 'First page'),
-		h('button', { type: 'button', id: 'next-page', disabled: !next, onclick: onNext }, 'Next page'));
+/**
+ * A "first page / next page" pager for keyset paging, kept across refreshes (so that a focused
+ * button stays focused) and told the next cursor after each one.
+ */
+export function pager(onFirst, onNext) {
+	let next = null;
+	const first = h('button', { type: 'button', id: 'first-page', disabled: true, onclick: () => onFirst() }, 'First page');
+	const following = h('button', { type: 'button', id: 'next-page', disabled: true, onclick: () => onNext(next) }, 'Next page');
+	return {
+		element: h('nav', { class: 'pager', 'aria-label': 'Pages' }, first, following),
+		update(cursor, isFirst) {
+			next = cursor;
+			first.disabled = isFirst;
+			following.disabled = !cursor;
+		},
+	};
 }
 
 /** A definition list from [label, value] pairs. */
