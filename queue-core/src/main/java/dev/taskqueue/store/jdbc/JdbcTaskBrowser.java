@@ -292,7 +292,7 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 				this.dialect.setInstant(ps, index, since);
 			}
 		}, (rs) -> {
-			long[] counts = minutes.computeIfAbsent(this.support.rowMapper().required(rs, "minute"),
+			long[] counts = minutes.computeIfAbsent(this.support.rowMapper().required(rs, "minute_at"),
 					(minute) -> new long[3]);
 			int outcome = switch (TaskStatus.valueOf(rs.getString("status"))) {
 				case SUCCEEDED -> 0;

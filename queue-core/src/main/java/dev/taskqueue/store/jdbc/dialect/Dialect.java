@@ -1254,15 +1254,15 @@ public interface Dialect {
 	}
 
 	/**
-	 * Tasks that finished since a time, per minute ({@code minute}) and status. Parameters:
+	 * Tasks that finished since a time, per minute ({@code minute_at}) and status. Parameters:
 	 * since, as many times as the statement has parameters.
 	 * @return the statement
 	 */
 	default String countFinishedPerMinute() {
 		return "SELECT " + minuteOf("finished_at") + """
-				 AS minute, status, COUNT(*) AS tasks FROM %PREFIX%TASK
+				 AS minute_at, status, COUNT(*) AS tasks FROM %PREFIX%TASK
 				WHERE finished_at >= ? AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
-				GROUP BY minute, status""";
+				GROUP BY minute_at, status""";
 	}
 
 	/**

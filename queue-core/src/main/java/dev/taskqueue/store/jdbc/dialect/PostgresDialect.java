@@ -170,7 +170,7 @@ class PostgresDialect implements Dialect {
 		// Each branch names the predicate of a partial index: the finished tasks outside jobs,
 		// then those in jobs, so that neither reads the table's unfinished rows
 		return """
-				SELECT DATE_TRUNC('minute', finished_at) AS minute, status, COUNT(*) AS tasks
+				SELECT DATE_TRUNC('minute', finished_at) AS minute_at, status, COUNT(*) AS tasks
 				FROM (
 					SELECT status, finished_at FROM %PREFIX%TASK
 					WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND finished_at >= ?
@@ -179,7 +179,7 @@ class PostgresDialect implements Dialect {
 					SELECT status, finished_at FROM %PREFIX%TASK
 					WHERE finished_at >= ? AND finished_at IS NOT NULL AND job_id IS NOT NULL
 				) finished
-				GROUP BY minute, status""";
+				GROUP BY minute_at, status""";
 	}
 
 }
