@@ -19,8 +19,8 @@ import org.springframework.util.Assert;
  * How many unfinished tasks the queue holds, read at one time by one query: per queue, type
  * and status ({@link TaskStatus#WAITING WAITING}, {@link TaskStatus#READY READY} and
  * {@link TaskStatus#RUNNING RUNNING}), with how many of them are due and the earliest due
- * time. Finished tasks are not counted. On PostgreSQL, whose indexes cover READY and RUNNING
- * tasks only, WAITING tasks are not counted either, so that the read never scans the table.
+ * time. Finished tasks are not counted: the read goes through indexes that hold unfinished
+ * tasks only, so that it never scans the table.
  *
  * @param readAt when the counts were read, by the database's clock
  * @param groups the counts per queue, type and status; groups without tasks are left out

@@ -57,7 +57,8 @@ class TaskQueueAutoConfigurationPostgresTests {
 				String prefix = this.tablePrefix.toUpperCase(Locale.ROOT);
 				assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
 						prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEDULE",
-						prefix + "SCHEDULE_SLOT", prefix + "SCHEMA_VERSION", prefix + "DAEMON", prefix + "NODE", prefix + "LEASE");
+						prefix + "SCHEDULE_SLOT", prefix + "SCHEMA_VERSION", prefix + "DAEMON", prefix + "NODE", prefix + "LEASE",
+						prefix + "AUDIT");
 				TaskQueue queue = context.getBean(TaskQueue.class);
 				TaskState state = TaskQueueAutoConfigurationTests.awaitSucceeded(context,
 						queue.enqueue("greet", new Greeting("Ada")).id());
@@ -92,7 +93,8 @@ class TaskQueueAutoConfigurationPostgresTests {
 			String prefix = this.tablePrefix.toUpperCase(Locale.ROOT);
 			assertThat(tables()).containsExactlyInAnyOrder(prefix + "TASK", prefix + "TASK_PARENT",
 					prefix + "TASK_ERROR", prefix + "JOB", prefix + "JOB_CALLBACK", prefix + "SCHEDULE",
-					prefix + "SCHEDULE_SLOT", prefix + "SCHEMA_VERSION", prefix + "DAEMON", prefix + "NODE", prefix + "LEASE");
+					prefix + "SCHEDULE_SLOT", prefix + "SCHEMA_VERSION", prefix + "DAEMON", prefix + "NODE", prefix + "LEASE",
+						prefix + "AUDIT");
 		});
 	}
 

@@ -343,7 +343,7 @@ class TaskQueueAutoConfigurationTests {
 				assertThat(jdbc.queryForList(tables, String.class)).containsExactlyInAnyOrder("APP_QUEUE_TASK",
 						"APP_QUEUE_TASK_PARENT", "APP_QUEUE_TASK_ERROR", "APP_QUEUE_JOB", "APP_QUEUE_JOB_CALLBACK",
 						"APP_QUEUE_SCHEDULE", "APP_QUEUE_SCHEDULE_SLOT", "APP_QUEUE_SCHEMA_VERSION", "APP_QUEUE_DAEMON", "APP_QUEUE_NODE",
-						"APP_QUEUE_LEASE");
+						"APP_QUEUE_LEASE", "APP_QUEUE_AUDIT");
 				awaitSucceeded(context, context.getBean(TaskQueue.class).enqueue("greet", new Greeting("Ada")).id());
 				assertThat(countTasks(context, "APP_QUEUE_")).isOne();
 			});
@@ -399,7 +399,7 @@ class TaskQueueAutoConfigurationTests {
 						String.class))
 					.containsExactlyInAnyOrder("TQ_TASK", "TQ_TASK_PARENT", "TQ_TASK_ERROR", "TQ_JOB", "TQ_JOB_CALLBACK",
 							"TQ_SCHEDULE", "TQ_SCHEDULE_SLOT", "TQ_SCHEMA_VERSION", "TQ_DAEMON", "TQ_NODE",
-							"TQ_LEASE");
+							"TQ_LEASE", "TQ_AUDIT");
 				assertThat(countTasks(context, "TQ_")).isEqualTo(2);
 			});
 	}

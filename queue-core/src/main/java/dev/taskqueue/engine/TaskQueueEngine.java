@@ -33,6 +33,8 @@ import dev.taskqueue.TaskCounts;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskOptions;
 import dev.taskqueue.TaskQueue;
+import dev.taskqueue.browse.AuditTrail;
+import dev.taskqueue.browse.TaskBrowser;
 import dev.taskqueue.claim.ClaimBudget;
 import dev.taskqueue.claim.Poller;
 import dev.taskqueue.claim.PollerSettings;
@@ -63,6 +65,8 @@ import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.DatabaseClock;
+import dev.taskqueue.store.jdbc.JdbcAuditTrail;
+import dev.taskqueue.store.jdbc.JdbcTaskBrowser;
 import dev.taskqueue.store.jdbc.JdbcScheduleStore;
 import dev.taskqueue.store.jdbc.JdbcDaemonStore;
 import dev.taskqueue.store.jdbc.JdbcLeaseStore;
@@ -104,6 +108,10 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	private final TaskStore store;
 
 	private final JdbcNodeStore nodeStore;
+
+	private final TaskBrowser browser;
+
+	private final AuditTrail auditTrail;
 
 	private final DefaultTaskQueue queue;
 
@@ -149,6 +157,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.store = new JdbcTaskStore(builder.dataSource, this.dialect, builder.tablePrefix, codec,
 				builder.workerId);
 		this.nodeStore = new JdbcNodeStore(builder.dataSource, this.dialect, builder.tablePrefix);
+		this.browser = new JdbcTaskBrowser(builder.dataSource, this.dialect, builder.tablePrefix, codec);
+		this.auditTrail = new JdbcAuditTrail(builder.dataSource, this.dialect, builder.tablePrefix);
 		this.workerSettings = builder.workerEnabled ? builder : null;
 		this.schema = new TaskQueueSchema(builder.dataSource, this.dialect, builder.tablePrefix);
 		this.upgradeSchema = builder.upgradeSchema;
@@ -226,6 +236,30 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	 */
 	public List<NodeInfo> nodes() {
 		return this.nodeStore.live(this.clock.instant());
+	}
+
+	/**
+	 * Return what operators read: tasks and jobs a page at a time, flows and throughput.
+	 * @return the browser
+	 */
+	public TaskBrowser browser() {
+		return this.browser;
+	}
+
+	/**
+	 * Return the record of the actions operators took.
+	 * @return the audit trail
+	 */
+	public AuditTrail auditTrail() {
+		return this.auditTrail;
+	}
+
+	/**
+	 * Return the current time by the database's clock, which every node shares.
+	 * @return the time
+	 */
+	public Instant now() {
+		return this.clock.instant();
 	}
 
 	/**

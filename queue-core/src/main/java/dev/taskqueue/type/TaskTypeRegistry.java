@@ -249,6 +249,14 @@ public final class TaskTypeRegistry {
 	}
 
 	/**
+	 * Return the names of the known types.
+	 * @return the type names
+	 */
+	public Set<String> names() {
+		return new LinkedHashSet<>(types().keySet());
+	}
+
+	/**
 	 * Return the queues the known types run on.
 	 * @return the queue names
 	 */

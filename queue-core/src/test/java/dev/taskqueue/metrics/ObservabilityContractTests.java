@@ -46,11 +46,6 @@ abstract class ObservabilityContractTests {
 
 	protected abstract DataSource dataSource();
 
-	/** Whether the database counts WAITING tasks without scanning finished ones. */
-	protected boolean countsWaiting() {
-		return true;
-	}
-
 	@BeforeEach
 	void createNodes() {
 		this.nodes = new TestNodes(dataSource());
@@ -88,7 +83,7 @@ abstract class ObservabilityContractTests {
 		assertThat(counts.byQueue()).containsOnlyKeys("default", "mail");
 		assertThat(counts.byQueue().get("default")).containsExactlyEntriesOf(Map.of(TaskStatus.RUNNING, 1L));
 		assertThat(counts.count("mail", TaskStatus.READY)).isEqualTo(2);
-		assertThat(counts.count("mail", TaskStatus.WAITING)).isEqualTo(countsWaiting() ? 1 : 0);
+		assertThat(counts.count("mail", TaskStatus.WAITING)).isEqualTo(1);
 		assertThat(counts.count(TaskStatus.RUNNING)).isEqualTo(1);
 		assertThat(counts.byType().get("echo")).containsEntry(TaskStatus.READY, 2L);
 		assertThat(counts.backlog()).isEqualTo(1);

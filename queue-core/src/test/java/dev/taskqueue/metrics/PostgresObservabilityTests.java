@@ -11,9 +11,4 @@ class PostgresObservabilityTests extends ObservabilityContractTests {
 		return TestDatabases.postgres();
 	}
 
-	@Override
-	protected boolean countsWaiting() {
-		return false;
-	}
-
 }

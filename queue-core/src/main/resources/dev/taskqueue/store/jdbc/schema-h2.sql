@@ -157,10 +157,22 @@ CREATE TABLE IF NOT EXISTS TQ_LEASE (
 	lease_until TIMESTAMP WITH TIME ZONE NOT NULL
 );
 
+-- Issue 15: the dashboard's audit trail
+-- Every action an operator took on the dashboard: who, when, what, on which tasks
+CREATE TABLE IF NOT EXISTS TQ_AUDIT (
+	id UUID NOT NULL PRIMARY KEY,
+	recorded_at TIMESTAMP WITH TIME ZONE NOT NULL,
+	user_name VARCHAR(255) NOT NULL,
+	action VARCHAR(64) NOT NULL,
+	target VARCHAR(1000) NOT NULL,
+	tasks INT NOT NULL,
+	detail VARCHAR(4000)
+);
+
 -- The version of these tables: one row per version they were created at or upgraded to
 CREATE TABLE IF NOT EXISTS TQ_SCHEMA_VERSION (
 	version INT NOT NULL PRIMARY KEY,
 	installed_at TIMESTAMP WITH TIME ZONE NOT NULL
 );
 INSERT INTO TQ_SCHEMA_VERSION (version, installed_at)
-	SELECT 6, CURRENT_TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM TQ_SCHEMA_VERSION WHERE version = 6);
+	SELECT 7, CURRENT_TIMESTAMP WHERE NOT EXISTS (SELECT 1 FROM TQ_SCHEMA_VERSION WHERE version = 7);

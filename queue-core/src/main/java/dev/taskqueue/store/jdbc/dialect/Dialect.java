@@ -9,8 +9,12 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -1171,6 +1175,126 @@ public interface Dialect {
 	/** Parameters: schedule name, from (inclusive), to (exclusive). */
 	default String selectScheduleSlots() {
 		return "SELECT slot_at FROM %PREFIX%SCHEDULE_SLOT WHERE schedule_name = ? AND slot_at >= ? AND slot_at < ?";
+	}
+
+	/** The columns of a task in a list: neither payload, result nor error detail. */
+	String TASK_SUMMARY_COLUMNS = """
+			id, type, queue, status, priority, attempts, run_at, created_at, started_at, finished_at, job_id, worker,
+				error_message, progress, progress_message, progress_at""";
+
+	/**
+	 * A page of tasks, newest first: those that meet every given condition, each bound to one
+	 * parameter in the conditions' order, then the limit.
+	 * @param conditions the conditions
+	 * @return the statement
+	 */
+	default String browseTasks(Set<TaskCondition> conditions) {
+		return "SELECT " + TASK_SUMMARY_COLUMNS + " FROM %PREFIX%TASK" + where(conditions, TaskCondition::sql)
+				+ " ORDER BY id DESC " + firstRows();
+	}
+
+	/** Parameters: the task id. */
+	default String selectTaskOptions() {
+		return "SELECT options FROM %PREFIX%TASK WHERE id = ?";
+	}
+
+	/** The tasks a task waits for. Parameters: the task id. */
+	default String selectParentLinks() {
+		return """
+				SELECT t.id, t.type, t.status FROM %PREFIX%TASK_PARENT p JOIN %PREFIX%TASK t ON t.id = p.parent_id
+				WHERE p.child_id = ? ORDER BY t.id""";
+	}
+
+	/** The tasks that wait for a task. Parameters: the task id. */
+	default String selectChildLinks() {
+		return """
+				SELECT t.id, t.type, t.status FROM %PREFIX%TASK_PARENT p JOIN %PREFIX%TASK t ON t.id = p.child_id
+				WHERE p.parent_id = ? ORDER BY t.id""";
+	}
+
+	/** The edges that touch the given tasks. Parameters: the task ids, then the same again. */
+	default String selectEdgesOf() {
+		return """
+				SELECT parent_id, child_id, even_if_failed FROM %PREFIX%TASK_PARENT
+				WHERE parent_id IN (%IDS%) OR child_id IN (%IDS%)""";
+	}
+
+	/** Parameters: the task ids. */
+	default String selectTaskLinks() {
+		return "SELECT id, type, status FROM %PREFIX%TASK WHERE id IN (%IDS%)";
+	}
+
+	/**
+	 * A page of jobs, newest first. Parameters: the status if {@code withStatus}, the id to
+	 * list jobs before if {@code afterId}, then the limit.
+	 * @param withStatus whether to list only jobs in one status
+	 * @param afterId whether to list only jobs older than a given one
+	 * @return the statement
+	 */
+	default String browseJobs(boolean withStatus, boolean afterId) {
+		Set<String> conditions = new LinkedHashSet<>();
+		if (withStatus) {
+			conditions.add("j.status = ?");
+		}
+		if (afterId) {
+			conditions.add("j.id < ?");
+		}
+		return """
+				SELECT j.id, j.name, j.status, j.expected_tasks, j.result, j.created_at, j.started_at, j.finished_at,
+					p.status AS planner_status
+				FROM %PREFIX%JOB j LEFT JOIN %PREFIX%TASK p ON p.id = j.planner_id""" + where(conditions, (sql) -> sql)
+				+ " ORDER BY j.id DESC " + firstRows();
+	}
+
+	/** Parameters: the job ids. */
+	default String countTasksOfJobs() {
+		return """
+				SELECT job_id, status, COUNT(*) AS tasks FROM %PREFIX%TASK
+				WHERE job_id IN (%IDS%) GROUP BY job_id, status""";
+	}
+
+	/**
+	 * Tasks that finished since a time, per minute ({@code minute_at}) and status. Parameters:
+	 * since, as many times as the statement has parameters.
+	 * @return the statement
+	 */
+	default String countFinishedPerMinute() {
+		return "SELECT " + minuteOf("finished_at") + """
+				 AS minute_at, status, COUNT(*) AS tasks FROM %PREFIX%TASK
+				WHERE finished_at >= ? AND status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
+				GROUP BY minute_at, status""";
+	}
+
+	/**
+	 * Return an expression of the minute a time column falls in, as a time.
+	 * @param column the column
+	 * @return the expression
+	 */
+	default String minuteOf(String column) {
+		return "DATE_TRUNC('MINUTE', " + column + ")";
+	}
+
+	/** Parameters: id, recorded at, user name, action, target, tasks, detail. */
+	default String insertAuditEntry() {
+		return """
+				INSERT INTO %PREFIX%AUDIT (id, recorded_at, user_name, action, target, tasks, detail)
+				VALUES (?, ?, ?, ?, ?, ?, ?)""";
+	}
+
+	/**
+	 * A page of audit entries, newest first. Parameters: the id to list entries before if
+	 * {@code afterId}, then the limit.
+	 * @param afterId whether to list only entries older than a given one
+	 * @return the statement
+	 */
+	default String browseAuditEntries(boolean afterId) {
+		return "SELECT id, recorded_at, user_name, action, target, tasks, detail FROM %PREFIX%AUDIT"
+				+ (afterId ? " WHERE id < ?" : "") + " ORDER BY id DESC " + firstRows();
+	}
+
+	private static <T> String where(Set<T> conditions, Function<T, String> sql) {
+		return conditions.isEmpty() ? ""
+				: conditions.stream().map(sql).collect(Collectors.joining(" AND ", " WHERE ", ""));
 	}
 
 	/**

@@ -181,4 +181,9 @@ class MySqlDialect implements Dialect {
 		return "INSERT IGNORE INTO %PREFIX%LEASE (name, holder, lease_until) VALUES (?, ?, ?)";
 	}
 
+	@Override
+	public String minuteOf(String column) {
+		return "CAST(DATE_FORMAT(" + column + ", '%Y-%m-%d %H:%i:00') AS DATETIME(6))";
+	}
+
 }

@@ -116,9 +116,9 @@ class PostgresDialect implements Dialect {
 	}
 
 	/**
-	 * Only READY and RUNNING tasks, each through its partial index: the status index holds
-	 * finished rows only, so {@code status IN (...)} would scan the whole table, finished rows
-	 * and all. WAITING tasks have no index and are not counted.
+	 * Each unfinished status through its partial index: the status index holds finished rows
+	 * only, so {@code status IN (...)} would scan the whole table, finished rows and all. The
+	 * due time of WAITING tasks is not read, as it does not make them due.
 	 */
 	@Override
 	public String countUnfinishedTasks() {
@@ -129,6 +129,8 @@ class PostgresDialect implements Dialect {
 					SELECT queue, type, status, run_at FROM %PREFIX%TASK WHERE status = 'READY'
 					UNION ALL
 					SELECT queue, type, status, run_at FROM %PREFIX%TASK WHERE lease_until IS NOT NULL AND status = 'RUNNING'
+					UNION ALL
+					SELECT queue, type, status, NULL FROM %PREFIX%TASK WHERE status = 'WAITING'
 				) unfinished
 				GROUP BY queue, type, status""";
 	}
@@ -161,6 +163,23 @@ class PostgresDialect implements Dialect {
 	@Override
 	public String insertLeaseUnlessExists() {
 		return "INSERT INTO %PREFIX%LEASE (name, holder, lease_until) VALUES (?, ?, ?) ON CONFLICT (name) DO NOTHING";
+	}
+
+	@Override
+	public String countFinishedPerMinute() {
+		// Each branch names the predicate of a partial index: the finished tasks outside jobs,
+		// then those in jobs, so that neither reads the table's unfinished rows
+		return """
+				SELECT DATE_TRUNC('minute', finished_at) AS minute_at, status, COUNT(*) AS tasks
+				FROM (
+					SELECT status, finished_at FROM %PREFIX%TASK
+					WHERE status IN ('SUCCEEDED', 'FAILED', 'CANCELLED') AND finished_at >= ?
+						AND finished_at IS NOT NULL AND job_id IS NULL
+					UNION ALL
+					SELECT status, finished_at FROM %PREFIX%TASK
+					WHERE finished_at >= ? AND finished_at IS NOT NULL AND job_id IS NOT NULL
+				) finished
+				GROUP BY minute_at, status""";
 	}
 
 }

@@ -1,0 +1,319 @@
+package dev.taskqueue.store.jdbc;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.Assert;
+
+import dev.taskqueue.JobState;
+import dev.taskqueue.JobStatus;
+import dev.taskqueue.TaskProgress;
+import dev.taskqueue.TaskStatus;
+import dev.taskqueue.browse.Flow;
+import dev.taskqueue.browse.Page;
+import dev.taskqueue.browse.TaskBrowser;
+import dev.taskqueue.browse.TaskDetail;
+import dev.taskqueue.browse.TaskFilter;
+import dev.taskqueue.browse.TaskLink;
+import dev.taskqueue.browse.TaskSummary;
+import dev.taskqueue.browse.ThroughputBucket;
+import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
+import dev.taskqueue.store.jdbc.dialect.TaskCondition;
+
+/**
+ * The {@link TaskBrowser} on a JDBC DataSource: every filter is a fixed condition of the
+ * {@link Dialect} with its value bound as a parameter, and every page starts after the id the
+ * previous one ended with.
+ *
+ * @since 0.1.0
+ */
+public final class JdbcTaskBrowser implements TaskBrowser {
+
+	private final JdbcSupport support;
+
+	private final JdbcTemplate jdbc;
+
+	private final Dialect dialect;
+
+	private final String tablePrefix;
+
+	private final TaskReads reads;
+
+	private final Map<Set<TaskCondition>, String> taskPages = new ConcurrentHashMap<>();
+
+	private final String selectTaskOptions;
+
+	private final String selectParentLinks;
+
+	private final String selectChildLinks;
+
+	private final String selectEdgesOf;
+
+	private final String selectTaskLinks;
+
+	private final String countTasksOfJobs;
+
+	private final String countFinishedPerMinute;
+
+	private final int countFinishedPerMinuteParameters;
+
+	/**
+	 * Create a browser.
+	 * @param dataSource the DataSource holding the task tables
+	 * @param dialect the SQL of its database
+	 * @param tablePrefix the prefix of the task tables
+	 * @param codec reads stored JSON
+	 */
+	public JdbcTaskBrowser(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec) {
+		this.support = new JdbcSupport(dataSource, dialect, tablePrefix, codec, "");
+		this.jdbc = this.support.jdbc();
+		this.dialect = dialect;
+		this.tablePrefix = tablePrefix;
+		this.reads = new TaskReads(this.support);
+		this.selectTaskOptions = Statements.prefixed(dialect.selectTaskOptions(), tablePrefix);
+		this.selectParentLinks = Statements.prefixed(dialect.selectParentLinks(), tablePrefix);
+		this.selectChildLinks = Statements.prefixed(dialect.selectChildLinks(), tablePrefix);
+		this.selectEdgesOf = Statements.prefixed(dialect.selectEdgesOf(), tablePrefix);
+		this.selectTaskLinks = Statements.prefixed(dialect.selectTaskLinks(), tablePrefix);
+		this.countTasksOfJobs = Statements.prefixed(dialect.countTasksOfJobs(), tablePrefix);
+		this.countFinishedPerMinute = Statements.prefixed(dialect.countFinishedPerMinute(), tablePrefix);
+		this.countFinishedPerMinuteParameters = (int) this.countFinishedPerMinute.chars()
+			.filter((c) -> c == '?')
+			.count();
+	}
+
+	@Override
+	public Page<TaskSummary> tasks(TaskFilter filter, @Nullable UUID after, int limit) {
+		checkLimit(limit);
+		Map<TaskCondition, Object> values = new EnumMap<>(TaskCondition.class);
+		putIfPresent(values, TaskCondition.STATUS, (filter.status() != null) ? filter.status().name() : null);
+		putIfPresent(values, TaskCondition.TYPE, filter.type());
+		putIfPresent(values, TaskCondition.QUEUE, filter.queue());
+		putIfPresent(values, TaskCondition.JOB, filter.jobId());
+		putIfPresent(values, TaskCondition.CREATED_FROM, filter.from());
+		putIfPresent(values, TaskCondition.CREATED_BEFORE, filter.to());
+		putIfPresent(values, TaskCondition.BEFORE_ID, after);
+		String sql = this.taskPages.computeIfAbsent(EnumSet.copyOf(conditionsOrNone(values)),
+				(conditions) -> Statements.prefixed(this.dialect.browseTasks(conditions), this.tablePrefix));
+		List<TaskSummary> read = this.jdbc.query(sql, (ps) -> {
+			int index = 1;
+			for (Object value : values.values()) {
+				bind(ps, index++, value);
+			}
+			ps.setInt(index, limit + 1);
+		}, (rs, rowNum) -> summary(rs));
+		return Page.of(read, limit, TaskSummary::id);
+	}
+
+	private static Set<TaskCondition> conditionsOrNone(Map<TaskCondition, Object> values) {
+		return values.isEmpty() ? EnumSet.noneOf(TaskCondition.class) : values.keySet();
+	}
+
+	private static void putIfPresent(Map<TaskCondition, Object> values, TaskCondition condition,
+			@Nullable Object value) {
+		if (value != null) {
+			values.put(condition, value);
+		}
+	}
+
+	private void bind(PreparedStatement ps, int index, Object value) throws SQLException {
+		if (value instanceof UUID id) {
+			this.dialect.setId(ps, index, id);
+		}
+		else if (value instanceof Instant instant) {
+			this.dialect.setInstant(ps, index, instant);
+		}
+		else {
+			ps.setString(index, (String) value);
+		}
+	}
+
+	private TaskSummary summary(ResultSet rs) throws SQLException {
+		Instant progressAt = this.dialect.getInstant(rs, "progress_at");
+		double fraction = rs.getDouble("progress");
+		TaskProgress progress = (progressAt != null && !rs.wasNull())
+				? new TaskProgress(fraction, rs.getString("progress_message"), progressAt) : null;
+		return new TaskSummary(this.dialect.getId(rs, "id"), rs.getString("type"), rs.getString("queue"),
+				TaskStatus.valueOf(rs.getString("status")), rs.getInt("priority"), rs.getInt("attempts"),
+				this.support.rowMapper().required(rs, "run_at"), this.support.rowMapper().required(rs, "created_at"),
+				this.dialect.getInstant(rs, "started_at"), this.dialect.getInstant(rs, "finished_at"),
+				this.dialect.getNullableId(rs, "job_id"), progress, rs.getString("error_message"),
+				rs.getString("worker"));
+	}
+
+	@Override
+	public Optional<TaskDetail> task(UUID id) {
+		return this.reads.find(id).map((task) -> {
+			List<String> options = this.jdbc.query(this.selectTaskOptions, (ps) -> this.dialect.setId(ps, 1, id),
+					(rs, rowNum) -> rs.getString("options"));
+			return new TaskDetail(task, OptionsColumn.read(options.isEmpty() ? null : options.get(0)),
+					links(this.selectParentLinks, id), links(this.selectChildLinks, id));
+		});
+	}
+
+	private List<TaskLink> links(String sql, UUID id) {
+		return this.jdbc.query(sql, (ps) -> this.dialect.setId(ps, 1, id), (rs, rowNum) -> link(rs));
+	}
+
+	private TaskLink link(ResultSet rs) throws SQLException {
+		return new TaskLink(this.dialect.getId(rs, "id"), rs.getString("type"),
+				TaskStatus.valueOf(rs.getString("status")));
+	}
+
+	@Override
+	public Optional<Flow> flow(UUID id, int maxTasks) {
+		Assert.isTrue(maxTasks > 0, "'maxTasks' must be positive");
+		Set<UUID> seen = new LinkedHashSet<>(List.of(id));
+		Map<List<UUID>, Flow.Edge> edges = new LinkedHashMap<>();
+		List<UUID> frontier = List.of(id);
+		boolean truncated = false;
+		// Breadth first, one query per level and chunk of ids, until nothing new or enough
+		while (!frontier.isEmpty() && !truncated) {
+			List<UUID> next = new ArrayList<>();
+			for (List<UUID> chunk : JdbcSupport.chunks(frontier)) {
+				this.jdbc.query(Statements.withIds(this.selectEdgesOf, chunk.size()), (ps) -> {
+					this.support.setIds(ps, 1, chunk);
+					this.support.setIds(ps, 1 + chunk.size(), chunk);
+				}, (rs) -> {
+					UUID parent = this.dialect.getId(rs, "parent_id");
+					UUID child = this.dialect.getId(rs, "child_id");
+					edges.put(List.of(parent, child), new Flow.Edge(parent, child, rs.getBoolean("even_if_failed")));
+					for (UUID task : List.of(parent, child)) {
+						if (!seen.contains(task)) {
+							seen.add(task);
+							next.add(task);
+						}
+					}
+				});
+			}
+			if (seen.size() > maxTasks) {
+				truncated = true;
+			}
+			frontier = next;
+		}
+		List<UUID> kept = seen.stream().limit(maxTasks).toList();
+		Map<UUID, TaskLink> nodes = new HashMap<>();
+		for (List<UUID> chunk : JdbcSupport.chunks(kept)) {
+			this.jdbc.query(Statements.withIds(this.selectTaskLinks, chunk.size()),
+					(ps) -> this.support.setIds(ps, 1, chunk), (rs) -> {
+						TaskLink link = link(rs);
+						nodes.put(link.id(), link);
+					});
+		}
+		if (!nodes.containsKey(id)) {
+			return Optional.empty();
+		}
+		List<TaskLink> ordered = kept.stream().filter(nodes::containsKey).map(nodes::get).toList();
+		List<Flow.Edge> keptEdges = edges.values()
+			.stream()
+			.filter((edge) -> nodes.containsKey(edge.from()) && nodes.containsKey(edge.to()))
+			.toList();
+		return Optional.of(new Flow(ordered, keptEdges, truncated));
+	}
+
+	@Override
+	public Page<JobState> jobs(@Nullable JobStatus status, @Nullable UUID after, int limit) {
+		checkLimit(limit);
+		String sql = Statements.prefixed(this.dialect.browseJobs(status != null, after != null), this.tablePrefix);
+		List<JobState> read = this.support.inOneSnapshot(() -> {
+			List<JobRow> rows = this.jdbc.query(sql, (ps) -> {
+				int index = 1;
+				if (status != null) {
+					ps.setString(index++, status.name());
+				}
+				if (after != null) {
+					this.dialect.setId(ps, index++, after);
+				}
+				ps.setInt(index, limit + 1);
+			}, (rs, rowNum) -> jobRow(rs));
+			Map<UUID, Map<TaskStatus, Integer>> counts = countTasksOfJobs(rows.stream().map(JobRow::id).toList());
+			return rows.stream()
+				.map((row) -> JobProgress.state(row.id(), row.name(), row.status(), counts.get(row.id()),
+						row.plannerStatus(), row.expectedTasks(), this.support.codec().value(row.result()),
+						row.createdAt(), row.startedAt(), row.finishedAt()))
+				.toList();
+		});
+		return Page.of(read, limit, JobState::id);
+	}
+
+	private JobRow jobRow(ResultSet rs) throws SQLException {
+		String plannerStatus = rs.getString("planner_status");
+		return new JobRow(this.dialect.getId(rs, "id"), rs.getString("name"), JobStatus.valueOf(rs.getString("status")),
+				(plannerStatus != null) ? TaskStatus.valueOf(plannerStatus) : null,
+				rs.getObject("expected_tasks", Integer.class), rs.getString("result"),
+				this.support.rowMapper().required(rs, "created_at"), this.dialect.getInstant(rs, "started_at"),
+				this.dialect.getInstant(rs, "finished_at"));
+	}
+
+	private Map<UUID, Map<TaskStatus, Integer>> countTasksOfJobs(List<UUID> jobIds) {
+		Map<UUID, Map<TaskStatus, Integer>> counts = new HashMap<>();
+		for (UUID jobId : jobIds) {
+			Map<TaskStatus, Integer> none = new EnumMap<>(TaskStatus.class);
+			for (TaskStatus status : TaskStatus.values()) {
+				none.put(status, 0);
+			}
+			counts.put(jobId, none);
+		}
+		for (List<UUID> chunk : JdbcSupport.chunks(jobIds)) {
+			this.jdbc.query(Statements.withIds(this.countTasksOfJobs, chunk.size()),
+					(ps) -> this.support.setIds(ps, 1, chunk), (rs) -> {
+						counts.get(this.dialect.getId(rs, "job_id"))
+							.put(TaskStatus.valueOf(rs.getString("status")), rs.getInt("tasks"));
+					});
+		}
+		return counts;
+	}
+
+	@Override
+	public List<ThroughputBucket> throughput(Instant since) {
+		Map<Instant, long[]> minutes = new TreeMap<>();
+		this.jdbc.query(this.countFinishedPerMinute, (ps) -> {
+			for (int index = 1; index <= this.countFinishedPerMinuteParameters; index++) {
+				this.dialect.setInstant(ps, index, since);
+			}
+		}, (rs) -> {
+			long[] counts = minutes.computeIfAbsent(this.support.rowMapper().required(rs, "minute_at"),
+					(minute) -> new long[3]);
+			int outcome = switch (TaskStatus.valueOf(rs.getString("status"))) {
+				case SUCCEEDED -> 0;
+				case FAILED -> 1;
+				default -> 2;
+			};
+			counts[outcome] += rs.getLong("tasks");
+		});
+		List<ThroughputBucket> buckets = new ArrayList<>();
+		minutes.forEach((minute, counts) -> buckets.add(new ThroughputBucket(minute, counts[0], counts[1], counts[2])));
+		return buckets;
+	}
+
+	private static void checkLimit(int limit) {
+		Assert.isTrue(limit > 0 && limit <= MAX_PAGE_SIZE,
+				() -> "'limit' must be between 1 and " + MAX_PAGE_SIZE + ", not " + limit);
+	}
+
+	private record JobRow(UUID id, String name, JobStatus status, @Nullable TaskStatus plannerStatus,
+			@Nullable Integer expectedTasks, @Nullable String result, Instant createdAt, @Nullable Instant startedAt,
+			@Nullable Instant finishedAt) {
+	}
+
+}
