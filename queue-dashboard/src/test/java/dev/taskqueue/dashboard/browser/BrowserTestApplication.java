@@ -6,8 +6,11 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
 
 import dev.taskqueue.TaskContext;
 import dev.taskqueue.annotation.Task;
@@ -23,6 +26,14 @@ class BrowserTestApplication {
 	static final String VIEWER = "viewer";
 
 	static final String OPERATOR = "operator";
+
+	/** The application's own chain, which signs users in with Spring Security's login form. */
+	@Bean
+	SecurityFilterChain applicationSecurityFilterChain(HttpSecurity http) throws Exception {
+		return http.authorizeHttpRequests((requests) -> requests.anyRequest().authenticated())
+			.formLogin(Customizer.withDefaults())
+			.build();
+	}
 
 	@Bean
 	InMemoryUserDetailsManager users() {
@@ -45,18 +56,18 @@ class BrowserTestApplication {
 		static final Semaphore gate = new Semaphore(0);
 
 		@Task("browser-echo")
-		String echo(String text) {
+		public String echo(String text) {
 			return text;
 		}
 
 		/** Never due within a test: filled and cancelled by the bulk tests. */
 		@Task("browser-parked")
-		void parked(String text) {
+		public void parked(String text) {
 		}
 
 		/** Fails its first attempt, with no retry left, and succeeds when retried. */
 		@Task(value = "browser-flaky", retries = "0")
-		String flaky(String text, TaskContext context) {
+		public String flaky(String text, TaskContext context) {
 			if (context.attempt() == 1) {
 				throw new IllegalStateException("Simulated failure of attempt 1");
 			}
@@ -64,7 +75,7 @@ class BrowserTestApplication {
 		}
 
 		@Task("browser-gated")
-		void gated(String text) throws InterruptedException {
+		public void gated(String text) throws InterruptedException {
 			if (!gate.tryAcquire(60, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("The test never opened the gate");
 			}

@@ -140,20 +140,21 @@ abstract class DashboardBrowserTests {
 		signIn(BrowserTestApplication.OPERATOR);
 		open("#/tasks");
 		waitUntilLoaded("tasks");
-		new Select(waitFor(By.cssSelector("#filter-type option[value='browser-parked']")).findElement(By.xpath("..")))
-			.selectByValue("browser-parked");
-		new Select(waitFor(By.cssSelector("#filter-queue option[value='" + matching + "']")).findElement(By.xpath("..")))
-			.selectByValue(matching);
+		new Select(driver().findElement(By.id("filter-status"))).selectByValue("READY");
+		driver().findElement(By.id("filter-type")).sendKeys("browser-parked");
+		driver().findElement(By.id("filter-queue")).sendKeys(matching);
 		click(By.id("apply-filter"));
 		new WebDriverWait(driver(), WAIT).until((driver) -> driver.findElements(By.cssSelector("#tasks-body tr[data-task-id]"))
 			.size() == 3);
 		click(By.id("bulk-cancel-filter"));
-		assertThat(driver().findElement(By.id("confirm-message")).getText()).contains("type browser-parked")
+		assertThat(driver().findElement(By.id("confirm-message")).getText()).contains("status READY")
+			.contains("type browser-parked")
 			.contains("queue " + matching);
 		confirm();
 		waitForText(By.id("flash"), "3 of 3 matching tasks changed");
-		new WebDriverWait(driver(), WAIT).until((driver) -> driver
-			.findElements(By.cssSelector("#tasks-body tr[data-status=CANCELLED]")).size() == 3);
+		// Cancelled, they leave the list of READY tasks on the next refresh
+		new WebDriverWait(driver(), WAIT)
+			.until((driver) -> driver.findElements(By.cssSelector("#tasks-body tr[data-task-id]")).isEmpty());
 		assertThat(cancelled).allSatisfy((id) -> assertThat(status(id)).isEqualTo(TaskStatus.CANCELLED));
 		assertThat(kept).allSatisfy((id) -> assertThat(status(id)).isEqualTo(TaskStatus.READY));
 		kept.forEach(this.queue::cancel);
@@ -308,7 +309,10 @@ abstract class DashboardBrowserTests {
 			Path directory = Path.of("target", "browser-screenshots");
 			Files.createDirectories(directory);
 			byte[] png = ((TakesScreenshot) driver()).getScreenshotAs(OutputType.BYTES);
-			Files.write(directory.resolve(name.replaceAll("[^A-Za-z0-9-]", "_") + ".png"), png);
+			String file = name.replaceAll("[^A-Za-z0-9-]", "_");
+			Files.write(directory.resolve(file + ".png"), png);
+			Files.writeString(directory.resolve(file + ".html"),
+					"<!-- " + driver().getCurrentUrl() + " -->\n" + driver().getPageSource());
 		}
 		catch (IOException | RuntimeException ex) {
 			// The test's own failure matters more than its screenshot

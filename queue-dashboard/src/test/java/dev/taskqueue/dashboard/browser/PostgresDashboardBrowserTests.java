@@ -18,7 +18,7 @@ import dev.taskqueue.testsupport.TestDatabases;
  */
 @SpringBootTest(classes = { BrowserTestApplication.class, PostgresDashboardBrowserTests.PostgresDatabase.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "taskqueue.jdbc.initialize-schema=always", "taskqueue.dashboard.poll-interval=500ms",
+		properties = { "taskqueue.jdbc.initialize-schema=always",
 				"taskqueue.worker.progress-interval=100ms" })
 class PostgresDashboardBrowserTests extends DashboardBrowserTests {
 

@@ -196,8 +196,14 @@ function fromInput(value) {
 
 export function tasksPage({ me, params, navigate, refresh: refreshNow }) {
 	const filter = filterOf(params);
-	const typeSelect = h('select', { name: 'type', id: 'filter-type' }, h('option', { value: '' }, 'Any type'));
-	const queueSelect = h('select', { name: 'queue', id: 'filter-queue' }, h('option', { value: '' }, 'Any queue'));
+	// Free text with suggestions: the server lists the types and queues it knows of, which may
+	// lag behind tasks enqueued a moment ago
+	const typeOptions = h('datalist', { id: 'filter-types' });
+	const queueOptions = h('datalist', { id: 'filter-queues' });
+	const typeInput = h('input', { name: 'type', id: 'filter-type', list: 'filter-types', value: filter.type ?? '',
+		placeholder: 'Any type', autocomplete: 'off', spellcheck: 'false' });
+	const queueInput = h('input', { name: 'queue', id: 'filter-queue', list: 'filter-queues', value: filter.queue ?? '',
+		placeholder: 'Any queue', autocomplete: 'off', spellcheck: 'false' });
 	const statusSelect = h('select', { name: 'status', id: 'filter-status' },
 		h('option', { value: '' }, 'Any status'),
 		TASK_STATUSES.map((status) => h('option', { value: status, selected: filter.status === status }, status)));
@@ -214,8 +220,8 @@ export function tasksPage({ me, params, navigate, refresh: refreshNow }) {
 			event.preventDefault();
 			navigate('tasks', {
 				status: statusSelect.value,
-				type: typeSelect.value,
-				queue: queueSelect.value,
+				type: typeInput.value.trim(),
+				queue: queueInput.value.trim(),
 				job: jobInput.value.trim(),
 				from: fromInput(fromInputElement.value),
 				to: fromInput(toInputElement.value),
@@ -223,8 +229,8 @@ export function tasksPage({ me, params, navigate, refresh: refreshNow }) {
 		},
 	},
 	h('label', {}, 'Status', statusSelect),
-	h('label', {}, 'Type', typeSelect),
-	h('label', {}, 'Queue', queueSelect),
+	h('label', {}, 'Type', typeInput, typeOptions),
+	h('label', {}, 'Queue', queueInput, queueOptions),
 	h('label', {}, 'Job', jobInput),
 	h('label', {}, 'Created from (UTC)', fromInputElement),
 	h('label', {}, 'to', toInputElement),
@@ -248,9 +254,8 @@ export function tasksPage({ me, params, navigate, refresh: refreshNow }) {
 	async function refresh() {
 		if (!filtersLoaded) {
 			const filters = await api.filters();
-			const known = (values, current) => (current && !values.includes(current)) ? [...values, current] : values;
-			typeSelect.append(...known(filters.types, filter.type).map((type) => h('option', { value: type, selected: filter.type === type }, type)));
-			queueSelect.append(...known(filters.queues, filter.queue).map((queue) => h('option', { value: queue, selected: filter.queue === queue }, queue)));
+			typeOptions.append(...filters.types.map((type) => h('option', { value: type })));
+			queueOptions.append(...filters.queues.map((queue) => h('option', { value: queue })));
 			filtersLoaded = true;
 		}
 		await list.refresh();
