@@ -16,8 +16,8 @@ import dev.taskqueue.TaskStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * TaskQueue's operator's endpoint over HTTP with its default access: reads work, writes are
- * not mapped.
+ * TaskQueue's operator's endpoint over HTTP with its default access: reads work for anyone,
+ * writes are not mapped, and need an operator to get that far.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = "management.endpoints.web.exposure.include=taskqueue")
@@ -36,8 +36,12 @@ class SampleActuatorReadOnlyTests {
 		int read = http.get().uri("/taskqueue/tasks/" + id).exchange(
 				(request, response) -> response.getStatusCode().value());
 		assertThat(read).isEqualTo(200);
-		int cancel = http.post().uri("/taskqueue/tasks/" + id + "/cancel").exchange(
+		int anonymousCancel = http.post().uri("/taskqueue/tasks/" + id + "/cancel").exchange(
 				(request, response) -> response.getStatusCode().value());
+		assertThat(anonymousCancel).isEqualTo(401);
+		int cancel = http.post().uri("/taskqueue/tasks/" + id + "/cancel")
+			.headers((headers) -> headers.setBasicAuth("operator", "operator"))
+			.exchange((request, response) -> response.getStatusCode().value());
 		assertThat(cancel).isIn(404, 405);
 		assertThat(this.queue.find(id).orElseThrow().status()).isEqualTo(TaskStatus.READY);
 		this.queue.cancel(id);

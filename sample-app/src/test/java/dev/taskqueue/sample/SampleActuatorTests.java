@@ -21,7 +21,8 @@ import dev.taskqueue.sample.fulfilment.Payloads;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * TaskQueue's health and operator's endpoint over HTTP, with write access to the endpoint.
+ * TaskQueue's health and operator's endpoint over HTTP, with write access to the endpoint,
+ * which the sample gives its operators.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=health,taskqueue",
@@ -39,7 +40,11 @@ class SampleActuatorTests {
 
 	@BeforeEach
 	void createClient() {
-		this.http = RestClient.builder().baseUrl("http://localhost:" + this.port + "/actuator").build();
+		// Reads are open to anyone; write operations need an operator
+		this.http = RestClient.builder()
+			.baseUrl("http://localhost:" + this.port + "/actuator")
+			.defaultHeaders((headers) -> headers.setBasicAuth("operator", "operator"))
+			.build();
 	}
 
 	@Test
