@@ -27,7 +27,6 @@ const updated = document.getElementById('updated');
 
 let current = null;
 let generation = 0;
-let refreshing = null;
 
 /** Reads the hash as a path and its query: '#/tasks?status=READY' -> ['tasks', {status: 'READY'}]. */
 function location() {
@@ -42,12 +41,13 @@ export function navigate(path, params) {
 	window.location.hash = `#/${path}${search ? `?${search}` : ''}`;
 }
 
+/** Re-reads what the current page shows; a page's refreshes never overlap. */
 async function refresh() {
-	if (!current) {
+	const page = current;
+	if (!page) {
 		return;
 	}
-	const page = current;
-	refreshing ??= (async () => {
+	page.inflight ??= (async () => {
 		try {
 			await page.refresh();
 			if (page === current) {
@@ -62,10 +62,10 @@ async function refresh() {
 			}
 		}
 		finally {
-			refreshing = null;
+			page.inflight = null;
 		}
 	})();
-	return refreshing;
+	return page.inflight;
 }
 
 async function route(me) {

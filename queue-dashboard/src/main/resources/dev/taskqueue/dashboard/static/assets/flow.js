@@ -132,17 +132,21 @@ export function statusLegend() {
 		h('li', { class: 'even-if-failed' }, h('span', { class: 'dash', 'aria-hidden': 'true' }), 'runs even if the parent failed'));
 }
 
-/** The graph with its legend, redrawn only when a status or the shape changed. */
-export function flowView(focusId) {
+/**
+ * The graph around a task with its legend, redrawn only when a status or the shape changed.
+ * @param taskId the task whose flow to draw
+ * @param focused whether to outline that task (on its own graph, not on its job's)
+ */
+export function flowView(taskId, focused) {
 	const holder = h('div', { class: 'graph-scroll' });
 	const note = h('p', { class: 'muted', hidden: true }, 'The graph is large: only part of it is shown.');
 	let shown = null;
 	async function refresh() {
-		const flow = await api.flow(focusId);
+		const flow = await api.flow(taskId);
 		const signature = JSON.stringify(flow);
 		if (signature !== shown) {
 			shown = signature;
-			replace(holder, flowGraph(flow, focusId));
+			replace(holder, flowGraph(flow, focused ? taskId : null));
 			note.hidden = !flow.truncated;
 		}
 		return flow;
@@ -151,7 +155,7 @@ export function flowView(focusId) {
 }
 
 export function flowPage({ id }) {
-	const view = flowView(id);
+	const view = flowView(id, true);
 	const element = h('div', { class: 'page', id: 'flow' },
 		h('h1', {}, 'Dependency graph'),
 		h('p', {}, 'Around task ', h('a', { href: `#/tasks/${encodeURIComponent(id)}`, class: 'mono' }, id),

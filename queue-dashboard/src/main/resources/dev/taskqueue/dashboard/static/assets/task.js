@@ -55,7 +55,7 @@ export function taskPage({ me, id, refresh: refreshNow }) {
 					['Queue', task.queue],
 					['Priority', String(task.priority)],
 					['Attempts', String(task.attempts), 'task-attempts'],
-					['Job', task.jobId ? jobLink(task.jobId, task.jobId) : null],
+					['Job', task.jobId ? jobLink(task.jobId, h('span', { class: 'mono' }, task.jobId)) : null],
 					['Unique key', task.uniqueKey],
 					['Worker node', task.worker, 'task-worker'],
 				])),

@@ -25,17 +25,21 @@ export function progressBar(fraction, label) {
 	h('span', { class: 'progress-text' }, `${value}%`));
 }
 
+/** A link to a task, showing its short id unless given a text; the title has the whole id. */
 export function taskLink(id, text) {
-	return h('a', { href: `#/tasks/${encodeURIComponent(id)}`, class: 'mono' }, text ?? shortId(id));
+	return h('a', { href: `#/tasks/${encodeURIComponent(id)}`, class: text ? null : 'mono', title: id }, text ?? shortId(id));
 }
 
 export function jobLink(id, text) {
-	return h('a', { href: `#/jobs/${encodeURIComponent(id)}`, class: 'mono' }, text ?? shortId(id));
+	return h('a', { href: `#/jobs/${encodeURIComponent(id)}`, class: text ? null : 'mono', title: id }, text ?? shortId(id));
 }
 
-/** The first block of a UUID: enough to tell tasks apart on one screen; the title has it whole. */
+/**
+ * The last 8 digits of a UUID: enough to tell tasks apart on one screen (the first ones are a
+ * timestamp in time-ordered ids, the same for tasks created together).
+ */
 export function shortId(id) {
-	return id ? id.split('-')[0] : '—';
+	return id ? id.slice(-8) : '—';
 }
 
 export function section(title, ...children) {
