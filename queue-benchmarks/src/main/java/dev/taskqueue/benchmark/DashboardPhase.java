@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import dev.taskqueue.TaskIds;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.browse.TaskBrowser;
 import dev.taskqueue.browse.TaskFilter;
@@ -97,8 +98,9 @@ final class DashboardPhase {
 			filters.put("status=RUNNING (none)", new TaskFilter(TaskStatus.RUNNING, null, null, null, null, null));
 			filters.put("type=type-3", new TaskFilter(null, "type-3", null, null, null, null));
 			filters.put("queue=queue-2", new TaskFilter(null, null, "queue-2", null, null, null));
-			filters.put("status=FAILED, type=type-3 (0.2%)",
+			filters.put("status=FAILED, type=type-3 (none: failed tasks are of type-7)",
 					new TaskFilter(TaskStatus.FAILED, "type-3", null, null, null, null));
+			filters.put("type=unknown (none)", new TaskFilter(null, "unknown", null, null, null, null));
 			filters.put("job (1,000 tasks)", new TaskFilter(null, null, null, job, null, null));
 			filters.put("created in one hour 3 days ago", new TaskFilter(null, null, null, null, from, to));
 			for (Map.Entry<String, TaskFilter> filter : filters.entrySet()) {
@@ -140,9 +142,6 @@ final class DashboardPhase {
 	/** The statement and parameters of a first page, as the browser binds them. */
 	private Explained explained(TaskFilter filter) {
 		Map<TaskCondition, Object> values = new LinkedHashMap<>();
-		if (filter.status() != null) {
-			values.put(TaskCondition.STATUS, filter.status().name());
-		}
 		if (filter.type() != null) {
 			values.put(TaskCondition.TYPE, filter.type());
 		}
@@ -157,12 +156,14 @@ final class DashboardPhase {
 		}
 		if (filter.to() != null) {
 			values.put(TaskCondition.CREATED_BEFORE, filter.to());
+			// The browser starts the scan of ids an hour after the end of the creation times
+			values.put(TaskCondition.BEFORE_ID, TaskIds.lowest(filter.to().plus(Duration.ofHours(1))));
 		}
 		Set<TaskCondition> conditions = values.isEmpty() ? EnumSet.noneOf(TaskCondition.class)
 				: EnumSet.copyOf(values.keySet());
 		List<Object> parameters = new ArrayList<>(values.values());
 		parameters.add(PAGE + 1);
-		return new Explained(this.dialect.browseTasks(conditions), parameters);
+		return new Explained(this.dialect.browseTasks(filter.status(), conditions), parameters);
 	}
 
 	private List<String> explain(Explained explained) {
@@ -198,8 +199,9 @@ final class DashboardPhase {
 	}
 
 	/**
-	 * Empty the tables, then fill them: finished tasks created over the last 7 days, oldest
-	 * first, then the ready and waiting ones, with time-ordered ids in the same order.
+	 * Empty the tables, then fill them: finished tasks created over the last 7 days, then the
+	 * ready and waiting ones, created in the last two minutes, each with a time-ordered id made
+	 * at its creation time.
 	 */
 	private void fill(int finished, int ready) {
 		long start = System.nanoTime();
@@ -211,24 +213,29 @@ final class DashboardPhase {
 				FROM generate_series(1, %2$d) j""".formatted(Db.PREFIX, JOBS), """
 				INSERT INTO %1$sTASK (id, type, queue, status, priority, run_at, attempts, pending_parents, job_id,
 					payload, result, error_message, worker, created_at, started_at, finished_at)
-				SELECT ('01800000-0000-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'type-' || (g %% %3$d),
+				SELECT (substr(c.ms, 1, 8) || '-' || substr(c.ms, 9, 4) || '-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid,
+					'type-' || (g %% %3$d),
 					'queue-' || (g %% %4$d), s.status, 0, c.at, 1, 0,
 					CASE WHEN g %% 10 = 0 THEN ('01700000-0000-7000-8000-' || lpad(to_hex(1 + (g / 10) %% %5$d), 12,
 						'0'))::uuid END,
 					'{"order":' || g || '}', '"done"',
 					CASE WHEN s.status = 'FAILED' THEN 'Boom' END, 'bench-node', c.at, c.at, c.at + interval '1 second'
 				FROM generate_series(1, %2$d) g
-				CROSS JOIN LATERAL (SELECT now() - interval '7 days' + (g * interval '7 days') / %2$d AS at) c
+				CROSS JOIN LATERAL (SELECT now() - interval '7 days' + (g * interval '7 days') / %2$d AS at) t
+				CROSS JOIN LATERAL (SELECT t.at, lpad(to_hex((extract(epoch FROM t.at) * 1000)::bigint), 12, '0') AS ms) c
 				CROSS JOIN LATERAL (SELECT CASE WHEN g %% 100 IN (7, 57) THEN 'FAILED' WHEN g %% 100 = 31
 					THEN 'CANCELLED' ELSE 'SUCCEEDED' END AS status) s""".formatted(Db.PREFIX, finished, TYPES,
 					QUEUES, JOBS), """
 				INSERT INTO %1$sTASK (id, type, queue, status, priority, run_at, attempts, pending_parents, payload,
 					created_at)
-				SELECT ('01900000-0000-7000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, 'type-' || (g %% %3$d),
-					'queue-' || (g %% %4$d), CASE WHEN g > %2$d THEN 'WAITING' ELSE 'READY' END, 0,
+				SELECT (substr(c.ms, 1, 8) || '-' || substr(c.ms, 9, 4) || '-7000-8001-' || lpad(to_hex(g), 12, '0'))::uuid,
+					'type-' || (g %% %3$d), 'queue-' || (g %% %4$d),
+					CASE WHEN g > %2$d THEN 'WAITING' ELSE 'READY' END, 0,
 					now() - interval '10 minutes' + (g * interval '10 minutes') / %2$d, 0,
-					CASE WHEN g > %2$d THEN 1 ELSE 0 END, '{"order":' || g || '}', now() - interval '1 minute'
-				FROM generate_series(1, %2$d + 1000) g""".formatted(Db.PREFIX, ready, TYPES, QUEUES),
+					CASE WHEN g > %2$d THEN 1 ELSE 0 END, '{"order":' || g || '}', c.at
+				FROM generate_series(1, %2$d + 1000) g
+				CROSS JOIN LATERAL (SELECT now() - interval '2 minutes' + (g * interval '1 minute') / %2$d AS at) t
+				CROSS JOIN LATERAL (SELECT t.at, lpad(to_hex((extract(epoch FROM t.at) * 1000)::bigint), 12, '0') AS ms) c""".formatted(Db.PREFIX, ready, TYPES, QUEUES),
 				"VACUUM ANALYZE " + Db.TASK_TABLE, "VACUUM ANALYZE " + Db.PREFIX + "JOB", "CHECKPOINT");
 		System.out.printf(Locale.ROOT, "   filled %,d finished and %,d ready tasks in %.1f s%n", finished, ready,
 				(System.nanoTime() - start) / 1e9);
