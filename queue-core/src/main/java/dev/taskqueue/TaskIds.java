@@ -1,6 +1,7 @@
 package dev.taskqueue;
 
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,6 +21,16 @@ public final class TaskIds {
 	private static final AtomicLong last = new AtomicLong();
 
 	private TaskIds() {
+	}
+
+	/**
+	 * Return the lowest id that can be made at a time: every id made at that time or later
+	 * sorts after it, every id made before sorts before it.
+	 * @param time the time
+	 * @return the id
+	 */
+	public static UUID lowest(Instant time) {
+		return new UUID((time.toEpochMilli() << 16) | 0x7000L, 0x8000000000000000L);
 	}
 
 	/**

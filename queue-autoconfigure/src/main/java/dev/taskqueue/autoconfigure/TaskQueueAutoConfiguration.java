@@ -34,6 +34,7 @@ import dev.taskqueue.annotation.TaskAnnotationBeanPostProcessor;
 import dev.taskqueue.daemon.DaemonRegistry;
 import dev.taskqueue.daemon.TaskDaemons;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.json.PayloadMask;
 import dev.taskqueue.schedule.TaskSchedules;
 import dev.taskqueue.type.TaskTypeRegistry;
 
@@ -172,6 +173,13 @@ public final class TaskQueueAutoConfiguration {
 		catch (IllegalArgumentException ex) {
 			throw new InvalidConfigurationPropertyValueException(property, value, ex.getMessage());
 		}
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	PayloadMask taskQueuePayloadMask(TaskQueueProperties properties) {
+		TaskQueueProperties.Dashboard dashboard = properties.getDashboard();
+		return PayloadMask.of(dashboard.getPayloads(), dashboard.getMaskedFields());
 	}
 
 	@Bean

@@ -2,6 +2,7 @@ package dev.taskqueue.autoconfigure;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
+import dev.taskqueue.json.PayloadMask;
 import dev.taskqueue.schedule.MisfirePolicy;
 import dev.taskqueue.schedule.OverlapPolicy;
 
@@ -59,6 +61,8 @@ public class TaskQueueProperties {
 
 	private final Health health = new Health();
 
+	private final Dashboard dashboard = new Dashboard();
+
 	// Nested rather than bound on its own, so that neither reports the other's keys as unknown
 	@NestedConfigurationProperty
 	private final TaskQueueJdbcProperties jdbc = new TaskQueueJdbcProperties();
@@ -101,6 +105,10 @@ public class TaskQueueProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Dashboard getDashboard() {
+		return this.dashboard;
 	}
 
 	public TaskQueueJdbcProperties getJdbc() {
@@ -1142,6 +1150,122 @@ public class TaskQueueProperties {
 
 		public void setOldestDueAgeThreshold(@Nullable Duration oldestDueAgeThreshold) {
 			this.oldestDueAgeThreshold = oldestDueAgeThreshold;
+		}
+
+	}
+
+	/**
+	 * The dashboard, served by the queue-dashboard module.
+	 */
+	public static class Dashboard {
+
+		/**
+		 * Whether to serve the dashboard.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Path the dashboard and its JSON API are served under.
+		 */
+		private String path = "/taskqueue";
+
+		/**
+		 * How often the dashboard's pages fetch what they show again.
+		 */
+		private Duration pollInterval = Duration.ofSeconds(2);
+
+		/**
+		 * Role that may read the dashboard, without the "ROLE_" prefix.
+		 */
+		private String viewerRole = "TASKQUEUE_VIEWER";
+
+		/**
+		 * Role that may read the dashboard and retry and cancel tasks and jobs, without the
+		 * "ROLE_" prefix.
+		 */
+		private String operatorRole = "TASKQUEUE_OPERATOR";
+
+		/**
+		 * Whether to serve the dashboard without Spring Security, to everyone, as operator.
+		 */
+		private boolean allowUnsecured = false;
+
+		/**
+		 * How payloads and results are shown, on the dashboard and by the taskqueue Actuator
+		 * endpoint: as they are ('show'), with the values of the masked fields replaced by
+		 * '***' ('mask'), or not at all ('hide').
+		 */
+		private PayloadMask.Visibility payloads = PayloadMask.Visibility.MASK;
+
+		/**
+		 * Fields of payloads and results whose values are masked, at any depth, matched ignoring
+		 * case.
+		 */
+		private List<String> maskedFields = new ArrayList<>(
+				List.of("password", "secret", "token", "apiKey", "authorization", "credentials"));
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public String getViewerRole() {
+			return this.viewerRole;
+		}
+
+		public void setViewerRole(String viewerRole) {
+			this.viewerRole = viewerRole;
+		}
+
+		public String getOperatorRole() {
+			return this.operatorRole;
+		}
+
+		public void setOperatorRole(String operatorRole) {
+			this.operatorRole = operatorRole;
+		}
+
+		public boolean isAllowUnsecured() {
+			return this.allowUnsecured;
+		}
+
+		public void setAllowUnsecured(boolean allowUnsecured) {
+			this.allowUnsecured = allowUnsecured;
+		}
+
+		public PayloadMask.Visibility getPayloads() {
+			return this.payloads;
+		}
+
+		public void setPayloads(PayloadMask.Visibility payloads) {
+			this.payloads = payloads;
+		}
+
+		public List<String> getMaskedFields() {
+			return this.maskedFields;
+		}
+
+		public void setMaskedFields(List<String> maskedFields) {
+			this.maskedFields = maskedFields;
 		}
 
 	}

@@ -27,13 +27,6 @@ public record PayloadMask(Visibility visibility, Set<String> maskedFields) {
 	/** What stands for a masked value, or for a hidden payload. */
 	public static final String MASKED = "***";
 
-	/** The fields masked unless configured otherwise. */
-	public static final Set<String> DEFAULT_MASKED_FIELDS = Set.of("password", "secret", "token", "apikey",
-			"authorization", "credentials");
-
-	/** Masks the default fields. */
-	public static final PayloadMask DEFAULT = new PayloadMask(Visibility.MASK, DEFAULT_MASKED_FIELDS);
-
 	public PayloadMask {
 		Assert.notNull(visibility, "'visibility' must not be null");
 		maskedFields = maskedFields.stream()

@@ -8,6 +8,8 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
@@ -50,6 +52,8 @@ abstract class TaskBrowserContractTests {
 
 	private TaskBrowser browser;
 
+	private final CountDownLatch release = new CountDownLatch(1);
+
 	protected abstract DataSource dataSource();
 
 	@BeforeEach
@@ -59,6 +63,10 @@ abstract class TaskBrowserContractTests {
 		this.nodes.register("boom", String.class, TaskTypeSettings.NONE, (payload, context) -> {
 			throw new IllegalStateException("Boom: " + payload);
 		});
+		this.nodes.register("hold", String.class, TaskTypeSettings.NONE, (payload, context) -> {
+			this.release.await(TestNodes.WAIT.toMillis(), TimeUnit.MILLISECONDS);
+			return payload;
+		});
 		this.engine = this.nodes.start((builder) -> {
 		});
 		this.queue = this.engine.queue();
@@ -67,6 +75,7 @@ abstract class TaskBrowserContractTests {
 
 	@AfterEach
 	void closeNodes() {
+		this.release.countDown();
 		this.nodes.close();
 	}
 
@@ -119,6 +128,26 @@ abstract class TaskBrowserContractTests {
 		Instant created = this.queue.find(mail).orElseThrow().createdAt();
 		assertThat(ids(new TaskFilter(null, null, null, null, created, null))).contains(mail).doesNotContain(echo);
 		assertThat(ids(new TaskFilter(null, null, null, null, null, created))).contains(echo).doesNotContain(mail);
+	}
+
+	@Test
+	void eachStatusSelectsItsTasks() {
+		UUID ready = later("echo", "r");
+		UUID running = this.queue.enqueue("hold", "h").id();
+		UUID failed = this.queue.enqueue("boom", "f").id();
+		UUID cancelled = later("echo", "c");
+		this.queue.cancel(cancelled);
+		UUID waiting = this.queue.enqueue(TaskRequest.builder("echo").payload("w").after(ready).build()).id();
+		awaitStatus(this.queue, running, TaskStatus.RUNNING);
+		awaitStatus(this.queue, failed, TaskStatus.FAILED);
+		assertThat(ids(new TaskFilter(TaskStatus.READY, null, null, null, null, null))).containsExactly(ready);
+		assertThat(ids(new TaskFilter(TaskStatus.RUNNING, null, null, null, null, null))).containsExactly(running);
+		assertThat(ids(new TaskFilter(TaskStatus.FAILED, null, null, null, null, null))).containsExactly(failed);
+		assertThat(ids(new TaskFilter(TaskStatus.CANCELLED, null, null, null, null, null))).containsExactly(cancelled);
+		assertThat(ids(new TaskFilter(TaskStatus.WAITING, null, null, null, null, null))).containsExactly(waiting);
+		this.release.countDown();
+		awaitStatus(this.queue, running, TaskStatus.SUCCEEDED);
+		assertThat(ids(new TaskFilter(TaskStatus.SUCCEEDED, null, null, null, null, null))).containsExactly(running);
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 
+import dev.taskqueue.TaskIds;
 import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskQueueException;
@@ -18,7 +19,6 @@ import dev.taskqueue.browse.TaskSummary;
 import dev.taskqueue.dashboard.DashboardRequests.BadRequestException;
 import dev.taskqueue.dashboard.DashboardViews.BulkResult;
 import dev.taskqueue.engine.TaskQueueEngine;
-import dev.taskqueue.TaskIds;
 
 /**
  * Retries and cancels tasks and jobs through {@link TaskQueue}, so that they keep every rule of

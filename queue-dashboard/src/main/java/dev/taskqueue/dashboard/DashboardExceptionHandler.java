@@ -13,7 +13,7 @@ import dev.taskqueue.TaskQueueUnavailableException;
 import dev.taskqueue.dashboard.DashboardRequests.BadRequestException;
 import dev.taskqueue.dashboard.DashboardRequests.ForbiddenException;
 import dev.taskqueue.dashboard.DashboardRequests.NotFoundException;
-import dev.taskqueue.dashboard.DashboardViews.Error;
+import dev.taskqueue.dashboard.DashboardViews.ErrorBody;
 
 /**
  * Answers the dashboard API's refusals as {@code {"error": "..."}} with their status.
@@ -22,38 +22,38 @@ import dev.taskqueue.dashboard.DashboardViews.Error;
 class DashboardExceptionHandler {
 
 	@ExceptionHandler({ BadRequestException.class, IllegalArgumentException.class })
-	ResponseEntity<Error> badRequest(RuntimeException ex) {
+	ResponseEntity<ErrorBody> badRequest(RuntimeException ex) {
 		return error(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
 	@ExceptionHandler(HttpMessageNotReadableException.class)
-	ResponseEntity<Error> unreadable(HttpMessageNotReadableException ex) {
+	ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException ex) {
 		return error(HttpStatus.BAD_REQUEST, "The request body is not the JSON expected: " + ex.getMostSpecificCause().getMessage());
 	}
 
 	@ExceptionHandler(ForbiddenException.class)
-	ResponseEntity<Error> forbidden(ForbiddenException ex) {
+	ResponseEntity<ErrorBody> forbidden(ForbiddenException ex) {
 		return error(HttpStatus.FORBIDDEN, ex.getMessage());
 	}
 
 	@ExceptionHandler({ NotFoundException.class, TaskNotFoundException.class, JobNotFoundException.class })
-	ResponseEntity<Error> notFound(RuntimeException ex) {
+	ResponseEntity<ErrorBody> notFound(RuntimeException ex) {
 		return error(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
 	@ExceptionHandler(TaskQueueUnavailableException.class)
-	ResponseEntity<Error> unavailable(TaskQueueUnavailableException ex) {
+	ResponseEntity<ErrorBody> unavailable(TaskQueueUnavailableException ex) {
 		return error(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
 	}
 
 	/** A retry or cancel the queue refuses, such as the retry of a cancelled job. */
 	@ExceptionHandler(TaskQueueException.class)
-	ResponseEntity<Error> refused(TaskQueueException ex) {
+	ResponseEntity<ErrorBody> refused(TaskQueueException ex) {
 		return error(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
-	private static ResponseEntity<Error> error(HttpStatus status, String message) {
-		return ResponseEntity.status(status).body(new Error(message));
+	private static ResponseEntity<ErrorBody> error(HttpStatus status, String message) {
+		return ResponseEntity.status(status).body(new ErrorBody(message));
 	}
 
 }

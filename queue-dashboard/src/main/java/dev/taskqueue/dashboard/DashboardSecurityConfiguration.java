@@ -14,6 +14,8 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.HttpStatusEntryPoint;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 
+import dev.taskqueue.autoconfigure.TaskQueueProperties;
+
 /**
  * Guards the dashboard with Spring Security: a filter chain of its own for the dashboard's
  * paths, ahead of the application's, in which viewers read and only operators act. Users sign
@@ -31,10 +33,10 @@ class DashboardSecurityConfiguration {
 	@Bean
 	@Order(ORDER)
 	SecurityFilterChain taskQueueDashboardSecurityFilterChain(HttpSecurity http,
-			TaskQueueDashboardProperties properties) throws Exception {
-		String path = TaskQueueDashboardAutoConfiguration.checkedPath(properties);
-		String viewer = properties.getViewerRole();
-		String operator = properties.getOperatorRole();
+			TaskQueueProperties properties) throws Exception {
+		String path = TaskQueueDashboardAutoConfiguration.checkedPath(properties.getDashboard());
+		String viewer = properties.getDashboard().getViewerRole();
+		String operator = properties.getDashboard().getOperatorRole();
 		PathPatternRequestMatcher.Builder paths = PathPatternRequestMatcher.withDefaults();
 		http.securityMatcher(path, path + "/**")
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET)
@@ -51,8 +53,8 @@ class DashboardSecurityConfiguration {
 	}
 
 	@Bean
-	DashboardUsers taskQueueDashboardUsers(TaskQueueDashboardProperties properties) {
-		return DashboardUsers.secured(properties.getOperatorRole());
+	DashboardUsers taskQueueDashboardUsers(TaskQueueProperties properties) {
+		return DashboardUsers.secured(properties.getDashboard().getOperatorRole());
 	}
 
 }

@@ -174,7 +174,7 @@ final class DashboardViews {
 
 	}
 
-	record Error(String error) {
+	record ErrorBody(String error) {
 
 	}
 

@@ -6,7 +6,6 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
@@ -16,6 +15,7 @@ import org.springframework.web.servlet.config.annotation.ResourceHandlerRegistry
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
+import dev.taskqueue.autoconfigure.TaskQueueProperties;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.json.PayloadMask;
 import dev.taskqueue.type.TaskTypeRegistry;
@@ -24,26 +24,17 @@ import dev.taskqueue.type.TaskTypeRegistry;
  * {@link EnableAutoConfiguration Auto-configuration} of the TaskQueue dashboard: its page and
  * JSON API under {@code taskqueue.dashboard.path}, in a servlet web application with Spring
  * MVC. With Spring Security, {@link DashboardSecurityConfiguration} guards it with roles; without,
- * it is served only if {@code taskqueue.dashboard.allow-unsecured} is set. The
- * {@link PayloadMask} it configures also masks the payloads the {@code taskqueue} Actuator
- * endpoint shows.
+ * it is served only if {@code taskqueue.dashboard.allow-unsecured} is set. Payloads and results
+ * are shown through the application's {@link PayloadMask}.
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = TaskQueueAutoConfiguration.class, beforeName = {
-		"dev.taskqueue.autoconfigure.actuate.TaskQueueEndpointAutoConfiguration" }, afterName = {
+@AutoConfiguration(after = TaskQueueAutoConfiguration.class, afterName = {
 				"org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration",
 				"org.springframework.boot.security.autoconfigure.web.servlet.ServletWebSecurityAutoConfiguration" })
 @ConditionalOnBean(TaskQueueEngine.class)
 @ConditionalOnBooleanProperty(name = "taskqueue.dashboard.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(TaskQueueDashboardProperties.class)
 public final class TaskQueueDashboardAutoConfiguration {
-
-	@Bean
-	@ConditionalOnMissingBean
-	PayloadMask taskQueuePayloadMask(TaskQueueDashboardProperties properties) {
-		return PayloadMask.of(properties.getPayloads(), properties.getMaskedFields());
-	}
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -58,8 +49,8 @@ public final class TaskQueueDashboardAutoConfiguration {
 
 		@Bean
 		DashboardApiController taskQueueDashboardApiController(TaskQueueEngine engine, TaskTypeRegistry registry,
-				DashboardUsers users, PayloadMask mask, TaskQueueDashboardProperties properties) {
-			return new DashboardApiController(engine, registry, users, mask, properties.getPollInterval());
+				DashboardUsers users, PayloadMask mask, TaskQueueProperties properties) {
+			return new DashboardApiController(engine, registry, users, mask, properties.getDashboard().getPollInterval());
 		}
 
 		@Bean
@@ -69,8 +60,8 @@ public final class TaskQueueDashboardAutoConfiguration {
 		}
 
 		@Bean
-		DashboardPageController taskQueueDashboardPageController(TaskQueueDashboardProperties properties) {
-			return new DashboardPageController(checkedPath(properties));
+		DashboardPageController taskQueueDashboardPageController(TaskQueueProperties properties) {
+			return new DashboardPageController(checkedPath(properties.getDashboard()));
 		}
 
 		@Bean
@@ -79,8 +70,8 @@ public final class TaskQueueDashboardAutoConfiguration {
 		}
 
 		@Bean
-		WebMvcConfigurer taskQueueDashboardResources(TaskQueueDashboardProperties properties) {
-			String path = checkedPath(properties);
+		WebMvcConfigurer taskQueueDashboardResources(TaskQueueProperties properties) {
+			String path = checkedPath(properties.getDashboard());
 			return new WebMvcConfigurer() {
 
 				@Override
@@ -100,7 +91,7 @@ public final class TaskQueueDashboardAutoConfiguration {
 
 	}
 
-	static String checkedPath(TaskQueueDashboardProperties properties) {
+	static String checkedPath(TaskQueueProperties.Dashboard properties) {
 		String path = properties.getPath();
 		if (!path.matches("(/[A-Za-z0-9._~-]+)+")) {
 			throw new InvalidConfigurationPropertyValueException("taskqueue.dashboard.path", path,

@@ -30,6 +30,7 @@ import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.json.PayloadMask;
 import dev.taskqueue.node.NodeInfo;
 
 /**
@@ -37,7 +38,8 @@ import dev.taskqueue.node.NodeInfo;
  * and type, the oldest due task's age and the live nodes; one task or job by id
  * ({@code tasks/{id}}, {@code jobs/{id}}); and, where access to the endpoint is
  * unrestricted, retrying or cancelling a task or a job ({@code tasks/{id}/retry},
- * {@code jobs/{id}/cancel}). Access is read-only by default.
+ * {@code jobs/{id}/cancel}). Access is read-only by default. Payloads and results are shown
+ * through a {@link PayloadMask}, as on the dashboard.
  *
  * @since 0.1.0
  */
@@ -50,12 +52,16 @@ public class TaskQueueEndpoint {
 
 	private final TaskQueueEngine engine;
 
+	private final PayloadMask mask;
+
 	/**
 	 * Create an endpoint.
 	 * @param engine the engine to report on and act through
+	 * @param mask how payloads and results are shown
 	 */
-	public TaskQueueEndpoint(TaskQueueEngine engine) {
+	public TaskQueueEndpoint(TaskQueueEngine engine, PayloadMask mask) {
 		this.engine = engine;
+		this.mask = mask;
 	}
 
 	/**
@@ -79,8 +85,8 @@ public class TaskQueueEndpoint {
 	public @Nullable OperationResponseBody find(@Selector String kind, @Selector UUID id) {
 		TaskQueue queue = this.engine.queue();
 		return switch (checkKind(kind)) {
-			case TASKS -> queue.find(id).map(TaskDescriptor::of).orElse(null);
-			default -> queue.findJob(id).map(JobDescriptor::of).orElse(null);
+			case TASKS -> queue.find(id).map((task) -> TaskDescriptor.of(task, this.mask)).orElse(null);
+			default -> queue.findJob(id).map((job) -> JobDescriptor.of(job, this.mask)).orElse(null);
 		};
 	}
 
@@ -177,9 +183,10 @@ public class TaskQueueEndpoint {
 			Instant runAt, @Nullable Instant startedAt, @Nullable String worker,
 			@Nullable Instant finishedAt) implements OperationResponseBody {
 
-		static TaskDescriptor of(TaskState task) {
+		static TaskDescriptor of(TaskState task, PayloadMask mask) {
 			return new TaskDescriptor(task.id(), task.type(), task.queue(), task.status(), task.priority(),
-					task.attempts(), task.key(), task.parents(), task.jobId(), tree(task.payload()), tree(task.result()),
+					task.attempts(), task.key(), task.parents(), task.jobId(), mask.apply(tree(task.payload())),
+					mask.apply(tree(task.result())),
 					task.errorMessage(), task.errors(), task.createdAt(), task.runAt(), task.startedAt(), task.worker(),
 					task.finishedAt());
 		}
@@ -202,9 +209,9 @@ public class TaskQueueEndpoint {
 			double progress, @Nullable JsonNode result, Instant createdAt,
 			@Nullable Instant finishedAt) implements OperationResponseBody {
 
-		static JobDescriptor of(JobState job) {
+		static JobDescriptor of(JobState job, PayloadMask mask) {
 			return new JobDescriptor(job.id(), job.name(), job.status(), job.counts(), job.progress(),
-					tree(job.result()), job.createdAt(), job.finishedAt());
+					mask.apply(tree(job.result())), job.createdAt(), job.finishedAt());
 		}
 
 	}

@@ -11,6 +11,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.json.PayloadMask;
 
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of the {@link TaskQueueEndpoint}, when
@@ -27,8 +28,8 @@ public final class TaskQueueEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	TaskQueueEndpoint taskQueueEndpoint(TaskQueueEngine engine) {
-		return new TaskQueueEndpoint(engine);
+	TaskQueueEndpoint taskQueueEndpoint(TaskQueueEngine engine, PayloadMask mask) {
+		return new TaskQueueEndpoint(engine, mask);
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.taskqueue.autoconfigure.actuate;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 
 import javax.sql.DataSource;
@@ -172,6 +173,30 @@ abstract class TaskQueueActuatorContractTests {
 	}
 
 	@Test
+	void theEndpointMasksTheConfiguredFieldsOfPayloads() {
+		exposed().run((context) -> {
+			UUID id = context.getBean(TaskQueue.class)
+				.enqueue("login", Map.of("user", "ada", "password", "hunter2"))
+				.id();
+			assertThat(context.getBean(TaskQueueEndpoint.class).find("tasks", id))
+				.isInstanceOfSatisfying(TaskDescriptor.class, (task) -> {
+					assertThat(task.payload().get("user").asString()).isEqualTo("ada");
+					assertThat(task.payload().get("password").asString()).isEqualTo("***");
+				});
+		});
+	}
+
+	@Test
+	void theEndpointHidesPayloadsWhenConfiguredTo() {
+		exposed().withPropertyValues("taskqueue.dashboard.payloads=hide").run((context) -> {
+			UUID id = context.getBean(TaskQueue.class).enqueue("echo", "personal").id();
+			assertThat(context.getBean(TaskQueueEndpoint.class).find("tasks", id))
+				.isInstanceOfSatisfying(TaskDescriptor.class,
+						(task) -> assertThat(task.payload().asString()).isEqualTo("***"));
+		});
+	}
+
+	@Test
 	void theEndpointCancelsAndRetriesTasksAndJobs() {
 		exposed().run((context) -> {
 			TaskQueue queue = context.getBean(TaskQueue.class);
@@ -209,6 +234,11 @@ abstract class TaskQueueActuatorContractTests {
 		@Task("echo")
 		public String echo(String text) {
 			return text;
+		}
+
+		@Task("login")
+		public String login(Map<String, Object> credentials) {
+			return "signed in";
 		}
 
 	}

@@ -3,8 +3,10 @@ package dev.taskqueue.store.jdbc;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -26,6 +28,7 @@ import org.springframework.util.Assert;
 
 import dev.taskqueue.JobState;
 import dev.taskqueue.JobStatus;
+import dev.taskqueue.TaskIds;
 import dev.taskqueue.TaskProgress;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.browse.Flow;
@@ -59,7 +62,13 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 
 	private final TaskReads reads;
 
-	private final Map<Set<TaskCondition>, String> taskPages = new ConcurrentHashMap<>();
+	/**
+	 * How far ahead of the database's clock a node's clock may run when it makes ids: a task
+	 * created before a time has an id made before that time plus this margin.
+	 */
+	static final Duration CLOCK_MARGIN = Duration.ofHours(1);
+
+	private final Map<List<Object>, String> taskPages = new ConcurrentHashMap<>();
 
 	private final String selectTaskOptions;
 
@@ -106,15 +115,16 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 	public Page<TaskSummary> tasks(TaskFilter filter, @Nullable UUID after, int limit) {
 		checkLimit(limit);
 		Map<TaskCondition, Object> values = new EnumMap<>(TaskCondition.class);
-		putIfPresent(values, TaskCondition.STATUS, (filter.status() != null) ? filter.status().name() : null);
 		putIfPresent(values, TaskCondition.TYPE, filter.type());
 		putIfPresent(values, TaskCondition.QUEUE, filter.queue());
 		putIfPresent(values, TaskCondition.JOB, filter.jobId());
 		putIfPresent(values, TaskCondition.CREATED_FROM, filter.from());
 		putIfPresent(values, TaskCondition.CREATED_BEFORE, filter.to());
-		putIfPresent(values, TaskCondition.BEFORE_ID, after);
-		String sql = this.taskPages.computeIfAbsent(EnumSet.copyOf(conditionsOrNone(values)),
-				(conditions) -> Statements.prefixed(this.dialect.browseTasks(conditions), this.tablePrefix));
+		putIfPresent(values, TaskCondition.BEFORE_ID, before(after, filter.to()));
+		Set<TaskCondition> conditions = conditionsOrNone(values);
+		String sql = this.taskPages.computeIfAbsent(Arrays.asList(filter.status(), conditions),
+				(key) -> Statements.prefixed(this.dialect.browseTasks(filter.status(), conditions),
+						this.tablePrefix));
 		List<TaskSummary> read = this.jdbc.query(sql, (ps) -> {
 			int index = 1;
 			for (Object value : values.values()) {
@@ -126,7 +136,21 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 	}
 
 	private static Set<TaskCondition> conditionsOrNone(Map<TaskCondition, Object> values) {
-		return values.isEmpty() ? EnumSet.noneOf(TaskCondition.class) : values.keySet();
+		return values.isEmpty() ? EnumSet.noneOf(TaskCondition.class) : EnumSet.copyOf(values.keySet());
+	}
+
+	/**
+	 * The id a page starts after: the cursor's, or, for tasks created before a time, the lowest
+	 * id made a clock margin after it if lower, so that the scan of the primary key starts near
+	 * those tasks instead of at the newest; as a request is built before it is enqueued, its id
+	 * is never made after the task's creation, but a node's clock may run ahead.
+	 */
+	private static @Nullable UUID before(@Nullable UUID after, @Nullable Instant to) {
+		if (to == null) {
+			return after;
+		}
+		UUID bound = TaskIds.lowest(to.plus(CLOCK_MARGIN));
+		return (after == null || bound.compareTo(after) < 0) ? bound : after;
 	}
 
 	private static void putIfPresent(Map<TaskCondition, Object> values, TaskCondition condition,

@@ -23,6 +23,8 @@ import org.springframework.jdbc.support.JdbcUtils;
 import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.transaction.TransactionDefinition;
 
+import dev.taskqueue.TaskStatus;
+
 /**
  * The SQL of one database. Default methods hold ANSI statements with {@code %PREFIX%} for the
  * table prefix, {@code %IDS%} for a list of id placeholders and {@code %CLAIMS%} for a list of
@@ -1183,14 +1185,31 @@ public interface Dialect {
 				error_message, progress, progress_message, progress_at""";
 
 	/**
-	 * A page of tasks, newest first: those that meet every given condition, each bound to one
-	 * parameter in the conditions' order, then the limit.
+	 * A page of tasks, newest first: those in the given status that meet every given
+	 * condition, each bound to one parameter in the conditions' order, then the limit.
+	 * @param status the status, or {@code null} for every status
 	 * @param conditions the conditions
 	 * @return the statement
 	 */
-	default String browseTasks(Set<TaskCondition> conditions) {
-		return "SELECT " + TASK_SUMMARY_COLUMNS + " FROM %PREFIX%TASK" + where(conditions, TaskCondition::sql)
+	default String browseTasks(@Nullable TaskStatus status, Set<TaskCondition> conditions) {
+		Set<String> sql = new LinkedHashSet<>();
+		if (status != null) {
+			sql.add(statusCondition(status));
+		}
+		conditions.forEach((condition) -> sql.add(condition.sql()));
+		return "SELECT " + TASK_SUMMARY_COLUMNS + " FROM %PREFIX%TASK" + where(sql, (condition) -> condition)
 				+ " ORDER BY id DESC " + firstRows();
+	}
+
+	/**
+	 * Return the condition that selects the tasks in a status. The status is written into the
+	 * statement, not bound, so that the database can choose the partial index of that status
+	 * for every execution; it is one of the enum's names, never text from a request.
+	 * @param status the status
+	 * @return the condition
+	 */
+	default String statusCondition(TaskStatus status) {
+		return "status = '" + status.name() + "'";
 	}
 
 	/** Parameters: the task id. */

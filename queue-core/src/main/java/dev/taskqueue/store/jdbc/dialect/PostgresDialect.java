@@ -1,5 +1,7 @@
 package dev.taskqueue.store.jdbc.dialect;
 
+import dev.taskqueue.TaskStatus;
+
 /**
  * PostgreSQL: claims in one statement and wakes other nodes with {@code NOTIFY}.
  *
@@ -180,6 +182,13 @@ class PostgresDialect implements Dialect {
 					WHERE finished_at >= ? AND finished_at IS NOT NULL AND job_id IS NOT NULL
 				) finished
 				GROUP BY minute_at, status""";
+	}
+
+	@Override
+	public String statusCondition(TaskStatus status) {
+		// Running tasks hold a lease: the lease index finds them without reading the table
+		return (status != TaskStatus.RUNNING) ? Dialect.super.statusCondition(status)
+				: "status = 'RUNNING' AND lease_until IS NOT NULL";
 	}
 
 }

@@ -1,15 +1,12 @@
 package dev.taskqueue.store.jdbc.dialect;
 
 /**
- * A condition a listed task must meet, each with one parameter: together they select the
- * tasks an operator filters for, from fixed SQL with bound values only.
+ * A condition a listed task must meet, each with one parameter: together with the status,
+ * they select the tasks an operator filters for, from fixed SQL with bound values only.
  *
  * @since 0.1.0
  */
 public enum TaskCondition {
-
-	/** Parameter: the status. */
-	STATUS("status = ?"),
 
 	/** Parameter: the type. */
 	TYPE("type = ?"),

@@ -21,4 +21,8 @@ CREATE INDEX IF NOT EXISTS TQ_TASK_WAITING_IDX ON TQ_TASK (queue, type) WHERE st
 CREATE INDEX IF NOT EXISTS TQ_TASK_JOB_FINISHED_IDX ON TQ_TASK (finished_at)
 	WHERE finished_at IS NOT NULL AND job_id IS NOT NULL;
 
+-- Failed and cancelled tasks newest first, for the lists operators filter by those statuses.
+-- Only failed and cancelled rows have entries: claims, enqueues and successes add none
+CREATE INDEX IF NOT EXISTS TQ_TASK_FAILED_IDX ON TQ_TASK (id) WHERE status IN ('FAILED', 'CANCELLED');
+
 INSERT INTO TQ_SCHEMA_VERSION (version, installed_at) VALUES (7, CURRENT_TIMESTAMP) ON CONFLICT (version) DO NOTHING;
