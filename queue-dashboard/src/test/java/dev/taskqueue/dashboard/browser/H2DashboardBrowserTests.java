@@ -8,7 +8,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
  */
 @SpringBootTest(classes = BrowserTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.datasource.generate-unique-name=true",
-				"taskqueue.worker.progress-interval=100ms" })
+				"taskqueue.dashboard.poll-interval=500ms", "taskqueue.worker.progress-interval=100ms" })
 class H2DashboardBrowserTests extends DashboardBrowserTests {
 
 }

@@ -19,7 +19,7 @@ import dev.taskqueue.testsupport.TestDatabases;
 @SpringBootTest(classes = { BrowserTestApplication.class, PostgresDashboardBrowserTests.PostgresDatabase.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "taskqueue.jdbc.initialize-schema=always",
-				"taskqueue.worker.progress-interval=100ms" })
+				"taskqueue.dashboard.poll-interval=500ms", "taskqueue.worker.progress-interval=100ms" })
 class PostgresDashboardBrowserTests extends DashboardBrowserTests {
 
 	private static final String TABLE_PREFIX = TestDatabases.uniqueTablePrefix();
