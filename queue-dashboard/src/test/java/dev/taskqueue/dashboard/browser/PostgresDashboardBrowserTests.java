@@ -7,6 +7,8 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.annotation.DirtiesContext.ClassMode;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -14,8 +16,9 @@ import dev.taskqueue.testsupport.TestDatabases;
 
 /**
  * The browser tests on PostgreSQL, in tables of their own that are dropped when the
- * application stops.
+ * application stops, right after these tests.
  */
+@DirtiesContext(classMode = ClassMode.AFTER_CLASS)
 @SpringBootTest(classes = { BrowserTestApplication.class, PostgresDashboardBrowserTests.PostgresDatabase.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "taskqueue.jdbc.initialize-schema=always",
