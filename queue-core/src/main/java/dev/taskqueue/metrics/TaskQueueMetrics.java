@@ -40,12 +40,12 @@ import dev.taskqueue.store.TaskOutcome;
  */
 public final class TaskQueueMetrics {
 
-	/** Name of the counter of enqueued tasks, tagged {@code type} and {@code queue}. */
+	/** Name of the counter of inserted tasks, tagged {@code type} and {@code queue}. */
 	public static final String TASKS_ENQUEUED = "taskqueue.tasks.enqueued";
 
 	/**
-	 * Name of the counter of attempts whose outcome was recorded, tagged {@code type},
-	 * {@code queue} and {@code outcome}.
+	 * Name of the counter of attempts whose outcome was recorded and of tasks cancelled,
+	 * tagged {@code type}, {@code queue} and {@code outcome}.
 	 */
 	public static final String TASKS_FINISHED = "taskqueue.tasks.finished";
 
