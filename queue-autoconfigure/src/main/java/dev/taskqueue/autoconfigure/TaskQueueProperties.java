@@ -1105,7 +1105,8 @@ public class TaskQueueProperties {
 	public static class Metrics {
 
 		/**
-		 * How long task counts are reused before one query reads them anew.
+		 * How long task counts, and the live nodes the health indicator reports, are reused
+		 * before one query reads them anew.
 		 */
 		private Duration refreshInterval = Duration.ofSeconds(15);
 

@@ -14,6 +14,7 @@ import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
@@ -46,7 +47,7 @@ final class ClaimPhase {
 		this.dataSource = dataSource;
 		this.report = report;
 		this.store = new JdbcTaskStore(dataSource, this.dialect, Db.PREFIX,
-				new PayloadCodec(TaskQueueSide.MAPPER), "claim-benchmark");
+				new PayloadCodec(TaskQueueSide.MAPPER), "claim-benchmark", TaskQueueMetrics.of(null));
 		this.rolledBack = new TransactionTemplate(new DataSourceTransactionManager(dataSource));
 	}
 

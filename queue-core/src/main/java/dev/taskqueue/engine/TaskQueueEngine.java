@@ -131,7 +131,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 	private final TaskQueueMetrics metrics;
 
-	private final CachedTaskCounts taskCounts;
+	private final CachedRead<TaskCounts> taskCounts;
+
+	private final CachedRead<List<NodeInfo>> liveNodes;
 
 	private final TaskQueueSchema schema;
 
@@ -154,8 +156,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.clock = new DatabaseClock(builder.dataSource, this.dialect, builder.clock);
 		this.tablePrefix = builder.tablePrefix;
 		PayloadCodec codec = new PayloadCodec(builder.mapper);
+		this.metrics = TaskQueueMetrics.of(builder.meterRegistry, builder.observationRegistry);
 		this.store = new JdbcTaskStore(builder.dataSource, this.dialect, builder.tablePrefix, codec,
-				builder.workerId);
+				builder.workerId, this.metrics);
 		this.nodeStore = new JdbcNodeStore(builder.dataSource, this.dialect, builder.tablePrefix);
 		this.browser = new JdbcTaskBrowser(builder.dataSource, this.dialect, builder.tablePrefix, codec);
 		this.auditTrail = new JdbcAuditTrail(builder.dataSource, this.dialect, builder.tablePrefix);
@@ -163,17 +166,20 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.schema = new TaskQueueSchema(builder.dataSource, this.dialect, builder.tablePrefix);
 		this.upgradeSchema = builder.upgradeSchema;
 		this.waitForSchema = builder.waitForSchema;
-		this.metrics = TaskQueueMetrics.of(builder.meterRegistry, builder.observationRegistry);
-		this.taskCounts = new CachedTaskCounts(this.store, this.clock, builder.taskCountsRefreshInterval,
-				this.metrics::countsRead);
-		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::cancelLocally,
-				this.metrics);
+		this.taskCounts = new CachedRead<>(() -> this.store.countUnfinished(this.clock.instant()),
+				builder.taskCountsRefreshInterval, this.metrics::countsRead);
+		this.liveNodes = new CachedRead<>(() -> this.nodeStore.live(this.clock.instant()),
+				builder.taskCountsRefreshInterval, (nodes) -> {
+				});
+		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake,
+				this::cancelLocally);
 		builder.builderDaemons.forEach((daemon) -> daemon.accept(builder.daemonRegistry));
 		this.daemons = new DaemonSupervisor(builder.daemonRegistry,
 				new JdbcDaemonStore(builder.dataSource, this.dialect, builder.tablePrefix), this.clock, builder.workerId,
 				builder.daemonLease, builder.minDaemonRestartDelay, builder.maxDaemonRestartDelay);
 		this.schedules = new DefaultTaskSchedules(
-				new JdbcScheduleStore(builder.dataSource, this.dialect, builder.tablePrefix, codec, builder.workerId),
+				new JdbcScheduleStore(builder.dataSource, this.dialect, builder.tablePrefix, codec, builder.workerId,
+						this.metrics),
 				this.registry, codec, this.clock, this.metrics, this::wake);
 		this.declaredSchedules = builder.declaredSchedules;
 		// Gauges read whichever runtime runs now, so that they survive a stop and start
@@ -260,6 +266,18 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	 */
 	public Instant now() {
 		return this.clock.instant();
+	}
+
+	/**
+	 * Return the live nodes like {@link #nodes()}, but read at most once per
+	 * {@link Builder#taskCountsRefreshInterval(Duration) refresh interval}, as task counts
+	 * are: for health checks, which may be polled often.
+	 * @return the live nodes, at most one refresh interval old
+	 * @throws org.springframework.dao.DataAccessException if they had to be read and the node
+	 * table cannot be reached
+	 */
+	public List<NodeInfo> recentNodes() {
+		return this.liveNodes.get();
 	}
 
 	/**
@@ -1061,7 +1079,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		/**
 		 * Set how long {@link TaskQueueEngine#taskCounts() task counts} are reused before
 		 * one query reads them anew (15 seconds by default). Gauges, health and the
-		 * operator's endpoint share them.
+		 * operator's endpoint share them. The {@link TaskQueueEngine#recentNodes() recent
+		 * nodes} are reused as long.
 		 * @param taskCountsRefreshInterval the refresh interval
 		 * @return this builder
 		 */

@@ -16,8 +16,6 @@ import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.TransactionSystemException;
-import org.springframework.transaction.support.TransactionSynchronization;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.JobRef;
@@ -33,7 +31,7 @@ import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.TaskTimeoutException;
 import dev.taskqueue.json.PayloadCodec;
-import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.store.AfterCommit;
 import dev.taskqueue.store.DatabaseFailure;
 import dev.taskqueue.store.NewJob;
 import dev.taskqueue.store.NewTask;
@@ -59,8 +57,6 @@ public final class DefaultTaskQueue implements TaskQueue {
 
 	private final Consumer<UUID> localCancel;
 
-	private final TaskQueueMetrics metrics;
-
 	private final TaskWatcher watcher;
 
 	/**
@@ -71,16 +67,14 @@ public final class DefaultTaskQueue implements TaskQueue {
 	 * @param clock the clock
 	 * @param wakeup wakes this node's poller
 	 * @param localCancel stops a task if it runs on this node
-	 * @param metrics counts enqueued tasks
 	 */
 	public DefaultTaskQueue(TaskTypeRegistry registry, TaskStore store, PayloadCodec codec, Clock clock,
-			Runnable wakeup, Consumer<UUID> localCancel, TaskQueueMetrics metrics) {
+			Runnable wakeup, Consumer<UUID> localCancel) {
 		this.resolver = new RequestResolver(registry, codec);
 		this.store = store;
 		this.clock = clock;
 		this.wakeup = wakeup;
 		this.localCancel = localCancel;
-		this.metrics = metrics;
 		this.watcher = new TaskWatcher(store);
 	}
 
@@ -102,7 +96,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 		List<NewTask> tasks = this.resolver.tasks(requests, null, this.clock.instant());
 		List<UUID> ids = write(() -> this.store.insert(tasks), () -> "enqueue %d task(s) of type '%s'"
 			.formatted(requests.size(), requests.get(0).type()));
-		afterCommit(enqueued(tasks, ids));
+		AfterCommit.run(this.wakeup);
 		return refs(requests, ids);
 	}
 
@@ -193,7 +187,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 	public boolean cancel(UUID id) {
 		boolean cancelled = this.store.cancel(id, this.clock.instant());
 		if (cancelled) {
-			afterCommit(() -> this.localCancel.accept(id));
+			AfterCommit.run(() -> this.localCancel.accept(id));
 		}
 		return cancelled;
 	}
@@ -201,9 +195,9 @@ public final class DefaultTaskQueue implements TaskQueue {
 	@Override
 	public JobRef startJob(JobRequest request) {
 		NewJob job = this.resolver.job(request, this.clock.instant());
-		List<UUID> ids = write(() -> this.store.startJob(job), () -> "start job '%s' with %d task(s)"
+		write(() -> this.store.startJob(job), () -> "start job '%s' with %d task(s)"
 			.formatted(request.name(), job.tasks().size()));
-		afterCommit(enqueued(job.tasks(), ids));
+		AfterCommit.run(this.wakeup);
 		return new JobRef(request.id(), request.name());
 	}
 
@@ -215,7 +209,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 		List<NewTask> newTasks = this.resolver.tasks(tasks, jobId, this.clock.instant());
 		List<UUID> ids = write(() -> this.store.addToJob(jobId, newTasks), () -> "add %d task(s) to job %s"
 			.formatted(tasks.size(), jobId));
-		afterCommit(enqueued(newTasks, ids));
+		AfterCommit.run(this.wakeup);
 		return refs(tasks, ids);
 	}
 
@@ -234,7 +228,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 	@Override
 	public boolean cancelJob(UUID jobId) {
 		Optional<Set<UUID>> interrupted = this.store.cancelJob(jobId, this.clock.instant());
-		interrupted.ifPresent((running) -> afterCommit(() -> running.forEach(this.localCancel)));
+		interrupted.ifPresent((running) -> AfterCommit.run(() -> running.forEach(this.localCancel)));
 		return interrupted.isPresent();
 	}
 
@@ -242,7 +236,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 	public int retryJob(UUID jobId) {
 		int retried = this.store.retryJob(jobId, this.clock.instant());
 		if (retried > 0) {
-			afterCommit(this.wakeup);
+			AfterCommit.run(this.wakeup);
 		}
 		return retried;
 	}
@@ -251,35 +245,9 @@ public final class DefaultTaskQueue implements TaskQueue {
 	public boolean retry(UUID id) {
 		boolean retried = this.store.retry(id, this.clock.instant());
 		if (retried) {
-			afterCommit(this.wakeup);
+			AfterCommit.run(this.wakeup);
 		}
 		return retried;
-	}
-
-	/**
-	 * Once committed, the tasks inserted are counted and this node's poller may claim them.
-	 */
-	private Runnable enqueued(List<NewTask> tasks, List<UUID> ids) {
-		return () -> {
-			this.metrics.enqueued(tasks, ids);
-			this.wakeup.run();
-		};
-	}
-
-	private static void afterCommit(Runnable action) {
-		if (TransactionSynchronizationManager.isSynchronizationActive()) {
-			TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-
-				@Override
-				public void afterCommit() {
-					action.run();
-				}
-
-			});
-		}
-		else {
-			action.run();
-		}
 	}
 
 }

@@ -89,7 +89,7 @@ public final class Rescuer {
 					// Every one was current: the rescue locked the rows it took back
 					failures.forEach((failed, task) -> {
 						FailureLog.recorded(task.type(), failed);
-						this.metrics.finished(task.type(), task.queue(), TaskQueueMetrics.RESCUED);
+						this.metrics.finished(task.type(), task.queue(), TaskQueueMetrics.RESCUED, 1);
 					});
 					this.afterRescue.run();
 				}

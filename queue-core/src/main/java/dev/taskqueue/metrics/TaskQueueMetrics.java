@@ -40,12 +40,12 @@ import dev.taskqueue.store.TaskOutcome;
  */
 public final class TaskQueueMetrics {
 
-	/** Name of the counter of enqueued tasks, tagged {@code type} and {@code queue}. */
+	/** Name of the counter of inserted tasks, tagged {@code type} and {@code queue}. */
 	public static final String TASKS_ENQUEUED = "taskqueue.tasks.enqueued";
 
 	/**
-	 * Name of the counter of attempts whose outcome was recorded, tagged {@code type},
-	 * {@code queue} and {@code outcome}.
+	 * Name of the counter of attempts whose outcome was recorded and of tasks cancelled,
+	 * tagged {@code type}, {@code queue} and {@code outcome}.
 	 */
 	public static final String TASKS_FINISHED = "taskqueue.tasks.finished";
 
@@ -103,6 +103,9 @@ public final class TaskQueueMetrics {
 	/** The outcome of an attempt taken back after its lease lapsed. */
 	public static final String RESCUED = "rescued";
 
+	/** The outcome of a task cancelled before it finished. */
+	public static final String CANCELLED = "cancelled";
+
 	private static final TaskStatus[] UNFINISHED = { TaskStatus.WAITING, TaskStatus.READY, TaskStatus.RUNNING };
 
 	private static final TaskQueueMetrics NONE = new TaskQueueMetrics(null, ObservationRegistry.NOOP);
@@ -157,12 +160,12 @@ public final class TaskQueueMetrics {
 	}
 
 	/**
-	 * Count tasks enqueued, once their transaction committed, with one increment per type
+	 * Count tasks inserted, once their transaction committed, with one increment per type
 	 * and queue. A task whose unique key another task held inserted nothing, and is not
 	 * counted.
 	 * @param tasks the tasks
-	 * @param ids the id each task's request returned, in the same order: the task's own id
-	 * if it was inserted, else the id of the task that held its key
+	 * @param ids the id the insert returned for each task, in the same order: the task's own
+	 * id if it was inserted, else the id of the task that held its key
 	 */
 	public void enqueued(List<NewTask> tasks, List<UUID> ids) {
 		if (this.registry == null || tasks.isEmpty()) {
@@ -214,9 +217,7 @@ public final class TaskQueueMetrics {
 	 * @param timedOut whether the attempt outlived its timeout
 	 */
 	public void recorded(ClaimedTask task, TaskOutcome outcome, boolean timedOut) {
-		if (this.registry != null) {
-			finished(task.type(), task.queue(), outcome(outcome, timedOut));
-		}
+		finished(task.type(), task.queue(), outcome(outcome, timedOut), 1);
 	}
 
 	/**
@@ -236,22 +237,24 @@ public final class TaskQueueMetrics {
 	}
 
 	/**
-	 * Count an attempt whose end its own worker did not record: {@link #RESCUED}, taken
-	 * back by this node after its lease lapsed.
+	 * Count tasks that finished without their own worker recording it: {@link #RESCUED},
+	 * taken back by this node after their lease lapsed, or {@link #CANCELLED} through this
+	 * node before they finished, once the cancel committed.
 	 * @param type the task type
 	 * @param queue the queue
 	 * @param outcome the outcome
+	 * @param count how many tasks
 	 */
-	public void finished(String type, String queue, String outcome) {
-		if (this.registry != null) {
+	public void finished(String type, String queue, String outcome, int count) {
+		if (this.registry != null && count > 0) {
 			this.finishedCounters.computeIfAbsent(new Attempt(type, queue, outcome), (tags) -> Counter
 				.builder(TASKS_FINISHED)
-				.description("Task attempts whose outcome was recorded, by outcome")
+				.description("Task attempts whose outcome was recorded, and tasks cancelled, by outcome")
 				.tag("type", tags.type())
 				.tag("queue", tags.queue())
 				.tag("outcome", tags.outcome())
 				.register(registry()))
-				.increment();
+				.increment(count);
 		}
 	}
 

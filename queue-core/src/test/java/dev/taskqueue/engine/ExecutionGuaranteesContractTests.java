@@ -42,6 +42,7 @@ import dev.taskqueue.TaskStatus;
 import dev.taskqueue.TaskTimeoutException;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.lease.Rescuer;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.jdbc.JdbcTaskStore;
 import dev.taskqueue.testsupport.TestNodes;
 import dev.taskqueue.type.TaskTypeRegistry;
@@ -220,7 +221,7 @@ abstract class ExecutionGuaranteesContractTests {
 		TaskRef ref = enqueueOnly.queue().enqueue("recover", "x");
 		// A node that claims it and dies: its lease lapses at once
 		new JdbcTaskStore(this.nodes.dataSource(), this.nodes.dialect(), this.nodes.prefix(),
-				new PayloadCodec(JsonMapper.builder().build()), "dead")
+				new PayloadCodec(JsonMapper.builder().build()), "dead", TaskQueueMetrics.of(null))
 			.claim("default", 1, "dead-node", Instant.now(), Instant.now().minusSeconds(1));
 		assertThat(enqueueOnly.queue().find(ref.id()).orElseThrow().status()).isEqualTo(TaskStatus.RUNNING);
 		TaskQueue queue = this.nodes.start();

@@ -9,6 +9,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import javax.sql.DataSource;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,7 @@ import dev.taskqueue.TaskRequest;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.testsupport.ChildJvm;
 import dev.taskqueue.testsupport.JdbcConnectionDetails;
 import dev.taskqueue.testsupport.TestDatabases;
@@ -34,8 +37,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A worker process dies without warning (SIGKILL) while it runs a task: the task's lease
- * lapses, another node takes it back, counts the attempt as failed with "lease expired" and
- * runs it again.
+ * lapses, another node takes it back, counts the attempt as failed with "lease expired" (and
+ * as rescued in its meters) and runs it again.
  */
 class WorkerCrashTests {
 
@@ -55,6 +58,8 @@ class WorkerCrashTests {
 	private final String prefix = TestDatabases.uniqueTablePrefix();
 
 	private final List<Integer> attemptsRunHere = new CopyOnWriteArrayList<>();
+
+	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	/** Enqueues and looks tasks up, but runs none. */
 	private TaskQueueEngine enqueuer;
@@ -153,6 +158,17 @@ class WorkerCrashTests {
 		assertThat(state.errors()).singleElement()
 			.satisfies((error) -> assertThat(error.message()).contains("lease expired"));
 		assertThat(this.attemptsRunHere).containsExactly(2);
+		// The dead node's attempt counts once, as rescued by the node that took it back
+		await().atMost(WAIT).until(() -> finished(TaskQueueMetrics.SUCCEEDED) == 1);
+		assertThat(finished(TaskQueueMetrics.RESCUED)).isEqualTo(1);
+		assertThat(this.meters.get(TaskQueueMetrics.TASKS_FINISHED).counters()).hasSize(2);
+	}
+
+	private double finished(String outcome) {
+		Counter counter = this.meters.find(TaskQueueMetrics.TASKS_FINISHED)
+			.tags("type", TYPE, "queue", "default", "outcome", outcome)
+			.counter();
+		return (counter != null) ? counter.count() : 0;
 	}
 
 	private TaskQueueEngine engine(boolean workerEnabled, String workerId) {
@@ -166,6 +182,7 @@ class WorkerCrashTests {
 			.workerId(workerId)
 			.pollInterval(Duration.ofMillis(200))
 			.shutdownTimeout(Duration.ofSeconds(5))
+			.meterRegistry(this.meters)
 			.build();
 		engine.start();
 		return engine;

@@ -15,7 +15,9 @@ import dev.taskqueue.engine.TaskQueueEngine;
  * {@link HealthIndicator} of a TaskQueue node: {@link Status#DOWN DOWN} when the task tables
  * cannot be reached, {@link #DEGRADED DEGRADED} when the backlog or the age of the oldest due
  * task passes its threshold, {@link Status#UP UP} otherwise. Details give the backlog, the
- * oldest due task's age, the unfinished tasks per status and the live nodes.
+ * oldest due task's age, the unfinished tasks per status and the live nodes. Counts and
+ * nodes are read at most once per refresh interval of the task counts, so that frequent
+ * health checks do not query the database each time; a failed read is remembered as long.
  * <p>
  * {@code DEGRADED} is not in Boot's default status order, so it changes neither the
  * aggregate status nor the HTTP status: a long backlog is worth a look, not a restart.
@@ -60,7 +62,7 @@ public class TaskQueueHealthIndicator extends AbstractHealthIndicator {
 			.withDetail("backlog", backlog)
 			.withDetail("oldestDueAge", oldestDueAge.toString())
 			.withDetail("tasks", TaskQueueEndpoint.byStatus(counts))
-			.withDetail("liveNodes", this.engine.nodes().size());
+			.withDetail("liveNodes", this.engine.recentNodes().size());
 	}
 
 }

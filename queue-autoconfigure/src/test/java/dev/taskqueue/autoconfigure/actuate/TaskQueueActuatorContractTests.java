@@ -34,6 +34,7 @@ import dev.taskqueue.autoconfigure.actuate.TaskQueueEndpoint.ActionDescriptor;
 import dev.taskqueue.autoconfigure.actuate.TaskQueueEndpoint.JobDescriptor;
 import dev.taskqueue.autoconfigure.actuate.TaskQueueEndpoint.QueueDescriptor;
 import dev.taskqueue.autoconfigure.actuate.TaskQueueEndpoint.TaskDescriptor;
+import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.testsupport.TestDatabases;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -118,6 +119,33 @@ abstract class TaskQueueActuatorContractTests {
 				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 				assertThat(health.getDetails()).containsKey("error");
 			}
+		});
+	}
+
+	@Test
+	void whenTheNodeTableCannotBeReachedThenHealthIsDown() {
+		contextRunner().withPropertyValues("taskqueue.metrics.refresh-interval=1h").run((context) -> {
+			new JdbcTemplate(dataSource()).execute("DROP TABLE " + this.tablePrefix + "NODE");
+			Health health = context.getBean(TaskQueueHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+			assertThat(health.getDetails()).containsKey("error");
+		});
+	}
+
+	@Test
+	void healthReadsTheLiveNodesAtMostOncePerRefreshIntervalOfTheTaskCounts() {
+		contextRunner().withPropertyValues("taskqueue.metrics.refresh-interval=1h").run((cached) -> {
+			contextRunner().run((uncached) -> {
+				HealthIndicator cachedHealth = cached.getBean(TaskQueueHealthIndicator.class);
+				HealthIndicator uncachedHealth = uncached.getBean(TaskQueueHealthIndicator.class);
+				assertThat(cachedHealth.health().getDetails()).containsEntry("liveNodes", 0);
+				assertThat(uncachedHealth.health().getDetails()).containsEntry("liveNodes", 0);
+				contextRunner().withPropertyValues("taskqueue.worker.enabled=true").run((worker) -> {
+					assertThat(worker.getBean(TaskQueueEngine.class).nodes()).hasSize(1);
+					assertThat(uncachedHealth.health().getDetails()).containsEntry("liveNodes", 1);
+					assertThat(cachedHealth.health().getDetails()).containsEntry("liveNodes", 0);
+				});
+			});
 		});
 	}
 

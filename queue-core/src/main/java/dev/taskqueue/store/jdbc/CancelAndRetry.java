@@ -2,9 +2,13 @@ package dev.taskqueue.store.jdbc;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
@@ -14,6 +18,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.TaskStatus;
+import dev.taskqueue.store.jdbc.JdbcSupport.TypeAndQueue;
 import dev.taskqueue.store.jdbc.TaskInserts.Edge;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 
@@ -43,11 +48,13 @@ final class CancelAndRetry {
 
 	boolean cancel(UUID id, Instant now) {
 		Boolean cancelled = this.support.inCallerTransaction((transaction) -> {
-			TaskStatus status = lockTask(id).status();
+			LockedTask task = lockTask(id);
+			TaskStatus status = task.status();
 			if (status == TaskStatus.SUCCEEDED || status == TaskStatus.CANCELLED) {
 				return false;
 			}
-			cancelWithDescendants(List.of(id), now);
+			// A FAILED task finished already, and was counted then
+			cancelWithDescendants(List.of(id), (status != TaskStatus.FAILED) ? List.of(task.tags()) : List.of(), now);
 			if (status == TaskStatus.RUNNING) {
 				this.support.notifyCancelled(id);
 			}
@@ -56,13 +63,25 @@ final class CancelAndRetry {
 		return Boolean.TRUE.equals(cancelled);
 	}
 
-	/** Cancels the given tasks and, level by level, the tasks waiting for them. */
-	void cancelWithDescendants(List<UUID> ids, Instant now) {
+	/**
+	 * Cancels the given locked tasks and, level by level, the tasks waiting for them, which
+	 * it locks. Each task cancelled before it finished is counted once, when the transaction
+	 * commits.
+	 * @param ids the tasks
+	 * @param unfinished the tags of those of them that had not finished
+	 * @param now the current time
+	 */
+	void cancelWithDescendants(List<UUID> ids, Collection<TypeAndQueue> unfinished, Instant now) {
+		Map<TypeAndQueue, Integer> counts = new HashMap<>();
+		unfinished.forEach((task) -> counts.merge(task, 1, Integer::sum));
 		List<UUID> level = ids;
 		while (!level.isEmpty()) {
 			cancelAll(level, now);
-			level = waitingChildren(level);
+			Map<UUID, TypeAndQueue> children = lockWaitingChildren(level);
+			children.values().forEach((task) -> counts.merge(task, 1, Integer::sum));
+			level = new ArrayList<>(children.keySet());
 		}
+		this.support.cancelled(counts);
 	}
 
 	private void cancelAll(List<UUID> ids, Instant now) {
@@ -74,13 +93,26 @@ final class CancelAndRetry {
 		}
 	}
 
-	private List<UUID> waitingChildren(List<UUID> parents) {
-		List<UUID> children = new ArrayList<>();
+	/**
+	 * The tasks waiting for the given ones, locked, each once however many of them it waits
+	 * for: locked, they are still waiting when cancelled, and another cancel that reaches
+	 * them at the same time finds them cancelled, so that each is counted once.
+	 */
+	private Map<UUID, TypeAndQueue> lockWaitingChildren(List<UUID> parents) {
+		Set<UUID> children = new LinkedHashSet<>();
 		for (List<UUID> chunk : JdbcSupport.chunks(parents)) {
 			children.addAll(this.jdbc.query(Statements.withIds(this.sql.selectWaitingChildren, chunk.size()),
 					(ps) -> this.support.setIds(ps, 1, chunk), (rs, rowNum) -> this.dialect.getId(rs, "id")));
 		}
-		return children;
+		Map<UUID, TypeAndQueue> locked = new LinkedHashMap<>();
+		for (List<UUID> chunk : JdbcSupport.chunks(children)) {
+			this.jdbc.query(Statements.withIds(this.sql.lockWaitingTasks, chunk.size()),
+					(ps) -> this.support.setIds(ps, 1, chunk), (rs) -> {
+						locked.put(this.dialect.getId(rs, "id"),
+								new TypeAndQueue(rs.getString("type"), rs.getString("queue")));
+					});
+		}
+		return locked;
 	}
 
 	boolean retry(UUID id, Instant now) {
@@ -148,14 +180,15 @@ final class CancelAndRetry {
 	LockedTask lockTask(UUID id) {
 		List<LockedTask> tasks = this.jdbc.query(this.sql.lockTask, (ps) -> this.dialect.setId(ps, 1, id),
 				(rs, rowNum) -> new LockedTask(TaskStatus.valueOf(rs.getString("status")),
-						this.dialect.getNullableId(rs, "job_id")));
+						this.dialect.getNullableId(rs, "job_id"),
+						new TypeAndQueue(rs.getString("type"), rs.getString("queue"))));
 		if (tasks.isEmpty()) {
 			throw new TaskNotFoundException(id, "Task " + id + " not found");
 		}
 		return tasks.get(0);
 	}
 
-	record LockedTask(TaskStatus status, @Nullable UUID jobId) {
+	record LockedTask(TaskStatus status, @Nullable UUID jobId, TypeAndQueue tags) {
 	}
 
 }

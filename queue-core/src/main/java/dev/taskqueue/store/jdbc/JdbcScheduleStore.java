@@ -22,6 +22,7 @@ import org.springframework.util.Assert;
 
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.schedule.ScheduleRun;
 import dev.taskqueue.schedule.ScheduleSlot;
 import dev.taskqueue.store.NewTask;
@@ -89,10 +90,11 @@ public final class JdbcScheduleStore {
 	 * @param tablePrefix the prefix of the task tables
 	 * @param codec reads stored JSON
 	 * @param nodeId the node's name, sent with its notifications
+	 * @param metrics counts the tasks its schedules fire
 	 */
 	public JdbcScheduleStore(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec,
-			String nodeId) {
-		this.support = new JdbcSupport(dataSource, dialect, tablePrefix, codec, nodeId);
+			String nodeId, TaskQueueMetrics metrics) {
+		this.support = new JdbcSupport(dataSource, dialect, tablePrefix, codec, nodeId, metrics);
 		this.jdbc = this.support.jdbc();
 		this.dialect = dialect;
 		this.inserts = new TaskInserts(this.support);

@@ -6,6 +6,7 @@ import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -27,13 +28,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.util.Assert;
 
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.store.AfterCommit;
 import dev.taskqueue.store.ClaimedTask;
+import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 
 /**
  * What the parts of a {@link JdbcTaskStore} share: the task tables and the statements of
- * their dialect, the two kinds of transaction, notifications, and binding of ids and
- * batches.
+ * their dialect, the two kinds of transaction, notifications, the counting of tasks inserted
+ * and cancelled, and binding of ids and batches.
  */
 final class JdbcSupport {
 
@@ -62,7 +66,10 @@ final class JdbcSupport {
 
 	private final String nodeId;
 
-	JdbcSupport(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec, String nodeId) {
+	private final TaskQueueMetrics metrics;
+
+	JdbcSupport(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec, String nodeId,
+			TaskQueueMetrics metrics) {
 		this.dataSource = dataSource;
 		this.jdbc = new JdbcTemplate(dataSource);
 		this.dialect = dialect;
@@ -77,6 +84,7 @@ final class JdbcSupport {
 		this.snapshotTransaction.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
 		this.channel = JdbcTaskStore.channel(tablePrefix);
 		this.nodeId = nodeId;
+		this.metrics = metrics;
 	}
 
 	DataSource dataSource() {
@@ -185,6 +193,27 @@ final class JdbcSupport {
 		}
 	}
 
+	/**
+	 * Count the tasks an insert wrote, once the transaction that wrote them commits.
+	 * @param tasks the tasks given to the insert
+	 * @param ids the ids it returned: a task whose key another task held is not counted
+	 */
+	void inserted(List<NewTask> tasks, List<UUID> ids) {
+		AfterCommit.run(() -> this.metrics.enqueued(tasks, ids));
+	}
+
+	/**
+	 * Count tasks cancelled before they finished, once the transaction that cancelled them
+	 * commits.
+	 * @param tasks how many tasks of each type and queue
+	 */
+	void cancelled(Map<TypeAndQueue, Integer> tasks) {
+		if (!tasks.isEmpty()) {
+			AfterCommit.run(() -> tasks.forEach((task, count) -> this.metrics.finished(task.type(), task.queue(),
+					TaskQueueMetrics.CANCELLED, count)));
+		}
+	}
+
 	/** Binds the parameters of a notification that tasks are ready, from the given index on. */
 	void setReadyNotification(PreparedStatement ps, int firstIndex) throws SQLException {
 		setNotification(ps, firstIndex, this.nodeId);
@@ -271,6 +300,10 @@ final class JdbcSupport {
 			}
 		}
 
+	}
+
+	/** The tags a task is counted by. */
+	record TypeAndQueue(String type, String queue) {
 	}
 
 	/** Binds one item's parameters. */

@@ -18,6 +18,7 @@ import dev.taskqueue.TaskCounts;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.NewJob;
@@ -65,10 +66,11 @@ public final class JdbcTaskStore implements TaskStore {
 	 * @param tablePrefix the prefix of the task tables, {@code TQ_} by default
 	 * @param codec reads stored JSON
 	 * @param nodeId the node's name, sent with its notifications so that it can ignore its own
+	 * @param metrics counts the tasks it inserts and cancels
 	 */
 	public JdbcTaskStore(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec,
-			String nodeId) {
-		JdbcSupport support = new JdbcSupport(dataSource, dialect, tablePrefix, codec, nodeId);
+			String nodeId, TaskQueueMetrics metrics) {
+		JdbcSupport support = new JdbcSupport(dataSource, dialect, tablePrefix, codec, nodeId, metrics);
 		this.inserts = new TaskInserts(support);
 		this.claims = new TaskClaims(support);
 		this.reads = new TaskReads(support);

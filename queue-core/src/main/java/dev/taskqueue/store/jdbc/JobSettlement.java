@@ -119,7 +119,7 @@ final class JobSettlement {
 					(payload != null) ? payload : jobIdPayload, null, OptionsColumn.read(rs.getString("options")),
 					Set.of(), Set.of(), null, now);
 		});
-		this.inserts.insert(transaction, callbacks);
+		this.support.inserted(callbacks, this.inserts.insert(transaction, callbacks));
 	}
 
 	private record LockedJob(UUID id, JobStatus status, boolean started) {

@@ -2,8 +2,11 @@ package dev.taskqueue.store.jdbc;
 
 import java.sql.Types;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -21,6 +24,7 @@ import dev.taskqueue.TaskStatus;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.NewJob;
 import dev.taskqueue.store.NewTask;
+import dev.taskqueue.store.jdbc.JdbcSupport.TypeAndQueue;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 
 /**
@@ -72,6 +76,7 @@ final class Jobs {
 				this.dialect.setInstant(ps, 5, job.createdAt());
 			});
 			List<UUID> ids = this.inserts.insert(transaction, job.tasks());
+			this.support.inserted(job.tasks(), ids);
 			List<NewJob.Callback> callbacks = job.callbacks();
 			this.jdbc.batchUpdate(this.sql.insertJobCallback,
 					JdbcSupport.batch(JdbcSupport.indexes(callbacks.size()), (ps, position) -> {
@@ -103,6 +108,7 @@ final class Jobs {
 				throw new TaskQueueException("Job " + jobId + " has ended (" + status.get(0)
 						+ "); tasks cannot be added to it, and none were");
 			}
+			this.support.inserted(tasks, ids);
 			return ids;
 		});
 	}
@@ -175,15 +181,7 @@ final class Jobs {
 				return Optional.<Set<UUID>>empty();
 			}
 			Set<UUID> running = new HashSet<>();
-			List<UUID> level = this.jdbc.query(this.sql.lockUnfinishedJobTasks, (ps) -> this.dialect.setId(ps, 1, jobId),
-					(rs, rowNum) -> {
-						UUID id = this.dialect.getId(rs, "id");
-						if (TaskStatus.RUNNING.name().equals(rs.getString("status"))) {
-							running.add(id);
-						}
-						return id;
-					});
-			this.cancelAndRetry.cancelWithDescendants(level, now);
+			cancelUnfinishedTasks(jobId, running, now);
 			// The job is locked after its tasks, as completions lock it
 			int cancelled = this.jdbc.update(this.sql.cancelJob, (ps) -> {
 				this.dialect.setInstant(ps, 1, now);
@@ -194,11 +192,23 @@ final class Jobs {
 			}
 			// Tasks that a completion or addToJob wrote while the first look waited for their
 			// writer: committed by now, and seen by this second look
-			this.cancelAndRetry.cancelWithDescendants(this.jdbc.query(this.sql.lockUnfinishedJobTasks,
-					(ps) -> this.dialect.setId(ps, 1, jobId), (rs, rowNum) -> this.dialect.getId(rs, "id")), now);
+			cancelUnfinishedTasks(jobId, running, now);
 			running.forEach(this.support::notifyCancelled);
 			return Optional.of(Set.copyOf(running));
 		});
+	}
+
+	/** Locks a job's unfinished tasks and cancels them with their descendants; adds the running ones. */
+	private void cancelUnfinishedTasks(UUID jobId, Set<UUID> running, Instant now) {
+		Map<UUID, TypeAndQueue> unfinished = new LinkedHashMap<>();
+		this.jdbc.query(this.sql.lockUnfinishedJobTasks, (ps) -> this.dialect.setId(ps, 1, jobId), (rs) -> {
+			UUID id = this.dialect.getId(rs, "id");
+			if (TaskStatus.RUNNING.name().equals(rs.getString("status"))) {
+				running.add(id);
+			}
+			unfinished.put(id, new TypeAndQueue(rs.getString("type"), rs.getString("queue")));
+		});
+		this.cancelAndRetry.cancelWithDescendants(new ArrayList<>(unfinished.keySet()), unfinished.values(), now);
 	}
 
 	int retryJob(UUID jobId, Instant now) {

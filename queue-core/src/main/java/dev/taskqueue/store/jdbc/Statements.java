@@ -85,6 +85,8 @@ final class Statements {
 
 	final String selectWaitingChildren;
 
+	final String lockWaitingTasks;
+
 	final String retry;
 
 	final String selectChildrenEvenIfFailed;
@@ -187,6 +189,7 @@ final class Statements {
 		this.lockTask = prefixed(dialect.lockTask(), prefix);
 		this.cancel = prefixed(dialect.cancel(), prefix);
 		this.selectWaitingChildren = prefixed(dialect.selectWaitingChildren(), prefix);
+		this.lockWaitingTasks = prefixed(dialect.lockWaitingTasks(), prefix);
 		this.retry = prefixed(dialect.retry(), prefix);
 		this.selectChildrenEvenIfFailed = prefixed(dialect.selectChildrenEvenIfFailed(), prefix);
 		this.holdChildrenEvenIfFailed = prefixed(dialect.holdChildrenEvenIfFailed(), prefix);

@@ -167,7 +167,7 @@ final class TaskCompletions {
 				transaction.releaseSavepoint(savepoint);
 				return JobWriteResult.STALE;
 			}
-			this.inserts.insert(transaction, writes.tasks());
+			List<UUID> added = this.inserts.insert(transaction, writes.tasks());
 			if (writes.jobResult() != null) {
 				this.jdbc.update(this.sql.setJobResult, (ps) -> {
 					ps.setString(1, writes.jobResult());
@@ -178,6 +178,7 @@ final class TaskCompletions {
 				this.support.notifyReady();
 			}
 			transaction.releaseSavepoint(savepoint);
+			this.support.inserted(writes.tasks(), added);
 			return runsAgain ? JobWriteResult.RUNS_AGAIN : JobWriteResult.SUCCEEDED;
 		}
 		catch (RuntimeException ex) {

@@ -64,7 +64,7 @@ final class TaskInserts {
 	 * Inserts tasks in the caller's transaction, or in one of their own; or, outside a
 	 * caller's transaction, in one statement that commits on its own where one statement
 	 * does all the work: no parents to lock, no keys to check, and a dialect that inserts
-	 * them and wakes listening nodes at once.
+	 * them and wakes listening nodes at once. The tasks inserted are counted once committed.
 	 */
 	List<UUID> insert(List<NewTask> tasks) {
 		if (tasks.isEmpty()) {
@@ -72,9 +72,15 @@ final class TaskInserts {
 		}
 		if (isOneStatement(tasks) && !this.support.joinsCallerTransaction() && Boolean.TRUE
 			.equals(this.jdbc.execute((Connection connection) -> this.rows.insertAlone(connection, tasks)))) {
-			return tasks.stream().map(NewTask::id).toList();
+			List<UUID> ids = tasks.stream().map(NewTask::id).toList();
+			this.support.inserted(tasks, ids);
+			return ids;
 		}
-		return this.support.inCallerTransaction((transaction) -> insert(transaction, tasks));
+		return this.support.inCallerTransaction((transaction) -> {
+			List<UUID> ids = insert(transaction, tasks);
+			this.support.inserted(tasks, ids);
+			return ids;
+		});
 	}
 
 	private boolean isOneStatement(List<NewTask> tasks) {
@@ -86,7 +92,10 @@ final class TaskInserts {
 		return this.rows.isOneStatement(tasks.size());
 	}
 
-	/** Inserts tasks in the transaction whose savepoints are given; see {@link #insert(List)}. */
+	/**
+	 * Inserts tasks in the transaction whose savepoints are given; see {@link #insert(List)}.
+	 * The caller counts them, with {@link JdbcSupport#inserted}, once they are sure to stay.
+	 */
 	List<UUID> insert(SavepointManager transaction, List<NewTask> tasks) {
 		Map<UUID, TaskStatus> statuses = lockExternalParents(tasks);
 		if (isKeyedBatch(tasks)) {

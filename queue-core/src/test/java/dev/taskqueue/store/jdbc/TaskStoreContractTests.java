@@ -53,6 +53,7 @@ import dev.taskqueue.TaskStatus;
 import dev.taskqueue.UnknownTaskTypeException;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.NewTask;
@@ -98,7 +99,8 @@ abstract class TaskStoreContractTests {
 		this.dataSource = dataSource();
 		this.dialect = Dialect.of(this.dataSource);
 		TestDatabases.createSchema(this.dataSource, this.dialect.platform(), this.prefix);
-		this.store = new JdbcTaskStore(this.dataSource, this.dialect, this.prefix, new PayloadCodec(mapper), "test-node");
+		this.store = new JdbcTaskStore(this.dataSource, this.dialect, this.prefix, new PayloadCodec(mapper), "test-node",
+				TaskQueueMetrics.of(null));
 		// No retries unless a test asks for them, so that a failure ends the task at once
 		this.registry = new TaskTypeRegistry(List.of(), new TaskTypeSettings(null, null, null,
 				new TaskOptions(null, null, 0, null, null, null, null), null));
@@ -224,7 +226,7 @@ abstract class TaskStoreContractTests {
 
 		};
 		JdbcTaskStore store = new JdbcTaskStore(manualCommit, this.dialect, this.prefix, new PayloadCodec(mapper),
-				"test-node");
+				"test-node", TaskQueueMetrics.of(null));
 		Instant now = Instant.now();
 		store.insert(List.of(newTask(now)));
 		store.insert(List.of(newTask(now), newTask(now)));
@@ -597,7 +599,7 @@ abstract class TaskStoreContractTests {
 
 		};
 		JdbcTaskStore store = new JdbcTaskStore(recording, this.dialect, this.prefix, new PayloadCodec(mapper),
-				"test-node");
+				"test-node", TaskQueueMetrics.of(null));
 		Instant now = Instant.now();
 		this.store.insert(List.of(newTask(now), newTask(now), newTask(now), newTask(now), newTask(now)));
 		List<ClaimedTask> claimed = this.store.claim("default", 5, "w", now, now.plusSeconds(60));

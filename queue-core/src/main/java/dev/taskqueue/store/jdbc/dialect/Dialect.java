@@ -564,7 +564,7 @@ public interface Dialect {
 	}
 
 	default String lockTask() {
-		return "SELECT status, job_id FROM %PREFIX%TASK WHERE id = ? FOR UPDATE";
+		return "SELECT status, job_id, type, queue FROM %PREFIX%TASK WHERE id = ? FOR UPDATE";
 	}
 
 	/** Parameters: finished at, then the ids. */
@@ -580,6 +580,17 @@ public interface Dialect {
 		return """
 				SELECT t.id FROM %PREFIX%TASK t JOIN %PREFIX%TASK_PARENT p ON p.child_id = t.id
 				WHERE t.status = 'WAITING' AND p.parent_id IN (%IDS%)""";
+	}
+
+	/**
+	 * Those of the given tasks still WAITING, locked, by primary key. Parameters: the ids.
+	 * @return the statement
+	 */
+	default String lockWaitingTasks() {
+		return """
+				SELECT id, type, queue FROM %PREFIX%TASK WHERE id IN (%IDS%) AND status = 'WAITING'
+				ORDER BY id
+				FOR UPDATE""";
 	}
 
 	/** Parameters: status, pending parents, run at, id. */
@@ -701,7 +712,8 @@ public interface Dialect {
 	 */
 	default String lockUnfinishedJobTasks() {
 		return """
-				SELECT id, status FROM %PREFIX%TASK WHERE job_id = ? AND status IN ('WAITING', 'READY', 'RUNNING')
+				SELECT id, status, type, queue FROM %PREFIX%TASK
+				WHERE job_id = ? AND status IN ('WAITING', 'READY', 'RUNNING')
 				ORDER BY id
 				FOR UPDATE""";
 	}

@@ -1,66 +1,63 @@
 package dev.taskqueue.engine;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
 
-import dev.taskqueue.TaskCounts;
-import dev.taskqueue.store.TaskStore;
-
 /**
- * The task counts shared by gauges, health and the operator's endpoint: read by one query at
- * most once per refresh interval, however many read them, and only when someone does.
+ * A read shared by gauges, health and the operator's endpoint, such as the task counts or the
+ * live nodes: made at most once per refresh interval, however many ask for it, and only when
+ * someone does.
+ *
+ * @param <T> what it reads
  */
-final class CachedTaskCounts {
+final class CachedRead<T> {
 
-	private final TaskStore store;
-
-	private final Clock clock;
+	private final Supplier<T> read;
 
 	private final long refreshNanos;
 
-	private final Consumer<TaskCounts> onRead;
+	private final Consumer<T> onRead;
 
-	private @Nullable TaskCounts counts;
+	private @Nullable T value;
 
 	/** Why the last read failed, or {@code null} if it did not. */
 	private @Nullable RuntimeException failure;
 
 	private long readAtNanos;
 
-	CachedTaskCounts(TaskStore store, Clock clock, Duration refreshInterval, Consumer<TaskCounts> onRead) {
-		this.store = store;
-		this.clock = clock;
+	CachedRead(Supplier<T> read, Duration refreshInterval, Consumer<T> onRead) {
+		this.read = read;
 		this.refreshNanos = refreshInterval.toNanos();
 		this.onRead = onRead;
 	}
 
 	/**
-	 * Return the counts, read anew if the last read is older than the refresh interval. A
+	 * Return the value, read anew if the last read is older than the refresh interval. A
 	 * failed read is not tried again either before the interval passes: while the database
 	 * is unreachable, every reader would otherwise wait for a connection timeout in turn.
-	 * @return the counts
+	 * @return the value
 	 * @throws RuntimeException the failure of the last read, if it failed
 	 */
-	synchronized TaskCounts get() {
-		if ((this.counts == null && this.failure == null) || System.nanoTime() - this.readAtNanos >= this.refreshNanos) {
+	synchronized T get() {
+		if ((this.value == null && this.failure == null) || System.nanoTime() - this.readAtNanos >= this.refreshNanos) {
 			read();
 		}
 		RuntimeException failure = this.failure;
 		if (failure != null) {
 			throw failure;
 		}
-		return Objects.requireNonNull(this.counts);
+		return Objects.requireNonNull(this.value);
 	}
 
 	private void read() {
 		long start = System.nanoTime();
-		TaskCounts counts;
+		T value;
 		try {
-			counts = this.store.countUnfinished(this.clock.instant());
+			value = this.read.get();
 		}
 		catch (RuntimeException ex) {
 			this.failure = ex;
@@ -68,18 +65,18 @@ final class CachedTaskCounts {
 			this.readAtNanos = System.nanoTime();
 			return;
 		}
-		this.counts = counts;
+		this.value = value;
 		this.failure = null;
 		this.readAtNanos = start;
-		this.onRead.accept(counts);
+		this.onRead.accept(value);
 	}
 
 	/**
-	 * Return the counts like {@link #get()}, or {@code null} if the last read failed: for
+	 * Return the value like {@link #get()}, or {@code null} if the last read failed: for
 	 * gauges, which report no value then.
-	 * @return the counts, or {@code null}
+	 * @return the value, or {@code null}
 	 */
-	@Nullable TaskCounts getIfAvailable() {
+	@Nullable T getIfAvailable() {
 		try {
 			return get();
 		}

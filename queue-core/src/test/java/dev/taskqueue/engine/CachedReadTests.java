@@ -1,6 +1,5 @@
 package dev.taskqueue.engine;
 
-import java.lang.reflect.Proxy;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -11,16 +10,16 @@ import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 
 import dev.taskqueue.TaskCounts;
-import dev.taskqueue.store.TaskStore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Task counts are read at most once per refresh interval, whether the read succeeds or fails.
+ * Cached reads, such as task counts, are made at most once per refresh interval, whether the
+ * read succeeds or fails.
  */
-class CachedTaskCountsTests {
+class CachedReadTests {
 
 	private final AtomicInteger reads = new AtomicInteger();
 
@@ -28,7 +27,7 @@ class CachedTaskCountsTests {
 
 	@Test
 	void aFailedReadIsNotTriedAgainBeforeTheRefreshIntervalPasses() {
-		CachedTaskCounts counts = new CachedTaskCounts(store(), Clock.systemUTC(), Duration.ofHours(1), (read) -> {
+		CachedRead<TaskCounts> counts = new CachedRead<>(this::countUnfinished, Duration.ofHours(1), (read) -> {
 		});
 		for (int i = 0; i < 3; i++) {
 			assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(counts::get)
@@ -40,7 +39,7 @@ class CachedTaskCountsTests {
 
 	@Test
 	void countsAreReadAgainOnceTheIntervalAfterAFailedReadPassed() {
-		CachedTaskCounts counts = new CachedTaskCounts(store(), Clock.systemUTC(), Duration.ofMillis(100), (read) -> {
+		CachedRead<TaskCounts> counts = new CachedRead<>(this::countUnfinished, Duration.ofMillis(100), (read) -> {
 		});
 		assertThat(counts.getIfAvailable()).isNull();
 		this.unreachable.set(false);
@@ -51,18 +50,12 @@ class CachedTaskCountsTests {
 		assertThatExceptionOfType(DataAccessResourceFailureException.class).isThrownBy(counts::get);
 	}
 
-	private TaskStore store() {
-		return (TaskStore) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { TaskStore.class },
-				(proxy, method, args) -> {
-					if (!method.getName().equals("countUnfinished")) {
-						throw new UnsupportedOperationException(method.getName());
-					}
-					this.reads.incrementAndGet();
-					if (this.unreachable.get()) {
-						throw new DataAccessResourceFailureException("Connection refused");
-					}
-					return new TaskCounts(Clock.systemUTC().instant(), List.of());
-				});
+	private TaskCounts countUnfinished() {
+		this.reads.incrementAndGet();
+		if (this.unreachable.get()) {
+			throw new DataAccessResourceFailureException("Connection refused");
+		}
+		return new TaskCounts(Clock.systemUTC().instant(), List.of());
 	}
 
 }
