@@ -62,6 +62,7 @@ public final class Benchmarks {
 				phase(options, report, "flows", () -> new FlowsPhase(options, dataSource, report).run());
 				phase(options, report, "schedules", () -> new SchedulesPhase(options, dataSource, report).run());
 				phase(options, report, "retention", () -> new RetentionPhase(options, postgres, report).run());
+				phase(options, report, "http", () -> new HttpPhase(options, dataSource, report).run());
 			}
 			finally {
 				postgres.dropSchemas();
