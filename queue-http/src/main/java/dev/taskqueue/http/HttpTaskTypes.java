@@ -3,9 +3,14 @@ package dev.taskqueue.http;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.Assert;
 import org.springframework.web.client.RestClient;
 
@@ -36,6 +41,9 @@ public final class HttpTaskTypes {
 
 	private final Clock clock;
 
+	/** Writes request bodies and runs the clients' work, in place of a thread per request. */
+	private final Executor executor;
+
 	/**
 	 * Create the types.
 	 * @param definitions the definitions
@@ -50,6 +58,10 @@ public final class HttpTaskTypes {
 		this.restClientBuilder = restClientBuilder;
 		this.targets = new Targets(clock);
 		this.clock = clock;
+		CustomizableThreadFactory threads = new CustomizableThreadFactory("taskqueue-http-");
+		threads.setDaemon(true);
+		this.executor = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+				threads);
 	}
 
 	/**
@@ -77,8 +89,9 @@ public final class HttpTaskTypes {
 			.connectTimeout(definition.connectTimeout())
 			.version(HttpClient.Version.HTTP_1_1)
 			.followRedirects(HttpClient.Redirect.NEVER)
+			.executor(this.executor)
 			.build();
-		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient);
+		JdkClientHttpRequestFactory requestFactory = new JdkClientHttpRequestFactory(httpClient, this.executor);
 		requestFactory.setReadTimeout(definition.timeout());
 		RestClient client = this.restClientBuilder.get().requestFactory(requestFactory).build();
 		return new HttpTaskHandler(definition, client, this.targets, this.clock);
