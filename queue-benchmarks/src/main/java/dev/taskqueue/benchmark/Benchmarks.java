@@ -25,6 +25,7 @@ import com.zaxxer.hikari.HikariDataSource;
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=enqueue,snapshot -Dbench.quick=true
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=steady -Dbench.steady.seconds=90
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=mariadb
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=http
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=retention -Dbench.retention.old=50000
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=drain,enqueue -Dbench.jfr=target/jfr
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dexec.args="--url=jdbc:postgresql://db:5432/bench --quick"

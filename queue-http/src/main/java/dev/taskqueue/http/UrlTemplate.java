@@ -90,9 +90,11 @@ final class UrlTemplate {
 		return URI.create(expanded.toString());
 	}
 
+	/** The template without its query, which may hold keys. */
 	@Override
 	public String toString() {
-		return this.template;
+		int query = this.template.indexOf('?');
+		return (query != -1) ? this.template.substring(0, query) + "?…" : this.template;
 	}
 
 }
