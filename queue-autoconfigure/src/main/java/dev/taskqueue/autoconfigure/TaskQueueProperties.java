@@ -194,6 +194,11 @@ public class TaskQueueProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * The HTTP call that runs tasks of this type, in place of a handler.
+		 */
+		private final Http http = new Http();
+
 		public @Nullable String getName() {
 			return this.name;
 		}
@@ -296,6 +301,304 @@ public class TaskQueueProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public Http getHttp() {
+			return this.http;
+		}
+
+	}
+
+	/**
+	 * A task type that is an HTTP call: each task sends its payload as the JSON body of a
+	 * request, and its result is the response.
+	 */
+	public static class Http {
+
+		/**
+		 * URL to call. '{name}' parts take the payload's field 'name' ('{a.b}' a nested one),
+		 * URL-encoded; a task whose payload lacks one fails at once. Setting it makes the
+		 * type an HTTP task type.
+		 */
+		private @Nullable String url;
+
+		/**
+		 * HTTP method.
+		 */
+		private String method = "POST";
+
+		/**
+		 * Headers sent with every request. Values of Authorization, Proxy-Authorization,
+		 * Cookie and the 'sensitive-headers' never appear in logs, errors or results.
+		 */
+		private final Map<String, String> headers = new LinkedHashMap<>();
+
+		/**
+		 * Names of further headers whose values are credentials.
+		 */
+		private List<String> sensitiveHeaders = new ArrayList<>();
+
+		/**
+		 * How long to wait for the whole response once connected. A call that takes longer
+		 * fails and is retried.
+		 */
+		private Duration timeout = Duration.ofSeconds(30);
+
+		/**
+		 * How long to wait for a connection.
+		 */
+		private Duration connectTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Statuses that count as success: codes (204), classes (2xx) or ranges (200-299).
+		 * 5xx, 408 and 429 are retried, other statuses fail the task at once.
+		 */
+		private List<String> successStatuses = new ArrayList<>(List.of("2xx"));
+
+		/**
+		 * How much of the response body to keep in the result and in each attempt's error.
+		 */
+		private DataSize maxResponseBody = DataSize.ofKilobytes(16);
+
+		/**
+		 * Response headers to keep in the result.
+		 */
+		private List<String> responseHeaders = new ArrayList<>(List.of("Content-Type"));
+
+		/**
+		 * Secrets that sign each request with HMAC-SHA256, one signature per secret: list
+		 * the new secret and the old one while receivers move to the new one.
+		 */
+		private List<String> secrets = new ArrayList<>();
+
+		/**
+		 * Header of the signing time, in seconds since the epoch.
+		 */
+		private String timestampHeader = "X-TaskQueue-Timestamp";
+
+		/**
+		 * Header of the signatures.
+		 */
+		private String signatureHeader = "X-TaskQueue-Signature";
+
+		/**
+		 * Header carrying the task id, for the receiver to drop repeated deliveries.
+		 */
+		private String idempotencyHeader = "Idempotency-Key";
+
+		/**
+		 * How many calls may run at once to the target on each node; 0 for no limit. A
+		 * task over the limit waits, unstarted, without holding a worker slot or using a
+		 * retry.
+		 */
+		private int concurrencyLimit = 0;
+
+		/**
+		 * What the concurrency limit and the circuit breaker apply to: the type's calls, or
+		 * the calls to the host and port of all types limited per host.
+		 */
+		private LimitPer limitPer = LimitPer.TYPE;
+
+		/**
+		 * How long a task waits when its target is at its concurrency limit, shifted at
+		 * random by up to half of it.
+		 */
+		private Duration postponeDelay = Duration.ofSeconds(1);
+
+		private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
+		public @Nullable String getUrl() {
+			return this.url;
+		}
+
+		public void setUrl(@Nullable String url) {
+			this.url = url;
+		}
+
+		public String getMethod() {
+			return this.method;
+		}
+
+		public void setMethod(String method) {
+			this.method = method;
+		}
+
+		public Map<String, String> getHeaders() {
+			return this.headers;
+		}
+
+		public List<String> getSensitiveHeaders() {
+			return this.sensitiveHeaders;
+		}
+
+		public void setSensitiveHeaders(List<String> sensitiveHeaders) {
+			this.sensitiveHeaders = sensitiveHeaders;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getConnectTimeout() {
+			return this.connectTimeout;
+		}
+
+		public void setConnectTimeout(Duration connectTimeout) {
+			this.connectTimeout = connectTimeout;
+		}
+
+		public List<String> getSuccessStatuses() {
+			return this.successStatuses;
+		}
+
+		public void setSuccessStatuses(List<String> successStatuses) {
+			this.successStatuses = successStatuses;
+		}
+
+		public DataSize getMaxResponseBody() {
+			return this.maxResponseBody;
+		}
+
+		public void setMaxResponseBody(DataSize maxResponseBody) {
+			this.maxResponseBody = maxResponseBody;
+		}
+
+		public List<String> getResponseHeaders() {
+			return this.responseHeaders;
+		}
+
+		public void setResponseHeaders(List<String> responseHeaders) {
+			this.responseHeaders = responseHeaders;
+		}
+
+		public List<String> getSecrets() {
+			return this.secrets;
+		}
+
+		public void setSecrets(List<String> secrets) {
+			this.secrets = secrets;
+		}
+
+		public String getTimestampHeader() {
+			return this.timestampHeader;
+		}
+
+		public void setTimestampHeader(String timestampHeader) {
+			this.timestampHeader = timestampHeader;
+		}
+
+		public String getSignatureHeader() {
+			return this.signatureHeader;
+		}
+
+		public void setSignatureHeader(String signatureHeader) {
+			this.signatureHeader = signatureHeader;
+		}
+
+		public String getIdempotencyHeader() {
+			return this.idempotencyHeader;
+		}
+
+		public void setIdempotencyHeader(String idempotencyHeader) {
+			this.idempotencyHeader = idempotencyHeader;
+		}
+
+		public int getConcurrencyLimit() {
+			return this.concurrencyLimit;
+		}
+
+		public void setConcurrencyLimit(int concurrencyLimit) {
+			this.concurrencyLimit = concurrencyLimit;
+		}
+
+		public LimitPer getLimitPer() {
+			return this.limitPer;
+		}
+
+		public void setLimitPer(LimitPer limitPer) {
+			this.limitPer = limitPer;
+		}
+
+		public Duration getPostponeDelay() {
+			return this.postponeDelay;
+		}
+
+		public void setPostponeDelay(Duration postponeDelay) {
+			this.postponeDelay = postponeDelay;
+		}
+
+		public CircuitBreaker getCircuitBreaker() {
+			return this.circuitBreaker;
+		}
+
+		/**
+		 * What a concurrency limit and a circuit breaker apply to.
+		 */
+		public enum LimitPer {
+
+			/**
+			 * The calls of one task type.
+			 */
+			TYPE,
+
+			/**
+			 * The calls to one host and port.
+			 */
+			HOST
+
+		}
+
+		/**
+		 * A circuit breaker that stops calling a target that fails every time.
+		 */
+		public static class CircuitBreaker {
+
+			/**
+			 * Whether to stop calling the target after 'failure-threshold' retryable
+			 * failures in a row. While open, tasks wait without calling it and without using
+			 * retries.
+			 */
+			private boolean enabled = false;
+
+			/**
+			 * Retryable failures in a row that open the breaker.
+			 */
+			private int failureThreshold = 5;
+
+			/**
+			 * How long the breaker stays open before one call tries the target again; a
+			 * success closes it, a failure opens it again.
+			 */
+			private Duration coolDown = Duration.ofSeconds(30);
+
+			public boolean isEnabled() {
+				return this.enabled;
+			}
+
+			public void setEnabled(boolean enabled) {
+				this.enabled = enabled;
+			}
+
+			public int getFailureThreshold() {
+				return this.failureThreshold;
+			}
+
+			public void setFailureThreshold(int failureThreshold) {
+				this.failureThreshold = failureThreshold;
+			}
+
+			public Duration getCoolDown() {
+				return this.coolDown;
+			}
+
+			public void setCoolDown(Duration coolDown) {
+				this.coolDown = coolDown;
+			}
+
 		}
 
 	}

@@ -28,6 +28,8 @@ import dev.taskqueue.type.TaskTypeSettings;
  */
 public final class TaskTypesPropertiesMapper {
 
+	private static final String HTTP_TASK_TYPES = "dev.taskqueue.http.HttpTaskTypes";
+
 	private final TaskQueueProperties properties;
 
 	private final @Nullable ClassLoader classLoader;
@@ -71,12 +73,30 @@ public final class TaskTypesPropertiesMapper {
 	}
 
 	private TaskTypeDefinition getDefinition(String name, TaskQueueProperties.Type type) {
+		checkHttp(name, type);
 		TaskOptions options = getOptions((option) -> TaskTypeDefinition.property(name, option), type.getTimeout(),
 				type.getHeartbeat(), type.getRetries(), type.getRetryDelay(), type.getRetryBackoff(),
 				type.getRetryMaxDelay(), type.getRetryJitter());
 		TaskTypeSettings settings = new TaskTypeSettings(type.getName(), type.getQueue(), type.getPriority(), options,
 				getNoRetryFor(name, type.getNoRetryFor()));
 		return new TaskTypeDefinition(name, getHandlerClass(name, type.getClassName()), settings, type.isEnabled());
+	}
+
+	/** An HTTP task type runs without a handler class, and needs the HTTP task module. */
+	private void checkHttp(String name, TaskQueueProperties.Type type) {
+		String url = type.getHttp().getUrl();
+		if (url == null) {
+			return;
+		}
+		String property = TaskTypeDefinition.property(name, "http.url");
+		if (StringUtils.hasText(type.getClassName())) {
+			throw new InvalidConfigurationPropertyValueException(property, url,
+					"An HTTP task type has no handler class; remove " + TaskTypeDefinition.property(name, "class-name"));
+		}
+		if (!ClassUtils.isPresent(HTTP_TASK_TYPES, this.classLoader)) {
+			throw new InvalidConfigurationPropertyValueException(property, url,
+					"HTTP task types need dev.taskqueue:queue-http and spring-web on the classpath");
+		}
 	}
 
 	/**

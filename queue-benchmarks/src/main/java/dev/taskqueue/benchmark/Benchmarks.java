@@ -25,6 +25,7 @@ import com.zaxxer.hikari.HikariDataSource;
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=enqueue,snapshot -Dbench.quick=true
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=steady -Dbench.steady.seconds=90
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=mariadb
+ * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=http
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=retention -Dbench.retention.old=50000
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=dashboard
  * ./mvnw -q -B -pl queue-benchmarks exec:java -Dbench.phases=drain,enqueue -Dbench.jfr=target/jfr
@@ -64,6 +65,7 @@ public final class Benchmarks {
 				phase(options, report, "schedules", () -> new SchedulesPhase(options, dataSource, report).run());
 				phase(options, report, "retention", () -> new RetentionPhase(options, postgres, report).run());
 				phase(options, report, "dashboard", () -> new DashboardPhase(options, dataSource, report).run());
+				phase(options, report, "http", () -> new HttpPhase(options, dataSource, report).run());
 			}
 			finally {
 				postgres.dropSchemas();

@@ -24,7 +24,7 @@ final class Options {
 
 	/** Every phase, in the order they run. */
 	static final List<String> ALL_PHASES = List.of("drain", "enqueue", "snapshot", "steady", "latency", "claim",
-			"flows", "schedules", "retention", "dashboard", "mariadb");
+			"flows", "schedules", "retention", "dashboard", "http", "mariadb");
 
 	final String url;
 
@@ -161,6 +161,12 @@ final class Options {
 	/** Measured reads of each kind in the dashboard phase. */
 	final int dashboardRepeats;
 
+	/** Tasks per run of the http phase against the target that answers at once, and of no-op tasks. */
+	final int httpTasks;
+
+	/** Tasks per run of the http phase against the target that answers after 50 ms. */
+	final int httpSlowTasks;
+
 	/** Where to write the Markdown report, or {@code null} not to write one. */
 	final Path report;
 
@@ -245,6 +251,8 @@ final class Options {
 		this.dashboardFinished = in.getInt("dashboard.finished", quick ? 100_000 : 1_000_000);
 		this.dashboardReady = in.getInt("dashboard.ready", quick ? 10_000 : 100_000);
 		this.dashboardRepeats = in.getInt("dashboard.repeats", quick ? 5 : 20);
+		this.httpTasks = in.getInt("http.tasks", quick ? 2_000 : 10_000);
+		this.httpSlowTasks = in.getInt("http.slow-tasks", quick ? 500 : 2_000);
 		String report = in.get("report", null);
 		if (report == null) {
 			// Only a full run rewrites the report; a partial one just prints
@@ -291,7 +299,7 @@ final class Options {
 				                        MariaDB for the mariadb phase (default %s, root, no
 				                        password; env TASKQUEUE_MARIADB_URL / _USER / _PASSWORD)
 				  phases                comma-separated: drain, enqueue, snapshot, steady, latency, claim,
-				                        flows, schedules, retention, dashboard, mariadb (default: all)
+				                        flows, schedules, retention, dashboard, http, mariadb (default: all)
 				  jfr                   directory for JFR recordings of TaskQueue's drain and enqueue runs
 				                        (default: none); their hot methods are added to the report
 				  quick                 smaller sizes, for a smoke test
@@ -312,7 +320,9 @@ final class Options {
 				  (schedules firing every minute, default 10000), schedules.minutes (minute slots measured,
 				  default 3), retention.old (old finished tasks to delete, default 1000000), retention.tasks
 				  (drain backlog, default 500000), retention.repeats (default 3), dashboard.finished (default
-				  1000000), dashboard.ready (default 100000), dashboard.repeats (default 20), profile (statement-timed
+				  1000000), dashboard.ready (default 100000), dashboard.repeats (default 20),
+				  http.tasks (tasks to the target that answers at once, and no-op tasks, default 10000),
+				  http.slow-tasks (tasks to the target that answers after 50 ms, default 2000), profile (statement-timed
 				  extra runs, default true), enqueue (the drain
 				  phase's backlog enqueue rates, default true)
 				""".formatted(DEFAULT_URL, DEFAULT_MARIADB_URL);

@@ -52,14 +52,48 @@ public final class FailurePolicy {
 	 * @return the outcome: a retry at a later time, or the end of the task
 	 */
 	public TaskOutcome.Failed failed(ClaimedTask task, String message, String detail, boolean retryable) {
+		return failed(task, message, detail, retryable, null);
+	}
+
+	/**
+	 * Return the outcome of a failed attempt that asked for its next attempt after a given
+	 * delay, such as a {@link dev.taskqueue.RetryAfterException}'s.
+	 * @param task the task
+	 * @param message the error message
+	 * @param detail the exception class, message and stack summary
+	 * @param retryable whether another attempt may succeed
+	 * @param requestedDelay the wait before the next attempt, capped by the task's
+	 * {@code retryMaxDelay}, or {@code null} for the backoff's
+	 * @return the outcome: a retry at a later time, or the end of the task
+	 */
+	public TaskOutcome.Failed failed(ClaimedTask task, String message, String detail, boolean retryable,
+			@Nullable Duration requestedDelay) {
 		TaskOptions options = options(task);
 		int retry = task.attempt() - task.attemptsBefore();
 		Instant retryAt = null;
 		if (retryable && retry <= options.retries()) {
-			retryAt = this.clock.instant().plus(delay(options, retry, ThreadLocalRandom.current().nextDouble()));
+			Duration delay = (requestedDelay != null) ? min(requestedDelay, options.retryMaxDelay())
+					: delay(options, retry, ThreadLocalRandom.current().nextDouble());
+			retryAt = this.clock.instant().plus(delay);
 		}
 		return new TaskOutcome.Failed(task.id(), task.attempt(), task.claimToken(), task.jobId(), message, detail,
 				retryAt);
+	}
+
+	/**
+	 * Return the outcome of an attempt that put its task back unstarted, such as with a
+	 * {@link dev.taskqueue.TaskPostponedException}.
+	 * @param task the task
+	 * @param delay how long the task waits
+	 * @return the outcome
+	 */
+	public TaskOutcome.Postponed postponed(ClaimedTask task, Duration delay) {
+		return new TaskOutcome.Postponed(task.id(), task.attempt(), task.claimToken(), task.jobId(),
+				this.clock.instant().plus(delay));
+	}
+
+	private static Duration min(Duration delay, @Nullable Duration max) {
+		return (max != null && max.compareTo(delay) < 0) ? max : delay;
 	}
 
 	/**

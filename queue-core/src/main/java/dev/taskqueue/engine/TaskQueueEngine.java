@@ -489,7 +489,8 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			Instant firstRetry = null;
 			List<UUID> finished = new ArrayList<>(batch.size());
 			for (TaskOutcome outcome : batch) {
-				Instant retryAt = (outcome instanceof TaskOutcome.Failed failed) ? failed.retryAt() : null;
+				Instant retryAt = (outcome instanceof TaskOutcome.Failed failed) ? failed.retryAt()
+						: (outcome instanceof TaskOutcome.Postponed postponed) ? postponed.runAt() : null;
 				if (retryAt == null) {
 					finished.add(outcome.id());
 				}

@@ -1,5 +1,7 @@
 package dev.taskqueue.execute;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.taskqueue.store.TaskOutcome;
 
 /**
@@ -15,6 +17,16 @@ final class Failures {
 
 	static String message(Throwable ex) {
 		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getName();
+	}
+
+	/** Returns the exception, or its first cause, of the given type. */
+	static <T extends Throwable> @Nullable T find(Throwable ex, Class<T> type) {
+		for (Throwable cause = ex; cause != null; cause = (cause.getCause() != cause) ? cause.getCause() : null) {
+			if (type.isInstance(cause)) {
+				return type.cast(cause);
+			}
+		}
+		return null;
 	}
 
 	static String detail(Throwable ex) {

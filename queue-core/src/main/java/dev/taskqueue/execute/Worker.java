@@ -27,7 +27,9 @@ import org.springframework.format.datetime.standard.DurationFormatterUtils;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import tools.jackson.core.JacksonException;
 
+import dev.taskqueue.RetryAfterException;
 import dev.taskqueue.TaskMdc;
+import dev.taskqueue.TaskPostponedException;
 import dev.taskqueue.complete.Completer;
 import dev.taskqueue.complete.FailurePolicy;
 import dev.taskqueue.enqueue.RequestResolver;
@@ -382,9 +384,16 @@ public final class Worker {
 		try {
 			result = type.handler().handle(payload, context);
 		}
+		catch (TaskPostponedException ex) {
+			logger.debug("Task " + task.id() + " (type '" + task.type() + "') postponed by "
+					+ DurationFormatterUtils.print(ex.getDelay(), DurationFormat.Style.SIMPLE) + ": " + ex.getMessage());
+			return this.failurePolicy.postponed(task, ex.getDelay());
+		}
 		catch (Throwable ex) {
 			observation.error(ex);
-			return this.failurePolicy.failed(task, Failures.message(ex), Failures.detail(ex), type.isRetryable(ex));
+			RetryAfterException retryAfter = Failures.find(ex, RetryAfterException.class);
+			return this.failurePolicy.failed(task, Failures.message(ex), Failures.detail(ex), type.isRetryable(ex),
+					(retryAfter != null) ? retryAfter.getDelay() : null);
 		}
 		try {
 			return new TaskOutcome.Succeeded(task.id(), task.attempt(), task.claimToken(), task.jobId(),

@@ -97,6 +97,9 @@ public final class TaskQueueMetrics {
 	/** The outcome of an attempt that failed and will be retried. */
 	public static final String RETRIED = "retried";
 
+	/** The outcome of an attempt that put its task back unstarted, without counting. */
+	public static final String POSTPONED = "postponed";
+
 	/** The outcome of an attempt that outlived its timeout. */
 	public static final String TIMED_OUT = "timed_out";
 
@@ -224,7 +227,8 @@ public final class TaskQueueMetrics {
 	 * Return the {@code outcome} tag of an attempt's outcome.
 	 * @param outcome the outcome
 	 * @param timedOut whether the attempt outlived its timeout
-	 * @return {@link #SUCCEEDED}, {@link #FAILED}, {@link #RETRIED} or {@link #TIMED_OUT}
+	 * @return {@link #SUCCEEDED}, {@link #FAILED}, {@link #RETRIED}, {@link #POSTPONED} or
+	 * {@link #TIMED_OUT}
 	 */
 	public static String outcome(TaskOutcome outcome, boolean timedOut) {
 		if (timedOut) {
@@ -233,7 +237,7 @@ public final class TaskQueueMetrics {
 		if (outcome instanceof TaskOutcome.Failed failed) {
 			return (failed.retryAt() != null) ? RETRIED : FAILED;
 		}
-		return SUCCEEDED;
+		return (outcome instanceof TaskOutcome.Postponed) ? POSTPONED : SUCCEEDED;
 	}
 
 	/**

@@ -99,4 +99,19 @@ public sealed interface TaskOutcome {
 
 	}
 
+	/**
+	 * The attempt did not start its work and put its task back: the task is due again at
+	 * {@code runAt}, its attempt not counted, and no error is kept.
+	 *
+	 * @param id the task id
+	 * @param attempt the attempt
+	 * @param claimToken the token of the attempt's claim
+	 * @param jobId the job the task belongs to, or {@code null}
+	 * @param runAt when the task is due again
+	 */
+	record Postponed(UUID id, int attempt, long claimToken, @Nullable UUID jobId, Instant runAt)
+			implements TaskOutcome {
+
+	}
+
 }

@@ -58,7 +58,8 @@ public interface TaskStore {
 	 * whose parents have now all succeeded become ready in the same transaction; so do the
 	 * children that run even if a parent failed, once it failed for good. A succeeded attempt's
 	 * writes to its job are made in the same transaction, and a job none of whose tasks can run
-	 * any more ends, enqueueing its callbacks.
+	 * any more ends, enqueueing its callbacks. A postponed task goes back to READY, due at its
+	 * new time, with its attempt not counted and no error kept.
 	 * @param outcomes the outcomes
 	 * @param now the current time
 	 * @return the outcomes recorded, and whether tasks may have become ready

@@ -31,9 +31,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.NonRetryableException;
+import dev.taskqueue.RetryAfterException;
 import dev.taskqueue.TaskError;
 import dev.taskqueue.TaskFailedException;
 import dev.taskqueue.TaskOptions;
+import dev.taskqueue.TaskPostponedException;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRef;
 import dev.taskqueue.TaskRequest;
@@ -135,6 +137,52 @@ abstract class ExecutionGuaranteesContractTests {
 		assertThat(invalid.errors()).hasSize(1);
 		assertThat(declared.attempts()).isOne();
 		assertThat(declared.errorMessage()).isEqualTo("Not a number");
+	}
+
+	@Test
+	void retryAfterExceptionSetsTheNextAttemptsDelayCappedByTheMaxDelay() {
+		List<Instant> starts = new CopyOnWriteArrayList<>();
+		this.nodes.register("asked", String.class, settings(new TaskOptions(null, null, 2, Duration.ofHours(1), 1.0,
+				Duration.ofHours(1), 0.0)), (payload, context) -> {
+					starts.add(Instant.now());
+					if (context.attempt() == 1) {
+						throw new RetryAfterException("Busy", Duration.ofMillis(400));
+					}
+					return "done";
+				});
+		this.nodes.register("capped", String.class, settings(new TaskOptions(null, null, 2, Duration.ofHours(1), 1.0,
+				Duration.ofMillis(300), 0.0)), (payload, context) -> {
+					if (context.attempt() == 1) {
+						throw new IllegalStateException("wrapped", new RetryAfterException("Busy", Duration.ofDays(1)));
+					}
+					return "done";
+				});
+		TaskQueue queue = this.nodes.start();
+		TaskState asked = awaitStatus(queue, queue.enqueue("asked", "x").id(), TaskStatus.SUCCEEDED);
+		TaskState capped = awaitStatus(queue, queue.enqueue("capped", "x").id(), TaskStatus.SUCCEEDED);
+		assertThat(asked.attempts()).isEqualTo(2);
+		assertThat(asked.errors()).extracting(TaskError::message).containsExactly("Busy");
+		assertThat(Duration.between(starts.get(0), starts.get(1))).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+		assertThat(capped.attempts()).isEqualTo(2);
+	}
+
+	@Test
+	void postponedTaskRunsAgainLaterWithoutUsingARetryOrKeepingAnError() {
+		AtomicInteger calls = new AtomicInteger();
+		List<Instant> starts = new CopyOnWriteArrayList<>();
+		this.nodes.register("patient", String.class, settings(retries(0)), (payload, context) -> {
+			starts.add(Instant.now());
+			if (calls.incrementAndGet() <= 2) {
+				throw new TaskPostponedException("Target busy", Duration.ofMillis(300));
+			}
+			return "attempt " + context.attempt();
+		});
+		TaskQueue queue = this.nodes.start();
+		TaskState state = awaitStatus(queue, queue.enqueue("patient", "x").id(), TaskStatus.SUCCEEDED);
+		assertThat(state.attempts()).isOne();
+		assertThat(state.result(String.class)).isEqualTo("attempt 1");
+		assertThat(state.errors()).isEmpty();
+		assertThat(Duration.between(starts.get(0), starts.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(600));
 	}
 
 	@Test

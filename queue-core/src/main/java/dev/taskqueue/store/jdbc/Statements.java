@@ -73,6 +73,8 @@ final class Statements {
 
 	final String releaseChild;
 
+	final String completePostponed;
+
 	final String handBack;
 
 	final String selectTask;
@@ -183,6 +185,7 @@ final class Statements {
 		this.completeFailed = prefixed(dialect.completeFailed(), prefix);
 		this.selectChildren = prefixed(dialect.selectChildren(), prefix);
 		this.releaseChild = prefixed(dialect.releaseChild(), prefix);
+		this.completePostponed = prefixed(dialect.completePostponed(), prefix);
 		this.handBack = prefixed(dialect.handBack(), prefix);
 		this.selectTask = prefixed(dialect.selectTask(), prefix);
 		this.selectParents = prefixed(dialect.selectParents(), prefix);

@@ -66,11 +66,15 @@ final class TaskCompletions {
 		List<TaskOutcome.Succeeded> succeeded = new ArrayList<>();
 		List<TaskOutcome.Succeeded> writingToJobs = new ArrayList<>();
 		List<TaskOutcome.Failed> failed = new ArrayList<>();
+		List<TaskOutcome.Postponed> postponed = new ArrayList<>();
 		// In id order, as a job's cancel locks its tasks: of the two, one waits for the other
 		List<TaskOutcome> ordered = outcomes.stream().sorted(Comparator.comparing(TaskOutcome::id)).toList();
 		for (TaskOutcome outcome : ordered) {
 			if (outcome instanceof TaskOutcome.Succeeded success) {
 				((success.jobWrites() != null) ? writingToJobs : succeeded).add(success);
+			}
+			else if (outcome instanceof TaskOutcome.Postponed later) {
+				postponed.add(later);
 			}
 			else {
 				failed.add((TaskOutcome.Failed) outcome);
@@ -98,6 +102,7 @@ final class TaskCompletions {
 				}
 			}
 			List<TaskOutcome.Failed> recordedFailures = recordFailed(failed, now);
+			current.addAll(recordPostponed(postponed));
 			current.addAll(ended);
 			current.addAll(recordedFailures);
 			ended.addAll(notRetried(recordedFailures));
@@ -246,6 +251,19 @@ final class TaskCompletions {
 			}));
 		}
 		return recorded;
+	}
+
+	/** Puts back each postponed task whose claim still holds it. */
+	private List<TaskOutcome.Postponed> recordPostponed(List<TaskOutcome.Postponed> postponed) {
+		if (postponed.isEmpty()) {
+			return List.of();
+		}
+		return current(postponed,
+				this.jdbc.batchUpdate(this.sql.completePostponed, JdbcSupport.batch(postponed, (ps, outcome) -> {
+					this.dialect.setInstant(ps, 1, outcome.runAt());
+					this.dialect.setId(ps, 2, outcome.id());
+					ps.setLong(3, outcome.claimToken());
+				})));
 	}
 
 	private static List<TaskOutcome.Failed> notRetried(List<TaskOutcome.Failed> failed) {

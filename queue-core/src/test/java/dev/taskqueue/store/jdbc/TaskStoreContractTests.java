@@ -627,6 +627,31 @@ abstract class TaskStoreContractTests {
 	}
 
 	@Test
+	void postponedTaskIsDueLaterWithoutCountingItsAttemptUnlessItsClaimWasLost() {
+		Instant now = Instant.now();
+		NewTask task = task("p", "echo", 0, now);
+		insert(task);
+		ClaimedTask stale = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		loseClaim(task.id());
+		ClaimedTask current = this.store.claim("default", 1, "w", now, now.plusSeconds(60)).get(0);
+		Instant later = now.plusSeconds(30);
+		TaskOutcome.Postponed late = new TaskOutcome.Postponed(stale.id(), stale.attempt(), stale.claimToken(), null,
+				later);
+		assertThat(this.store.complete(List.of(late), now).current()).isEmpty();
+		assertThat(this.store.find(task.id()).get().status()).isEqualTo(TaskStatus.RUNNING);
+		TaskOutcome.Postponed postponed = new TaskOutcome.Postponed(current.id(), current.attempt(),
+				current.claimToken(), null, later);
+		assertThat(this.store.complete(List.of(postponed), now).current()).containsExactly(postponed);
+		TaskState waiting = this.store.find(task.id()).get();
+		assertThat(waiting.status()).isEqualTo(TaskStatus.READY);
+		assertThat(waiting.attempts()).isZero();
+		assertThat(waiting.errors()).isEmpty();
+		assertThat(this.store.claim("default", 1, "w", now, now.plusSeconds(60))).isEmpty();
+		ClaimedTask again = this.store.claim("default", 1, "w", later, later.plusSeconds(60)).get(0);
+		assertThat(again.attempt()).isOne();
+	}
+
+	@Test
 	void handBackOfAnAttemptWhoseClaimWasLostChangesNothing() {
 		Instant now = Instant.now();
 		NewTask task = task("p", "echo", 0, now);

@@ -527,6 +527,18 @@ public interface Dialect {
 				WHERE id = ? AND status = 'WAITING'""";
 	}
 
+	/**
+	 * Puts a task back unstarted, due again later, without counting its attempt.
+	 * Parameters: run at, id, claim token.
+	 * @return the statement
+	 */
+	default String completePostponed() {
+		return """
+				UPDATE %PREFIX%TASK SET status = 'READY', run_at = ?, attempts = attempts - 1, worker = NULL,
+					lease_until = NULL, started_at = NULL, claim_token = NULL
+				WHERE id = ? AND status = 'RUNNING' AND claim_token = ?""";
+	}
+
 	/** Parameters: worker, then the ids and claim tokens. */
 	default String handBack() {
 		return """
