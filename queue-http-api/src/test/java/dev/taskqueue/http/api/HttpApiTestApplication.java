@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 
@@ -18,6 +20,7 @@ import dev.taskqueue.annotation.Task;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
+@Import(HttpApiTestApplication.Users.class)
 class HttpApiTestApplication {
 
 	static final String CLIENT = "client";
@@ -31,11 +34,19 @@ class HttpApiTestApplication {
 		return new GreetingTasks();
 	}
 
-	@Bean
-	InMemoryUserDetailsManager users() {
-		return new InMemoryUserDetailsManager(
-				User.withUsername(CLIENT).password("{noop}" + PASSWORD).roles("TASKQUEUE_CLIENT").build(),
-				User.withUsername(OTHER).password("{noop}" + PASSWORD).roles("OTHER").build());
+	/**
+	 * The users.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	static class Users {
+
+		@Bean
+		InMemoryUserDetailsManager users() {
+			return new InMemoryUserDetailsManager(
+					User.withUsername(CLIENT).password("{noop}" + PASSWORD).roles("TASKQUEUE_CLIENT").build(),
+					User.withUsername(OTHER).password("{noop}" + PASSWORD).roles("OTHER").build());
+		}
+
 	}
 
 	/**
