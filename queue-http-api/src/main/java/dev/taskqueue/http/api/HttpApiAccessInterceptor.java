@@ -10,20 +10,17 @@ import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
- * Refuses a call to the API from a caller that is not authenticated or lacks the role, unless
- * unauthenticated calls are allowed. With Spring Security, its filter chain refuses them first;
- * this check stands on its own for an application without Spring Security, or whose own filter
- * chain lets such calls through.
+ * Refuses a call to the API from a caller that is not authenticated, unless unauthenticated
+ * calls are allowed. With Spring Security, its filter chain refuses them first and checks the
+ * role; this check stands on its own for an application without Spring Security, or whose own
+ * filter chain for the API lets such calls through.
  */
 class HttpApiAccessInterceptor implements HandlerInterceptor {
 
 	private final boolean allowUnauthenticated;
 
-	private final String role;
-
-	HttpApiAccessInterceptor(boolean allowUnauthenticated, String role) {
+	HttpApiAccessInterceptor(boolean allowUnauthenticated) {
 		this.allowUnauthenticated = allowUnauthenticated;
-		this.role = role;
 	}
 
 	@Override
@@ -33,18 +30,12 @@ class HttpApiAccessInterceptor implements HandlerInterceptor {
 			return true;
 		}
 		if (request.getUserPrincipal() == null) {
-			throw refused("The TaskQueue HTTP API needs an authenticated caller: add Spring Security, "
-					+ "or set taskqueue.http-api.allow-unauthenticated=true");
-		}
-		if (!this.role.isEmpty() && !request.isUserInRole(this.role)) {
-			throw refused("The TaskQueue HTTP API needs the role '" + this.role + "'");
+			String detail = "The TaskQueue HTTP API needs an authenticated caller: add Spring Security, "
+					+ "or set taskqueue.http-api.allow-unauthenticated=true";
+			throw new ErrorResponseException(HttpStatus.FORBIDDEN,
+					ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, detail), null);
 		}
 		return true;
-	}
-
-	private static ErrorResponseException refused(String detail) {
-		return new ErrorResponseException(HttpStatus.FORBIDDEN,
-				ProblemDetail.forStatusAndDetail(HttpStatus.FORBIDDEN, detail), null);
 	}
 
 }

@@ -79,7 +79,7 @@ public final class TaskQueueHttpApiAutoConfiguration {
 
 			@Override
 			public void addInterceptors(InterceptorRegistry registry) {
-				registry.addInterceptor(new HttpApiAccessInterceptor(api.isAllowUnauthenticated(), api.getRole()));
+				registry.addInterceptor(new HttpApiAccessInterceptor(api.isAllowUnauthenticated()));
 			}
 
 		};

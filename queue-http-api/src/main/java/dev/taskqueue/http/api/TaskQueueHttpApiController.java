@@ -184,7 +184,9 @@ class TaskQueueHttpApiController {
 		// Waits on the queue's watcher, so that no request thread is held while the task runs
 		CompletableFuture<TaskState> finished = this.queue.whenFinished(id);
 		finished.thenAccept((done) -> result.setResult(TaskResource.of(done)));
-		result.onTimeout(() -> result.setResult(TaskResource.of(state(id))));
+		result.onTimeout(() -> this.queue.find(id)
+			.ifPresentOrElse((now) -> result.setResult(TaskResource.of(now)),
+					() -> result.setErrorResult(new TaskNotFoundException(id, "Task " + id + " not found"))));
 		result.onError((ex) -> finished.cancel(false));
 		result.onCompletion(() -> finished.cancel(false));
 		return result;

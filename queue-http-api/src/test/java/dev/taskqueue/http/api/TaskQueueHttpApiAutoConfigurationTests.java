@@ -91,8 +91,14 @@ class TaskQueueHttpApiAutoConfigurationTests {
 	void whenTheApplicationDefinesTheApisFilterChainThenTheAutoConfiguredOneBacksOff() {
 		this.contextRunner.withPropertyValues("taskqueue.http-api.enabled=true")
 			.withUserConfiguration(UserFilterChainConfiguration.class)
-			.run((context) -> assertThat(context.getBean(TaskQueueHttpApiAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN_NAME))
-				.isSameAs(context.getBean(UserFilterChainConfiguration.class).chain));
+			.run((context) -> {
+				assertThat(context.getBean(TaskQueueHttpApiAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN_NAME))
+					.isSameAs(context.getBean(UserFilterChainConfiguration.class).chain);
+				// That chain lets anyone through, the API still needs an authenticated caller
+				assertThat(mvc(context, true).perform(enqueue("/taskqueue/api/v1")).andReturn().getResponse().getStatus())
+					.isEqualTo(403);
+				assertThat(rows(context)).isZero();
+			});
 	}
 
 	@Test
@@ -206,7 +212,7 @@ class TaskQueueHttpApiAutoConfigurationTests {
 
 		@Bean(TaskQueueHttpApiAutoConfiguration.SECURITY_FILTER_CHAIN_BEAN_NAME)
 		SecurityFilterChain taskQueueHttpApiSecurityFilterChain(HttpSecurity http) throws Exception {
-			this.chain = http.securityMatcher("/taskqueue/**").build();
+			this.chain = http.securityMatcher("/taskqueue/**").csrf((csrf) -> csrf.disable()).build();
 			return this.chain;
 		}
 
