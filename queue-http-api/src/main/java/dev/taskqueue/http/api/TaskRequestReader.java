@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -166,10 +167,10 @@ final class TaskRequestReader {
 				return null;
 			}
 			try {
-				return DurationStyle.detectAndParse(text);
+				return DurationStyle.detectAndParse(text, ChronoUnit.SECONDS);
 			}
 			catch (IllegalArgumentException ex) {
-				throw invalid(name, "must be a duration such as '30s', '5m' or 'PT1H', not '" + text + "'");
+				throw invalid(name, "must be a duration such as '30s', '5m', 'PT1H' or a number of seconds, not '" + text + "'");
 			}
 		}
 

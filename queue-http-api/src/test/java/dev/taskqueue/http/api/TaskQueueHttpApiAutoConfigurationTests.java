@@ -25,8 +25,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.header.writers.StaticHeadersWriter;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.MvcResult;
 import org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder;
@@ -98,6 +100,19 @@ class TaskQueueHttpApiAutoConfigurationTests {
 				assertThat(mvc(context, true).perform(enqueue("/taskqueue/api/v1")).andReturn().getResponse().getStatus())
 					.isEqualTo(403);
 				assertThat(rows(context)).isZero();
+			});
+	}
+
+	@Test
+	void theApplicationsHttpSecurityCustomizersApplyToTheApisFilterChain() {
+		this.contextRunner.withPropertyValues("taskqueue.http-api.enabled=true")
+			.withUserConfiguration(HttpApiTestApplication.Users.class, HttpSecurityCustomizerConfiguration.class)
+			.run((context) -> {
+				MockHttpServletRequestBuilder request = enqueue("/taskqueue/api/v1").header(HttpHeaders.AUTHORIZATION,
+						TaskQueueHttpApiTests.basic(HttpApiTestApplication.CLIENT, HttpApiTestApplication.PASSWORD));
+				MvcResult result = mvc(context, true).perform(request).andReturn();
+				assertThat(result.getResponse().getStatus()).isEqualTo(201);
+				assertThat(result.getResponse().getHeader("X-Customized")).isEqualTo("yes");
 			});
 	}
 
@@ -203,6 +218,17 @@ class TaskQueueHttpApiAutoConfigurationTests {
 
 	private static long rows(AssertableWebApplicationContext context) {
 		return new JdbcTemplate(context.getBean(DataSource.class)).queryForObject("SELECT COUNT(*) FROM TQ_TASK", Long.class);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class HttpSecurityCustomizerConfiguration {
+
+		@Bean
+		Customizer<HttpSecurity> headerCustomizer() {
+			return (http) -> http
+				.headers((headers) -> headers.addHeaderWriter(new StaticHeadersWriter("X-Customized", "yes")));
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -2,6 +2,7 @@ package dev.taskqueue.http.api;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.HashSet;
 import java.util.Set;
@@ -113,6 +114,14 @@ class TaskQueueHttpApiTests {
 		assertThat(child.get("queue").asString()).isEqualTo("urgent");
 		assertThat(child.get("parents").get(0).asString()).isEqualTo(parent);
 		assertThat(child.get("runAt").asString()).isEqualTo("2030-01-01T09:00:00Z");
+	}
+
+	@Test
+	void aDurationWithoutAUnitIsInSeconds() throws Exception {
+		JsonNode task = body(enqueue("{\"type\": \"greet\", \"payload\": {\"name\": \"Ev\"}, \"delay\": \"3600\"}"));
+		Duration delay = Duration.between(Instant.parse(task.get("createdAt").asString()),
+				Instant.parse(task.get("runAt").asString()));
+		assertThat(delay).isEqualTo(Duration.ofHours(1));
 	}
 
 	@Test
