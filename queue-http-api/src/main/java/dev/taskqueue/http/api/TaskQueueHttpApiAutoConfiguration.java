@@ -111,6 +111,10 @@ public final class TaskQueueHttpApiAutoConfiguration {
 		SecurityFilterChain taskQueueHttpApiSecurityFilterChain(HttpSecurity http, TaskQueueProperties properties)
 				throws Exception {
 			TaskQueueProperties.HttpApi api = properties.getHttpApi();
+			if (api.getRole().startsWith("ROLE_")) {
+				throw new InvalidConfigurationPropertyValueException("taskqueue.http-api.role", api.getRole(),
+						"must be given without the 'ROLE_' prefix");
+			}
 			http.securityMatcher(path(properties) + "/**")
 				.authorizeHttpRequests((requests) -> {
 					if (api.isAllowUnauthenticated()) {

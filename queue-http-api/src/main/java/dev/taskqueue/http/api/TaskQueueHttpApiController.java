@@ -2,6 +2,7 @@ package dev.taskqueue.http.api;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,7 +60,7 @@ class TaskQueueHttpApiController {
 	/** The most tasks one batch enqueues. */
 	static final int MAX_BATCH_SIZE = 1000;
 
-	private static final String OPENAPI_LOCATION = "dev/taskqueue/http/api/openapi.json";
+	private static final String OPENAPI_LOCATION = "openapi.json";
 
 	private final TaskQueue queue;
 
@@ -69,9 +70,7 @@ class TaskQueueHttpApiController {
 
 	private final Duration maxWait;
 
-	private final JsonMapper jsonMapper;
-
-	private final String path;
+	private final JsonNode openApi;
 
 	TaskQueueHttpApiController(TaskQueue queue, TaskRequestReader reader, RequestResolver resolver, Duration maxWait,
 			JsonMapper jsonMapper, String path) {
@@ -79,8 +78,19 @@ class TaskQueueHttpApiController {
 		this.reader = reader;
 		this.resolver = resolver;
 		this.maxWait = maxWait;
-		this.jsonMapper = jsonMapper;
-		this.path = path;
+		this.openApi = openApi(jsonMapper, path);
+	}
+
+	private static JsonNode openApi(JsonMapper jsonMapper, String path) {
+		ClassPathResource resource = new ClassPathResource(OPENAPI_LOCATION, TaskQueueHttpApiController.class);
+		try (InputStream document = resource.getInputStream()) {
+			ObjectNode openApi = (ObjectNode) jsonMapper.readTree(document);
+			openApi.putArray("servers").addObject().put("url", path);
+			return openApi;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Could not read " + resource, ex);
+		}
 	}
 
 	@PostMapping(path = "/tasks", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -226,13 +236,8 @@ class TaskQueueHttpApiController {
 	}
 
 	@GetMapping(path = "/openapi.json", produces = MediaType.APPLICATION_JSON_VALUE)
-	JsonNode openApi() throws IOException {
-		try (InputStream document = new ClassPathResource(OPENAPI_LOCATION, getClass().getClassLoader())
-			.getInputStream()) {
-			ObjectNode openApi = (ObjectNode) this.jsonMapper.readTree(document);
-			openApi.putArray("servers").addObject().put("url", this.path);
-			return openApi;
-		}
+	JsonNode openApi() {
+		return this.openApi;
 	}
 
 	private TaskState state(UUID id) {

@@ -188,6 +188,18 @@ class TaskQueueHttpApiAutoConfigurationTests {
 	}
 
 	@Test
+	void aRoleWithItsPrefixFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("taskqueue.http-api.enabled=true", "taskqueue.http-api.role=ROLE_CLIENT")
+			.run((context) -> assertThat(context).getFailure().hasMessageContaining("taskqueue.http-api.role"));
+	}
+
+	@Test
+	void aNegativeLongestWaitFailsStartupNamingTheProperty() {
+		this.contextRunner.withPropertyValues("taskqueue.http-api.enabled=true", "taskqueue.http-api.max-wait=-1s")
+			.run((context) -> assertThat(context).getFailure().hasMessageContaining("taskqueue.http-api.max-wait"));
+	}
+
+	@Test
 	void whenTheQueueIsDisabledThenTheApiIsNotServed() {
 		this.contextRunner.withPropertyValues("taskqueue.http-api.enabled=true", "taskqueue.enabled=false")
 			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(TaskQueueHttpApiController.class));
