@@ -63,6 +63,8 @@ public class TaskQueueProperties {
 
 	private final Dashboard dashboard = new Dashboard();
 
+	private final HttpApi httpApi = new HttpApi();
+
 	// Nested rather than bound on its own, so that neither reports the other's keys as unknown
 	@NestedConfigurationProperty
 	private final TaskQueueJdbcProperties jdbc = new TaskQueueJdbcProperties();
@@ -109,6 +111,10 @@ public class TaskQueueProperties {
 
 	public Dashboard getDashboard() {
 		return this.dashboard;
+	}
+
+	public HttpApi getHttpApi() {
+		return this.httpApi;
 	}
 
 	public TaskQueueJdbcProperties getJdbc() {
@@ -1570,6 +1576,109 @@ public class TaskQueueProperties {
 
 		public void setMaskedFields(List<String> maskedFields) {
 			this.maskedFields = maskedFields;
+		}
+
+	}
+
+	/**
+	 * The HTTP API of the optional queue-http-api module, declared here so that its keys are
+	 * known under 'taskqueue'.
+	 */
+	public static class HttpApi {
+
+		/**
+		 * Whether to serve the HTTP API to enqueue, follow, cancel and retry tasks. Needs the
+		 * queue-http-api module and a servlet web application.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Path the API is served under.
+		 */
+		private String path = "/taskqueue-api/v1";
+
+		/**
+		 * Role a caller needs, without the 'ROLE_' prefix. Empty for any authenticated caller.
+		 */
+		private String role = "TASKQUEUE_CLIENT";
+
+		/**
+		 * Whether to serve callers that are not authenticated. Without it, and without Spring
+		 * Security, every call is refused.
+		 */
+		private boolean allowUnauthenticated;
+
+		/**
+		 * Longest a long poll ('wait') holds a request open; a longer wait is cut to it.
+		 */
+		private Duration maxWait = Duration.ofSeconds(60);
+
+		/**
+		 * Task types that may be enqueued over HTTP. Empty for every type that has a
+		 * handler.
+		 */
+		private List<String> allowedTypes = new ArrayList<>();
+
+		/**
+		 * Queues a caller may put a task on instead of its type's queue. Empty for none: a
+		 * request that names a queue is refused.
+		 */
+		private List<String> allowedQueues = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public String getRole() {
+			return this.role;
+		}
+
+		public void setRole(String role) {
+			this.role = role;
+		}
+
+		public boolean isAllowUnauthenticated() {
+			return this.allowUnauthenticated;
+		}
+
+		public void setAllowUnauthenticated(boolean allowUnauthenticated) {
+			this.allowUnauthenticated = allowUnauthenticated;
+		}
+
+		public Duration getMaxWait() {
+			return this.maxWait;
+		}
+
+		public void setMaxWait(Duration maxWait) {
+			this.maxWait = maxWait;
+		}
+
+		public List<String> getAllowedTypes() {
+			return this.allowedTypes;
+		}
+
+		public void setAllowedTypes(List<String> allowedTypes) {
+			this.allowedTypes = allowedTypes;
+		}
+
+		public List<String> getAllowedQueues() {
+			return this.allowedQueues;
+		}
+
+		public void setAllowedQueues(List<String> allowedQueues) {
+			this.allowedQueues = allowedQueues;
 		}
 
 	}

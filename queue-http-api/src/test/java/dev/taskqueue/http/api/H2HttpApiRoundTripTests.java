@@ -1,0 +1,8 @@
+package dev.taskqueue.http.api;
+
+/**
+ * The round trips on the application's embedded H2 database.
+ */
+class H2HttpApiRoundTripTests extends HttpApiRoundTripContractTests {
+
+}
