@@ -40,6 +40,7 @@ import dev.taskqueue.browse.TaskLink;
 import dev.taskqueue.browse.TaskSummary;
 import dev.taskqueue.browse.ThroughputBucket;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.metrics.TaskQueueMetrics;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 import dev.taskqueue.store.jdbc.dialect.TaskCondition;
 
@@ -94,7 +95,7 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 	 * @param codec reads stored JSON
 	 */
 	public JdbcTaskBrowser(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec) {
-		this.support = new JdbcSupport(dataSource, dialect, tablePrefix, codec, "");
+		this.support = new JdbcSupport(dataSource, dialect, tablePrefix, codec, "", TaskQueueMetrics.of(null));
 		this.jdbc = this.support.jdbc();
 		this.dialect = dialect;
 		this.tablePrefix = tablePrefix;
