@@ -16,6 +16,7 @@ import dev.taskqueue.TaskRef;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.sample.fulfilment.Payloads.Charge;
 import dev.taskqueue.sample.fulfilment.Payloads.Notification;
+import dev.taskqueue.sample.fulfilment.Payloads.OrderEvent;
 import dev.taskqueue.sample.fulfilment.Payloads.ReceiptRequest;
 import dev.taskqueue.sample.fulfilment.Payloads.Shipment;
 import dev.taskqueue.sample.fulfilment.Payloads.StockRequest;
@@ -101,6 +102,17 @@ public class OrderService {
 		TaskRef ref = this.taskQueue.enqueue(request);
 		// A request's id is assigned when it is built: another id means another task held the key
 		return new RequestedReceipt(ref.id(), ref.type(), !ref.id().equals(request.id()));
+	}
+
+	/**
+	 * Send the order's {@code order.shipped} event to its webhook: the task is an HTTP call
+	 * whose URL takes the order id from the payload, signed, and retried while the receiver
+	 * answers 5xx or cannot be reached.
+	 * @param orderId the order
+	 * @return the task that calls the webhook
+	 */
+	public TaskRef notifyWebhook(String orderId) {
+		return this.taskQueue.enqueue("order-webhook", new OrderEvent(orderId, "order.shipped"));
 	}
 
 	/**

@@ -55,6 +55,11 @@ public final class Payloads {
 
 	}
 
+	/** Payload of {@code order-webhook}: the request's JSON body. */
+	public record OrderEvent(String orderId, String event) {
+
+	}
+
 	/** Payload of {@code send-receipt}. */
 	public record ReceiptRequest(String orderId, String customer) {
 

@@ -8,6 +8,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.taskqueue.TaskRef;
 import dev.taskqueue.sample.fulfilment.Order;
 import dev.taskqueue.sample.fulfilment.OrderService;
 import dev.taskqueue.sample.fulfilment.OrderService.PlacedOrder;
@@ -48,6 +49,19 @@ public class OrderController {
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	public RequestedReceipt receipt(@PathVariable String orderId, @RequestBody ReceiptRecipient request) {
 		return this.orderService.requestReceipt(orderId, request.customer());
+	}
+
+	/**
+	 * Tell the order's webhook that it shipped: a task of the {@code order-webhook} type, a
+	 * signed HTTP call with no handler code (see application.yml), here to this application's
+	 * own receiver.
+	 * @param orderId the order
+	 * @return the task that calls the webhook
+	 */
+	@PostMapping("/{orderId}/webhook")
+	@ResponseStatus(HttpStatus.ACCEPTED)
+	public TaskRef webhook(@PathVariable String orderId) {
+		return this.orderService.notifyWebhook(orderId);
 	}
 
 	/**
