@@ -29,7 +29,8 @@ import dev.taskqueue.schedule.ScheduleSlot;
  * @param createdAt when it was enqueued
  * @param runAt the earliest time it may run
  * @param startedAt when its latest attempt started, or {@code null}
- * @param worker the node running it now, or {@code null}
+ * @param worker the node running it now or, once it has SUCCEEDED or FAILED, the node that
+ * ran its last attempt; {@code null} while it waits to run and once cancelled
  * @param finishedAt when it finished, or {@code null}
  * @param scheduleSlot the schedule slot it was fired for, or {@code null} if no schedule fired it
  * @param progress the latest progress its handler reported, or {@code null} if none did:

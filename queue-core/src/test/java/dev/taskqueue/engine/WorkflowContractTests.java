@@ -197,6 +197,7 @@ abstract class WorkflowContractTests {
 		TaskState plannerState = queue.find(planner.id()).orElseThrow();
 		assertThat(plannerState.status()).isEqualTo(TaskStatus.SUCCEEDED);
 		assertThat(plannerState.attempts()).isEqualTo(items / chunk);
+		assertThat(plannerState.worker()).as("the node that ran it").isNotNull();
 		assertCallbacks(job.id(), 1, 0, 1);
 	}
 
@@ -258,6 +259,7 @@ abstract class WorkflowContractTests {
 		TaskState failedStep = queue.find(charge.id()).orElseThrow();
 		assertThat(failedStep.attempts()).isOne();
 		assertThat(failedStep.errorMessage()).isEqualTo("Card declined");
+		assertThat(failedStep.worker()).as("the node that ran it").isNotNull();
 		assertCallbacks(job.id(), 0, 1, 1);
 		assertThat(lastRuns.get()).isZero();
 		fixed.set(true);

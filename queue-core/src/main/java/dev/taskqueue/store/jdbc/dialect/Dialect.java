@@ -391,11 +391,15 @@ public interface Dialect {
 				WHERE id IN (%IDS%)""";
 	}
 
-	/** Parameters: result, finished at, id, claim token. */
+	/**
+	 * Parameters: result, finished at, id, claim token. The worker stays: it names the node
+	 * that ran the task, for operators.
+	 * @return the statement
+	 */
 	default String completeSucceeded() {
 		return """
-				UPDATE %PREFIX%TASK SET status = 'SUCCEEDED', result = ?, finished_at = ?, worker = NULL,
-					lease_until = NULL, claim_token = NULL
+				UPDATE %PREFIX%TASK SET status = 'SUCCEEDED', result = ?, finished_at = ?, lease_until = NULL,
+					claim_token = NULL
 				WHERE id = ? AND status = 'RUNNING' AND claim_token = ?""";
 	}
 
@@ -472,7 +476,7 @@ public interface Dialect {
 	default String completeFailed() {
 		return """
 				UPDATE %PREFIX%TASK SET status = 'FAILED', error_message = ?, error_detail = ?, finished_at = ?,
-					worker = NULL, lease_until = NULL, claim_token = NULL
+					lease_until = NULL, claim_token = NULL
 				WHERE id = ? AND status = 'RUNNING' AND COALESCE(claim_token, 0) = ?""";
 	}
 
