@@ -202,6 +202,22 @@ abstract class TaskBrowserContractTests {
 	}
 
 	@Test
+	void aFlowThroughATaskWithMoreChildrenThanItsBoundIsTruncated() {
+		UUID root = later("echo", "root");
+		this.queue.enqueueAll(IntStream.range(0, 30)
+			.mapToObj((i) -> TaskRequest.builder("echo").payload("c" + i).after(root).build())
+			.toList());
+		Flow flow = this.browser.flow(root, 5).orElseThrow();
+		assertThat(flow.truncated()).isTrue();
+		assertThat(flow.nodes()).hasSize(5).extracting(TaskLink::id).contains(root);
+		assertThat(flow.edges()).hasSize(4).allSatisfy((edge) -> assertThat(edge.from()).isEqualTo(root));
+		Flow whole = this.browser.flow(root, 31).orElseThrow();
+		assertThat(whole.truncated()).isFalse();
+		assertThat(whole.nodes()).hasSize(31);
+		assertThat(whole.edges()).hasSize(30);
+	}
+
+	@Test
 	void jobsAreListedNewestFirstWithTheirCountsAPageAtATime() {
 		List<UUID> jobs = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
