@@ -1512,7 +1512,22 @@ public class TaskQueueProperties {
 		 * case.
 		 */
 		private List<String> maskedFields = new ArrayList<>(
-				List.of("password", "secret", "token", "apiKey", "authorization", "credentials"));
+				List.of("password", "secret", "token", "apiKey", "authorization", "credential", "cookie",
+						"privateKey"));
+
+		/**
+		 * The most tasks one bulk action by filter retries or cancels; the answer says
+		 * 'truncated' if more matched.
+		 */
+		private int bulkLimit = 10000;
+
+		public int getBulkLimit() {
+			return this.bulkLimit;
+		}
+
+		public void setBulkLimit(int bulkLimit) {
+			this.bulkLimit = bulkLimit;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;

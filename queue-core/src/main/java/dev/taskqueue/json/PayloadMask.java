@@ -18,8 +18,9 @@ import tools.jackson.databind.node.ObjectNode;
  * The dashboard and the Actuator endpoint show them through the same mask.
  *
  * @param visibility how much is shown
- * @param maskedFields the names of the fields whose values are masked, at any depth, matched
- * ignoring case
+ * @param maskedFields the words whose fields' values are masked, at any depth: a field is masked
+ * if its name, without '-' and '_' and ignoring case, contains one of them, so that
+ * {@code token} masks {@code accessToken} and {@code refresh_token}
  * @since 0.1.0
  */
 public record PayloadMask(Visibility visibility, Set<String> maskedFields) {
@@ -30,7 +31,8 @@ public record PayloadMask(Visibility visibility, Set<String> maskedFields) {
 	public PayloadMask {
 		Assert.notNull(visibility, "'visibility' must not be null");
 		maskedFields = maskedFields.stream()
-			.map((field) -> field.toLowerCase(Locale.ROOT))
+			.map(PayloadMask::normalized)
+			.filter((field) -> !field.isEmpty())
 			.collect(Collectors.toUnmodifiableSet());
 	}
 
@@ -64,7 +66,7 @@ public record PayloadMask(Visibility visibility, Set<String> maskedFields) {
 	private JsonNode mask(JsonNode node) {
 		if (node instanceof ObjectNode object) {
 			for (String name : List.copyOf(object.propertyNames())) {
-				if (this.maskedFields.contains(name.toLowerCase(Locale.ROOT))) {
+				if (isMasked(name)) {
 					object.put(name, MASKED);
 				}
 				else {
@@ -76,6 +78,16 @@ public record PayloadMask(Visibility visibility, Set<String> maskedFields) {
 			node.values().forEach(this::mask);
 		}
 		return node;
+	}
+
+	private boolean isMasked(String name) {
+		String normalized = normalized(name);
+		return this.maskedFields.stream().anyMatch(normalized::contains);
+	}
+
+	/** So that api_key, api-key and apiKey are one name. */
+	private static String normalized(String name) {
+		return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
 	}
 
 	/**

@@ -1,5 +1,10 @@
 package dev.taskqueue.browse;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -10,6 +15,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
@@ -17,6 +23,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.JobRef;
 import dev.taskqueue.JobRequest;
@@ -27,6 +34,8 @@ import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.store.jdbc.JdbcTaskBrowser;
 import dev.taskqueue.testsupport.TestNodes;
 import dev.taskqueue.type.TaskTypeSettings;
 
@@ -199,6 +208,59 @@ abstract class TaskBrowserContractTests {
 		assertThat(bounded.edges()).allSatisfy((edge) -> assertThat(bounded.nodes()).extracting(TaskLink::id)
 			.contains(edge.from(), edge.to()));
 		assertThat(this.browser.flow(TaskIds.next(), 10)).isEmpty();
+	}
+
+	@Test
+	void aFlowThroughATaskWithMoreChildrenThanItsBoundIsTruncated() {
+		UUID root = later("echo", "root");
+		this.queue.enqueueAll(IntStream.range(0, 30)
+			.mapToObj((i) -> TaskRequest.builder("echo").payload("c" + i).after(root).build())
+			.toList());
+		Flow flow = this.browser.flow(root, 5).orElseThrow();
+		assertThat(flow.truncated()).isTrue();
+		assertThat(flow.nodes()).hasSize(5).extracting(TaskLink::id).contains(root);
+		assertThat(flow.edges()).hasSize(4).allSatisfy((edge) -> assertThat(edge.from()).isEqualTo(root));
+		AtomicInteger rows = new AtomicInteger();
+		new JdbcTaskBrowser(countingRows(this.nodes.dataSource(), rows), this.nodes.dialect(), this.nodes.prefix(),
+				new PayloadCodec(JsonMapper.builder().build()))
+			.flow(root, 5);
+		// The root's edges read at most once the bound and one, and then its kept tasks
+		assertThat(rows.get()).isLessThanOrEqualTo(6 + 5);
+		Flow whole = this.browser.flow(root, 31).orElseThrow();
+		assertThat(whole.truncated()).isFalse();
+		assertThat(whole.nodes()).hasSize(31);
+		assertThat(whole.edges()).hasSize(30);
+	}
+
+	/** A DataSource that counts the rows its result sets give. */
+	private static DataSource countingRows(DataSource dataSource, AtomicInteger rows) {
+		return proxy(DataSource.class, dataSource, rows);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> T proxy(Class<T> type, T target, AtomicInteger rows) {
+		return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (self, method, args) -> {
+			Object result;
+			try {
+				result = method.invoke(target, args);
+			}
+			catch (InvocationTargetException ex) {
+				throw ex.getCause();
+			}
+			if (result instanceof Connection connection) {
+				return proxy(Connection.class, connection, rows);
+			}
+			if (result instanceof PreparedStatement statement) {
+				return proxy(PreparedStatement.class, statement, rows);
+			}
+			if (result instanceof ResultSet resultSet) {
+				return proxy(ResultSet.class, resultSet, rows);
+			}
+			if (method.getName().equals("next") && Boolean.TRUE.equals(result)) {
+				rows.incrementAndGet();
+			}
+			return result;
+		});
 	}
 
 	@Test

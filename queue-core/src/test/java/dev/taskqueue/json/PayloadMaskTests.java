@@ -30,6 +30,19 @@ class PayloadMaskTests {
 	}
 
 	@Test
+	void maskMatchesNamesThatContainAWordWithoutDashesOrUnderscores() {
+		PayloadMask mask = PayloadMask.of(PayloadMask.Visibility.MASK,
+				List.of("password", "secret", "token", "apiKey", "authorization", "credential", "cookie", "privateKey"));
+		JsonNode masked = mask.apply(mapper.readTree("""
+				{"accessToken": "a", "refresh_token": "r", "api_key": "k", "clientSecret": "s", "x-api-key": "x",
+				 "Set-Cookie": "c", "private_key": "p", "credentials": {"user": "u"}, "tokens": ["t"],
+				 "user": "ada", "id": 1}"""));
+		assertThat(masked.toString()).isEqualTo("{\"accessToken\":\"***\",\"refresh_token\":\"***\",\"api_key\":\"***\","
+				+ "\"clientSecret\":\"***\",\"x-api-key\":\"***\",\"Set-Cookie\":\"***\",\"private_key\":\"***\","
+				+ "\"credentials\":\"***\",\"tokens\":\"***\",\"user\":\"ada\",\"id\":1}");
+	}
+
+	@Test
 	void showLeavesThePayloadAsItIs() {
 		assertThat(PayloadMask.of(PayloadMask.Visibility.SHOW, List.of("password")).apply(this.payload))
 			.isEqualTo(this.payload);

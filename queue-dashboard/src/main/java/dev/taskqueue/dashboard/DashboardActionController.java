@@ -52,7 +52,7 @@ class DashboardActionController {
 			throw new BadRequestException("A bulk action needs either 'ids' or 'filter', not both or neither");
 		}
 		if (body.ids() != null) {
-			List<UUID> ids = body.ids().stream().map((id) -> DashboardRequests.id("ids", id)).toList();
+			List<UUID> ids = body.ids().stream().map((id) -> DashboardRequests.requiredId("ids", id)).toList();
 			return this.actions.onIds(user, ids, action);
 		}
 		return this.actions.onFilter(user, DashboardRequests.filter(body.filter()), action);

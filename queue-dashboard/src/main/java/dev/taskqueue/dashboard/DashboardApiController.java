@@ -93,7 +93,7 @@ class DashboardApiController {
 					oldestDueAgeMillis(counts, queue)))
 			.toList();
 		Instant now = this.engine.now();
-		return new Overview(now, queueViews, this.engine.nodes().stream().map(NodeView::of).toList(),
+		return new Overview(now, queueViews, this.engine.recentNodes().stream().map(NodeView::of).toList(),
 				throughput(now));
 	}
 

@@ -1,10 +1,14 @@
 package dev.taskqueue.dashboard;
 
+import java.util.stream.Collectors;
+
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import tools.jackson.core.JacksonException;
 
 import dev.taskqueue.JobNotFoundException;
 import dev.taskqueue.TaskNotFoundException;
@@ -21,14 +25,29 @@ import dev.taskqueue.dashboard.DashboardViews.ErrorBody;
 @RestControllerAdvice(assignableTypes = { DashboardApiController.class, DashboardActionController.class })
 class DashboardExceptionHandler {
 
-	@ExceptionHandler({ BadRequestException.class, IllegalArgumentException.class })
-	ResponseEntity<ErrorBody> badRequest(RuntimeException ex) {
+	@ExceptionHandler(BadRequestException.class)
+	ResponseEntity<ErrorBody> badRequest(BadRequestException ex) {
 		return error(HttpStatus.BAD_REQUEST, ex.getMessage());
 	}
 
+	/** Its message may quote what it refused, which can be payload text: not echoed. */
+	@ExceptionHandler(IllegalArgumentException.class)
+	ResponseEntity<ErrorBody> illegalArgument(IllegalArgumentException ex) {
+		return error(HttpStatus.BAD_REQUEST, "The request is not valid");
+	}
+
+	/** Names the field that did not read, if known, never the text Jackson quotes. */
 	@ExceptionHandler(HttpMessageNotReadableException.class)
 	ResponseEntity<ErrorBody> unreadable(HttpMessageNotReadableException ex) {
-		return error(HttpStatus.BAD_REQUEST, "The request body is not the JSON expected: " + ex.getMostSpecificCause().getMessage());
+		String message = "The request body is not the JSON expected";
+		if (ex.getMostSpecificCause() instanceof JacksonException jackson && !jackson.getPath().isEmpty()) {
+			message += ": '" + jackson.getPath()
+				.stream()
+				.map((reference) -> (reference.getPropertyName() != null) ? reference.getPropertyName()
+						: String.valueOf(reference.getIndex()))
+				.collect(Collectors.joining(".")) + "' does not read";
+		}
+		return error(HttpStatus.BAD_REQUEST, message);
 	}
 
 	@ExceptionHandler(ForbiddenException.class)
@@ -41,9 +60,10 @@ class DashboardExceptionHandler {
 		return error(HttpStatus.NOT_FOUND, ex.getMessage());
 	}
 
-	@ExceptionHandler(TaskQueueUnavailableException.class)
-	ResponseEntity<ErrorBody> unavailable(TaskQueueUnavailableException ex) {
-		return error(HttpStatus.SERVICE_UNAVAILABLE, ex.getMessage());
+	/** The database out of reach: a generic message, as the driver's may name hosts or SQL. */
+	@ExceptionHandler({ TaskQueueUnavailableException.class, DataAccessException.class })
+	ResponseEntity<ErrorBody> unavailable(RuntimeException ex) {
+		return error(HttpStatus.SERVICE_UNAVAILABLE, "The task queue's database cannot be reached; try again later");
 	}
 
 	/** A retry or cancel the queue refuses, such as the retry of a cancelled job. */

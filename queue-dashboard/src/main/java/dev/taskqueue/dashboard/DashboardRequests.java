@@ -105,6 +105,14 @@ final class DashboardRequests {
 		}
 	}
 
+	static UUID requiredId(String name, @Nullable String id) {
+		UUID value = id(name, id);
+		if (value == null) {
+			throw new BadRequestException("'" + name + "' must hold ids, not an empty one");
+		}
+		return value;
+	}
+
 	private static @Nullable Instant instant(String name, @Nullable String time) {
 		if (!StringUtils.hasText(time)) {
 			return null;

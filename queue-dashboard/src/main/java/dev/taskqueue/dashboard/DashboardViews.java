@@ -126,11 +126,13 @@ final class DashboardViews {
 			int cancelled, double progress) {
 
 		static JobRow of(JobState job) {
+			// A status no task of the job is in may be missing from its counts
 			Map<TaskStatus, Integer> counts = job.counts();
 			return new JobRow(job.id(), job.name(), job.status(), job.createdAt(), job.startedAt(), job.finishedAt(),
-					job.total(), counts.get(TaskStatus.WAITING), counts.get(TaskStatus.READY),
-					counts.get(TaskStatus.RUNNING), counts.get(TaskStatus.SUCCEEDED), counts.get(TaskStatus.FAILED),
-					counts.get(TaskStatus.CANCELLED), job.progress());
+					job.total(), counts.getOrDefault(TaskStatus.WAITING, 0), counts.getOrDefault(TaskStatus.READY, 0),
+					counts.getOrDefault(TaskStatus.RUNNING, 0), counts.getOrDefault(TaskStatus.SUCCEEDED, 0),
+					counts.getOrDefault(TaskStatus.FAILED, 0), counts.getOrDefault(TaskStatus.CANCELLED, 0),
+					job.progress());
 		}
 
 	}
@@ -166,7 +168,7 @@ final class DashboardViews {
 
 	}
 
-	record BulkResult(int matched, int changed) {
+	record BulkResult(int matched, int changed, boolean truncated) {
 
 	}
 

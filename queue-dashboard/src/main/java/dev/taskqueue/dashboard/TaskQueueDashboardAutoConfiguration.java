@@ -43,8 +43,8 @@ public final class TaskQueueDashboardAutoConfiguration {
 	static class DashboardWebConfiguration {
 
 		@Bean
-		DashboardActions taskQueueDashboardActions(TaskQueueEngine engine) {
-			return new DashboardActions(engine);
+		DashboardActions taskQueueDashboardActions(TaskQueueEngine engine, TaskQueueProperties properties) {
+			return new DashboardActions(engine, properties.getDashboard().getBulkLimit());
 		}
 
 		@Bean

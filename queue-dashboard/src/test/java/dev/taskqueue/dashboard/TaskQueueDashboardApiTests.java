@@ -319,7 +319,8 @@ class TaskQueueDashboardApiTests {
 					Map.of("action", "cancel", "filter", Map.of("type", "echo", "queue", "default", "status", "READY"))))
 				.andExpect(status().isOk())
 				.andExpect(jsonPath("$.matched").value(matching))
-				.andExpect(jsonPath("$.changed").value(matching));
+				.andExpect(jsonPath("$.changed").value(matching))
+				.andExpect(jsonPath("$.truncated").value(false));
 			mvc.perform(get("/taskqueue/api/tasks?status=CANCELLED&limit=200").with(user("vera")))
 				.andExpect(jsonPath("$.items", hasSize(200)))
 				.andExpect(jsonPath("$.next").isNotEmpty());
@@ -358,8 +359,29 @@ class TaskQueueDashboardApiTests {
 			expectBadBulk(mvc, Map.of("action", "cancel", "ids", List.of("x")), "'ids'");
 			expectBadBulk(mvc, Map.of("action", "cancel", "filter", Map.of("kind", "x")), "Unknown filter 'kind'");
 			expectBadBulk(mvc, Map.of("action", "cancel", "filter", Map.of("status", "x' OR 1=1")), "Unknown status");
+			expectBadBulk(mvc, Map.of("action", "cancel", "ids", List.of(ready.toString(), " ")), "'ids'");
+			expectBadBulk(mvc, Map.of("action", "cancel", "filter", Map.of()), "'filter'");
+			expectBadBulk(mvc, Map.of("action", "cancel", "ids", "hunter2"), "'ids'");
+			mvc.perform(post("/taskqueue/api/tasks/bulk").with(user("otto"))
+				.with(csrf())
+				.contentType(MediaType.APPLICATION_JSON)
+				.content("{\"action\": \"cancel\", \"ids\": [hunter2]}"))
+				.andExpect(status().isBadRequest())
+				.andExpect(jsonPath("$.error").value(containsString("not the JSON expected")))
+				.andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.not(containsString("hunter2"))));
 			assertThat(queue.find(ready).orElseThrow().status()).isEqualTo(TaskStatus.READY);
 			assertThat(auditEntries(mvc)).isEmpty();
+		});
+	}
+
+	@Test
+	void aDatabaseOutOfReachIsAnswered503WithoutTheDriversMessage() {
+		run((context, mvc, queue) -> {
+			new org.springframework.jdbc.core.JdbcTemplate(this.dataSource).execute("DROP TABLE " + this.tablePrefix + "AUDIT");
+			mvc.perform(get("/taskqueue/api/audit").with(user("vera")))
+				.andExpect(status().isServiceUnavailable())
+				.andExpect(jsonPath("$.error").value(containsString("cannot be reached")))
+				.andExpect(jsonPath("$.error").value(org.hamcrest.Matchers.not(containsString("AUDIT"))));
 		});
 	}
 

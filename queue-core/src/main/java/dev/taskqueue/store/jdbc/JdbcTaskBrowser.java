@@ -212,14 +212,22 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 		Map<List<UUID>, Flow.Edge> edges = new LinkedHashMap<>();
 		List<UUID> frontier = List.of(id);
 		boolean truncated = false;
-		// Breadth first, one query per level and chunk of ids, until nothing new or enough
+		// Breadth first, one query per level and chunk of ids, until nothing new or enough. Each
+		// query reads at most one edge more than the bound, so that a task with a great many
+		// children costs no more than the bound; one that reaches it means the flow may go on.
+		int maxEdges = maxTasks + 1;
 		while (!frontier.isEmpty() && !truncated) {
 			List<UUID> next = new ArrayList<>();
 			for (List<UUID> chunk : JdbcSupport.chunks(frontier)) {
+				int[] read = { 0 };
 				this.jdbc.query(Statements.withIds(this.selectEdgesOf, chunk.size()), (ps) -> {
+					ps.setMaxRows(maxEdges);
 					this.support.setIds(ps, 1, chunk);
 					this.support.setIds(ps, 1 + chunk.size(), chunk);
 				}, (rs) -> {
+					if (read[0]++ >= maxEdges) {
+						return;
+					}
 					UUID parent = this.dialect.getId(rs, "parent_id");
 					UUID child = this.dialect.getId(rs, "child_id");
 					edges.put(List.of(parent, child), new Flow.Edge(parent, child, rs.getBoolean("even_if_failed")));
@@ -230,9 +238,10 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 						}
 					}
 				});
-			}
-			if (seen.size() > maxTasks) {
-				truncated = true;
+				if (read[0] >= maxEdges || seen.size() > maxTasks) {
+					truncated = true;
+					break;
+				}
 			}
 			frontier = next;
 		}

@@ -15,7 +15,7 @@ export function filterOf(params) {
 
 function describeFilter(filter) {
 	const parts = Object.entries(filter).map(([field, value]) => `${field} ${value}`);
-	return parts.length ? parts.join(', ') : 'no filter at all';
+	return parts.join(', ');
 }
 
 /** Asks for a task's retry or cancel, confirmed, then refreshes. */
@@ -43,6 +43,7 @@ export function taskActionButton(task, action, after, id) {
  */
 export function taskList(options) {
 	const { me, filter } = options;
+	const filtered = Object.keys(filter).length > 0;
 	const selected = new Set();
 	const rows = h('tbody', { id: 'tasks-body' });
 	const pages = pager(() => options.onFirst(), (cursor) => options.onNext(cursor));
@@ -116,7 +117,8 @@ export function taskList(options) {
 					}
 					updateSelection();
 				}
-				return `${verb}: ${count(answer.changed)} of ${count(answer.matched)} matching task${answer.matched === 1 ? '' : 's'} changed.`;
+				const more = answer.truncated ? ' More tasks match: the bulk limit stopped it; run it again for the rest.' : '';
+				return `${verb}: ${count(answer.changed)} of ${count(answer.matched)} matching task${answer.matched === 1 ? '' : 's'} changed.${more}`;
 			},
 			options.refresh);
 	}
@@ -128,9 +130,11 @@ export function taskList(options) {
 		h('button', { type: 'button', id: 'bulk-cancel-selected', class: 'danger', 'data-needs-selection': true, disabled: true,
 			onclick: () => bulk('cancel', 'selection') }, 'Cancel selected'),
 		h('span', { class: 'spacer' }),
-		h('button', { type: 'button', id: 'bulk-retry-filter', onclick: () => bulk('retry', 'filter') }, 'Retry all matching'),
-		h('button', { type: 'button', id: 'bulk-cancel-filter', class: 'danger', onclick: () => bulk('cancel', 'filter') },
-			'Cancel all matching')) : null;
+		// The API refuses a bulk action with no filter, which would act on every task
+		filtered ? h('button', { type: 'button', id: 'bulk-retry-filter', onclick: () => bulk('retry', 'filter') },
+			'Retry all matching') : null,
+		filtered ? h('button', { type: 'button', id: 'bulk-cancel-filter', class: 'danger',
+			onclick: () => bulk('cancel', 'filter') }, 'Cancel all matching') : null) : null;
 
 	const element = h('div', { class: 'task-list' },
 		bulkBar,
