@@ -260,6 +260,9 @@ class TaskQueueHttpApiController {
 		}
 		catch (TaskQueueException ex) {
 			// What the queue throws when another unfinished task now holds the task's unique key
+			if (task.key() == null) {
+				throw ex;
+			}
 			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "Task " + id
 					+ " cannot be retried while another unfinished task holds its key '" + task.key() + "'");
 			problem.setProperty("field", "key");
