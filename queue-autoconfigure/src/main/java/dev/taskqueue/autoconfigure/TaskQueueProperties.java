@@ -1608,7 +1608,8 @@ public class TaskQueueProperties {
 		private boolean enabled;
 
 		/**
-		 * Path the API is served under.
+		 * Path the API is served under. Must not be the dashboard's path, nor above or below
+		 * it, while the dashboard is enabled.
 		 */
 		private String path = "/taskqueue-api/v1";
 
@@ -1629,8 +1630,8 @@ public class TaskQueueProperties {
 		private Duration maxWait = Duration.ofSeconds(60);
 
 		/**
-		 * Task types that may be enqueued over HTTP. Empty for every type that has a
-		 * handler.
+		 * Task types that may be enqueued, read, cancelled and retried over HTTP; a task of
+		 * another type is not found. Empty for every type that has a handler.
 		 */
 		private List<String> allowedTypes = new ArrayList<>();
 

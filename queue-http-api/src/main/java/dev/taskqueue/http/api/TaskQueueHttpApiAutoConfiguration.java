@@ -18,6 +18,7 @@ import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.util.StringUtils;
 import org.springframework.web.method.HandlerTypePredicate;
 import org.springframework.web.servlet.DispatcherServlet;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -30,6 +31,7 @@ import dev.taskqueue.autoconfigure.TaskQueueAutoConfiguration;
 import dev.taskqueue.autoconfigure.TaskQueueProperties;
 import dev.taskqueue.enqueue.RequestResolver;
 import dev.taskqueue.json.PayloadCodec;
+import dev.taskqueue.json.PayloadMask;
 import dev.taskqueue.type.TaskTypeRegistry;
 
 /**
@@ -53,7 +55,7 @@ public final class TaskQueueHttpApiAutoConfiguration {
 
 	@Bean
 	TaskQueueHttpApiController taskQueueHttpApiController(TaskQueue queue, TaskTypeRegistry registry,
-			TaskQueueProperties properties, ObjectProvider<JsonMapper> jsonMapper) {
+			TaskQueueProperties properties, PayloadMask mask, ObjectProvider<JsonMapper> jsonMapper) {
 		TaskQueueProperties.HttpApi api = properties.getHttpApi();
 		if (api.getMaxWait().isNegative()) {
 			throw new InvalidConfigurationPropertyValueException("taskqueue.http-api.max-wait", api.getMaxWait(),
@@ -61,9 +63,12 @@ public final class TaskQueueHttpApiAutoConfiguration {
 		}
 		// The mapper the queue writes payloads with, as TaskQueueAutoConfiguration picks it
 		JsonMapper mapper = jsonMapper.getIfUnique(() -> JsonMapper.builder().findAndAddModules().build());
+		// Callers see their payloads with the masked fields masked, whatever the dashboard shows
+		PayloadMask payloadMask = new PayloadMask(PayloadMask.Visibility.MASK, mask.maskedFields());
 		return new TaskQueueHttpApiController(queue,
 				new TaskRequestReader(api.getAllowedTypes(), api.getAllowedQueues()),
-				new RequestResolver(registry, new PayloadCodec(mapper)), api.getMaxWait(), mapper, path(properties));
+				new RequestResolver(registry, new PayloadCodec(mapper)), api.getMaxWait(), payloadMask, mapper,
+				path(properties));
 	}
 
 	@Bean
@@ -91,7 +96,20 @@ public final class TaskQueueHttpApiAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("taskqueue.http-api.path", path,
 					"must start with '/', not end with '/', and hold no pattern");
 		}
+		TaskQueueProperties.Dashboard dashboard = properties.getDashboard();
+		String dashboardPath = StringUtils.trimTrailingCharacter(dashboard.getPath(), '/');
+		// The dashboard's filter chain matches its path and all below it: it would take the API's calls
+		if (dashboard.isEnabled() && (overlaps(path, dashboardPath) || overlaps(dashboardPath, path))) {
+			throw new InvalidConfigurationPropertyValueException("taskqueue.http-api.path", path,
+					"must not overlap taskqueue.dashboard.path '" + dashboard.getPath()
+							+ "': set either to a path that is not the other nor below it, or disable the dashboard");
+		}
 		return path;
+	}
+
+	/** Whether a path is another, or below it. */
+	private static boolean overlaps(String path, String other) {
+		return path.equals(other) || path.startsWith(other + "/") || other.isEmpty();
 	}
 
 	@Configuration(proxyBeanMethods = false)

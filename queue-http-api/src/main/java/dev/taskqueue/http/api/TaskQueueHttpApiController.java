@@ -10,6 +10,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
@@ -41,6 +42,7 @@ import tools.jackson.databind.node.ObjectNode;
 import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskPayloadException;
 import dev.taskqueue.TaskQueue;
+import dev.taskqueue.TaskQueueException;
 import dev.taskqueue.TaskQueueUnavailableException;
 import dev.taskqueue.TaskRef;
 import dev.taskqueue.TaskRequest;
@@ -48,11 +50,13 @@ import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.UnknownTaskTypeException;
 import dev.taskqueue.enqueue.RequestResolver;
+import dev.taskqueue.json.PayloadMask;
 
 /**
  * The handlers of the API. Paths are relative: the configured path is put before them. Every
  * check of a request runs before the queue writes anything, and a refusal is a problem detail
- * (RFC 9457) whose {@code field} names the field at fault.
+ * (RFC 9457) whose {@code field} names the field at fault. A task of a type outside the allowed
+ * ones is, to a caller, as if it did not exist.
  */
 @RestController
 class TaskQueueHttpApiController {
@@ -70,14 +74,17 @@ class TaskQueueHttpApiController {
 
 	private final Duration maxWait;
 
+	private final PayloadMask payloadMask;
+
 	private final JsonNode openApi;
 
 	TaskQueueHttpApiController(TaskQueue queue, TaskRequestReader reader, RequestResolver resolver, Duration maxWait,
-			JsonMapper jsonMapper, String path) {
+			PayloadMask payloadMask, JsonMapper jsonMapper, String path) {
 		this.queue = queue;
 		this.reader = reader;
 		this.resolver = resolver;
 		this.maxWait = maxWait;
+		this.payloadMask = payloadMask;
 		this.openApi = openApi(jsonMapper, path);
 	}
 
@@ -94,10 +101,18 @@ class TaskQueueHttpApiController {
 	}
 
 	@PostMapping(path = "/tasks", consumes = MediaType.APPLICATION_JSON_VALUE)
-	ResponseEntity<@Nullable TaskResource> enqueue(@RequestBody JsonNode body) {
+	ResponseEntity<?> enqueue(@RequestBody JsonNode body) {
 		TaskRequest request = this.reader.read(body, "");
 		TaskRef ref = enqueue(List.of(request), false).get(0);
 		boolean created = ref.id().equals(request.id());
+		Optional<TaskState> task = this.queue.find(ref.id());
+		if (!created && !task.map((held) -> held.type().equals(request.type())).orElse(false)) {
+			// Neither the id nor the state of a task of another type is the caller's to see
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT,
+					"Key '" + request.key() + "' is held by an unfinished task of another type");
+			problem.setProperty("field", "key");
+			return ResponseEntity.of(problem).build();
+		}
 		URI location = ServletUriComponentsBuilder.fromCurrentRequestUri()
 			.path("/{id}")
 			.buildAndExpand(ref.id())
@@ -105,7 +120,7 @@ class TaskQueueHttpApiController {
 		// A unique key held by an unfinished task: nothing was written, the answer is that task
 		return ResponseEntity.status(created ? HttpStatus.CREATED : HttpStatus.OK)
 			.location(location)
-			.body(this.queue.find(ref.id()).map(TaskResource::of).orElse(null));
+			.body(task.map(this::resource).orElse(null));
 	}
 
 	@PostMapping(path = "/tasks:batch", consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -125,10 +140,14 @@ class TaskQueueHttpApiController {
 		List<Batch.Entry> entries = new ArrayList<>(refs.size());
 		boolean anyCreated = false;
 		for (int i = 0; i < refs.size(); i++) {
-			boolean created = refs.get(i).id().equals(requests.get(i).id());
+			TaskRequest request = requests.get(i);
+			boolean created = refs.get(i).id().equals(request.id());
 			anyCreated |= created;
-			entries.add(new Batch.Entry(refs.get(i).id(), created,
-					this.queue.find(refs.get(i).id()).map(TaskResource::of).orElse(null)));
+			Optional<TaskState> task = this.queue.find(refs.get(i).id())
+				.filter((held) -> held.type().equals(request.type()));
+			// A key held by a task of another type: the rest of the batch is written, that task stays unseen
+			entries.add(new Batch.Entry(task.map(TaskState::id).orElse(null), created,
+					task.map(this::resource).orElse(null)));
 		}
 		return ResponseEntity.status(anyCreated ? HttpStatus.CREATED : HttpStatus.OK).body(new Batch(entries));
 	}
@@ -179,7 +198,7 @@ class TaskQueueHttpApiController {
 
 	@GetMapping(path = "/tasks/{id}", params = "!wait")
 	TaskResource find(@PathVariable UUID id) {
-		return TaskResource.of(state(id));
+		return resource(state(id));
 	}
 
 	@GetMapping(path = "/tasks/{id}", params = "wait")
@@ -188,14 +207,14 @@ class TaskQueueHttpApiController {
 		TaskState state = state(id);
 		DeferredResult<TaskResource> result = new DeferredResult<>(Math.max(1, timeout.toMillis()));
 		if (state.status().isFinished() || timeout.isZero()) {
-			result.setResult(TaskResource.of(state));
+			result.setResult(resource(state));
 			return result;
 		}
 		// Waits on the queue's watcher, so that no request thread is held while the task runs
 		CompletableFuture<TaskState> finished = this.queue.whenFinished(id);
-		finished.thenAccept((done) -> result.setResult(TaskResource.of(done)));
+		finished.thenAccept((done) -> result.setResult(resource(done)));
 		result.onTimeout(() -> this.queue.find(id)
-			.ifPresentOrElse((now) -> result.setResult(TaskResource.of(now)),
+			.ifPresentOrElse((now) -> result.setResult(resource(now)),
 					() -> result.setErrorResult(new TaskNotFoundException(id, "Task " + id + " not found"))));
 		result.onError((ex) -> finished.cancel(false));
 		result.onCompletion(() -> finished.cancel(false));
@@ -218,21 +237,38 @@ class TaskQueueHttpApiController {
 
 	@PostMapping("/tasks/{id}/cancel")
 	ResponseEntity<?> cancel(@PathVariable UUID id) {
+		state(id); // a task the caller may not see is not found, and not cancelled
 		this.queue.cancel(id);
 		TaskState state = state(id);
 		if (state.status() != TaskStatus.CANCELLED) {
 			return conflict("Task " + id + " is " + state.status() + " and cannot be cancelled");
 		}
-		return ResponseEntity.ok(TaskResource.of(state));
+		return ResponseEntity.ok(resource(state));
 	}
 
 	@PostMapping("/tasks/{id}/retry")
 	ResponseEntity<?> retry(@PathVariable UUID id) {
-		if (!this.queue.retry(id)) {
-			return conflict("Task " + id + " is " + state(id).status()
-					+ "; only a FAILED or CANCELLED task can be retried");
+		TaskState task = state(id);
+		try {
+			if (!this.queue.retry(id)) {
+				return conflict("Task " + id + " is " + state(id).status()
+						+ "; only a FAILED or CANCELLED task can be retried");
+			}
 		}
-		return ResponseEntity.ok(TaskResource.of(state(id)));
+		catch (TaskNotFoundException | TaskQueueUnavailableException ex) {
+			throw ex;
+		}
+		catch (TaskQueueException ex) {
+			// What the queue throws when another unfinished task now holds the task's unique key
+			if (task.key() == null) {
+				throw ex;
+			}
+			ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.CONFLICT, "Task " + id
+					+ " cannot be retried while another unfinished task holds its key '" + task.key() + "'");
+			problem.setProperty("field", "key");
+			return ResponseEntity.of(problem).build();
+		}
+		return ResponseEntity.ok(resource(state(id)));
 	}
 
 	@GetMapping(path = "/openapi.json", produces = MediaType.APPLICATION_JSON_VALUE)
@@ -240,8 +276,15 @@ class TaskQueueHttpApiController {
 		return this.openApi;
 	}
 
+	/** The task, if the caller may see it: a task of a type outside the allowed ones is not found. */
 	private TaskState state(UUID id) {
-		return this.queue.find(id).orElseThrow(() -> new TaskNotFoundException(id, "Task " + id + " not found"));
+		return this.queue.find(id)
+			.filter((task) -> this.reader.allows(task.type()))
+			.orElseThrow(() -> new TaskNotFoundException(id, "Task " + id + " not found"));
+	}
+
+	private TaskResource resource(TaskState task) {
+		return TaskResource.of(task, this.payloadMask);
 	}
 
 	private static ResponseEntity<ProblemDetail> conflict(String detail) {
@@ -300,9 +343,10 @@ class TaskQueueHttpApiController {
 
 		/**
 		 * One task of a batch, in the order of the request: {@code created} is {@code false}
-		 * when the task named by {@code id} already held the request's unique key.
+		 * when the task named by {@code id} already held the request's unique key; {@code id}
+		 * and {@code task} are {@code null} when a task of another type held it.
 		 */
-		record Entry(UUID id, boolean created, @Nullable TaskResource task) {
+		record Entry(@Nullable UUID id, boolean created, @Nullable TaskResource task) {
 
 		}
 

@@ -41,6 +41,15 @@ final class TaskRequestReader {
 	}
 
 	/**
+	 * Whether tasks of a type may be enqueued and seen over HTTP.
+	 * @param type the task type
+	 * @return whether the allowed types, if any are set, hold it
+	 */
+	boolean allows(String type) {
+		return this.allowedTypes.isEmpty() || this.allowedTypes.contains(type);
+	}
+
+	/**
 	 * Read one request.
 	 * @param body the JSON object
 	 * @param prefix what names the fields in errors: empty, or {@code tasks[2].} in a batch
@@ -62,7 +71,7 @@ final class TaskRequestReader {
 		if (type == null || type.isBlank()) {
 			throw new InvalidRequestException(prefix + "type", "'" + prefix + "type' is required");
 		}
-		if (!this.allowedTypes.isEmpty() && !this.allowedTypes.contains(type)) {
+		if (!allows(type)) {
 			throw new InvalidRequestException(prefix + "type", "Task type '" + type + "' cannot be enqueued over HTTP");
 		}
 		TaskRequest.Builder builder = TaskRequest.builder(type);

@@ -12,20 +12,23 @@ import dev.taskqueue.JsonValue;
 import dev.taskqueue.TaskProgress;
 import dev.taskqueue.TaskState;
 import dev.taskqueue.TaskStatus;
+import dev.taskqueue.json.PayloadMask;
 
 /**
  * A task as the API shows it: its state, without the stack summaries of its errors nor the
- * node that runs it, which belong to operators.
+ * node that runs it, which belong to operators. Its payload goes through a mask; its result,
+ * which is what a caller waits for, does not.
  */
 record TaskResource(UUID id, String type, String queue, TaskStatus status, boolean finished, int priority,
 		int attempts, @Nullable String key, Set<UUID> parents, @Nullable UUID jobId, @Nullable JsonNode payload,
 		@Nullable JsonNode result, @Nullable String error, List<Failure> errors, @Nullable Progress progress,
 		Instant createdAt, Instant runAt, @Nullable Instant startedAt, @Nullable Instant finishedAt) {
 
-	static TaskResource of(TaskState task) {
+	static TaskResource of(TaskState task, PayloadMask payloadMask) {
 		TaskProgress progress = task.progress();
 		return new TaskResource(task.id(), task.type(), task.queue(), task.status(), task.status().isFinished(),
-				task.priority(), task.attempts(), task.key(), task.parents(), task.jobId(), tree(task.payload()),
+				task.priority(), task.attempts(), task.key(), task.parents(), task.jobId(),
+				payloadMask.apply(tree(task.payload())),
 				tree(task.result()), task.errorMessage(),
 				task.errors().stream().map((error) -> new Failure(error.attempt(), error.message(), error.failedAt())).toList(),
 				(progress != null) ? new Progress(progress.fraction(), progress.percent(), progress.message(),

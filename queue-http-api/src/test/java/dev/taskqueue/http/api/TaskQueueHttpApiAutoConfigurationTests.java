@@ -188,6 +188,32 @@ class TaskQueueHttpApiAutoConfigurationTests {
 	}
 
 	@Test
+	void aPathThatOverlapsTheDashboardsFailsStartupNamingBothProperties() {
+		for (String[] paths : new String[][] { { "/taskqueue", "/taskqueue" }, { "/taskqueue/api", "/taskqueue" },
+				{ "/ops", "/ops/dashboard/" }, { "/api", "/" } }) {
+			this.contextRunner
+				.withPropertyValues("taskqueue.http-api.enabled=true", "taskqueue.http-api.path=" + paths[0],
+						"taskqueue.dashboard.path=" + paths[1])
+				.run((context) -> assertThat(context).getFailure()
+					.as(paths[0] + " and " + paths[1])
+					.hasMessageContaining("taskqueue.http-api.path")
+					.hasMessageContaining("taskqueue.dashboard.path"));
+		}
+	}
+
+	@Test
+	void aPathThatOnlySharesItsStartWithTheDashboardsOrADisabledDashboardsIsServed() {
+		this.contextRunner
+			.withPropertyValues("taskqueue.http-api.enabled=true", "taskqueue.http-api.path=/taskqueue-api",
+					"taskqueue.dashboard.path=/taskqueue")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(TaskQueueHttpApiController.class));
+		this.contextRunner
+			.withPropertyValues("taskqueue.http-api.enabled=true", "taskqueue.http-api.path=/taskqueue/api",
+					"taskqueue.dashboard.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed().hasSingleBean(TaskQueueHttpApiController.class));
+	}
+
+	@Test
 	void aRoleWithItsPrefixFailsStartupNamingTheProperty() {
 		this.contextRunner.withPropertyValues("taskqueue.http-api.enabled=true", "taskqueue.http-api.role=ROLE_CLIENT")
 			.run((context) -> assertThat(context).getFailure().hasMessageContaining("taskqueue.http-api.role"));
