@@ -42,6 +42,33 @@ class HttpTaskDefinitionTests {
 	}
 
 	@Test
+	void urlValueThatStepsAlongThePathFailsNonRetryablyNamingTheTypeAndField() {
+		UrlTemplate url = UrlTemplate.parse("https://x.example/customers/{id}/hook");
+		assertThatExceptionOfType(NonRetryableException.class)
+			.isThrownBy(() -> url.expand("hook", mapper.readTree("{\"id\":\"..\"}")))
+			.withMessageContaining("Task type 'hook'")
+			.withMessageContaining("'id'");
+		assertThatExceptionOfType(NonRetryableException.class)
+			.isThrownBy(() -> url.expand("hook", mapper.readTree("{\"id\":\".\"}")))
+			.withMessageContaining("'id'");
+		assertThat(url.expand("hook", mapper.readTree("{\"id\":\"...\"}")))
+			.hasToString("https://x.example/customers/.../hook");
+	}
+
+	@Test
+	void urlTakesNoValueBeforeItsPath() {
+		assertThatIllegalArgumentException().isThrownBy(() -> UrlTemplate.parse("https://{host}/hook"))
+			.withMessageContaining("{host}");
+		assertThatIllegalArgumentException().isThrownBy(() -> UrlTemplate.parse("https://x.example:{port}/hook"))
+			.withMessageContaining("{port}");
+		assertThatIllegalArgumentException().isThrownBy(() -> UrlTemplate.parse("https://x.example{path}"))
+			.withMessageContaining("{path}");
+		assertThatIllegalArgumentException().isThrownBy(() -> UrlTemplate.parse("{scheme}://x.example/hook"))
+			.withMessageContaining("{scheme}");
+		assertThat(UrlTemplate.parse("https://x.example?ref={ref}").hasVariables()).isTrue();
+	}
+
+	@Test
 	void urlMustBeAbsoluteHttpWithoutCredentials() {
 		assertThatIllegalArgumentException().isThrownBy(() -> HttpTaskDefinition.builder("t", "/relative"))
 			.withMessageContaining("not an absolute http or https URL");
