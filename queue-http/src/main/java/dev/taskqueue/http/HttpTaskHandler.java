@@ -84,20 +84,20 @@ final class HttpTaskHandler implements TaskHandler<Object> {
 			if (wait != null) {
 				throw new TaskPostponedException("the circuit breaker of " + target + " is open", jittered(wait));
 			}
-			boolean failed = true;
+			Targets.Call ended = Targets.Call.FAILED;
 			try {
 				HttpTaskResult result = call(uri, payload, context);
-				failed = false;
+				ended = Targets.Call.SUCCEEDED;
 				return result;
 			}
 			catch (NonRetryableException ex) {
 				// The target answered: the request is at fault, not the target
-				failed = false;
+				ended = Targets.Call.ANSWERED;
 				throw ex;
 			}
 			finally {
 				if (breaker != null) {
-					this.targets.called(target, breaker, failed);
+					this.targets.called(target, breaker, ended);
 				}
 			}
 		}

@@ -143,8 +143,42 @@ class HttpTaskDefinitionTests {
 		assertThat(breaker.permit(now.plusSeconds(12))).isEqualTo(Duration.ofSeconds(9));
 		assertThat(breaker.permit(now.plusSeconds(21))).isNull();
 		breaker.succeeded();
-		assertThat(breaker.isOpen()).isFalse();
 		assertThat(breaker.permit(now.plusSeconds(21))).isNull();
+		// Closed with its failures forgotten: one more does not open it
+		breaker.failed(now.plusSeconds(21));
+		assertThat(breaker.permit(now.plusSeconds(21))).isNull();
+	}
+
+	@Test
+	void answerThatIsTheRequestsFaultLeavesTheBreakerAsItWasButLetsAnotherTrialThrough() {
+		Targets targets = new Targets(java.time.Clock.fixed(Instant.parse("2026-01-01T10:00:00Z"), java.time.ZoneOffset.UTC));
+		HttpTaskDefinition.CircuitBreaker settings = new HttpTaskDefinition.CircuitBreaker(2, Duration.ofSeconds(10));
+		targets.called("type t", settings, Targets.Call.FAILED);
+		targets.called("type t", settings, Targets.Call.ANSWERED);
+		targets.called("type t", settings, Targets.Call.FAILED);
+		assertThat(targets.breakerWait("type t", settings)).isEqualTo(Duration.ofSeconds(10));
+
+		Targets.Breaker breaker = new Targets.Breaker(settings);
+		Instant now = Instant.parse("2026-01-01T10:00:00Z");
+		breaker.failed(now);
+		breaker.failed(now);
+		assertThat(breaker.permit(now.plusSeconds(10))).isNull();
+		breaker.answered();
+		// Still open, its trial over: the next call tries again
+		assertThat(breaker.permit(now.plusSeconds(10))).isNull();
+		breaker.failed(now.plusSeconds(10));
+		assertThat(breaker.permit(now.plusSeconds(11))).isEqualTo(Duration.ofSeconds(9));
+	}
+
+	@Test
+	void typesSharingAHostKeepABreakerPerSettings() {
+		Targets targets = new Targets(java.time.Clock.systemUTC());
+		HttpTaskDefinition.CircuitBreaker patient = new HttpTaskDefinition.CircuitBreaker(5, Duration.ofSeconds(10));
+		HttpTaskDefinition.CircuitBreaker touchy = new HttpTaskDefinition.CircuitBreaker(1, Duration.ofSeconds(10));
+		assertThat(targets.breakerWait("host a:443", patient)).isNull();
+		targets.called("host a:443", touchy, Targets.Call.FAILED);
+		assertThat(targets.breakerWait("host a:443", touchy)).isNotNull();
+		assertThat(targets.breakerWait("host a:443", patient)).isNull();
 	}
 
 	@Test
@@ -156,7 +190,7 @@ class HttpTaskDefinitionTests {
 		assertThat(targets.tryAcquire("host a:443", 2)).isFalse();
 		targets.release("host a:443");
 		assertThat(targets.tryAcquire("host a:443", 2)).isTrue();
-		assertThat(targets.inFlight("host a:443")).isEqualTo(2);
+		assertThat(targets.tryAcquire("host a:443", 2)).isFalse();
 	}
 
 }

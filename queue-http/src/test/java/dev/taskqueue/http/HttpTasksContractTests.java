@@ -306,6 +306,24 @@ abstract class HttpTasksContractTests {
 	}
 
 	@Test
+	void clientErrorDoesNotResetTheCircuitBreakersFailuresInARow() {
+		AtomicInteger calls = new AtomicInteger();
+		// 500, then a 404 that is the request's fault, then 500 again: two failures in a row
+		this.server.on("/picky", (request) -> switch (calls.incrementAndGet()) {
+			case 1, 3 -> TestServer.Reply.of(500, "broken");
+			case 2 -> TestServer.Reply.of(404, "no such order");
+			default -> TestServer.Reply.of(200, "ok");
+		});
+		TaskQueue queue = start(HttpTaskDefinition.builder("picky", this.server.url("/picky"))
+			.circuitBreaker(new HttpTaskDefinition.CircuitBreaker(2, Duration.ofSeconds(30))));
+		for (int i = 0; i < 3; i++) {
+			awaitStatus(queue, enqueue(queue, "picky", retries(0, Duration.ofMillis(10))).id(), TaskStatus.FAILED);
+		}
+		enqueue(queue, "picky", retries(0, Duration.ofMillis(10)));
+		await().during(Duration.ofMillis(800)).atMost(WAIT).until(() -> this.server.requests("/picky").size() == 3);
+	}
+
+	@Test
 	void credentialsAppearNeitherInLogsNorInTheStoredTask() {
 		AtomicInteger calls = new AtomicInteger();
 		// A careless target that echoes the request's headers back
