@@ -125,8 +125,8 @@ final class HttpTaskHandler implements TaskHandler<Object> {
 		catch (RuntimeException ex) {
 			long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-			String reason = (cause.getMessage() != null) ? cause.getMessage().replace(uri.toString(), describe(uri))
-					: "";
+			String reason = (cause.getMessage() != null)
+					? redact(cause.getMessage().replace(uri.toString(), describe(uri))) : "";
 			throw new HttpCallException("%s failed after %d ms: %s %s".formatted(request, millis,
 					cause.getClass().getSimpleName(), reason).trim());
 		}

@@ -327,12 +327,12 @@ abstract class HttpTasksContractTests {
 	void credentialsAppearNeitherInLogsNorInTheStoredTask() {
 		AtomicInteger calls = new AtomicInteger();
 		// A careless target that echoes the request's headers back
-		this.server.on("/echo-headers", (request) -> TestServer.Reply.of((calls.incrementAndGet() == 1) ? 500 : 200,
-				request.headers().entrySet().toString()));
+		this.server.on("/echo-headers", (request) -> new TestServer.Reply((calls.incrementAndGet() == 1) ? 500 : 200,
+				Map.of("Set-Cookie", "session=c00kie-31337"), request.headers().entrySet().toString()));
 		try (LogCapture logs = LogCapture.of("dev.taskqueue", Level.DEBUG)) {
 			TaskQueue queue = start(HttpTaskDefinition.builder("careful", this.server.url("/echo-headers"))
-				.headers(Map.of("Authorization", TOKEN, "X-Api-Key", "key-77665544"))
-				.sensitiveHeaders(List.of("X-Api-Key"))
+				.headers(Map.of("Authorization", TOKEN, "X-Api-Key", "key-77665544", "X-Tenant-Key", "tenant-5566"))
+				.sensitiveHeaders(List.of("X-Tenant-Key"))
 				.secrets(List.of(SECRET))
 				.responseHeaders(List.of("Set-Cookie", "Content-Type")));
 			TaskState state = awaitStatus(queue,
@@ -348,7 +348,8 @@ abstract class HttpTasksContractTests {
 			}
 			List<String> logged = logs.events().stream().map(ILoggingEvent::getFormattedMessage).toList();
 			assertThat(String.join("\n", stored)).contains("******")
-				.doesNotContain("s3cr3t-t0ken-4242", "key-77665544", SECRET);
+				.doesNotContain("s3cr3t-t0ken-4242", "key-77665544", "tenant-5566", "c00kie-31337", SECRET);
+			assertThat(state.result(HttpTaskResult.class).headers()).doesNotContainKey("Set-Cookie");
 			assertThat(logged).isNotEmpty()
 				.noneMatch((line) -> line.contains("s3cr3t-t0ken-4242") || line.contains("key-77665544")
 						|| line.contains(SECRET));
