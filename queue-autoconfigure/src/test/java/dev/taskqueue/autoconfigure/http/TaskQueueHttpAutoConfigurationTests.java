@@ -134,6 +134,25 @@ class TaskQueueHttpAutoConfigurationTests {
 	}
 
 	@Test
+	void whenTheContextClosesThenTheClientsThreadsStop() {
+		this.contextRunner.withPropertyValues("taskqueue.types.hook.http.url=" + url("/orders/7")).run((context) -> {
+			TaskQueue queue = context.getBean(TaskQueue.class);
+			awaitSucceeded(queue, queue.enqueue(TaskRequest.builder("hook").build()).id());
+			assertThat(httpThreads()).isNotEmpty();
+		});
+		// Idle threads would otherwise linger for a minute
+		await().atMost(Duration.ofSeconds(10)).until(() -> httpThreads().isEmpty());
+	}
+
+	private static List<Thread> httpThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("taskqueue-http-"))
+			.toList();
+	}
+
+	@Test
 	void whenNoTypeIsAnHttpCallThenNoneIsRegistered() {
 		this.contextRunner.run((context) -> assertThat(context.getBean(HttpTaskTypes.class).definitions()).isEmpty());
 	}
