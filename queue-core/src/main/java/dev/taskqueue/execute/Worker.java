@@ -384,12 +384,15 @@ public final class Worker {
 		try {
 			result = type.handler().handle(payload, context);
 		}
-		catch (TaskPostponedException ex) {
-			logger.debug("Task " + task.id() + " (type '" + task.type() + "') postponed by "
-					+ DurationFormatterUtils.print(ex.getDelay(), DurationFormat.Style.SIMPLE) + ": " + ex.getMessage());
-			return this.failurePolicy.postponed(task, ex.getDelay());
-		}
 		catch (Throwable ex) {
+			// Found also as a cause: a proxy or a library may wrap what the handler threw
+			TaskPostponedException postponed = Failures.find(ex, TaskPostponedException.class);
+			if (postponed != null) {
+				logger.debug("Task " + task.id() + " (type '" + task.type() + "') postponed by "
+						+ DurationFormatterUtils.print(postponed.getDelay(), DurationFormat.Style.SIMPLE) + ": "
+						+ postponed.getMessage());
+				return this.failurePolicy.postponed(task, postponed.getDelay());
+			}
 			observation.error(ex);
 			RetryAfterException retryAfter = Failures.find(ex, RetryAfterException.class);
 			return this.failurePolicy.failed(task, Failures.message(ex), Failures.detail(ex), type.isRetryable(ex),

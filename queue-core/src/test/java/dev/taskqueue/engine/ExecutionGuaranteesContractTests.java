@@ -54,6 +54,7 @@ import static dev.taskqueue.testsupport.TestNodes.WAIT;
 import static dev.taskqueue.testsupport.TestNodes.awaitStatus;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -183,6 +184,29 @@ abstract class ExecutionGuaranteesContractTests {
 		assertThat(state.result(String.class)).isEqualTo("attempt 1");
 		assertThat(state.errors()).isEmpty();
 		assertThat(Duration.between(starts.get(0), starts.get(2))).isGreaterThanOrEqualTo(Duration.ofMillis(600));
+	}
+
+	@Test
+	void postponementWrappedInAnotherExceptionStillPostpones() {
+		AtomicInteger calls = new AtomicInteger();
+		this.nodes.register("wrapped", String.class, settings(retries(0)), (payload, context) -> {
+			if (calls.incrementAndGet() == 1) {
+				throw new IllegalStateException("Proxy",
+						new TaskPostponedException("Target busy", Duration.ofMillis(100)));
+			}
+			return "attempt " + context.attempt();
+		});
+		TaskQueue queue = this.nodes.start();
+		TaskState state = awaitStatus(queue, queue.enqueue("wrapped", "x").id(), TaskStatus.SUCCEEDED);
+		assertThat(state.attempts()).isOne();
+		assertThat(state.errors()).isEmpty();
+	}
+
+	@Test
+	void postponementLongerThanTheLongestDurationIsRefused() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new TaskPostponedException("Busy", TaskOptions.MAX_DURATION.plusSeconds(1)))
+			.withMessageContaining("'delay' must be at most 365 days");
 	}
 
 	@Test

@@ -25,7 +25,8 @@ import org.springframework.util.StringUtils;
 public final class HttpTaskDefinition {
 
 	/** Header names whose values are credentials whatever the configuration says. */
-	static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "set-cookie");
+	static final Set<String> CREDENTIAL_HEADERS = Set.of("authorization", "proxy-authorization", "cookie", "set-cookie",
+			"x-api-key");
 
 	private final String type;
 
@@ -390,8 +391,8 @@ public final class HttpTaskDefinition {
 
 		/**
 		 * Add headers whose values are credentials, beyond {@code Authorization},
-		 * {@code Proxy-Authorization} and {@code Cookie}: their values never appear in logs,
-		 * errors or results.
+		 * {@code Proxy-Authorization}, {@code Cookie}, {@code Set-Cookie} and
+		 * {@code X-Api-Key}: their values never appear in logs, errors or results.
 		 * @param names the header names
 		 * @return this builder
 		 */

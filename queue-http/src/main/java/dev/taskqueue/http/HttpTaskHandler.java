@@ -84,20 +84,20 @@ final class HttpTaskHandler implements TaskHandler<Object> {
 			if (wait != null) {
 				throw new TaskPostponedException("the circuit breaker of " + target + " is open", jittered(wait));
 			}
-			boolean failed = true;
+			Targets.Call ended = Targets.Call.FAILED;
 			try {
 				HttpTaskResult result = call(uri, payload, context);
-				failed = false;
+				ended = Targets.Call.SUCCEEDED;
 				return result;
 			}
 			catch (NonRetryableException ex) {
 				// The target answered: the request is at fault, not the target
-				failed = false;
+				ended = Targets.Call.ANSWERED;
 				throw ex;
 			}
 			finally {
 				if (breaker != null) {
-					this.targets.called(target, breaker, failed);
+					this.targets.called(target, breaker, ended);
 				}
 			}
 		}
@@ -125,8 +125,8 @@ final class HttpTaskHandler implements TaskHandler<Object> {
 		catch (RuntimeException ex) {
 			long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 			Throwable cause = NestedExceptionUtils.getMostSpecificCause(ex);
-			String reason = (cause.getMessage() != null) ? cause.getMessage().replace(uri.toString(), describe(uri))
-					: "";
+			String reason = (cause.getMessage() != null)
+					? redact(cause.getMessage().replace(uri.toString(), describe(uri))) : "";
 			throw new HttpCallException("%s failed after %d ms: %s %s".formatted(request, millis,
 					cause.getClass().getSimpleName(), reason).trim());
 		}

@@ -3,7 +3,7 @@ package dev.taskqueue.http;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -27,11 +27,12 @@ import dev.taskqueue.type.TaskTypeSettings;
  * <p>
  * Each type gets a {@link RestClient} over the JDK {@link HttpClient}, with its connection
  * and read timeouts, HTTP/1.1, and redirects not followed (a redirect would carry the
- * signature and credentials elsewhere).
+ * signature and credentials elsewhere). Closing the types stops the threads their clients
+ * share once the calls in flight end.
  *
  * @since 0.1.0
  */
-public final class HttpTaskTypes {
+public final class HttpTaskTypes implements AutoCloseable {
 
 	private final List<HttpTaskDefinition> definitions;
 
@@ -42,7 +43,7 @@ public final class HttpTaskTypes {
 	private final Clock clock;
 
 	/** Writes request bodies and runs the clients' work, in place of a thread per request. */
-	private final Executor executor;
+	private final ExecutorService executor;
 
 	/**
 	 * Create the types.
@@ -82,6 +83,12 @@ public final class HttpTaskTypes {
 			registry.register(definition.type(), handler(definition), null, TaskTypeSettings.NONE,
 					TaskTypeDefinition.property(definition.type(), "http.url") + " (" + definition.url() + ")");
 		}
+	}
+
+	/** Stops the clients' threads once the calls in flight end; calls after this fail. */
+	@Override
+	public void close() {
+		this.executor.shutdown();
 	}
 
 	private TaskHandler<Object> handler(HttpTaskDefinition definition) {

@@ -56,11 +56,6 @@ final class Targets {
 		this.inFlight.get(target).decrementAndGet();
 	}
 
-	int inFlight(String target) {
-		AtomicInteger calls = this.inFlight.get(target);
-		return (calls != null) ? calls.get() : 0;
-	}
-
 	/**
 	 * Return how long a call must wait for the target's breaker, or {@code null} if it may
 	 * call now. Once the cool-down has passed, one call is let through to try the target.
@@ -69,19 +64,32 @@ final class Targets {
 		return breaker(target, settings).permit(this.clock.instant());
 	}
 
-	/** Record a call's end for the target's breaker: a success closes it. */
-	void called(String target, HttpTaskDefinition.CircuitBreaker settings, boolean failed) {
+	/**
+	 * Record a call's end for the target's breaker: a success closes it, a failure counts
+	 * towards opening it, and an answer that is neither (a {@code 4xx}) leaves it as it was.
+	 */
+	void called(String target, HttpTaskDefinition.CircuitBreaker settings, Call call) {
 		Breaker breaker = breaker(target, settings);
-		if (failed) {
-			breaker.failed(this.clock.instant());
-		}
-		else {
-			breaker.succeeded();
+		switch (call) {
+			case SUCCEEDED -> breaker.succeeded();
+			case FAILED -> breaker.failed(this.clock.instant());
+			case ANSWERED -> breaker.answered();
 		}
 	}
 
+	// Keyed by the settings too: types sharing a host may each set their own threshold and cool-down
 	private Breaker breaker(String target, HttpTaskDefinition.CircuitBreaker settings) {
-		return this.breakers.computeIfAbsent(target, (key) -> new Breaker(settings));
+		return this.breakers.computeIfAbsent(target + " " + settings, (key) -> new Breaker(settings));
+	}
+
+	/** How a call ended, for the circuit breaker. */
+	enum Call {
+
+		SUCCEEDED, FAILED,
+
+		/** The target answered, but the request was at fault: counts neither way. */
+		ANSWERED
+
 	}
 
 	/**
@@ -125,14 +133,15 @@ final class Targets {
 			}
 		}
 
+		/** Lets another call try a half-open target, changing nothing else. */
+		synchronized void answered() {
+			this.trying = false;
+		}
+
 		synchronized void succeeded() {
 			this.failures = 0;
 			this.openUntil = null;
 			this.trying = false;
-		}
-
-		synchronized boolean isOpen() {
-			return this.openUntil != null;
 		}
 
 	}

@@ -42,6 +42,33 @@ class HttpTaskDefinitionTests {
 	}
 
 	@Test
+	void urlValueThatStepsAlongThePathFailsNonRetryablyNamingTheTypeAndField() {
+		UrlTemplate url = UrlTemplate.parse("https://x.example/customers/{id}/hook");
+		assertThatExceptionOfType(NonRetryableException.class)
+			.isThrownBy(() -> url.expand("hook", mapper.readTree("{\"id\":\"..\"}")))
+			.withMessageContaining("Task type 'hook'")
+			.withMessageContaining("'id'");
+		assertThatExceptionOfType(NonRetryableException.class)
+			.isThrownBy(() -> url.expand("hook", mapper.readTree("{\"id\":\".\"}")))
+			.withMessageContaining("'id'");
+		assertThat(url.expand("hook", mapper.readTree("{\"id\":\"...\"}")))
+			.hasToString("https://x.example/customers/.../hook");
+	}
+
+	@Test
+	void urlTakesNoValueBeforeItsPath() {
+		assertThatIllegalArgumentException().isThrownBy(() -> UrlTemplate.parse("https://{host}/hook"))
+			.withMessageContaining("{host}");
+		assertThatIllegalArgumentException().isThrownBy(() -> UrlTemplate.parse("https://x.example:{port}/hook"))
+			.withMessageContaining("{port}");
+		assertThatIllegalArgumentException().isThrownBy(() -> UrlTemplate.parse("https://x.example{path}"))
+			.withMessageContaining("{path}");
+		assertThatIllegalArgumentException().isThrownBy(() -> UrlTemplate.parse("{scheme}://x.example/hook"))
+			.withMessageContaining("{scheme}");
+		assertThat(UrlTemplate.parse("https://x.example?ref={ref}").hasVariables()).isTrue();
+	}
+
+	@Test
 	void urlMustBeAbsoluteHttpWithoutCredentials() {
 		assertThatIllegalArgumentException().isThrownBy(() -> HttpTaskDefinition.builder("t", "/relative"))
 			.withMessageContaining("not an absolute http or https URL");
@@ -116,8 +143,42 @@ class HttpTaskDefinitionTests {
 		assertThat(breaker.permit(now.plusSeconds(12))).isEqualTo(Duration.ofSeconds(9));
 		assertThat(breaker.permit(now.plusSeconds(21))).isNull();
 		breaker.succeeded();
-		assertThat(breaker.isOpen()).isFalse();
 		assertThat(breaker.permit(now.plusSeconds(21))).isNull();
+		// Closed with its failures forgotten: one more does not open it
+		breaker.failed(now.plusSeconds(21));
+		assertThat(breaker.permit(now.plusSeconds(21))).isNull();
+	}
+
+	@Test
+	void answerThatIsTheRequestsFaultLeavesTheBreakerAsItWasButLetsAnotherTrialThrough() {
+		Targets targets = new Targets(java.time.Clock.fixed(Instant.parse("2026-01-01T10:00:00Z"), java.time.ZoneOffset.UTC));
+		HttpTaskDefinition.CircuitBreaker settings = new HttpTaskDefinition.CircuitBreaker(2, Duration.ofSeconds(10));
+		targets.called("type t", settings, Targets.Call.FAILED);
+		targets.called("type t", settings, Targets.Call.ANSWERED);
+		targets.called("type t", settings, Targets.Call.FAILED);
+		assertThat(targets.breakerWait("type t", settings)).isEqualTo(Duration.ofSeconds(10));
+
+		Targets.Breaker breaker = new Targets.Breaker(settings);
+		Instant now = Instant.parse("2026-01-01T10:00:00Z");
+		breaker.failed(now);
+		breaker.failed(now);
+		assertThat(breaker.permit(now.plusSeconds(10))).isNull();
+		breaker.answered();
+		// Still open, its trial over: the next call tries again
+		assertThat(breaker.permit(now.plusSeconds(10))).isNull();
+		breaker.failed(now.plusSeconds(10));
+		assertThat(breaker.permit(now.plusSeconds(11))).isEqualTo(Duration.ofSeconds(9));
+	}
+
+	@Test
+	void typesSharingAHostKeepABreakerPerSettings() {
+		Targets targets = new Targets(java.time.Clock.systemUTC());
+		HttpTaskDefinition.CircuitBreaker patient = new HttpTaskDefinition.CircuitBreaker(5, Duration.ofSeconds(10));
+		HttpTaskDefinition.CircuitBreaker touchy = new HttpTaskDefinition.CircuitBreaker(1, Duration.ofSeconds(10));
+		assertThat(targets.breakerWait("host a:443", patient)).isNull();
+		targets.called("host a:443", touchy, Targets.Call.FAILED);
+		assertThat(targets.breakerWait("host a:443", touchy)).isNotNull();
+		assertThat(targets.breakerWait("host a:443", patient)).isNull();
 	}
 
 	@Test
@@ -129,7 +190,7 @@ class HttpTaskDefinitionTests {
 		assertThat(targets.tryAcquire("host a:443", 2)).isFalse();
 		targets.release("host a:443");
 		assertThat(targets.tryAcquire("host a:443", 2)).isTrue();
-		assertThat(targets.inFlight("host a:443")).isEqualTo(2);
+		assertThat(targets.tryAcquire("host a:443", 2)).isFalse();
 	}
 
 }

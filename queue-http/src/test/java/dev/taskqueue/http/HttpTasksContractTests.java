@@ -306,15 +306,33 @@ abstract class HttpTasksContractTests {
 	}
 
 	@Test
+	void clientErrorDoesNotResetTheCircuitBreakersFailuresInARow() {
+		AtomicInteger calls = new AtomicInteger();
+		// 500, then a 404 that is the request's fault, then 500 again: two failures in a row
+		this.server.on("/picky", (request) -> switch (calls.incrementAndGet()) {
+			case 1, 3 -> TestServer.Reply.of(500, "broken");
+			case 2 -> TestServer.Reply.of(404, "no such order");
+			default -> TestServer.Reply.of(200, "ok");
+		});
+		TaskQueue queue = start(HttpTaskDefinition.builder("picky", this.server.url("/picky"))
+			.circuitBreaker(new HttpTaskDefinition.CircuitBreaker(2, Duration.ofSeconds(30))));
+		for (int i = 0; i < 3; i++) {
+			awaitStatus(queue, enqueue(queue, "picky", retries(0, Duration.ofMillis(10))).id(), TaskStatus.FAILED);
+		}
+		enqueue(queue, "picky", retries(0, Duration.ofMillis(10)));
+		await().during(Duration.ofMillis(800)).atMost(WAIT).until(() -> this.server.requests("/picky").size() == 3);
+	}
+
+	@Test
 	void credentialsAppearNeitherInLogsNorInTheStoredTask() {
 		AtomicInteger calls = new AtomicInteger();
 		// A careless target that echoes the request's headers back
-		this.server.on("/echo-headers", (request) -> TestServer.Reply.of((calls.incrementAndGet() == 1) ? 500 : 200,
-				request.headers().entrySet().toString()));
+		this.server.on("/echo-headers", (request) -> new TestServer.Reply((calls.incrementAndGet() == 1) ? 500 : 200,
+				Map.of("Set-Cookie", "session=c00kie-31337"), request.headers().entrySet().toString()));
 		try (LogCapture logs = LogCapture.of("dev.taskqueue", Level.DEBUG)) {
 			TaskQueue queue = start(HttpTaskDefinition.builder("careful", this.server.url("/echo-headers"))
-				.headers(Map.of("Authorization", TOKEN, "X-Api-Key", "key-77665544"))
-				.sensitiveHeaders(List.of("X-Api-Key"))
+				.headers(Map.of("Authorization", TOKEN, "X-Api-Key", "key-77665544", "X-Tenant-Key", "tenant-5566"))
+				.sensitiveHeaders(List.of("X-Tenant-Key"))
 				.secrets(List.of(SECRET))
 				.responseHeaders(List.of("Set-Cookie", "Content-Type")));
 			TaskState state = awaitStatus(queue,
@@ -330,7 +348,8 @@ abstract class HttpTasksContractTests {
 			}
 			List<String> logged = logs.events().stream().map(ILoggingEvent::getFormattedMessage).toList();
 			assertThat(String.join("\n", stored)).contains("******")
-				.doesNotContain("s3cr3t-t0ken-4242", "key-77665544", SECRET);
+				.doesNotContain("s3cr3t-t0ken-4242", "key-77665544", "tenant-5566", "c00kie-31337", SECRET);
+			assertThat(state.result(HttpTaskResult.class).headers()).doesNotContainKey("Set-Cookie");
 			assertThat(logged).isNotEmpty()
 				.noneMatch((line) -> line.contains("s3cr3t-t0ken-4242") || line.contains("key-77665544")
 						|| line.contains(SECRET));

@@ -2,6 +2,7 @@ package dev.taskqueue.autoconfigure.http;
 
 import java.time.Clock;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -21,13 +22,15 @@ import dev.taskqueue.type.TaskTypeRegistry;
 /**
  * {@link EnableAutoConfiguration Auto-configuration} of HTTP task types: registers a handler
  * for each type that sets {@code taskqueue.types.<type>.http.url}. Each type's client is
- * built from the application's {@link RestClient.Builder} when it has one, so that its
- * customizations and observations apply, with the type's own JDK client and timeouts.
+ * built from a plain {@link RestClient#builder()}, observed by the application's
+ * {@link ObservationRegistry} when it has one, with the type's own JDK client and timeouts.
+ * Not from the application's {@link RestClient.Builder}: its customizers may add the
+ * credentials of the application's own services, which must not reach a webhook's target.
  *
  * @since 0.1.0
  */
 @AutoConfiguration(after = TaskQueueAutoConfiguration.class,
-		afterName = "org.springframework.boot.restclient.autoconfigure.RestClientAutoConfiguration")
+		afterName = "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnClass({ HttpTaskTypes.class, RestClient.class, JdkClientHttpRequestFactory.class })
 @ConditionalOnBean(TaskTypeRegistry.class)
 public final class TaskQueueHttpAutoConfiguration {
@@ -37,9 +40,13 @@ public final class TaskQueueHttpAutoConfiguration {
 	@Lazy(false)
 	@ConditionalOnMissingBean
 	HttpTaskTypes httpTaskTypes(TaskQueueProperties properties, TaskTypeRegistry registry,
-			ObjectProvider<RestClient.Builder> restClientBuilder, ObjectProvider<Clock> clock) {
+			ObjectProvider<ObservationRegistry> observationRegistry, ObjectProvider<Clock> clock) {
 		HttpTaskTypes types = new HttpTaskTypes(new HttpTaskTypesPropertiesMapper(properties).asDefinitions(),
-				() -> restClientBuilder.getIfAvailable(RestClient::builder).clone(),
+				() -> {
+					RestClient.Builder builder = RestClient.builder();
+					observationRegistry.ifUnique(builder::observationRegistry);
+					return builder;
+				},
 				clock.getIfUnique(Clock::systemUTC));
 		types.registerWith(registry);
 		return types;

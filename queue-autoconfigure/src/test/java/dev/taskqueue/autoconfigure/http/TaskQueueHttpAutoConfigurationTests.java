@@ -12,6 +12,9 @@ import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -117,14 +120,36 @@ class TaskQueueHttpAutoConfigurationTests {
 	}
 
 	@Test
-	void whenTheApplicationHasARestClientBuilderThenHttpTasksUseIt() {
+	void httpTasksDoNotUseTheApplicationsRestClientBuilderButItsObservationRegistry() {
 		this.contextRunner.withUserConfiguration(RestClientBuilderConfiguration.class)
 			.withPropertyValues("taskqueue.types.hook.http.url=" + url("/orders/7"))
 			.run((context) -> {
 				TaskQueue queue = context.getBean(TaskQueue.class);
 				awaitSucceeded(queue, queue.enqueue(TaskRequest.builder("hook").build()).id());
-				assertThat(this.received.get(0).getFirst("X-From")).isEqualTo("application");
+				// The application's builder would carry its own services' credentials to the target
+				assertThat(this.received.get(0).getFirst("X-Api-Key")).isNull();
+				assertThat(context.getBean(RestClientBuilderConfiguration.class).observed)
+					.contains("http.client.requests");
 			});
+	}
+
+	@Test
+	void whenTheContextClosesThenTheClientsThreadsStop() {
+		this.contextRunner.withPropertyValues("taskqueue.types.hook.http.url=" + url("/orders/7")).run((context) -> {
+			TaskQueue queue = context.getBean(TaskQueue.class);
+			awaitSucceeded(queue, queue.enqueue(TaskRequest.builder("hook").build()).id());
+			assertThat(httpThreads()).isNotEmpty();
+		});
+		// Idle threads would otherwise linger for a minute
+		await().atMost(Duration.ofSeconds(10)).until(() -> httpThreads().isEmpty());
+	}
+
+	private static List<Thread> httpThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.isAlive() && thread.getName().startsWith("taskqueue-http-"))
+			.toList();
 	}
 
 	@Test
@@ -218,9 +243,30 @@ class TaskQueueHttpAutoConfigurationTests {
 	@Configuration(proxyBeanMethods = false)
 	static class RestClientBuilderConfiguration {
 
+		final List<String> observed = new CopyOnWriteArrayList<>();
+
 		@Bean
 		RestClient.Builder restClientBuilder() {
-			return RestClient.builder().defaultHeader("X-From", "application");
+			return RestClient.builder().defaultHeader("X-Api-Key", "internal-service-key");
+		}
+
+		@Bean
+		ObservationRegistry observationRegistry() {
+			ObservationRegistry registry = ObservationRegistry.create();
+			registry.observationConfig().observationHandler(new ObservationHandler<>() {
+
+				@Override
+				public void onStart(Observation.Context context) {
+					RestClientBuilderConfiguration.this.observed.add(context.getName());
+				}
+
+				@Override
+				public boolean supportsContext(Observation.Context context) {
+					return true;
+				}
+
+			});
+			return registry;
 		}
 
 	}
