@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.PessimisticLockingFailureException;
@@ -33,8 +34,14 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
  */
 final class Jobs {
 
-	/** How often a job's cancel tries again after a deadlock with a completion. */
-	private static final int MAX_CANCEL_ATTEMPTS = 3;
+	/**
+	 * How often a job's cancel tries again after a deadlock with a completion: a planner that
+	 * keeps adding chunks can win several times in a row on H2, which locks rows in scan order.
+	 */
+	private static final int MAX_CANCEL_ATTEMPTS = 10;
+
+	/** Longest pause before a cancel tries again, so that the completion it lost to can finish. */
+	private static final long MAX_CANCEL_BACKOFF_MILLIS = 20;
 
 	private final JdbcSupport support;
 
@@ -170,7 +177,20 @@ final class Jobs {
 				if (!ownTransaction || attempt >= MAX_CANCEL_ATTEMPTS) {
 					throw ex;
 				}
+				pauseBeforeRetry(attempt);
 			}
+		}
+	}
+
+	/** A random pause growing with the attempt, so that two writers stop colliding in step. */
+	private static void pauseBeforeRetry(int attempt) {
+		long bound = Math.min(MAX_CANCEL_BACKOFF_MILLIS, 2L * attempt);
+		try {
+			Thread.sleep(ThreadLocalRandom.current().nextLong(1, bound + 1));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new TaskQueueException("Interrupted while cancelling a job", ex);
 		}
 	}
 
