@@ -12,12 +12,35 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the kind of item
  * @param items the items
  * @param next the id to list the next page after, or {@code null} if this page is the last
+ * @param scannedTo set when the read stopped at its bound before it filled the page: every
+ * matching item from the start of the page down to this id is on it, and the list goes on after
+ * it, where {@code next} is this id; {@code null} when the page is full or the last
  * @since 0.1.0
  */
-public record Page<T>(List<T> items, @Nullable UUID next) {
+public record Page<T>(List<T> items, @Nullable UUID next, @Nullable UUID scannedTo) {
 
 	public Page {
 		items = List.copyOf(items);
+	}
+
+	/**
+	 * Create a page read to its end or to its size.
+	 * @param items the items
+	 * @param next the id to list the next page after, or {@code null} if this page is the last
+	 */
+	public Page(List<T> items, @Nullable UUID next) {
+		this(items, next, null);
+	}
+
+	/**
+	 * Return a page whose read stopped at its bound before it found enough items.
+	 * @param <T> the kind of item
+	 * @param items the items found, fewer than the page size
+	 * @param scannedTo the lowest id read, where the list goes on
+	 * @return the page
+	 */
+	public static <T> Page<T> scannedTo(List<T> items, UUID scannedTo) {
+		return new Page<>(items, scannedTo, scannedTo);
 	}
 
 	/**

@@ -36,6 +36,7 @@ import dev.taskqueue.TaskStatus;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.json.PayloadCodec;
 import dev.taskqueue.store.jdbc.JdbcTaskBrowser;
+import dev.taskqueue.store.jdbc.JdbcTaskBrowser.ListScan;
 import dev.taskqueue.testsupport.TestNodes;
 import dev.taskqueue.type.TaskTypeSettings;
 
@@ -117,6 +118,68 @@ abstract class TaskBrowserContractTests {
 		Page<TaskSummary> page = this.browser.tasks(TaskFilter.ALL, null, 4);
 		assertThat(page.items()).hasSize(4);
 		assertThat(page.next()).isNull();
+	}
+
+	@Test
+	void aFilterMatchingNothingStopsAtItsBoundAndGoesOnFromWhereItStopped() {
+		IntStream.range(0, 10).forEach((i) -> later("echo", "e" + i));
+		TaskBrowser oneWindowOfThree = scanning(new ListScan(3, 3, Duration.ZERO));
+		TaskFilter filter = new TaskFilter(null, "missing", null, null, null, null);
+		Page<TaskSummary> first = oneWindowOfThree.tasks(filter, null, 5);
+		assertThat(first.items()).isEmpty();
+		assertThat(first.scannedTo()).isNotNull().isEqualTo(first.next());
+		List<Page<TaskSummary>> pages = pagesOf(oneWindowOfThree, filter, 5);
+		assertThat(pages).hasSize(4).allSatisfy((page) -> assertThat(page.items()).isEmpty());
+		assertThat(pages.get(3).scannedTo()).isNull();
+	}
+
+	@Test
+	void aMatchBeyondTheFirstWindowIsFoundByGoingOn() {
+		UUID boom = later("boom", "b");
+		IntStream.range(0, 10).forEach((i) -> later("echo", "e" + i));
+		TaskBrowser oneWindowOfThree = scanning(new ListScan(3, 3, Duration.ZERO));
+		TaskFilter filter = new TaskFilter(null, "boom", null, null, null, null);
+		assertThat(oneWindowOfThree.tasks(filter, null, 5).items()).isEmpty();
+		List<Page<TaskSummary>> pages = pagesOf(oneWindowOfThree, filter, 5);
+		assertThat(pages.stream().flatMap((page) -> page.items().stream()).map(TaskSummary::id)).containsExactly(boom);
+		assertThat(this.browser.tasks(filter, null, 5).items()).extracting(TaskSummary::id).containsExactly(boom);
+	}
+
+	@Test
+	void pagesReadInWindowsHoldEveryMatchOnceNewestFirst() {
+		List<UUID> matching = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			matching.add(later("echo", "e" + i));
+			later("boom", "b" + i);
+			later("boom", "c" + i);
+		}
+		Collections.reverse(matching);
+		TaskFilter filter = new TaskFilter(TaskStatus.READY, "echo", null, null, null, null);
+		for (ListScan scan : List.of(new ListScan(2, 5, Duration.ofMinutes(1)), new ListScan(4, 4, Duration.ZERO))) {
+			List<UUID> listed = pagesOf(scanning(scan), filter, 3).stream()
+				.flatMap((page) -> page.items().stream())
+				.map(TaskSummary::id)
+				.toList();
+			assertThat(listed).as("%s", scan).containsExactlyElementsOf(matching);
+		}
+	}
+
+	private TaskBrowser scanning(ListScan scan) {
+		return new JdbcTaskBrowser(this.nodes.dataSource(), this.nodes.dialect(), this.nodes.prefix(),
+				new PayloadCodec(JsonMapper.builder().build()), scan);
+	}
+
+	/** Every page of a list, from the first to the one without a next. */
+	private static List<Page<TaskSummary>> pagesOf(TaskBrowser browser, TaskFilter filter, int limit) {
+		List<Page<TaskSummary>> pages = new ArrayList<>();
+		UUID after = null;
+		do {
+			Page<TaskSummary> page = browser.tasks(filter, after, limit);
+			pages.add(page);
+			after = page.next();
+		}
+		while (after != null);
+		return pages;
 	}
 
 	@Test

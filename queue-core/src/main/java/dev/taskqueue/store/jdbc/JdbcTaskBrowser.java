@@ -71,6 +71,12 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 
 	private final Map<List<Object>, String> taskPages = new ConcurrentHashMap<>();
 
+	private final ListScan scan;
+
+	private final String selectWindowStart;
+
+	private final String selectWindowStartBelow;
+
 	private final String selectTaskOptions;
 
 	private final String selectParentLinks;
@@ -95,6 +101,22 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 	 * @param codec reads stored JSON
 	 */
 	public JdbcTaskBrowser(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec) {
+		this(dataSource, dialect, tablePrefix, codec, ListScan.DEFAULT);
+	}
+
+	/**
+	 * Create a browser that reads task lists in windows of its own size.
+	 * @param dataSource the DataSource holding the task tables
+	 * @param dialect the SQL of its database
+	 * @param tablePrefix the prefix of the task tables
+	 * @param codec reads stored JSON
+	 * @param scan how much of the table a filtered page reads
+	 */
+	public JdbcTaskBrowser(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec,
+			ListScan scan) {
+		this.scan = scan;
+		this.selectWindowStart = Statements.prefixed(dialect.selectWindowStart(false), tablePrefix);
+		this.selectWindowStartBelow = Statements.prefixed(dialect.selectWindowStart(true), tablePrefix);
 		this.support = new JdbcSupport(dataSource, dialect, tablePrefix, codec, "", TaskQueueMetrics.of(null));
 		this.jdbc = this.support.jdbc();
 		this.dialect = dialect;
@@ -121,19 +143,70 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 		putIfPresent(values, TaskCondition.JOB, filter.jobId());
 		putIfPresent(values, TaskCondition.CREATED_FROM, filter.from());
 		putIfPresent(values, TaskCondition.CREATED_BEFORE, filter.to());
-		putIfPresent(values, TaskCondition.BEFORE_ID, before(after, filter.to()));
+		UUID upper = before(after, filter.to());
+		if ((values.isEmpty() && filter.status() == null) || filter.status() == TaskStatus.RUNNING) {
+			// Every task matches, so the page is the first rows below the cursor; or only running
+			// tasks do, no more than the workers' slots, found through the lease index
+			return Page.of(read(filter.status(), values, upper, null, limit + 1), limit, TaskSummary::id);
+		}
+		// A filter that matches few tasks would have the database read the table down to its
+		// oldest row: read it in windows of the primary key instead, growing, until the page is
+		// full, the table ends or the time for the request is spent
+		long deadline = System.nanoTime() + this.scan.budget().toNanos();
+		int window = this.scan.firstWindow();
+		List<TaskSummary> found = new ArrayList<>();
+		while (true) {
+			UUID lower = windowStart(upper, window);
+			found.addAll(read(filter.status(), values, upper, lower, limit + 1 - found.size()));
+			if (found.size() > limit || lower == null) {
+				return Page.of(found, limit, TaskSummary::id);
+			}
+			if (System.nanoTime() - deadline >= 0) {
+				return (found.size() < limit) ? Page.scannedTo(found, lower)
+						: new Page<>(found, found.get(limit - 1).id());
+			}
+			upper = lower;
+			window = (int) Math.min(2L * window, this.scan.maxWindow());
+		}
+	}
+
+	/**
+	 * Read the tasks of a filter in a window of ids, newest first.
+	 * @param upper the id the tasks are below, or {@code null} for the newest
+	 * @param lower the lowest id, or {@code null} for the oldest
+	 */
+	private List<TaskSummary> read(@Nullable TaskStatus status, Map<TaskCondition, Object> filter,
+			@Nullable UUID upper, @Nullable UUID lower, int rows) {
+		Map<TaskCondition, Object> values = new EnumMap<>(TaskCondition.class);
+		values.putAll(filter);
+		putIfPresent(values, TaskCondition.BEFORE_ID, upper);
+		putIfPresent(values, TaskCondition.FROM_ID, lower);
 		Set<TaskCondition> conditions = conditionsOrNone(values);
-		String sql = this.taskPages.computeIfAbsent(Arrays.asList(filter.status(), conditions),
-				(key) -> Statements.prefixed(this.dialect.browseTasks(filter.status(), conditions),
-						this.tablePrefix));
-		List<TaskSummary> read = this.jdbc.query(sql, (ps) -> {
+		String sql = this.taskPages.computeIfAbsent(Arrays.asList(status, conditions),
+				(key) -> Statements.prefixed(this.dialect.browseTasks(status, conditions), this.tablePrefix));
+		return this.jdbc.query(sql, (ps) -> {
 			int index = 1;
 			for (Object value : values.values()) {
 				bind(ps, index++, value);
 			}
-			ps.setInt(index, limit + 1);
+			ps.setInt(index, rows);
 		}, (rs, rowNum) -> summary(rs));
-		return Page.of(read, limit, TaskSummary::id);
+	}
+
+	/**
+	 * The lowest id of the window of {@code rows} ids below an id, or {@code null} if fewer rows
+	 * are left.
+	 */
+	private @Nullable UUID windowStart(@Nullable UUID upper, int rows) {
+		List<UUID> start = this.jdbc.query((upper != null) ? this.selectWindowStartBelow : this.selectWindowStart,
+				(ps) -> {
+					int index = 1;
+					if (upper != null) {
+						this.dialect.setId(ps, index++, upper);
+					}
+					ps.setInt(index, rows - 1);
+				}, (rs, rowNum) -> this.dialect.getId(rs, "id"));
+		return start.isEmpty() ? null : start.get(0);
 	}
 
 	private static Set<TaskCondition> conditionsOrNone(Map<TaskCondition, Object> values) {
@@ -343,6 +416,33 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 	private static void checkLimit(int limit) {
 		Assert.isTrue(limit > 0 && limit <= MAX_PAGE_SIZE,
 				() -> "'limit' must be between 1 and " + MAX_PAGE_SIZE + ", not " + limit);
+	}
+
+	/**
+	 * How much of the task table one page of a filtered task list reads: windows of the primary
+	 * key, the first of {@code firstWindow} ids and each next one twice as large up to
+	 * {@code maxWindow}, until the page is full or the windows read took {@code budget}; a page
+	 * cut short by the budget says where to go on ({@link Page#scannedTo()}).
+	 *
+	 * @param firstWindow the ids of the first window
+	 * @param maxWindow the most ids of a window
+	 * @param budget the time after which no further window is read
+	 * @since 0.1.0
+	 */
+	public record ListScan(int firstWindow, int maxWindow, Duration budget) {
+
+		/**
+		 * Windows of 1,000 to 50,000 ids for 40 ms: on PostgreSQL a window of 50,000 ids
+		 * that matches nothing takes about 8 ms, so a request stays well under 100 ms.
+		 */
+		public static final ListScan DEFAULT = new ListScan(1_000, 50_000, Duration.ofMillis(40));
+
+		public ListScan {
+			Assert.isTrue(firstWindow > 0, "'firstWindow' must be positive");
+			Assert.isTrue(maxWindow >= firstWindow, "'maxWindow' must be at least 'firstWindow'");
+			Assert.isTrue(!budget.isNegative(), "'budget' must not be negative");
+		}
+
 	}
 
 	private record JobRow(UUID id, String name, JobStatus status, @Nullable TaskStatus plannerStatus,

@@ -1230,6 +1230,26 @@ public interface Dialect {
 	}
 
 	/**
+	 * The id a number of rows below an id in the primary key, newest first: where a window of the
+	 * table that a task list reads ends, found in the index alone. Parameters: the id if
+	 * {@code belowId}, then the number of rows.
+	 * @param belowId whether the rows start below an id rather than at the newest
+	 * @return the statement
+	 */
+	default String selectWindowStart(boolean belowId) {
+		return "SELECT id FROM %PREFIX%TASK" + (belowId ? " WHERE id < ?" : "") + " ORDER BY id DESC "
+				+ rowAfter();
+	}
+
+	/**
+	 * The clause that limits a query to the one row after a number of rows, its last parameter.
+	 * @return the clause
+	 */
+	default String rowAfter() {
+		return "OFFSET ? ROWS FETCH FIRST 1 ROWS ONLY";
+	}
+
+	/**
 	 * Return the condition that selects the tasks in a status. The status is written into the
 	 * statement, not bound, so that the database can choose the partial index of that status
 	 * for every execution; it is one of the enum's names, never text from a request.

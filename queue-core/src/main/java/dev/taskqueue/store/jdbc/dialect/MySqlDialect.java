@@ -177,6 +177,11 @@ class MySqlDialect implements Dialect {
 	}
 
 	@Override
+	public String rowAfter() {
+		return "LIMIT 1 OFFSET ?";
+	}
+
+	@Override
 	public String insertLeaseUnlessExists() {
 		return "INSERT IGNORE INTO %PREFIX%LEASE (name, holder, lease_until) VALUES (?, ?, ?)";
 	}

@@ -24,7 +24,10 @@ public enum TaskCondition {
 	CREATED_BEFORE("created_at < ?"),
 
 	/** Parameter: the id the tasks come after in the list, newest first. */
-	BEFORE_ID("id < ?");
+	BEFORE_ID("id < ?"),
+
+	/** Parameter: the lowest id of the window of the primary key a page is read in. */
+	FROM_ID("id >= ?");
 
 	private final String sql;
 
