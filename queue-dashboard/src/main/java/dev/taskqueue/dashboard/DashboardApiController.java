@@ -188,7 +188,7 @@ class DashboardApiController {
 	}
 
 	private static <T, V> Items<V> items(Page<T> page, Function<T, V> view) {
-		return new Items<>(page.items().stream().map(view).toList(), page.next());
+		return new Items<>(page.items().stream().map(view).toList(), page.next(), page.scannedTo());
 	}
 
 }

@@ -66,7 +66,7 @@ final class DashboardViews {
 
 	}
 
-	record Items<T>(List<T> items, @Nullable UUID next) {
+	record Items<T>(List<T> items, @Nullable UUID next, @Nullable UUID scannedTo) {
 
 	}
 

@@ -46,6 +46,8 @@ export function taskList(options) {
 	const filtered = Object.keys(filter).length > 0;
 	const selected = new Set();
 	const rows = h('tbody', { id: 'tasks-body' });
+	// Shown when the server stopped reading before it filled the page, to go on from there
+	const scanStopped = h('tfoot', { id: 'scan-stopped' });
 	const pages = pager(() => options.onFirst(), (cursor) => options.onNext(cursor));
 	const selectionCount = h('span', { id: 'selection-count', 'aria-live': 'polite' }, '0 selected');
 	let shown = [];
@@ -172,16 +174,21 @@ export function taskList(options) {
 					options.showJob ? h('th', { scope: 'col' }, 'Job') : null,
 					h('th', { scope: 'col' }, 'Last error'),
 					me.operator ? h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')) : null)),
-				rows)),
+				rows,
+				scanStopped)),
 		pages.element);
 
 	async function refresh() {
 		const page = await api.tasks({ ...filter, limit: options.limit ?? 50, cursor: options.cursor });
 		shown = page.items;
 		syncKeyed(rows, page.items, (task) => task.id, row);
-		if (page.items.length === 0) {
+		if (page.items.length === 0 && !page.scannedTo) {
 			replace(rows, h('tr', {}, h('td', { colspan: 13, class: 'empty' }, 'No task matches.')));
 		}
+		replace(scanStopped, page.scannedTo ? h('tr', {}, h('td', { colspan: 13, class: 'empty' },
+			'No more matches among the tasks scanned so far. ',
+			h('button', { type: 'button', id: 'keep-looking', onclick: () => options.onNext(page.scannedTo) },
+				'Keep looking'))) : null);
 		pages.update(page.next, !options.cursor);
 		updateSelection();
 		return page;
