@@ -161,6 +161,24 @@ abstract class DashboardBrowserTests {
 	}
 
 	@Test
+	void theAllMatchingBulkButtonsShowOnlyWhileAFilterIsSet() {
+		By allMatching = By.cssSelector("#bulk-retry-filter, #bulk-cancel-filter");
+		signIn(BrowserTestApplication.OPERATOR);
+		open("#/tasks");
+		waitUntilLoaded("tasks");
+		waitFor(By.id("bulk-retry-selected"));
+		assertThat(driver().findElements(allMatching)).isEmpty();
+		driver().findElement(By.id("filter-queue")).sendKeys(unique("filtered"));
+		click(By.id("apply-filter"));
+		new WebDriverWait(driver(), WAIT).until((driver) -> driver.findElements(allMatching).size() == 2);
+		assertThat(driver().findElement(By.id("bulk-retry-filter")).getText()).isEqualTo("Retry all matching");
+		assertThat(driver().findElement(By.id("bulk-cancel-filter")).getText()).isEqualTo("Cancel all matching");
+		click(By.id("reset-filter"));
+		new WebDriverWait(driver(), WAIT).until((driver) -> driver.findElements(allMatching).isEmpty());
+		assertThat(driver().findElements(By.id("bulk-retry-selected"))).hasSize(1);
+	}
+
+	@Test
 	void aJobsProgressBarRisesAsItsTasksFinish() {
 		UUID jobId = this.queue.startJob(JobRequest.builder("Gated job")
 			.tasks(IntStream.range(0, 4).mapToObj((i) -> TaskRequest.of("browser-gated", "part " + i))
