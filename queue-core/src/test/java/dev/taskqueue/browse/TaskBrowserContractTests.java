@@ -155,13 +155,21 @@ abstract class TaskBrowserContractTests {
 		}
 		Collections.reverse(matching);
 		TaskFilter filter = new TaskFilter(TaskStatus.READY, "echo", null, null, null, null);
-		for (ListScan scan : List.of(new ListScan(2, 5, Duration.ofMinutes(1)), new ListScan(4, 4, Duration.ZERO))) {
-			List<UUID> listed = pagesOf(scanning(scan), filter, 3).stream()
-				.flatMap((page) -> page.items().stream())
-				.map(TaskSummary::id)
-				.toList();
-			assertThat(listed).as("%s", scan).containsExactlyElementsOf(matching);
+		List<UUID> cancelled = new ArrayList<>();
+		for (int i = 0; i < 7; i++) {
+			cancelled.add(0, later("boom", "d" + i));
+			later("hold", "f" + i);
+			this.queue.cancel(cancelled.get(0));
 		}
+		TaskFilter cancelledBoom = new TaskFilter(TaskStatus.CANCELLED, "boom", null, null, null, null);
+		for (ListScan scan : List.of(new ListScan(2, 5, Duration.ofMinutes(1)), new ListScan(4, 4, Duration.ZERO))) {
+			assertThat(listed(scanning(scan), filter)).as("%s", scan).containsExactlyElementsOf(matching);
+			assertThat(listed(scanning(scan), cancelledBoom)).as("%s", scan).containsExactlyElementsOf(cancelled);
+		}
+	}
+
+	private static List<UUID> listed(TaskBrowser browser, TaskFilter filter) {
+		return pagesOf(browser, filter, 3).stream().flatMap((page) -> page.items().stream()).map(TaskSummary::id).toList();
 	}
 
 	private TaskBrowser scanning(ListScan scan) {

@@ -73,9 +73,7 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 
 	private final ListScan scan;
 
-	private final String selectWindowStart;
-
-	private final String selectWindowStartBelow;
+	private final Map<List<Object>, String> windowStarts = new ConcurrentHashMap<>();
 
 	private final String selectTaskOptions;
 
@@ -115,8 +113,6 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 	public JdbcTaskBrowser(DataSource dataSource, Dialect dialect, String tablePrefix, PayloadCodec codec,
 			ListScan scan) {
 		this.scan = scan;
-		this.selectWindowStart = Statements.prefixed(dialect.selectWindowStart(false), tablePrefix);
-		this.selectWindowStartBelow = Statements.prefixed(dialect.selectWindowStart(true), tablePrefix);
 		this.support = new JdbcSupport(dataSource, dialect, tablePrefix, codec, "", TaskQueueMetrics.of(null));
 		this.jdbc = this.support.jdbc();
 		this.dialect = dialect;
@@ -150,13 +146,13 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 			return Page.of(read(filter.status(), values, upper, null, limit + 1), limit, TaskSummary::id);
 		}
 		// A filter that matches few tasks would have the database read the table down to its
-		// oldest row: read it in windows of the primary key instead, growing, until the page is
-		// full, the table ends or the time for the request is spent
+		// oldest row: read it in growing windows of ids instead (of the primary key, or of the
+		// status's index), until the page is full, the table ends or the request's time is spent
 		long deadline = System.nanoTime() + this.scan.budget().toNanos();
 		int window = this.scan.firstWindow();
 		List<TaskSummary> found = new ArrayList<>();
 		while (true) {
-			UUID lower = windowStart(upper, window);
+			UUID lower = windowStart(filter.status(), upper, window);
 			found.addAll(read(filter.status(), values, upper, lower, limit + 1 - found.size()));
 			if (found.size() > limit || lower == null) {
 				return Page.of(found, limit, TaskSummary::id);
@@ -196,16 +192,18 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 	/**
 	 * The lowest id of the window of {@code rows} ids below an id, or {@code null} if fewer rows
 	 * are left.
+	 * @param status the status the list is filtered by, which may have an index of its own
 	 */
-	private @Nullable UUID windowStart(@Nullable UUID upper, int rows) {
-		List<UUID> start = this.jdbc.query((upper != null) ? this.selectWindowStartBelow : this.selectWindowStart,
-				(ps) -> {
-					int index = 1;
-					if (upper != null) {
-						this.dialect.setId(ps, index++, upper);
-					}
-					ps.setInt(index, rows - 1);
-				}, (rs, rowNum) -> this.dialect.getId(rs, "id"));
+	private @Nullable UUID windowStart(@Nullable TaskStatus status, @Nullable UUID upper, int rows) {
+		String sql = this.windowStarts.computeIfAbsent(Arrays.asList(status, upper != null),
+				(key) -> Statements.prefixed(this.dialect.selectWindowStart(status, upper != null), this.tablePrefix));
+		List<UUID> start = this.jdbc.query(sql, (ps) -> {
+			int index = 1;
+			if (upper != null) {
+				this.dialect.setId(ps, index++, upper);
+			}
+			ps.setInt(index, rows - 1);
+		}, (rs, rowNum) -> this.dialect.getId(rs, "id"));
 		return start.isEmpty() ? null : start.get(0);
 	}
 
@@ -420,7 +418,7 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 
 	/**
 	 * How much of the task table one page of a filtered task list reads: windows of the primary
-	 * key, the first of {@code firstWindow} ids and each next one twice as large up to
+	 * key (or of an index in id order that holds the tasks of the filtered status), the first of {@code firstWindow} ids and each next one twice as large up to
 	 * {@code maxWindow}, until the page is full or the windows read took {@code budget}; a page
 	 * cut short by the budget says where to go on ({@link Page#scannedTo()}).
 	 *

@@ -1230,15 +1230,34 @@ public interface Dialect {
 	}
 
 	/**
-	 * The id a number of rows below an id in the primary key, newest first: where a window of the
-	 * table that a task list reads ends, found in the index alone. Parameters: the id if
-	 * {@code belowId}, then the number of rows.
+	 * The id a number of rows below an id, newest first: where a window of the table that a task
+	 * list reads ends, found in an index alone. The rows are all tasks, or for a status whose
+	 * tasks an index holds in id order, those of its {@link #windowRows(TaskStatus) rows}.
+	 * Parameters: the id if {@code belowId}, then the number of rows.
+	 * @param status the status the list is filtered by, or {@code null}
 	 * @param belowId whether the rows start below an id rather than at the newest
 	 * @return the statement
 	 */
-	default String selectWindowStart(boolean belowId) {
-		return "SELECT id FROM %PREFIX%TASK" + (belowId ? " WHERE id < ?" : "") + " ORDER BY id DESC "
-				+ rowAfter();
+	default String selectWindowStart(@Nullable TaskStatus status, boolean belowId) {
+		Set<String> conditions = new LinkedHashSet<>();
+		String rows = (status != null) ? windowRows(status) : null;
+		if (rows != null) {
+			conditions.add(rows);
+		}
+		if (belowId) {
+			conditions.add("id < ?");
+		}
+		return "SELECT id FROM %PREFIX%TASK" + where(conditions, (sql) -> sql) + " ORDER BY id DESC " + rowAfter();
+	}
+
+	/**
+	 * Return the condition of an index in id order that holds the tasks of a status, so that
+	 * a list of that status reads windows of its entries rather than of the whole table.
+	 * @param status the status
+	 * @return the index's condition, or {@code null} if no such index exists
+	 */
+	default @Nullable String windowRows(TaskStatus status) {
+		return null;
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.taskqueue.store.jdbc.dialect;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.taskqueue.TaskStatus;
 
 /**
@@ -182,6 +184,13 @@ class PostgresDialect implements Dialect {
 					WHERE finished_at >= ? AND finished_at IS NOT NULL AND job_id IS NOT NULL
 				) finished
 				GROUP BY minute_at, status""";
+	}
+
+	@Override
+	public @Nullable String windowRows(TaskStatus status) {
+		// The failed index's own condition, which it answers alone
+		return (status == TaskStatus.FAILED || status == TaskStatus.CANCELLED)
+				? "status IN ('FAILED', 'CANCELLED')" : null;
 	}
 
 	@Override
