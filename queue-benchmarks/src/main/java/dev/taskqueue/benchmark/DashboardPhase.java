@@ -21,9 +21,12 @@ import javax.sql.DataSource;
 
 import dev.taskqueue.TaskIds;
 import dev.taskqueue.TaskStatus;
+import dev.taskqueue.browse.Page;
 import dev.taskqueue.browse.TaskBrowser;
 import dev.taskqueue.browse.TaskFilter;
+import dev.taskqueue.browse.TaskSummary;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.store.jdbc.JdbcTaskBrowser;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 import dev.taskqueue.store.jdbc.dialect.TaskCondition;
 
@@ -36,6 +39,10 @@ import dev.taskqueue.store.jdbc.dialect.TaskCondition;
 final class DashboardPhase {
 
 	private static final int PAGE = 50;
+
+	private static final int FIRST_WINDOW = JdbcTaskBrowser.ListScan.DEFAULT.firstWindow();
+
+	private static final int MAX_WINDOW = JdbcTaskBrowser.ListScan.DEFAULT.maxWindow();
 
 	private static final int TYPES = 10;
 
@@ -79,7 +86,7 @@ final class DashboardPhase {
 			UUID job = jobId(JOBS / 2);
 			Instant from = now.minus(Duration.ofDays(3));
 			Instant to = from.plus(Duration.ofHours(1));
-			Report.Table table = section.table("Dashboard reads (ms)", "Read", "Median", "Max", "Rows");
+			Report.Table table = section.table("Dashboard reads (ms)", "Read", "Median", "Max", "Rows", "Page");
 			Map<String, Explained> plans = new LinkedHashMap<>();
 			time(table, "overview: counts per queue and status", () -> engine.taskCounts().groups().size());
 			time(table, "overview: live nodes", () -> engine.nodes().size());
@@ -104,16 +111,33 @@ final class DashboardPhase {
 			filters.put("job (1,000 tasks)", new TaskFilter(null, null, null, job, null, null));
 			filters.put("created in one hour 3 days ago", new TaskFilter(null, null, null, null, from, to));
 			for (Map.Entry<String, TaskFilter> filter : filters.entrySet()) {
-				time(table, "tasks, first page: " + filter.getKey(),
-						() -> browser.tasks(filter.getValue(), null, PAGE).items().size());
-				plans.put("tasks: " + filter.getKey(), explained(filter.getValue()));
+				timePage(table, "tasks, first page: " + filter.getKey(), () -> browser.tasks(filter.getValue(), null, PAGE));
+				plans.put("tasks: " + filter.getKey(), explained(filter.getValue(), FIRST_WINDOW));
 			}
 			UUID cursor = browser.tasks(TaskFilter.ALL, null, PAGE).next();
-			time(table, "tasks, second page: no filter", () -> browser.tasks(TaskFilter.ALL, cursor, PAGE).items().size());
+			timePage(table, "tasks, second page: no filter", () -> browser.tasks(TaskFilter.ALL, cursor, PAGE));
+			List<String> untilTheEnd = new ArrayList<>();
+			for (String noMatch : List.of("status=FAILED, type=type-3 (none: failed tasks are of type-7)",
+					"type=unknown (none)")) {
+				TaskFilter filter = filters.get(noMatch);
+				UUID scannedTo = browser.tasks(filter, null, PAGE).scannedTo();
+				if (scannedTo != null) {
+					timePage(table, "tasks, keep looking once: " + noMatch, () -> browser.tasks(filter, scannedTo, PAGE));
+				}
+				untilTheEnd.add(noMatch + ": " + requestsToTheEnd(browser, filter));
+				plans.put("tasks: " + noMatch + ", a window of " + String.format(Locale.ROOT, "%,d", MAX_WINDOW) + " ids",
+						explained(filter, MAX_WINDOW));
+			}
+			plans.put("window start " + String.format(Locale.ROOT, "%,d", MAX_WINDOW) + " ids below the newest",
+					new Explained(this.dialect.selectWindowStart(null, false), List.of(MAX_WINDOW - 1)));
 			time(table, "jobs, first page", () -> browser.jobs(null, null, PAGE).items().size());
 			section.note("Goal: every read under 100 ms. Task lists are newest first by the time-ordered id: "
 					+ "ORDER BY id DESC LIMIT 51 with the filters as bound parameters, and the next page after the "
-					+ "last id (keyset).");
+					+ "last id (keyset). A filtered list reads windows of the primary key below the cursor (1,000 ids "
+					+ "doubling to 50,000, each window's start found by an index-only OFFSET; a FAILED or CANCELLED list counts its windows in the failed index), until the page is full, "
+					+ "the table ends or 40 ms are spent; Page: full (a next page follows), last (the table ended), "
+					+ "cut short (scannedTo: Keep looking goes on). Requests of Keep looking from the first page to "
+					+ "the end of the table: " + String.join("; ", untilTheEnd) + ".");
 			for (Map.Entry<String, Explained> plan : plans.entrySet()) {
 				section.code("Plan: " + plan.getKey(), explain(plan.getValue()));
 			}
@@ -124,7 +148,29 @@ final class DashboardPhase {
 		}
 	}
 
+	private void timePage(Report.Table table, String label, Supplier<Page<TaskSummary>> read) {
+		Page<TaskSummary> page = read.get();
+		String end = (page.scannedTo() != null) ? "cut short" : (page.next() != null) ? "full" : "last";
+		time(table, label, () -> read.get().items().size(), end);
+	}
+
+	/** Follow a list from its first page to its end, and count the requests. */
+	private static int requestsToTheEnd(TaskBrowser browser, TaskFilter filter) {
+		int requests = 0;
+		UUID after = null;
+		do {
+			after = browser.tasks(filter, after, PAGE).next();
+			requests++;
+		}
+		while (after != null);
+		return requests;
+	}
+
 	private void time(Report.Table table, String label, Supplier<Integer> read) {
+		time(table, label, read, "");
+	}
+
+	private void time(Report.Table table, String label, Supplier<Integer> read, String end) {
 		for (int i = 0; i < 3; i++) {
 			read.get();
 		}
@@ -136,11 +182,14 @@ final class DashboardPhase {
 			millis.add((System.nanoTime() - start) / 1e6);
 		}
 		Stats stats = new Stats(millis);
-		table.row(label, Stats.millis(stats.median()), Stats.millis(stats.max()), Integer.toString(rows));
+		table.row(label, Stats.millis(stats.median()), Stats.millis(stats.max()), Integer.toString(rows), end);
 	}
 
-	/** The statement and parameters of a first page, as the browser binds them. */
-	private Explained explained(TaskFilter filter) {
+	/**
+	 * The statement and parameters of a first page, as the browser binds them: for a filter
+	 * other than every task or the running ones, that of its window of {@code window} ids.
+	 */
+	private Explained explained(TaskFilter filter, int window) {
 		Map<TaskCondition, Object> values = new LinkedHashMap<>();
 		if (filter.type() != null) {
 			values.put(TaskCondition.TYPE, filter.type());
@@ -154,16 +203,40 @@ final class DashboardPhase {
 		if (filter.from() != null) {
 			values.put(TaskCondition.CREATED_FROM, filter.from());
 		}
+		UUID before = null;
 		if (filter.to() != null) {
 			values.put(TaskCondition.CREATED_BEFORE, filter.to());
 			// The browser starts the scan of ids an hour after the end of the creation times
-			values.put(TaskCondition.BEFORE_ID, TaskIds.lowest(filter.to().plus(Duration.ofHours(1))));
+			before = TaskIds.lowest(filter.to().plus(Duration.ofHours(1)));
+			values.put(TaskCondition.BEFORE_ID, before);
+		}
+		if (!(values.isEmpty() && filter.status() == null) && filter.status() != TaskStatus.RUNNING) {
+			values.put(TaskCondition.FROM_ID, windowStart(filter.status(), before, window));
 		}
 		Set<TaskCondition> conditions = values.isEmpty() ? EnumSet.noneOf(TaskCondition.class)
 				: EnumSet.copyOf(values.keySet());
 		List<Object> parameters = new ArrayList<>(values.values());
 		parameters.add(PAGE + 1);
 		return new Explained(this.dialect.browseTasks(filter.status(), conditions), parameters);
+	}
+
+	private UUID windowStart(TaskStatus status, UUID before, int window) {
+		String sql = this.dialect.selectWindowStart(status, before != null).replace("%PREFIX%", Db.PREFIX);
+		try (Connection connection = this.dataSource.getConnection();
+				PreparedStatement ps = connection.prepareStatement(sql)) {
+			int index = 1;
+			if (before != null) {
+				this.dialect.setId(ps, index++, before);
+			}
+			ps.setInt(index, window - 1);
+			try (ResultSet rs = ps.executeQuery()) {
+				rs.next();
+				return this.dialect.getId(rs, "id");
+			}
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("Could not read " + sql, ex);
+		}
 	}
 
 	private List<String> explain(Explained explained) {
