@@ -14,7 +14,10 @@ const GAP_Y = 18;
 const PAD = 12;
 const SWEEPS = 4;
 
-/** Assigns each node a layer (longest path from a root) and a position within its layer. */
+/**
+ * Assigns each node a layer (longest path from a root) and a position within its layer, and
+ * each edge the waypoints it passes in the layers it skips (routes, by "from>to").
+ */
 export function layout(nodes, edges) {
 	const ids = nodes.map((node) => node.id);
 	const parents = new Map(ids.map((id) => [id, []]));
@@ -39,8 +42,32 @@ export function layout(nodes, edges) {
 			}
 		}
 	}
+	// An edge that skips layers passes an invisible waypoint in each layer between, ordered like
+	// a task, so that it is drawn around the tasks of those layers rather than through them
+	const above = new Map(ids.map((id) => [id, []]));
+	const below = new Map(ids.map((id) => [id, []]));
+	const routes = new Map();
+	for (const edge of edges) {
+		if (!layer.has(edge.from) || !layer.has(edge.to)) {
+			continue;
+		}
+		const waypoints = [];
+		for (let step = layer.get(edge.from) + 1; step < layer.get(edge.to); step++) {
+			const waypoint = `${edgeKey(edge)}@${step}`;
+			layer.set(waypoint, step);
+			above.set(waypoint, []);
+			below.set(waypoint, []);
+			waypoints.push(waypoint);
+		}
+		const path = [edge.from, ...waypoints, edge.to];
+		for (let index = 1; index < path.length; index++) {
+			below.get(path[index - 1]).push(path[index]);
+			above.get(path[index]).push(path[index - 1]);
+		}
+		routes.set(edgeKey(edge), waypoints);
+	}
 	const layers = [];
-	for (const id of ids) {
+	for (const id of layer.keys()) {
 		(layers[layer.get(id)] ??= []).push(id);
 	}
 	const position = new Map();
@@ -54,12 +81,16 @@ export function layout(nodes, edges) {
 		const down = sweep % 2 === 0;
 		const order = down ? layers.slice(1) : layers.slice(0, -1).reverse();
 		for (const members of order) {
-			const keys = new Map(members.map((id) => [id, barycenter(id, down ? parents : children)]));
+			const keys = new Map(members.map((id) => [id, barycenter(id, down ? above : below)]));
 			members.sort((a, b) => keys.get(a) - keys.get(b));
 			place();
 		}
 	}
-	return { layers: layers.map((members) => members ?? []), layer, position };
+	return { layers: layers.map((members) => members ?? []), layer, position, routes };
+}
+
+function edgeKey(edge) {
+	return `${edge.from}>${edge.to}`;
 }
 
 function label(text, max) {
@@ -68,7 +99,7 @@ function label(text, max) {
 
 /** The graph's SVG, with the focused task outlined. */
 export function flowGraph(flow, focusId) {
-	const { layers, layer, position } = layout(flow.nodes, flow.edges);
+	const { layers, layer, position, routes } = layout(flow.nodes, flow.edges);
 	const tallest = Math.max(1, ...layers.map((members) => members.length));
 	const width = PAD * 2 + layers.length * NODE_WIDTH + Math.max(0, layers.length - 1) * GAP_X;
 	const height = PAD * 2 + tallest * NODE_HEIGHT + (tallest - 1) * GAP_Y;
@@ -81,16 +112,24 @@ export function flowGraph(flow, focusId) {
 		};
 	};
 	const edges = flow.edges.filter((edge) => layer.has(edge.from) && layer.has(edge.to)).map((edge) => {
-		const from = point(edge.from);
-		const to = point(edge.to);
-		const x1 = from.x + NODE_WIDTH;
-		const y1 = from.y + NODE_HEIGHT / 2;
-		const x2 = to.x - 4;
-		const y2 = to.y + NODE_HEIGHT / 2;
-		const bend = Math.max(24, (x2 - x1) / 2);
+		// From the parent's right side through each waypoint's row to the child's left side
+		const stops = [edge.from, ...routes.get(edgeKey(edge)), edge.to].map(point);
+		let d = `M ${stops[0].x + NODE_WIDTH} ${stops[0].y + NODE_HEIGHT / 2}`;
+		for (let index = 1; index < stops.length; index++) {
+			const x1 = stops[index - 1].x + NODE_WIDTH;
+			const y1 = stops[index - 1].y + NODE_HEIGHT / 2;
+			const last = index === stops.length - 1;
+			const x2 = stops[index].x - (last ? 4 : 0);
+			const y2 = stops[index].y + NODE_HEIGHT / 2;
+			const bend = Math.max(24, (x2 - x1) / 2);
+			d += ` C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`;
+			if (!last) {
+				d += ` L ${x2 + NODE_WIDTH} ${y2}`;
+			}
+		}
 		return s('path', {
 			class: edge.evenIfFailed ? 'edge even-if-failed' : 'edge',
-			d: `M ${x1} ${y1} C ${x1 + bend} ${y1}, ${x2 - bend} ${y2}, ${x2} ${y2}`,
+			d,
 			'marker-end': 'url(#arrow)',
 			'data-from': edge.from,
 			'data-to': edge.to,
