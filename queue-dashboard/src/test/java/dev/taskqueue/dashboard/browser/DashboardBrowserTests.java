@@ -179,6 +179,36 @@ abstract class DashboardBrowserTests {
 	}
 
 	@Test
+	void anEdgeThatSkipsALayerIsDrawnAroundTheTaskBetween() {
+		UUID first = this.queue.enqueue(parked(unique("flow"))).id();
+		UUID second = this.queue.enqueue(TaskRequest.builder("browser-echo").payload("2").after(first).build()).id();
+		UUID third = this.queue.enqueue(TaskRequest.builder("browser-echo").payload("3").after(first, second).build())
+			.id();
+		signIn(BrowserTestApplication.OPERATOR);
+		open("#/tasks/" + first + "/flow");
+		waitFor(By.cssSelector("#flow-graph [data-test=flow-node][data-task-id='" + third + "']"));
+		String skipping = driver().findElement(By.cssSelector("#flow-graph path[data-from='" + first + "'][data-to='"
+				+ third + "']")).getAttribute("d");
+		String direct = driver().findElement(By.cssSelector("#flow-graph path[data-from='" + first + "'][data-to='"
+				+ second + "']")).getAttribute("d");
+		// Through a waypoint in the middle layer: two curves joined by a straight run beside the task there
+		assertThat(skipping.split(" C ")).hasSize(3);
+		assertThat(skipping).contains(" L ");
+		assertThat(direct.split(" C ")).hasSize(2);
+		String[] run = skipping.substring(skipping.indexOf(" L ") + 3).split(" ");
+		String[] middle = driver().findElement(By.cssSelector("#flow-graph [data-task-id='" + second + "']"))
+			.getAttribute("transform")
+			.replaceAll("[^0-9. ]", "")
+			.trim()
+			.split(" ");
+		double runY = Double.parseDouble(run[1]);
+		double middleTop = Double.parseDouble(middle[1]);
+		assertThat(runY < middleTop || runY > middleTop + 44).as("run at y %s, middle task from y %s", runY, middleTop)
+			.isTrue();
+		this.queue.cancel(first);
+	}
+
+	@Test
 	void aJobsProgressBarRisesAsItsTasksFinish() {
 		UUID jobId = this.queue.startJob(JobRequest.builder("Gated job")
 			.tasks(IntStream.range(0, 4).mapToObj((i) -> TaskRequest.of("browser-gated", "part " + i))
