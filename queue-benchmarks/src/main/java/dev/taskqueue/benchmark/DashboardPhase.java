@@ -19,6 +19,8 @@ import java.util.function.Supplier;
 
 import javax.sql.DataSource;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.taskqueue.TaskIds;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.browse.Page;
@@ -211,7 +213,10 @@ final class DashboardPhase {
 			values.put(TaskCondition.BEFORE_ID, before);
 		}
 		if (!(values.isEmpty() && filter.status() == null) && filter.status() != TaskStatus.RUNNING) {
-			values.put(TaskCondition.FROM_ID, windowStart(filter.status(), before, window));
+			UUID start = windowStart(filter.status(), before, window);
+			if (start != null) {
+				values.put(TaskCondition.FROM_ID, start);
+			}
 		}
 		Set<TaskCondition> conditions = values.isEmpty() ? EnumSet.noneOf(TaskCondition.class)
 				: EnumSet.copyOf(values.keySet());
@@ -220,7 +225,8 @@ final class DashboardPhase {
 		return new Explained(this.dialect.browseTasks(filter.status(), conditions), parameters);
 	}
 
-	private UUID windowStart(TaskStatus status, UUID before, int window) {
+	/** The start of the window of ids, or {@code null} if fewer are left. */
+	private @Nullable UUID windowStart(@Nullable TaskStatus status, @Nullable UUID before, int window) {
 		String sql = this.dialect.selectWindowStart(status, before != null).replace("%PREFIX%", Db.PREFIX);
 		try (Connection connection = this.dataSource.getConnection();
 				PreparedStatement ps = connection.prepareStatement(sql)) {
@@ -230,8 +236,7 @@ final class DashboardPhase {
 			}
 			ps.setInt(index, window - 1);
 			try (ResultSet rs = ps.executeQuery()) {
-				rs.next();
-				return this.dialect.getId(rs, "id");
+				return rs.next() ? this.dialect.getId(rs, "id") : null;
 			}
 		}
 		catch (SQLException ex) {

@@ -148,7 +148,9 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 		// A filter that matches few tasks would have the database read the table down to its
 		// oldest row: read it in growing windows of ids instead (of the primary key, or of the
 		// status's index), until the page is full, the table ends or the request's time is spent
-		long deadline = System.nanoTime() + this.scan.budget().toNanos();
+		long start = System.nanoTime();
+		long budget = this.scan.budget().toNanos();
+		long scanned = 0;
 		int window = this.scan.firstWindow();
 		List<TaskSummary> found = new ArrayList<>();
 		while (true) {
@@ -157,12 +159,17 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 			if (found.size() > limit || lower == null) {
 				return Page.of(found, limit, TaskSummary::id);
 			}
-			if (System.nanoTime() - deadline >= 0) {
+			scanned += window;
+			long spent = System.nanoTime() - start;
+			if (spent >= budget) {
 				return (found.size() < limit) ? Page.scannedTo(found, lower)
 						: new Page<>(found, found.get(limit - 1).id());
 			}
 			upper = lower;
-			window = (int) Math.min(2L * window, this.scan.maxWindow());
+			// No larger than the rest of the budget holds at the pace so far: a row of an index
+			// whose tasks are read from all over the table costs far more than one of the table
+			long fits = Math.max(1, (budget - spent) * scanned / Math.max(1, spent));
+			window = (int) Math.min(Math.min(2L * window, this.scan.maxWindow()), fits);
 		}
 	}
 
@@ -419,7 +426,8 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 	/**
 	 * How much of the task table one page of a filtered task list reads: windows of the primary
 	 * key (or of an index in id order that holds the tasks of the filtered status), the first of {@code firstWindow} ids and each next one twice as large up to
-	 * {@code maxWindow}, until the page is full or the windows read took {@code budget}; a page
+	 * {@code maxWindow} but no larger than the rest of the budget holds at the pace of the windows
+	 * before, until the page is full or the windows read took {@code budget}; a page
 	 * cut short by the budget says where to go on ({@link Page#scannedTo()}).
 	 *
 	 * @param firstWindow the ids of the first window
