@@ -23,7 +23,9 @@ public interface TaskBrowser {
 	int MAX_PAGE_SIZE = 500;
 
 	/**
-	 * List tasks that match a filter, newest first.
+	 * List tasks that match a filter, newest first. A filter that matches few tasks is looked
+	 * for in a bounded part of the table per call: a page that reached that bound before it was
+	 * full has a {@link Page#scannedTo() scannedTo}, and its {@link Page#next() next} goes on.
 	 * @param filter the filter
 	 * @param after the id the page starts after, the previous page's
 	 * {@link Page#next() next}, or {@code null} for the first page

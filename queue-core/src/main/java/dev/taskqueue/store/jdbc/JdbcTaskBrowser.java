@@ -425,10 +425,11 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 
 	/**
 	 * How much of the task table one page of a filtered task list reads: windows of the primary
-	 * key (or of an index in id order that holds the tasks of the filtered status), the first of {@code firstWindow} ids and each next one twice as large up to
-	 * {@code maxWindow} but no larger than the rest of the budget holds at the pace of the windows
-	 * before, until the page is full or the windows read took {@code budget}; a page
-	 * cut short by the budget says where to go on ({@link Page#scannedTo()}).
+	 * key (or of an index in id order that holds the tasks of the filtered status), the first of
+	 * {@code firstWindow} ids and each next one twice as large up to {@code maxWindow} but no
+	 * larger than the rest of the budget holds at the pace of the windows before, until the page
+	 * is full or the windows read took {@code budget}; a page cut short by the budget says where
+	 * to go on ({@link Page#scannedTo()}).
 	 *
 	 * @param firstWindow the ids of the first window
 	 * @param maxWindow the most ids of a window
@@ -439,7 +440,8 @@ public final class JdbcTaskBrowser implements TaskBrowser {
 
 		/**
 		 * Windows of 1,000 to 50,000 ids for 40 ms: on PostgreSQL a window of 50,000 ids
-		 * that matches nothing takes about 8 ms, so a request stays well under 100 ms.
+		 * that matches nothing takes about 15 ms with its start (BENCHMARKS.md, section 9),
+		 * so a request stays well under 100 ms.
 		 */
 		public static final ListScan DEFAULT = new ListScan(1_000, 50_000, Duration.ofMillis(40));
 
