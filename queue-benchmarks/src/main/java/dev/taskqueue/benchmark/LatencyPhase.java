@@ -77,7 +77,7 @@ final class LatencyPhase {
 
 	}
 
-	record Result(Stats pickup, Stats enqueueCall) {
+	record Result(Stats pickup, Stats enqueueCall, Stats afterCall) {
 	}
 
 	void run() {
@@ -87,7 +87,7 @@ final class LatencyPhase {
 						+ "5-15 ms pause). " + this.options.latencyWarmup + " warm-up samples, then "
 						+ this.options.latencySamples + " measured.");
 		Report.Table table = section.table("Pickup latency (ms, lower is better)", "System", "Variant", "Wake-up",
-				"Median", "p99", "Max", "Samples", "Enqueue call median");
+				"Median", "p99", "Max", "Samples", "Enqueue call median", "After the call: median", "After the call: p99");
 		Result sameNode = taskQueueSameNode();
 		row(table, "TaskQueue", "same node", "local wake-up after commit", sameNode);
 		Result otherNode = taskQueueOtherNode();
@@ -112,7 +112,9 @@ final class LatencyPhase {
 				+ "instance itself to schedule); another node finds the task on its next poll, every 10 s by "
 				+ "default, so that row has " + this.options.pollingSamples + " samples (about 5 s each) to keep "
 				+ "the run short. 'Enqueue call' is how long the enqueue call itself took (insert and commit; "
-				+ "TaskQueue's same-node wake-up is issued inside it, after the commit). The 'database floor' rows use "
+				+ "TaskQueue's same-node wake-up is issued inside it, after the commit); 'after the call' is the time "
+				+ "from its return, the task committed, to the start of the handler: the part of the pickup that "
+				+ "the queue's wake-up and claim decide, without the enqueue's own durable commit. The 'database floor' rows use "
 				+ "no queue at all: plain JDBC on two connections inserts a minimal ready row and claims it with "
 				+ "TaskQueue's claim statement, in the same thread right after the insert, or on a thread woken by "
 				+ "the insert's notification; they time the insert's commit and the claim's round trips alone, "
@@ -159,7 +161,8 @@ final class LatencyPhase {
 	private static void row(Report.Table table, String system, String variant, String wakeUp, Result result) {
 		table.row(system, variant, wakeUp, Stats.millis(result.pickup().median()),
 				Stats.millis(result.pickup().percentile(99)), Stats.millis(result.pickup().max()),
-				Integer.toString(result.pickup().count()), Stats.millis(result.enqueueCall().median()));
+				Integer.toString(result.pickup().count()), Stats.millis(result.enqueueCall().median()),
+				Stats.millis(result.afterCall().median()), Stats.millis(result.afterCall().percentile(99)));
 	}
 
 	private Result taskQueueSameNode() {
@@ -353,6 +356,7 @@ final class LatencyPhase {
 	private static Result measure(StartSignal signal, int warmup, int samples, Enqueue enqueue) {
 		List<Double> pickup = new ArrayList<>(samples);
 		List<Double> calls = new ArrayList<>(samples);
+		List<Double> afterCalls = new ArrayList<>(samples);
 		for (int i = 0; i < warmup + samples; i++) {
 			Db.sleep(ThreadLocalRandom.current().nextLong(5, 16));
 			signal.arm();
@@ -370,13 +374,14 @@ final class LatencyPhase {
 			if (i >= warmup) {
 				pickup.add((started - start) / 1e6);
 				calls.add((returned - start) / 1e6);
+				afterCalls.add((started - returned) / 1e6);
 			}
 			if (samples >= 50 && i >= warmup && (i - warmup + 1) % 50 == 0 || samples < 50 && i >= warmup) {
 				System.out.printf(Locale.ROOT, "   %d/%d samples, last %.2f ms%n", i - warmup + 1, samples,
 						pickup.get(pickup.size() - 1));
 			}
 		}
-		return new Result(new Stats(pickup), new Stats(calls));
+		return new Result(new Stats(pickup), new Stats(calls), new Stats(afterCalls));
 	}
 
 }

@@ -166,6 +166,18 @@ abstract class CallerTransactionContractTests {
 		assertThat(this.nodes.count(null)).isEqualTo(4);
 	}
 
+	@Test
+	void enqueueAllOfKeysNoTaskHoldsInsertsEveryTaskAndTheirKeysAreHeldAfterwards() {
+		List<TaskRequest> requests = List.of(keyed("a"), keyed("b"), TaskRequest.of("echo", "plain"), keyed("c"));
+		List<UUID> ids = this.queue.enqueueAll(requests).stream().map(TaskRef::id).toList();
+		assertThat(ids).containsExactlyElementsOf(requests.stream().map(TaskRequest::id).toList());
+		assertThat(this.nodes.count(null)).isEqualTo(4);
+		List<TaskRequest> again = List.of(keyed("c"), keyed("a"), keyed("d"));
+		assertThat(this.queue.enqueueAll(again).stream().map(TaskRef::id).toList())
+			.containsExactly(requests.get(3).id(), requests.get(0).id(), again.get(2).id());
+		assertThat(this.nodes.count(null)).isEqualTo(5);
+	}
+
 	@ParameterizedTest
 	@ValueSource(ints = { TransactionDefinition.ISOLATION_READ_COMMITTED, TransactionDefinition.ISOLATION_REPEATABLE_READ,
 			TransactionDefinition.ISOLATION_SERIALIZABLE })

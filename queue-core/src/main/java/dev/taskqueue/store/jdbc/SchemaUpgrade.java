@@ -27,7 +27,7 @@ final class SchemaUpgrade {
 	/** The script that brings version {@code n} to {@code n + 1}, at index {@code n - 1}. */
 	private static final List<String> STEPS = List.of("V2__error_history_and_unique_keys.sql", "V3__jobs.sql",
 			"V4__claim_tokens_and_schema_version.sql", "V5__schedules_retention_nodes_daemons.sql",
-			"V6__task_progress.sql", "V7__dashboard_audit.sql");
+			"V6__task_progress.sql", "V7__dashboard_audit.sql", "V8__task_vacuum_pace.sql");
 
 	private static final String LOCATION = "dev/taskqueue/store/jdbc/upgrade/";
 

@@ -141,9 +141,11 @@ final class TaskInserts {
 		Object savepoint = transaction.createSavepoint();
 		Map<String, KeyHolder> holders;
 		try {
-			this.rows.insertUnlessKeysHeld(byKey.stream().map(tasks::get).toList(),
+			boolean allInserted = this.rows.insertUnlessKeysHeld(byKey.stream().map(tasks::get).toList(),
 					byKey.stream().map(placements::get).toList());
-			holders = lockedKeyHolders(tasks.stream().map(NewTask::key).filter(Objects::nonNull).toList());
+			// Every key is then held by the task just inserted, which no other transaction sees yet
+			holders = allInserted ? ownKeys(tasks, placements)
+					: lockedKeyHolders(tasks.stream().map(NewTask::key).filter(Objects::nonNull).toList());
 		}
 		catch (DuplicateKeyException | PessimisticLockingFailureException ex) {
 			transaction.rollbackToSavepoint(savepoint);
@@ -290,6 +292,18 @@ final class TaskInserts {
 	private @Nullable KeyHolder keyHolder(String key) {
 		KeyHolder holder = lockedKeyHolders(List.of(key)).get(key);
 		return (holder != null) ? holder : committedKeyHolder(key);
+	}
+
+	/** The given tasks as the holders of their own keys, by key. */
+	private static Map<String, KeyHolder> ownKeys(List<NewTask> tasks, List<Placement> placements) {
+		Map<String, KeyHolder> holders = new HashMap<>();
+		for (int i = 0; i < tasks.size(); i++) {
+			NewTask task = tasks.get(i);
+			if (task.key() != null) {
+				holders.put(task.key(), new KeyHolder(task.id(), placements.get(i).status(), true));
+			}
+		}
+		return holders;
 	}
 
 	/** The unfinished tasks holding the given keys that a locking read sees, locked, by key. */

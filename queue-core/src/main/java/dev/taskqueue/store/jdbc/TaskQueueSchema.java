@@ -25,7 +25,7 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
 public final class TaskQueueSchema {
 
 	/** The schema version this TaskQueue runs on. */
-	public static final int CURRENT_VERSION = 7;
+	public static final int CURRENT_VERSION = 8;
 
 	private static final Log logger = LogFactory.getLog(TaskQueueSchema.class);
 

@@ -183,11 +183,23 @@ final class TaskRows {
 	/**
 	 * Inserts tasks with unique keys, without an error for those whose key an unfinished task
 	 * holds where the dialect can; they are then not inserted.
+	 * @return whether every task was inserted, which only a dialect that inserts them all in
+	 * one statement tells; {@code false} where it is not known
 	 */
-	void insertUnlessKeysHeld(List<NewTask> tasks, List<Placement> placements) {
-		write(this.sql.insertTasksUnlessKeyHeld, false,
-				(this.sql.insertTaskUnlessKeyHeld != null) ? this.sql.insertTaskUnlessKeyHeld : this.sql.insertTask,
-				tasks, placements, false);
+	boolean insertUnlessKeysHeld(List<NewTask> tasks, List<Placement> placements) {
+		String all = this.sql.insertTasksUnlessKeyHeld;
+		if (all == null) {
+			write(null, false,
+					(this.sql.insertTaskUnlessKeyHeld != null) ? this.sql.insertTaskUnlessKeyHeld : this.sql.insertTask,
+					tasks, placements, false);
+			return false;
+		}
+		Integer inserted = this.jdbc.execute(all, (PreparedStatement ps) -> {
+			setTasks(ps, tasks, placements, false, false);
+			ps.execute();
+			return ps.getUpdateCount();
+		});
+		return inserted != null && inserted == tasks.size();
 	}
 
 	/** Inserts one task with the given form of {@link Dialect#insertTask()}. */

@@ -83,7 +83,7 @@ abstract class SchemaUpgradeContractTests {
 	}
 
 	@ParameterizedTest(name = "from version {0}")
-	@ValueSource(ints = { 1, 2, 3, 4, 5, 6 })
+	@ValueSource(ints = { 1, 2, 3, 4, 5, 6, 7 })
 	void tablesOfAnEarlierVersionAreUpgradedKeepingEveryTaskAndUnfinishedOnesFinish(int version) {
 		TestDatabases.createSchema(this.dataSource, this.dialect.platform(), this.prefix, version);
 		UUID ready = insertTask("READY", null);
