@@ -388,7 +388,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		private final List<ScheduledFuture<?>> schedules = new ArrayList<>();
 
 		/** The firing of schedules and the daemon polls, which a node that gives way ends. */
-		private final List<ScheduledFuture<?>> clusterDuties = new ArrayList<>();
+		private final ClusterDuties clusterDuties = new ClusterDuties();
 
 		Runtime(Builder settings) {
 			TaskQueueEngine engine = TaskQueueEngine.this;
@@ -518,15 +518,15 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.rescuer::rescueExpired,
 					min(this.settings.pollInterval, leaseCheck)));
 			this.schedules.add(this.scheduler.scheduleWithFixedDelay(this.limiter::check, MAX_LEASE_CHECK_INTERVAL));
-			this.clusterDuties.add(this.scheduler.scheduleWithFixedDelay(
-					TaskQueueEngine.this.schedules.firing(this.settings.pollInterval), this.settings.pollInterval));
+			this.clusterDuties.schedule(this.scheduler, TaskQueueEngine.this.schedules.firing(this.settings.pollInterval),
+					this.settings.pollInterval);
 			if (this.listener != null) {
 				this.listener.start("taskqueue-listener");
 			}
 			if (TaskQueueEngine.this.hasDaemons) {
 				TaskQueueEngine.this.daemons.start(this.settings.daemonPollInterval);
-				this.clusterDuties.add(this.scheduler.scheduleWithFixedDelay(TaskQueueEngine.this.daemons::poll,
-						this.settings.daemonPollInterval));
+				this.clusterDuties.schedule(this.scheduler, TaskQueueEngine.this.daemons::poll,
+						this.settings.daemonPollInterval);
 			}
 			if (this.retention != null) {
 				this.retention.start(this.scheduler);
@@ -542,6 +542,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		 * until the last running task is done.
 		 */
 		void stop() {
+			this.clusterDuties.end(this.settings.shutdownTimeout);
 			if (this.retention != null) {
 				this.retention.stop();
 			}
@@ -550,7 +551,6 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			handBack(this.worker.dropBuffered(), "unstarted");
 			handBack(this.worker.shutdown(this.settings.shutdownTimeout), "unfinished");
 			this.schedules.forEach((schedule) -> schedule.cancel(false));
-			this.clusterDuties.forEach((duty) -> duty.cancel(false));
 			if (this.listener != null) {
 				this.listener.stop();
 			}
@@ -568,7 +568,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		 */
 		private void giveWay() {
 			this.limiter.workerIdTaken();
-			this.clusterDuties.forEach((duty) -> duty.cancel(false));
+			this.clusterDuties.end(this.settings.shutdownTimeout);
 			if (this.retention != null) {
 				this.retention.abandon();
 			}
