@@ -448,9 +448,11 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				engine.metrics.laneSlots(lanes.get(i).queues(), () -> engine.laneOrNone(index, Lane::active),
 						() -> engine.laneOrNone(index, Lane::concurrency));
 			}
-			String listenSql = engine.dialect.listenSql(JdbcTaskStore.channel(engine.tablePrefix));
-			this.listener = (listenSql != null && ClassUtils.isPresent(POSTGRES_DRIVER, null))
-					? new PostgresNotificationListener(engine.dataSource, listenSql, settings.workerId,
+			String channel = JdbcTaskStore.channel(engine.tablePrefix);
+			String listenSql = engine.dialect.listenSql(channel);
+			String unlistenSql = engine.dialect.unlistenSql(channel);
+			this.listener = (listenSql != null && unlistenSql != null && ClassUtils.isPresent(POSTGRES_DRIVER, null))
+					? new PostgresNotificationListener(engine.dataSource, listenSql, unlistenSql, settings.workerId,
 							this.poller::wake, this.worker::cancel)
 					: null;
 			this.retention = settings.retention.deletesAnything() ? new RetentionSweeper(

@@ -33,6 +33,8 @@ public final class PostgresNotificationListener {
 
 	private final String listenSql;
 
+	private final String unlistenSql;
+
 	private final String ownPayload;
 
 	private final Runnable onReady;
@@ -47,15 +49,18 @@ public final class PostgresNotificationListener {
 	 * Create a listener.
 	 * @param dataSource the PostgreSQL DataSource
 	 * @param listenSql the statement that subscribes to the channel
+	 * @param unlistenSql the statement that ends the subscription, before the connection goes
+	 * back to the pool
 	 * @param ownPayload the payload of this node's own notifications, which it ignores: it
 	 * wakes itself when it makes tasks ready
 	 * @param onReady what to do when tasks became ready on another node
 	 * @param onCancel what to do when a running task was cancelled, on any node
 	 */
-	public PostgresNotificationListener(DataSource dataSource, String listenSql, String ownPayload, Runnable onReady,
-			Consumer<UUID> onCancel) {
+	public PostgresNotificationListener(DataSource dataSource, String listenSql, String unlistenSql, String ownPayload,
+			Runnable onReady, Consumer<UUID> onCancel) {
 		this.dataSource = dataSource;
 		this.listenSql = listenSql;
+		this.unlistenSql = unlistenSql;
 		this.ownPayload = ownPayload;
 		this.onReady = onReady;
 		this.onCancel = onCancel;
@@ -98,20 +103,23 @@ public final class PostgresNotificationListener {
 		while (this.running) {
 			try (Connection connection = this.dataSource.getConnection()) {
 				connection.setAutoCommit(true);
-				try (Statement statement = connection.createStatement()) {
-					statement.execute(this.listenSql);
-				}
-				if (failing) {
-					logger.info("Listening for ready tasks again");
-					failing = false;
-				}
-				this.onReady.run();
-				PGConnection listening = connection.unwrap(PGConnection.class);
-				while (this.running) {
-					PGNotification[] notifications = listening.getNotifications(WAIT_MILLIS);
-					if (notifications != null) {
-						dispatch(notifications);
+				execute(connection, this.listenSql);
+				try {
+					if (failing) {
+						logger.info("Listening for ready tasks again");
+						failing = false;
 					}
+					this.onReady.run();
+					PGConnection listening = connection.unwrap(PGConnection.class);
+					while (this.running) {
+						PGNotification[] notifications = listening.getNotifications(WAIT_MILLIS);
+						if (notifications != null) {
+							dispatch(notifications);
+						}
+					}
+				}
+				finally {
+					unlisten(connection);
 				}
 			}
 			catch (SQLException | RuntimeException ex) {
@@ -124,12 +132,32 @@ public final class PostgresNotificationListener {
 		}
 	}
 
+	private static void execute(Connection connection, String sql) throws SQLException {
+		try (Statement statement = connection.createStatement()) {
+			statement.execute(sql);
+		}
+	}
+
+	/**
+	 * A pooled connection that still listened would have every later notification queued for
+	 * it: woken for each, buffered by the driver for whoever borrows it next.
+	 */
+	private void unlisten(Connection connection) {
+		try {
+			execute(connection, this.unlistenSql);
+		}
+		catch (SQLException | RuntimeException ex) {
+			// A broken connection is dropped by the pool, its subscription with it
+			logger.debug("Could not end the subscription of the listening connection", ex);
+		}
+	}
+
 	private void dispatch(PGNotification[] notifications) {
 		boolean ready = false;
 		for (PGNotification notification : notifications) {
 			String payload = notification.getParameter();
 			if (payload.startsWith(JdbcTaskStore.CANCEL_PREFIX)) {
-				this.onCancel.accept(UUID.fromString(payload.substring(JdbcTaskStore.CANCEL_PREFIX.length())));
+				cancel(payload.substring(JdbcTaskStore.CANCEL_PREFIX.length()));
 			}
 			else {
 				ready |= !this.ownPayload.equals(payload);
@@ -138,6 +166,18 @@ public final class PostgresNotificationListener {
 		if (ready) {
 			this.onReady.run();
 		}
+	}
+
+	private void cancel(String taskId) {
+		UUID id;
+		try {
+			id = UUID.fromString(taskId);
+		}
+		catch (IllegalArgumentException ex) {
+			logger.warn("Ignored a cancel notification for '" + taskId + "', which is no task id");
+			return;
+		}
+		this.onCancel.accept(id);
 	}
 
 	private void pause() {

@@ -192,6 +192,16 @@ public interface Dialect {
 	}
 
 	/**
+	 * Return the statement that ends a connection's subscription to a channel, or {@code null}
+	 * if the database cannot subscribe.
+	 * @param channel the channel
+	 * @return the unlisten statement, or {@code null}
+	 */
+	default @Nullable String unlistenSql(String channel) {
+		return null;
+	}
+
+	/**
 	 * Return the query that finds no task but tells the task table's columns.
 	 * @return the query
 	 */

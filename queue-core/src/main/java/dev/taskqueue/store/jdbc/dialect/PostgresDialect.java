@@ -64,7 +64,16 @@ class PostgresDialect implements Dialect {
 
 	@Override
 	public String listenSql(String channel) {
-		return "LISTEN \"" + channel.replace("\"", "") + "\"";
+		return "LISTEN " + quotedChannel(channel);
+	}
+
+	@Override
+	public String unlistenSql(String channel) {
+		return "UNLISTEN " + quotedChannel(channel);
+	}
+
+	private static String quotedChannel(String channel) {
+		return "\"" + channel.replace("\"", "") + "\"";
 	}
 
 	@Override
