@@ -106,10 +106,10 @@ public final class Benchmarks {
 					+ version(org.mariadb.jdbc.Driver.class) + ")");
 			mariaDb.createSchemas();
 			try {
-				new DrainPhase(options, mariaDb, report, jfr, new DrainPhase.Setup("9. MariaDB: drain",
+				new DrainPhase(options, mariaDb, report, jfr, new DrainPhase.Setup("11. MariaDB: drain",
 						List.of(new int[] { 10, 100 }), List.of("10:fetch", "20:fetch"), false, "fetch"))
 					.run();
-				new EnqueuePhase(options, mariaDb, report, jfr, "10. MariaDB: enqueue").run();
+				new EnqueuePhase(options, mariaDb, report, jfr, "12. MariaDB: enqueue").run();
 			}
 			finally {
 				mariaDb.dropSchemas();
