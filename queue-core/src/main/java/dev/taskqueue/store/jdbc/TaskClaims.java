@@ -45,13 +45,25 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
  * cannot remove them: every claim from the head would walk all of them, so drains slow down
  * as they go. A task that turns ready behind the position (a higher priority, a commit that
  * came late, a child released with its original due time) is found by the next claim from the
- * head, which comes at least every {@link #HEAD_CLAIM_INTERVAL}, or at once when the claim
- * from the position comes back short.
+ * head, which comes at least every {@link #HEAD_CLAIM_INTERVAL}, and also when the claim from
+ * the position comes back short.
+ * <p>
+ * Until vacuum passes, the head also holds the dead entries of every task claimed since its
+ * last pass, and a busy queue claims millions between two passes over a large table: a claim
+ * from the head then takes tens of milliseconds. So once they cost more than a twentieth of
+ * {@link #HEAD_CLAIM_INTERVAL}, claims from the head take no more than one
+ * {@link #HEAD_CLAIM_COST_SHARE}th of the time: after one that took 10 ms, the next comes 200 ms
+ * later at the soonest, also after a short claim. A task behind the position waits for it, or
+ * for the lane's next poll when it has nothing else to claim; the claims of all the others stay
+ * as cheap as on a clean index.
  */
 final class TaskClaims {
 
 	/** How long claims may start after the last position before one starts at the head again. */
 	static final Duration HEAD_CLAIM_INTERVAL = Duration.ofMillis(100);
+
+	/** Claims from the head take no more than one in this many parts of the time. */
+	static final int HEAD_CLAIM_COST_SHARE = 20;
 
 	/** Claim order: higher priority first, then earlier due time, then id as the database orders ids. */
 	private static final Comparator<Claimed> CLAIM_ORDER = Comparator.comparingInt(Claimed::priority)
@@ -61,11 +73,11 @@ final class TaskClaims {
 
 	private final SecureRandom tokens = new SecureRandom();
 
-	/** Where the last full claim of each queue ended, for claims that start there. */
+	/** Where the last claim of each queue that claimed anything ended, for claims that start there. */
 	private final Map<String, Position> positions = new ConcurrentHashMap<>();
 
-	/** When a claim of each queue last started at the head, by {@link System#nanoTime()}. */
-	private final Map<String, Long> headClaims = new ConcurrentHashMap<>();
+	/** The last claim of each queue that started at the head. */
+	private final Map<String, HeadClaim> headClaims = new ConcurrentHashMap<>();
 
 	private final JdbcSupport support;
 
@@ -98,12 +110,15 @@ final class TaskClaims {
 			return List.of();
 		}
 		// Only a committed claim moves the position: tasks of a claim rolled back stay before it
-		if (claimed.size() == limit && this.sql.claimReturningAfter != null) {
-			Claimed last = claimed.get(claimed.size() - 1);
-			this.positions.put(queue, new Position(last.priority(), last.runAt(), last.task().id()));
-		}
-		else {
-			this.positions.remove(queue);
+		if (this.sql.claimReturningAfter != null) {
+			boolean exhausted = claimed.size() < limit;
+			if (!claimed.isEmpty()) {
+				Claimed last = claimed.get(claimed.size() - 1);
+				this.positions.put(queue, new Position(last.priority(), last.runAt(), last.task().id(), exhausted));
+			}
+			else {
+				this.positions.computeIfPresent(queue, (name, position) -> position.exhausted());
+			}
 		}
 		return claimed.stream().map(Claimed::task).toList();
 	}
@@ -135,23 +150,28 @@ final class TaskClaims {
 
 	/**
 	 * Claims from the queue's last position while a claim from the head is not yet due, then
-	 * from the head for what that left short.
+	 * from the head for what that left short, as far as claims from the head keep to their share.
+	 * After a short claim, everything ready behind the position was claimed and the next claim
+	 * goes to the head at once, as soon as its share allows.
 	 */
 	private List<Claimed> claimReturning(String queue, int limit, String worker, Instant now, Instant leaseUntil,
 			long token) {
 		long nanos = System.nanoTime();
 		Position position = this.positions.get(queue);
-		Long headClaimedAt = this.headClaims.get(queue);
+		HeadClaim head = this.headClaims.get(queue);
+		boolean fromHead = position == null || head == null || head.due(nanos)
+				|| (position.afterShortClaim() && head.allowedAfterShortClaim(nanos));
 		List<Claimed> claimed = new ArrayList<>(limit);
-		if (position != null && headClaimedAt != null
-				&& nanos - headClaimedAt < HEAD_CLAIM_INTERVAL.toNanos()) {
+		if (!fromHead) {
 			claimed.addAll(claimReturning(this.sql.claimReturningAfter, queue, limit, worker, now, leaseUntil, token,
 					position));
+			fromHead = claimed.size() < limit && head.allowedAfterShortClaim(nanos);
 		}
-		if (claimed.size() < limit) {
+		if (fromHead) {
+			long started = System.nanoTime();
 			claimed.addAll(claimReturning(this.sql.claimReturning, queue, limit - claimed.size(), worker, now,
 					leaseUntil, token, null));
-			this.headClaims.put(queue, nanos);
+			this.headClaims.put(queue, new HeadClaim(started, System.nanoTime() - started));
 		}
 		return claimed;
 	}
@@ -283,8 +303,37 @@ final class TaskClaims {
 	private record Claimed(ClaimedTask task, int priority, Instant runAt) {
 	}
 
-	/** A place in the claim order. */
-	private record Position(int priority, Instant runAt, UUID id) {
+	/**
+	 * A place in the claim order, where the last claim that claimed anything ended, and whether a
+	 * claim since came back short.
+	 */
+	private record Position(int priority, Instant runAt, UUID id, boolean afterShortClaim) {
+
+		Position exhausted() {
+			return new Position(this.priority, this.runAt, this.id, true);
+		}
+
+	}
+
+	/**
+	 * A claim from the head: when it started and how long it took, by {@link System#nanoTime()}.
+	 */
+	record HeadClaim(long startedAt, long took) {
+
+		/** Whether the next claim from the head is due whatever the claims from the position find. */
+		boolean due(long now) {
+			return now - this.startedAt >= Math.max(HEAD_CLAIM_INTERVAL.toNanos(), this.took * HEAD_CLAIM_COST_SHARE);
+		}
+
+		/**
+		 * Whether a claim after a short one may start at the head now: at once while claims from
+		 * the head are cheap, otherwise once their share of the time allows.
+		 */
+		boolean allowedAfterShortClaim(long now) {
+			long share = this.took * HEAD_CLAIM_COST_SHARE;
+			return share <= HEAD_CLAIM_INTERVAL.toNanos() || now - this.startedAt >= share;
+		}
+
 	}
 
 }

@@ -455,6 +455,17 @@ abstract class TaskStoreContractTests {
 		assertClaimedWhileOthersAreStillReady(task("urgent", "echo", 9, now.minusSeconds(1)), now);
 	}
 
+	@Test
+	void taskThatTurnsReadyBehindTheLastClaimIsClaimedNextWhenThatClaimCameBackShort() {
+		Instant now = Instant.now();
+		insert(task("a", "echo", 0, now.minusSeconds(10)), task("b", "echo", 0, now.minusSeconds(9)));
+		assertThat(this.store.claim("default", 5, "w", now, now.plusSeconds(60))).hasSize(2);
+		NewTask urgent = task("urgent", "echo", 9, now.minusSeconds(20));
+		insert(urgent);
+		assertThat(this.store.claim("default", 5, "w", now, now.plusSeconds(60))).extracting(ClaimedTask::id)
+			.containsExactly(urgent.id());
+	}
+
 	/**
 	 * Starts claiming a queue of 40 tasks in full claims, then inserts a task that comes
 	 * before the last claim's position, and asserts it is claimed before the queue runs dry.

@@ -1,0 +1,47 @@
+package dev.taskqueue.store.jdbc;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import dev.taskqueue.store.jdbc.TaskClaims.HeadClaim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * When a claim may start at the head of the ready index again: every interval while that is
+ * cheap, and no more than a twentieth of the time once walking the head costs more.
+ */
+class HeadClaimTests {
+
+	private static final long STARTED = 1_000_000_000L;
+
+	@Test
+	void cheapClaimFromTheHeadIsDueAfterTheIntervalAndAtOnceAfterAShortClaim() {
+		HeadClaim head = new HeadClaim(STARTED, millis(1));
+		assertThat(head.due(STARTED + millis(99))).isFalse();
+		assertThat(head.due(STARTED + millis(100))).isTrue();
+		assertThat(head.allowedAfterShortClaim(STARTED + millis(1))).isTrue();
+	}
+
+	@Test
+	void claimFromTheHeadCostingFiveMillisecondsIsStillCheap() {
+		HeadClaim head = new HeadClaim(STARTED, millis(5));
+		assertThat(head.due(STARTED + millis(100))).isTrue();
+		assertThat(head.allowedAfterShortClaim(STARTED + millis(5))).isTrue();
+	}
+
+	@Test
+	void costlyClaimFromTheHeadPushesTheNextOneBackToTwentyTimesItsCost() {
+		HeadClaim head = new HeadClaim(STARTED, millis(10));
+		assertThat(head.due(STARTED + millis(199))).isFalse();
+		assertThat(head.due(STARTED + millis(200))).isTrue();
+		assertThat(head.allowedAfterShortClaim(STARTED + millis(100))).isFalse();
+		assertThat(head.allowedAfterShortClaim(STARTED + millis(200))).isTrue();
+	}
+
+	private static long millis(long millis) {
+		return Duration.ofMillis(millis).toNanos();
+	}
+
+}
