@@ -52,7 +52,7 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
  * last pass, and a busy queue claims millions between two passes over a large table: a claim
  * from the head then takes tens of milliseconds. So once they cost more than a twentieth of
  * {@link #HEAD_CLAIM_INTERVAL}, claims from the head take no more than one
- * {@link #HEAD_CLAIM_COST_SHARE}th of the time: after one that took 10 ms, the next comes 200 ms
+ * {@link #HEAD_CLAIM_COST_SHARE}th of the time: after two that took 10 ms, the next comes 200 ms
  * later at the soonest, also after a short claim. A task behind the position waits for it, or
  * for the lane's next poll when it has nothing else to claim; the claims of all the others stay
  * as cheap as on a clean index.
@@ -171,7 +171,8 @@ final class TaskClaims {
 			long started = System.nanoTime();
 			claimed.addAll(claimReturning(this.sql.claimReturning, queue, limit - claimed.size(), worker, now,
 					leaseUntil, token, null));
-			this.headClaims.put(queue, new HeadClaim(started, System.nanoTime() - started));
+			this.headClaims.put(queue,
+					new HeadClaim(started, System.nanoTime() - started, (head != null) ? head.took() : 0));
 		}
 		return claimed;
 	}
@@ -316,13 +317,16 @@ final class TaskClaims {
 	}
 
 	/**
-	 * A claim from the head: when it started and how long it took, by {@link System#nanoTime()}.
+	 * A claim from the head: when it started, how long it took and how long the one before it
+	 * took, by {@link System#nanoTime()} (none before the first). The shorter of the two is what
+	 * a claim from the head costs: one slowed by chance (a cold cache, a pause of the machine)
+	 * does not hold the next one back, a head that grows slows both.
 	 */
-	record HeadClaim(long startedAt, long took) {
+	record HeadClaim(long startedAt, long took, long tookBefore) {
 
 		/** Whether the next claim from the head is due whatever the claims from the position find. */
 		boolean due(long now) {
-			return now - this.startedAt >= Math.max(HEAD_CLAIM_INTERVAL.toNanos(), this.took * HEAD_CLAIM_COST_SHARE);
+			return now - this.startedAt >= Math.max(HEAD_CLAIM_INTERVAL.toNanos(), share());
 		}
 
 		/**
@@ -330,8 +334,13 @@ final class TaskClaims {
 		 * the head are cheap, otherwise once their share of the time allows.
 		 */
 		boolean allowedAfterShortClaim(long now) {
-			long share = this.took * HEAD_CLAIM_COST_SHARE;
+			long share = share();
 			return share <= HEAD_CLAIM_INTERVAL.toNanos() || now - this.startedAt >= share;
+		}
+
+		/** The least time from this claim's start to the next that keeps claims from the head to their share. */
+		private long share() {
+			return Math.min(this.took, this.tookBefore) * HEAD_CLAIM_COST_SHARE;
 		}
 
 	}

@@ -10,7 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * When a claim may start at the head of the ready index again: every interval while that is
- * cheap, and no more than a twentieth of the time once walking the head costs more.
+ * cheap, and no more than a twentieth of the time once walking the head costs more, judged by
+ * the shorter of the last two.
  */
 class HeadClaimTests {
 
@@ -18,7 +19,7 @@ class HeadClaimTests {
 
 	@Test
 	void cheapClaimFromTheHeadIsDueAfterTheIntervalAndAtOnceAfterAShortClaim() {
-		HeadClaim head = new HeadClaim(STARTED, millis(1));
+		HeadClaim head = new HeadClaim(STARTED, millis(1), millis(1));
 		assertThat(head.due(STARTED + millis(99))).isFalse();
 		assertThat(head.due(STARTED + millis(100))).isTrue();
 		assertThat(head.allowedAfterShortClaim(STARTED + millis(1))).isTrue();
@@ -26,18 +27,27 @@ class HeadClaimTests {
 
 	@Test
 	void claimFromTheHeadCostingFiveMillisecondsIsStillCheap() {
-		HeadClaim head = new HeadClaim(STARTED, millis(5));
+		HeadClaim head = new HeadClaim(STARTED, millis(5), millis(4));
 		assertThat(head.due(STARTED + millis(100))).isTrue();
 		assertThat(head.allowedAfterShortClaim(STARTED + millis(5))).isTrue();
 	}
 
 	@Test
-	void costlyClaimFromTheHeadPushesTheNextOneBackToTwentyTimesItsCost() {
-		HeadClaim head = new HeadClaim(STARTED, millis(10));
+	void costlyClaimsFromTheHeadPushTheNextOneBackToTwentyTimesTheirCost() {
+		HeadClaim head = new HeadClaim(STARTED, millis(12), millis(10));
 		assertThat(head.due(STARTED + millis(199))).isFalse();
 		assertThat(head.due(STARTED + millis(200))).isTrue();
 		assertThat(head.allowedAfterShortClaim(STARTED + millis(100))).isFalse();
 		assertThat(head.allowedAfterShortClaim(STARTED + millis(200))).isTrue();
+	}
+
+	@Test
+	void oneClaimFromTheHeadSlowedByChanceDoesNotHoldTheNextOneBack() {
+		HeadClaim first = new HeadClaim(STARTED, millis(40), 0);
+		assertThat(first.allowedAfterShortClaim(STARTED + millis(1))).isTrue();
+		HeadClaim later = new HeadClaim(STARTED, millis(40), millis(1));
+		assertThat(later.due(STARTED + millis(100))).isTrue();
+		assertThat(later.allowedAfterShortClaim(STARTED + millis(1))).isTrue();
 	}
 
 	private static long millis(long millis) {
