@@ -263,15 +263,14 @@ final class FlowsPhase {
 				JobRun job = job(kind, tasks, chunk, timed, tables);
 				List<SqlTimer.Line> lines = nodeLines(timer);
 				double total = lines.stream().mapToDouble(SqlTimer.Line::totalMillis).sum();
-				Predicate<String> claim = (sql) -> sql.startsWith("SET LOCAL synchronous_commit");
-				long claims = calls(lines, claim);
+				long claims = claims(lines);
 				double claimMillis = lines.stream()
-					.filter((line) -> claim.test(statement(line)))
+					.filter(SqlTimer.Line::isClaim)
 					.mapToDouble(SqlTimer.Line::totalMillis)
 					.sum();
 				summary.row(tablesLabel(tables), jobLabel(kind, tasks, chunk), Stats.millis(job.endMillis()),
 						perThousand(claims, tasks), String.format(Locale.ROOT, "%.2f", claimMillis / claims),
-						perThousand(calls(lines, "COMMIT"::equals), tasks), perThousand(statements(lines), tasks),
+						perThousand(commits(lines), tasks), perThousand(statements(lines), tasks),
 						String.format(Locale.ROOT, "%.0f", total * 1000 / tasks));
 				if (kind == JobKind.PLANNED && tables == history) {
 					int plannerRuns = (tasks + chunk - 1) / chunk;
@@ -310,6 +309,15 @@ final class FlowsPhase {
 			.sum();
 	}
 
+	private static long claims(List<SqlTimer.Line> lines) {
+		return lines.stream().filter(SqlTimer.Line::isClaim).mapToLong(SqlTimer.Line::count).sum();
+	}
+
+	/** The node's commits: its {@code COMMIT}s, and its claims, which commit by themselves. */
+	private static long commits(List<SqlTimer.Line> lines) {
+		return calls(lines, "COMMIT"::equals) + claims(lines);
+	}
+
 	private static long statements(List<SqlTimer.Line> lines) {
 		return lines.stream()
 			.filter((line) -> !line.key().endsWith("| COMMIT") && !line.key().endsWith("| ROLLBACK"))
@@ -324,7 +332,7 @@ final class FlowsPhase {
 	private static void profileTable(Report.Section section, List<SqlTimer.Line> lines, String caption, String unit,
 			int units) {
 		double total = lines.stream().mapToDouble(SqlTimer.Line::totalMillis).sum();
-		long commits = calls(lines, "COMMIT"::equals);
+		long commits = commits(lines);
 		Report.Table table = section.table(caption + ": the node's statements, client-side time with the round "
 				+ "trip; " + String.format(Locale.ROOT, "%.1f", (double) commits / units) + " commits and "
 				+ String.format(Locale.ROOT, "%.2f", total / units) + " statement ms per " + unit + "; top statements",

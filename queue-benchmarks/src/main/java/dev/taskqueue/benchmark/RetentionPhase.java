@@ -150,8 +150,7 @@ final class RetentionPhase {
 		long claims = 0;
 		double claimMillis = 0;
 		for (SqlTimer.Line line : timer.lines()) {
-			// The claim statement, after the settings sent in its round trip
-			if (line.key().contains("SET LOCAL synchronous_commit TO OFF; SET LOCAL plan_cache_mode")) {
+			if (line.isClaim()) {
 				claims += line.count();
 				claimMillis += line.totalMillis();
 			}

@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 import javax.sql.DataSource;
 
+import dev.taskqueue.store.jdbc.dialect.Dialect;
+
 /**
  * Times every statement execution, commit and rollback that passes through a DataSource, by
  * the statement's shape (id lists collapsed) and the thread group that ran it: a profile of
@@ -40,7 +42,16 @@ final class SqlTimer {
 
 	}
 
+	/** The shape of TaskQueue's claim statement on PostgreSQL, from the head or from a position. */
+	static final String CLAIM = shape(Dialect.forProduct("PostgreSQL").claimReturning().replace("%PREFIX%", Db.PREFIX));
+
 	record Line(String key, long count, double totalMillis) {
+
+		/** Whether this is TaskQueue's claim statement on PostgreSQL, run by any thread. */
+		boolean isClaim() {
+			return this.key.endsWith(" | " + CLAIM);
+		}
+
 	}
 
 	DataSource wrap(DataSource dataSource) {

@@ -1,9 +1,11 @@
 package dev.taskqueue.store.jdbc;
 
 import java.security.SecureRandom;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.core.PreparedStatementCallback;
+import org.springframework.jdbc.core.ConnectionCallback;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import dev.taskqueue.store.ClaimedTask;
@@ -104,11 +107,19 @@ final class TaskClaims {
 		if (limit <= 0) {
 			return List.of();
 		}
-		List<Claimed> claimed = this.workerTransaction.execute((transaction) -> claimInTransaction(queue, limit,
-				worker, now, leaseUntil));
+		long token = this.tokens.nextLong();
+		List<Claimed> claimed = switch (this.dialect.claimShape()) {
+			case UPDATE_RETURNING -> this.jdbc.execute((ConnectionCallback<List<Claimed>>) (connection) ->
+					claimCommitting(connection, queue, limit, worker, now, leaseUntil, token));
+			case LOCK_THEN_UPDATE -> this.workerTransaction.execute((transaction) -> lockThenUpdate(queue, limit,
+					worker, now, leaseUntil, token));
+			case CANDIDATES_THEN_LOCK -> this.workerTransaction.execute((transaction) -> candidatesThenLock(queue,
+					limit, worker, now, leaseUntil, token));
+		};
 		if (claimed == null) {
 			return List.of();
 		}
+		claimed = claimed.stream().sorted(CLAIM_ORDER).toList();
 		// Only a committed claim moves the position: tasks of a claim rolled back stay before it
 		if (this.sql.claimReturningAfter != null) {
 			boolean exhausted = claimed.size() < limit;
@@ -123,29 +134,48 @@ final class TaskClaims {
 		return claimed.stream().map(Claimed::task).toList();
 	}
 
-	private List<Claimed> claimInTransaction(String queue, int limit, String worker, Instant now,
-			Instant leaseUntil) {
-		long token = this.tokens.nextLong();
-		List<Claimed> claimed = switch (this.dialect.claimShape()) {
-			case UPDATE_RETURNING -> claimReturning(queue, limit, worker, now, leaseUntil, token);
-			case LOCK_THEN_UPDATE -> markRunning(this.jdbc.query(this.sql.claimLock, (ps) -> {
-				ps.setString(1, queue);
-				this.dialect.setInstant(ps, 2, now);
-				ps.setInt(3, limit);
-			}, (rs, rowNum) -> claimed(rs, 1, token)), worker, now, leaseUntil, token);
-			case CANDIDATES_THEN_LOCK -> {
-				List<UUID> candidates = this.jdbc.query(this.sql.claimCandidates, (ps) -> {
-					ps.setString(1, queue);
-					this.dialect.setInstant(ps, 2, now);
-					ps.setInt(3, limit);
-				}, (rs, rowNum) -> this.dialect.getId(rs, "id"));
-				yield candidates.isEmpty() ? List.<Claimed>of()
-						: markRunning(this.jdbc.query(Statements.withIds(this.sql.claimLock, candidates.size()),
-								(ps) -> this.support.setIds(ps, 1, candidates),
-								(rs, rowNum) -> claimed(rs, 1, token)), worker, now, leaseUntil, token);
+	/**
+	 * Claims with statements that commit by themselves: outside a transaction, each ends with
+	 * its own commit in its one round trip, where a transaction would take another for its
+	 * {@code COMMIT}. In a caller's transaction, they are part of it.
+	 */
+	private List<Claimed> claimCommitting(Connection connection, String queue, int limit, String worker,
+			Instant now, Instant leaseUntil, long token) throws SQLException {
+		boolean switchToAutoCommit = !connection.getAutoCommit() && !DataSourceUtils
+			.isConnectionTransactional(DataSourceUtils.getTargetConnection(connection), this.support.dataSource());
+		if (switchToAutoCommit) {
+			connection.setAutoCommit(true);
+		}
+		try {
+			return claimReturning(connection, queue, limit, worker, now, leaseUntil, token);
+		}
+		finally {
+			if (switchToAutoCommit) {
+				connection.setAutoCommit(false);
 			}
-		};
-		return claimed.stream().sorted(CLAIM_ORDER).toList();
+		}
+	}
+
+	private List<Claimed> lockThenUpdate(String queue, int limit, String worker, Instant now, Instant leaseUntil,
+			long token) {
+		return markRunning(this.jdbc.query(this.sql.claimLock, (ps) -> {
+			ps.setString(1, queue);
+			this.dialect.setInstant(ps, 2, now);
+			ps.setInt(3, limit);
+		}, (rs, rowNum) -> claimed(rs, 1, token)), worker, now, leaseUntil, token);
+	}
+
+	private List<Claimed> candidatesThenLock(String queue, int limit, String worker, Instant now,
+			Instant leaseUntil, long token) {
+		List<UUID> candidates = this.jdbc.query(this.sql.claimCandidates, (ps) -> {
+			ps.setString(1, queue);
+			this.dialect.setInstant(ps, 2, now);
+			ps.setInt(3, limit);
+		}, (rs, rowNum) -> this.dialect.getId(rs, "id"));
+		return candidates.isEmpty() ? List.of()
+				: markRunning(this.jdbc.query(Statements.withIds(this.sql.claimLock, candidates.size()),
+						(ps) -> this.support.setIds(ps, 1, candidates), (rs, rowNum) -> claimed(rs, 1, token)),
+						worker, now, leaseUntil, token);
 	}
 
 	/**
@@ -154,8 +184,8 @@ final class TaskClaims {
 	 * After a short claim, everything ready behind the position was claimed and the next claim
 	 * goes to the head at once, as soon as its share allows.
 	 */
-	private List<Claimed> claimReturning(String queue, int limit, String worker, Instant now, Instant leaseUntil,
-			long token) {
+	private List<Claimed> claimReturning(Connection connection, String queue, int limit, String worker, Instant now,
+			Instant leaseUntil, long token) throws SQLException {
 		long nanos = System.nanoTime();
 		Position position = this.positions.get(queue);
 		HeadClaim head = this.headClaims.get(queue);
@@ -163,23 +193,23 @@ final class TaskClaims {
 				|| (position.afterShortClaim() && head.allowedAfterShortClaim(nanos));
 		List<Claimed> claimed = new ArrayList<>(limit);
 		if (!fromHead) {
-			claimed.addAll(claimReturning(this.sql.claimReturningAfter, queue, limit, worker, now, leaseUntil, token,
-					position));
+			claimed.addAll(claimReturning(connection, this.sql.claimReturningAfter, queue, limit, worker, now,
+					leaseUntil, token, position));
 			fromHead = claimed.size() < limit && head.allowedAfterShortClaim(nanos);
 		}
 		if (fromHead) {
 			long started = System.nanoTime();
-			claimed.addAll(claimReturning(this.sql.claimReturning, queue, limit - claimed.size(), worker, now,
-					leaseUntil, token, null));
+			claimed.addAll(claimReturning(connection, this.sql.claimReturning, queue, limit - claimed.size(), worker,
+					now, leaseUntil, token, null));
 			this.headClaims.put(queue,
 					new HeadClaim(started, System.nanoTime() - started, (head != null) ? head.took() : 0));
 		}
 		return claimed;
 	}
 
-	private List<Claimed> claimReturning(String statement, String queue, int limit, String worker, Instant now,
-			Instant leaseUntil, long token, @Nullable Position after) {
-		return this.jdbc.execute(statement, (PreparedStatementCallback<List<Claimed>>) (ps) -> {
+	private List<Claimed> claimReturning(Connection connection, String statement, String queue, int limit,
+			String worker, Instant now, Instant leaseUntil, long token, @Nullable Position after) throws SQLException {
+		try (PreparedStatement ps = connection.prepareStatement(statement)) {
 			ps.setString(1, worker);
 			this.dialect.setInstant(ps, 2, now);
 			this.dialect.setInstant(ps, 3, leaseUntil);
@@ -194,18 +224,25 @@ final class TaskClaims {
 			}
 			ps.setInt(next, limit);
 			return claimedRows(ps, token);
-		});
+		}
 	}
 
-	/** Reads the rows a claim returned, after any results of statements sent with it. */
+	/** Reads the rows a claim returned: its last result, after those of statements sent with it. */
 	private List<Claimed> claimedRows(PreparedStatement ps, long token) throws SQLException {
+		ResultSet last = null;
 		boolean resultSet = ps.execute();
-		while (!resultSet && ps.getUpdateCount() != -1) {
-			resultSet = ps.getMoreResults();
+		while (resultSet || ps.getUpdateCount() != -1) {
+			if (resultSet) {
+				if (last != null) {
+					last.close();
+				}
+				last = ps.getResultSet();
+			}
+			resultSet = ps.getMoreResults(Statement.KEEP_CURRENT_RESULT);
 		}
 		List<Claimed> claimed = new ArrayList<>();
-		if (resultSet) {
-			try (ResultSet rs = ps.getResultSet()) {
+		if (last != null) {
+			try (ResultSet rs = last) {
 				while (rs.next()) {
 					claimed.add(claimed(rs, 0, token));
 				}

@@ -59,6 +59,7 @@ import dev.taskqueue.store.Completion;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.ProgressReport;
 import dev.taskqueue.store.TaskOutcome;
+import dev.taskqueue.store.jdbc.dialect.ClaimShape;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 import dev.taskqueue.testsupport.TestDatabases;
 import dev.taskqueue.type.TaskTypeRegistry;
@@ -231,6 +232,48 @@ abstract class TaskStoreContractTests {
 		store.insert(List.of(newTask(now)));
 		store.insert(List.of(newTask(now), newTask(now)));
 		assertThat(countWithStatus(TaskStatus.READY)).isEqualTo(3);
+	}
+
+	@Test
+	void claimOutsideATransactionCommitsAlsoOnAConnectionOutOfAutoCommitModeAndHandsItBackSo() throws Exception {
+		List<Object> autoCommitSwitches = new ArrayList<>();
+		DataSource manualCommit = new DelegatingDataSource(this.dataSource) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				Connection connection = super.getConnection();
+				connection.setAutoCommit(false);
+				return proxy(Connection.class, connection, (method, result, args) -> {
+					if (method.getName().equals("setAutoCommit")) {
+						autoCommitSwitches.add(args[0]);
+					}
+					return result;
+				});
+			}
+
+		};
+		JdbcTaskStore store = new JdbcTaskStore(manualCommit, this.dialect, this.prefix, new PayloadCodec(mapper),
+				"test-node", TaskQueueMetrics.of(null));
+		Instant now = Instant.now();
+		insert(newTask(now), newTask(now));
+		assertThat(store.claim("default", 10, "w", now, now.plusSeconds(60))).hasSize(2);
+		assertThat(countWithStatus(TaskStatus.RUNNING)).isEqualTo(2);
+		// A claim that commits by itself switches to auto-commit and back before the pool gets the connection again
+		assertThat(autoCommitSwitches).containsExactlyElementsOf(
+				(this.dialect.claimShape() == ClaimShape.UPDATE_RETURNING) ? List.of(true, false) : List.of());
+	}
+
+	@Test
+	void claimInATransactionThatRollsBackLeavesTheTasksReady() {
+		Instant now = Instant.now();
+		insert(newTask(now), newTask(now));
+		TransactionTemplate transaction = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource));
+		transaction.executeWithoutResult((status) -> {
+			assertThat(this.store.claim("default", 10, "w", now, now.plusSeconds(60))).hasSize(2);
+			status.setRollbackOnly();
+		});
+		assertThat(countWithStatus(TaskStatus.READY)).isEqualTo(2);
+		assertThat(this.store.claim("default", 10, "w", now, now.plusSeconds(60))).hasSize(2);
 	}
 
 	private static NewTask newTask(Instant now) {

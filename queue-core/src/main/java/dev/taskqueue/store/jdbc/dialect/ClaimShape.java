@@ -7,7 +7,10 @@ package dev.taskqueue.store.jdbc.dialect;
  */
 public enum ClaimShape {
 
-	/** One {@code UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING ...}. */
+	/**
+	 * One {@code UPDATE ... WHERE id IN (SELECT ... FOR UPDATE SKIP LOCKED) RETURNING ...}, which
+	 * commits by itself: one round trip per claim.
+	 */
 	UPDATE_RETURNING,
 
 	/** {@code SELECT ... FOR UPDATE SKIP LOCKED}, then an {@code UPDATE} of those ids. */

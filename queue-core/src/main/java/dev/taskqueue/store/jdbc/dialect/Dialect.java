@@ -346,7 +346,9 @@ public interface Dialect {
 	/**
 	 * The single claim statement, for {@link ClaimShape#UPDATE_RETURNING}. Parameters: worker,
 	 * started at, lease until, claim token, queue, now, limit. It may be preceded by statements without
-	 * parameters or rows, sent in the same round trip.
+	 * parameters, sent in the same round trip: the claimed rows are its last result. It runs outside a
+	 * transaction, so that it commits in the same round trip, and must not need one: what
+	 * {@code SET LOCAL} would do takes {@code set_config(..., true)}, which holds until that commit.
 	 * @return the statement
 	 */
 	default String claimReturning() {

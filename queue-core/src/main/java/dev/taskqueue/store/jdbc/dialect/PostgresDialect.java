@@ -110,12 +110,13 @@ class PostgresDialect implements Dialect {
 	 * lost from ending a later claim's attempt. = ANY(ARRAY(SELECT ...)) runs the limited,
 	 * locking sub-select once, as a fence, and finds its ids by primary key. A plan made anew
 	 * for each claim sees the table's size now: a generic plan cached while the table was small
-	 * and without statistics scans all of it once it has grown.
+	 * and without statistics scans all of it once it has grown. The claim runs outside a
+	 * transaction block and commits when its round trip ends, so both settings go through
+	 * {@code set_config(..., true)}, which holds until then: {@code SET LOCAL} would warn there.
 	 */
 	private static String claimReturning(String condition) {
 		return """
-				SET LOCAL synchronous_commit TO OFF;
-				SET LOCAL plan_cache_mode TO force_custom_plan;
+				SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true);
 				UPDATE %PREFIX%TASK SET status = 'RUNNING', attempts = attempts + 1, worker = ?, started_at = ?,
 					lease_until = ?, claim_token = ?
 				WHERE id = ANY(ARRAY(
