@@ -122,13 +122,13 @@ final class TaskClaims {
 		claimed = claimed.stream().sorted(CLAIM_ORDER).toList();
 		// Only a committed claim moves the position: tasks of a claim rolled back stay before it
 		if (this.sql.claimReturningAfter != null) {
-			boolean exhausted = claimed.size() < limit;
+			boolean shortClaim = claimed.size() < limit;
 			if (!claimed.isEmpty()) {
 				Claimed last = claimed.get(claimed.size() - 1);
-				this.positions.put(queue, new Position(last.priority(), last.runAt(), last.task().id(), exhausted));
+				this.positions.put(queue, new Position(last.priority(), last.runAt(), last.task().id(), shortClaim));
 			}
 			else {
-				this.positions.computeIfPresent(queue, (name, position) -> position.exhausted());
+				this.positions.computeIfPresent(queue, (name, position) -> position.withShortClaim());
 			}
 		}
 		return claimed.stream().map(Claimed::task).toList();
@@ -347,7 +347,8 @@ final class TaskClaims {
 	 */
 	private record Position(int priority, Instant runAt, UUID id, boolean afterShortClaim) {
 
-		Position exhausted() {
+		/** The same place, after a claim that came back short. */
+		Position withShortClaim() {
 			return new Position(this.priority, this.runAt, this.id, true);
 		}
 
