@@ -97,6 +97,9 @@ final class Options {
 	/** Seconds per point of the steady phase's rate series. */
 	final int steadyStepSeconds;
 
+	/** Whether the steady phase runs db-scheduler's cells too, or TaskQueue's alone for a closer look. */
+	final boolean steadyPeer;
+
 	/** Where to write JFR recordings of TaskQueue's drain and enqueue runs, or {@code null} for none. */
 	final Path jfr;
 
@@ -230,6 +233,7 @@ final class Options {
 		this.steadySeconds = in.getInt("steady.seconds", quick ? 20 : 100);
 		this.steadyWarmupSeconds = in.getInt("steady.warmup", quick ? 5 : 20);
 		this.steadyStepSeconds = in.getInt("steady.step", 5);
+		this.steadyPeer = Boolean.parseBoolean(in.get("steady.peer", "true"));
 		String jfr = in.get("jfr", null);
 		this.jfr = (jfr != null) ? Path.of(jfr) : null;
 		this.profile = Boolean.parseBoolean(in.get("profile", "true"));
@@ -258,7 +262,7 @@ final class Options {
 		String report = in.get("report", null);
 		if (report == null) {
 			// Only a full run rewrites the report; a partial one just prints
-			this.report = this.phases.containsAll(ALL_PHASES) && !quick ? defaultReport() : null;
+			this.report = this.phases.containsAll(ALL_PHASES) && !quick && this.steadyPeer ? defaultReport() : null;
 		}
 		else {
 			this.report = report.equalsIgnoreCase("none") ? null : Path.of(report);
@@ -315,7 +319,8 @@ final class Options {
 				  10x100), snapshot.dbs (default 20:lock-and-fetch), snapshot.autovacuum (default off,on),
 				  steady.workers (default 16,64), steady.ready (default 4000), steady.batch (default 200),
 				  steady.seconds (measured, default 100), steady.warmup (default 20), steady.step (seconds
-				  per point of the rate series, default 5), latency.samples, latency.warmup,
+				  per point of the rate series, default 5), steady.peer (false runs TaskQueue's cells
+				  alone, default true), latency.samples, latency.warmup,
 				  latency.polling-samples, claim.samples, claim.backlog, claim.size,
 				  flows.chain (default 1000), flows.job (default 10000), flows.chunk (default 500),
 				  flows.repeats, flows.history (finished tasks in the table, default 10000), schedules.count

@@ -94,16 +94,20 @@ final class SteadyPhase {
 				"Table / indexes at the end (kB)");
 		Report.Table series = section.table("Rate series: jobs/s in each " + this.options.steadyStepSeconds
 				+ " s step after the warm-up", "Worker slots", "System", "Jobs/s per step");
-		Report.Table ratios = section.table("Steady ratio TaskQueue / db-scheduler (higher is better for TaskQueue)",
-				"Worker slots", "TaskQueue jobs/s", "db-scheduler jobs/s", "Ratio");
+		Report.Table ratios = this.options.steadyPeer
+				? section.table("Steady ratio TaskQueue / db-scheduler (higher is better for TaskQueue)",
+						"Worker slots", "TaskQueue jobs/s", "db-scheduler jobs/s", "Ratio")
+				: null;
 		try (Autovacuum autovacuum = Autovacuum.set(this.dataSource, true)) {
 			for (int workers : this.options.steadyWorkers) {
 				Cell taskQueue = cell(taskQueue(workers), Db.TASK_TABLE);
 				row(table, series, workers, "TaskQueue", taskQueue);
-				Cell dbScheduler = cell(dbScheduler(workers), Db.DBS_TABLE);
-				row(table, series, workers, "db-scheduler", dbScheduler);
-				ratios.row(Integer.toString(workers), Stats.rate(taskQueue.rate()), Stats.rate(dbScheduler.rate()),
-						Stats.ratio(taskQueue.rate() / dbScheduler.rate()));
+				if (ratios != null) {
+					Cell dbScheduler = cell(dbScheduler(workers), Db.DBS_TABLE);
+					row(table, series, workers, "db-scheduler", dbScheduler);
+					ratios.row(Integer.toString(workers), Stats.rate(taskQueue.rate()),
+							Stats.rate(dbScheduler.rate()), Stats.ratio(taskQueue.rate() / dbScheduler.rate()));
+				}
 			}
 		}
 		finally {
