@@ -199,8 +199,19 @@ final class TaskClaims {
 		}
 		if (fromHead) {
 			long started = System.nanoTime();
-			claimed.addAll(claimReturning(connection, this.sql.claimReturning, queue, limit - claimed.size(), worker,
-					now, leaseUntil, token, null));
+			try {
+				claimed.addAll(claimReturning(connection, this.sql.claimReturning, queue, limit - claimed.size(),
+						worker, now, leaseUntil, token, null));
+			}
+			catch (SQLException ex) {
+				// The claim from the position has committed: its tasks are this node's. Failing now would
+				// leave them running unseen until their leases lapse, each attempt counted as failed; the
+				// next claim meets the failure again if it lasts.
+				if (claimed.isEmpty()) {
+					throw ex;
+				}
+				return claimed;
+			}
 			this.headClaims.put(queue,
 					new HeadClaim(started, System.nanoTime() - started, (head != null) ? head.took() : 0));
 		}
