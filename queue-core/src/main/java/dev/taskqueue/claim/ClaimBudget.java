@@ -67,6 +67,15 @@ public final class ClaimBudget {
 	}
 
 	/**
+	 * Return how many more tasks claims may take now, besides those claims under way may
+	 * still get.
+	 * @return the tasks left, none once closed
+	 */
+	long left() {
+		return this.closed ? 0 : this.limit - this.taken.get();
+	}
+
+	/**
 	 * Claim nothing more.
 	 */
 	public void close() {

@@ -176,6 +176,27 @@ public final class Poller {
 	}
 
 	/**
+	 * Return how many tasks of a queue a claim would take if the poller were woken now: the
+	 * room of the roomiest lane that serves the queue, within the node's budget; none while
+	 * the poller is stopped, backs off after database failures or holds claims back behind
+	 * unwritten outcomes. An enqueue that fits needs only this node woken.
+	 * @param queue the queue
+	 * @return how many tasks of it this node would claim at once
+	 */
+	public int roomFor(String queue) {
+		if (!this.running || this.outage.isBackingOff() || isBacklogged()) {
+			return 0;
+		}
+		int room = 0;
+		for (Lane lane : this.worker.lanes()) {
+			if (lane.queues().contains(queue)) {
+				room = Math.max(room, lane.freeSlots() - lane.buffered());
+			}
+		}
+		return (int) Math.min(room, this.budget.left());
+	}
+
+	/**
 	 * Tell the poller a slot of a lane is free: it claims again if the lane's queues still
 	 * held work at its last claim and the lane has room for enough tasks to make a batch
 	 * worth a transaction.
@@ -236,7 +257,7 @@ public final class Poller {
 		if (this.outage.isBackingOff()) {
 			return false;
 		}
-		boolean backlogged = this.completer.pending() > this.batchSize * MAX_PENDING_BATCHES;
+		boolean backlogged = isBacklogged();
 		List<Lane> lanes = this.worker.lanes();
 		boolean again = false;
 		try {
@@ -255,6 +276,11 @@ public final class Poller {
 			return false;
 		}
 		return again;
+	}
+
+	/** Whether so many outcomes wait to be written that claims hold back. */
+	private boolean isBacklogged() {
+		return this.completer.pending() > this.batchSize * MAX_PENDING_BATCHES;
 	}
 
 	/** Claims for one lane; returns whether a full batch came back and it still has room. */

@@ -171,7 +171,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.liveNodes = new CachedRead<>(() -> this.nodeStore.live(this.clock.instant()),
 				builder.taskCountsRefreshInterval, (nodes) -> {
 				});
-		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake,
+		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::roomFor,
 				this::cancelLocally);
 		builder.builderDaemons.forEach((daemon) -> daemon.accept(builder.daemonRegistry));
 		this.daemons = new DaemonSupervisor(builder.daemonRegistry,
@@ -346,6 +346,11 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		if (runtime != null) {
 			runtime.poller.wake();
 		}
+	}
+
+	private int roomFor(String queue) {
+		Runtime runtime = this.runtime;
+		return (runtime != null) ? runtime.poller.roomFor(queue) : 0;
 	}
 
 	private void cancelLocally(UUID id) {

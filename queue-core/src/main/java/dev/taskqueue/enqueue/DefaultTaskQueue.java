@@ -3,7 +3,9 @@ package dev.taskqueue.enqueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -13,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.TransactionSystemException;
@@ -41,7 +44,9 @@ import dev.taskqueue.type.TaskTypeRegistry;
 /**
  * The {@link TaskQueue}: checks every request (type, payload) before anything is written,
  * resolves options, writes through the store, and wakes this node's poller once the write has
- * committed.
+ * committed. Other nodes are woken only for tasks this node has no room to claim at once:
+ * waking them costs the commit a notification and each of them a round trip, and the
+ * fastest of them would take the task from this node's idle slot.
  *
  * @since 0.1.0
  */
@@ -55,6 +60,8 @@ public final class DefaultTaskQueue implements TaskQueue {
 
 	private final Runnable wakeup;
 
+	private final ToIntFunction<String> localRoom;
+
 	private final Consumer<UUID> localCancel;
 
 	private final TaskWatcher watcher;
@@ -66,14 +73,16 @@ public final class DefaultTaskQueue implements TaskQueue {
 	 * @param codec writes payloads
 	 * @param clock the clock
 	 * @param wakeup wakes this node's poller
+	 * @param localRoom how many tasks of a queue this node's poller claims at once when woken
 	 * @param localCancel stops a task if it runs on this node
 	 */
 	public DefaultTaskQueue(TaskTypeRegistry registry, TaskStore store, PayloadCodec codec, Clock clock,
-			Runnable wakeup, Consumer<UUID> localCancel) {
+			Runnable wakeup, ToIntFunction<String> localRoom, Consumer<UUID> localCancel) {
 		this.resolver = new RequestResolver(registry, codec);
 		this.store = store;
 		this.clock = clock;
 		this.wakeup = wakeup;
+		this.localRoom = localRoom;
 		this.localCancel = localCancel;
 		this.watcher = new TaskWatcher(store);
 	}
@@ -94,10 +103,30 @@ public final class DefaultTaskQueue implements TaskQueue {
 	@Override
 	public List<TaskRef> enqueueAll(List<TaskRequest> requests) {
 		List<NewTask> tasks = this.resolver.tasks(requests, null, this.clock.instant());
-		List<UUID> ids = write(() -> this.store.insert(tasks), () -> "enqueue %d task(s) of type '%s'"
+		boolean wakeOtherNodes = !fitsLocally(tasks);
+		List<UUID> ids = write(() -> this.store.insert(tasks, wakeOtherNodes), () -> "enqueue %d task(s) of type '%s'"
 			.formatted(requests.size(), requests.get(0).type()));
 		AfterCommit.run(this.wakeup);
 		return refs(requests, ids);
+	}
+
+	/**
+	 * Whether this node has room to claim, at once, every task of the list that is ready
+	 * without waiting: for each queue, as many as are ready in it.
+	 */
+	private boolean fitsLocally(List<NewTask> tasks) {
+		Map<String, Integer> readyPerQueue = new HashMap<>();
+		for (NewTask task : tasks) {
+			if (task.parents().isEmpty() && !task.runAt().isAfter(task.createdAt())) {
+				readyPerQueue.merge(task.queue(), 1, Integer::sum);
+			}
+		}
+		for (Map.Entry<String, Integer> ready : readyPerQueue.entrySet()) {
+			if (this.localRoom.applyAsInt(ready.getKey()) < ready.getValue()) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	private static List<TaskRef> refs(List<TaskRequest> requests, List<UUID> ids) {

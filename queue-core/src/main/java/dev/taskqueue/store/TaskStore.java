@@ -32,12 +32,17 @@ public interface TaskStore {
 	 * cancelled at once.
 	 * A task with a unique key that an unfinished task already holds is not inserted: the
 	 * holder stands in for it, also as the parent of later tasks of the list.
+	 * <p>
+	 * Tasks ready at once wake the other nodes, unless the caller says this node claims them
+	 * itself: a node with room for them wakes only its own poller, and the others, with their
+	 * listening connections, sleep on.
 	 * @param tasks the tasks; a task may name an earlier task of the list as its parent
+	 * @param wakeOtherNodes whether to wake the other nodes for the tasks ready at once
 	 * @return the id of each task, in order: its own, or that of the task holding its key
 	 * @throws TaskNotFoundException if a parent exists neither in the store nor earlier in the
 	 * list; nothing is written then
 	 */
-	List<UUID> insert(List<NewTask> tasks);
+	List<UUID> insert(List<NewTask> tasks, boolean wakeOtherNodes);
 
 	/**
 	 * Claim up to {@code limit} ready tasks of one queue, highest priority first, then oldest,
@@ -157,7 +162,7 @@ public interface TaskStore {
 	 * Insert a job with its tasks and callbacks, joining the caller's transaction if there is
 	 * one.
 	 * @param job the job
-	 * @return the id of each task, as {@link #insert(List)} returns them
+	 * @return the id of each task, as {@link #insert(List, boolean)} returns them
 	 * @throws TaskNotFoundException if a parent does not exist; nothing is written then
 	 */
 	List<UUID> startJob(NewJob job);
@@ -166,7 +171,7 @@ public interface TaskStore {
 	 * Add tasks to a running job, joining the caller's transaction if there is one.
 	 * @param jobId the job id
 	 * @param tasks the tasks, their job id set
-	 * @return the id of each task, as {@link #insert(List)} returns them
+	 * @return the id of each task, as {@link #insert(List, boolean)} returns them
 	 * @throws JobNotFoundException if there is no such job
 	 * @throws TaskQueueException if the job has ended; nothing is written then
 	 */

@@ -373,7 +373,7 @@ public final class JdbcScheduleStore {
 			this.dialect.setId(ps, 3, task.id());
 			this.dialect.setInstant(ps, 4, now);
 		}));
-		this.inserts.insert(tasks);
+		this.inserts.insert(tasks, true);
 	}
 
 	/**

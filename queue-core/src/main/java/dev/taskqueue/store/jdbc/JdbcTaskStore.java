@@ -91,8 +91,8 @@ public final class JdbcTaskStore implements TaskStore {
 	}
 
 	@Override
-	public List<UUID> insert(List<NewTask> tasks) {
-		return this.inserts.insert(tasks);
+	public List<UUID> insert(List<NewTask> tasks, boolean wakeOtherNodes) {
+		return this.inserts.insert(tasks, wakeOtherNodes);
 	}
 
 	@Override

@@ -65,19 +65,20 @@ final class TaskInserts {
 	 * caller's transaction, in one statement that commits on its own where one statement
 	 * does all the work: no parents to lock, no keys to check, and a dialect that inserts
 	 * them and wakes listening nodes at once. The tasks inserted are counted once committed.
+	 * Listening nodes are woken for tasks ready at once only if asked.
 	 */
-	List<UUID> insert(List<NewTask> tasks) {
+	List<UUID> insert(List<NewTask> tasks, boolean wakeOtherNodes) {
 		if (tasks.isEmpty()) {
 			return List.of();
 		}
-		if (isOneStatement(tasks) && !this.support.joinsCallerTransaction() && Boolean.TRUE
-			.equals(this.jdbc.execute((Connection connection) -> this.rows.insertAlone(connection, tasks)))) {
+		if (isOneStatement(tasks) && !this.support.joinsCallerTransaction() && Boolean.TRUE.equals(this.jdbc
+			.execute((Connection connection) -> this.rows.insertAlone(connection, tasks, wakeOtherNodes)))) {
 			List<UUID> ids = tasks.stream().map(NewTask::id).toList();
 			this.support.inserted(tasks, ids);
 			return ids;
 		}
 		return this.support.inCallerTransaction((transaction) -> {
-			List<UUID> ids = insert(transaction, tasks);
+			List<UUID> ids = insert(transaction, tasks, wakeOtherNodes);
 			this.support.inserted(tasks, ids);
 			return ids;
 		});
@@ -93,18 +94,23 @@ final class TaskInserts {
 	}
 
 	/**
-	 * Inserts tasks in the transaction whose savepoints are given; see {@link #insert(List)}.
-	 * The caller counts them, with {@link JdbcSupport#inserted}, once they are sure to stay.
+	 * Inserts tasks in the transaction whose savepoints are given, waking listening nodes for
+	 * those ready at once; see {@link #insert(List, boolean)}. The caller counts them, with
+	 * {@link JdbcSupport#inserted}, once they are sure to stay.
 	 */
 	List<UUID> insert(SavepointManager transaction, List<NewTask> tasks) {
+		return insert(transaction, tasks, true);
+	}
+
+	private List<UUID> insert(SavepointManager transaction, List<NewTask> tasks, boolean wakeOtherNodes) {
 		Map<UUID, TaskStatus> statuses = lockExternalParents(tasks);
 		if (isKeyedBatch(tasks)) {
-			List<UUID> ids = insertKeyedBatch(transaction, tasks, statuses);
+			List<UUID> ids = insertKeyedBatch(transaction, tasks, statuses, wakeOtherNodes);
 			if (ids != null) {
 				return ids;
 			}
 		}
-		return insertEach(transaction, tasks, statuses);
+		return insertEach(transaction, tasks, statuses, wakeOtherNodes);
 	}
 
 	/**
@@ -130,7 +136,7 @@ final class TaskInserts {
 	 * @return the ids of the tasks or their keys' holders, or {@code null} if it wrote nothing
 	 */
 	private @Nullable List<UUID> insertKeyedBatch(SavepointManager transaction, List<NewTask> tasks,
-			Map<UUID, TaskStatus> statuses) {
+			Map<UUID, TaskStatus> statuses, boolean wakeOtherNodes) {
 		List<Placement> placements = new ArrayList<>(tasks.size());
 		for (NewTask task : tasks) {
 			placements.add(place(task, Map.of(), Set.of(), statuses));
@@ -171,14 +177,15 @@ final class TaskInserts {
 			anyReady |= placements.get(i).isDue(task);
 		}
 		insertEdges(edges);
-		if (anyReady) {
+		if (anyReady && wakeOtherNodes) {
 			this.support.notifyReady();
 		}
 		return ids;
 	}
 
 	/** Inserts tasks one key at a time, each parent that holds a key standing for its key's holder. */
-	private List<UUID> insertEach(SavepointManager transaction, List<NewTask> tasks, Map<UUID, TaskStatus> statuses) {
+	private List<UUID> insertEach(SavepointManager transaction, List<NewTask> tasks, Map<UUID, TaskStatus> statuses,
+			boolean wakeOtherNodes) {
 		Map<UUID, UUID> keyHolders = new HashMap<>();
 		Set<UUID> unlockedHolders = new HashSet<>();
 		List<UUID> ids = new ArrayList<>(tasks.size());
@@ -209,9 +216,10 @@ final class TaskInserts {
 			ids.add(task.id());
 			edges.addAll(placement.edges());
 		}
-		boolean notified = this.rows.insert(batch, batchPlacements, anyReady);
+		boolean wake = anyReady && wakeOtherNodes;
+		boolean notified = this.rows.insert(batch, batchPlacements, wake);
 		insertEdges(edges);
-		if (anyReady && !notified) {
+		if (wake && !notified) {
 			this.support.notifyReady();
 		}
 		return ids;

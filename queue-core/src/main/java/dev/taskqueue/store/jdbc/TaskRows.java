@@ -56,14 +56,15 @@ final class TaskRows {
 	/**
 	 * Inserts tasks without parents or keys in one statement on a connection in auto-commit
 	 * mode; on one that is not, which holds no transaction of the caller's yet may have work
-	 * of its own, it inserts nothing.
+	 * of its own, it inserts nothing. The statement wakes listening nodes if asked and some
+	 * task is ready at once.
 	 * @return whether it inserted the tasks
 	 */
-	boolean insertAlone(Connection connection, List<NewTask> tasks) throws SQLException {
+	boolean insertAlone(Connection connection, List<NewTask> tasks, boolean wakeOtherNodes) throws SQLException {
 		if (!connection.getAutoCommit()) {
 			return false;
 		}
-		boolean notify = this.sql.notify != null && tasks.stream().anyMatch(Placement.READY::isDue);
+		boolean notify = wakeOtherNodes && this.sql.notify != null && tasks.stream().anyMatch(Placement.READY::isDue);
 		String insert = insertStatement(tasks.size(), notify);
 		try (PreparedStatement ps = connection.prepareStatement(insert)) {
 			setTasks(ps, tasks, Collections.nCopies(tasks.size(), Placement.READY), inRows(tasks.size()), notify);

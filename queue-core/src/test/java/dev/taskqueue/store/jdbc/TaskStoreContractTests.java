@@ -231,8 +231,8 @@ abstract class TaskStoreContractTests {
 		JdbcTaskStore store = new JdbcTaskStore(manualCommit, this.dialect, this.prefix, new PayloadCodec(mapper),
 				"test-node", TaskQueueMetrics.of(null));
 		Instant now = Instant.now();
-		store.insert(List.of(newTask(now)));
-		store.insert(List.of(newTask(now), newTask(now)));
+		store.insert(List.of(newTask(now)), true);
+		store.insert(List.of(newTask(now), newTask(now)), true);
 		assertThat(countWithStatus(TaskStatus.READY)).isEqualTo(3);
 	}
 
@@ -351,7 +351,7 @@ abstract class TaskStoreContractTests {
 						"\"payload-" + i + "\"", null, TaskOptions.NONE, Set.of(), Set.of(), null, now.minusSeconds(i),
 						null));
 			}
-			this.store.insert(tasks);
+			this.store.insert(tasks, true);
 			for (int i = 0; i < size; i++) {
 				TaskState state = this.store.find(tasks.get(i).id()).orElseThrow();
 				assertThat(state.queue()).isEqualTo("queue-" + i);
@@ -579,7 +579,7 @@ abstract class TaskStoreContractTests {
 		for (int i = 0; i < 600; i++) {
 			tasks.add(task("t" + i, "echo", i % 3, now.minusMillis(i)));
 		}
-		this.store.insert(tasks);
+		this.store.insert(tasks, true);
 		ExecutorService claimers = Executors.newFixedThreadPool(2);
 		AtomicInteger total = new AtomicInteger();
 		long deadline = System.nanoTime() + WAIT.toNanos();
@@ -700,7 +700,7 @@ abstract class TaskStoreContractTests {
 		JdbcTaskStore store = new JdbcTaskStore(recording, this.dialect, this.prefix, new PayloadCodec(mapper),
 				"test-node", TaskQueueMetrics.of(null));
 		Instant now = Instant.now();
-		this.store.insert(List.of(newTask(now), newTask(now), newTask(now), newTask(now), newTask(now)));
+		this.store.insert(List.of(newTask(now), newTask(now), newTask(now), newTask(now), newTask(now)), true);
 		List<ClaimedTask> claimed = this.store.claim("default", 5, "w", now, now.plusSeconds(60));
 		// Backwards, as a hash map may hand them over
 		List<ProgressReport> reports = claimed.stream()
@@ -995,7 +995,7 @@ abstract class TaskStoreContractTests {
 	}
 
 	private void insert(NewTask... tasks) {
-		this.store.insert(List.of(tasks));
+		this.store.insert(List.of(tasks), true);
 	}
 
 	private int taskCount() {

@@ -1,0 +1,166 @@
+package dev.taskqueue.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import tools.jackson.databind.json.JsonMapper;
+
+import dev.taskqueue.TaskHandler;
+import dev.taskqueue.TaskRequest;
+import dev.taskqueue.TaskStatus;
+import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.testsupport.TestDatabases;
+import dev.taskqueue.type.TaskTypeRegistry;
+import dev.taskqueue.type.TaskTypeSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Which enqueues wake the other nodes on PostgreSQL: those the enqueuing node has no room to
+ * claim at once. An enqueue that fits its own idle slots sends no notification, so the other
+ * nodes' listening connections and threads sleep on; one that does not fit reaches another
+ * node at once, long before its next poll.
+ */
+class PostgresWakeUpTests {
+
+	private static final Duration WAIT = Duration.ofSeconds(20);
+
+	/** Longer than any test waits: a task another node runs in time was not found by polling. */
+	private static final Duration SLOW_POLL = Duration.ofMinutes(5);
+
+	private final DataSource dataSource = TestDatabases.postgres();
+
+	private final String prefix = TestDatabases.uniqueTablePrefix();
+
+	private final List<TaskQueueEngine> nodes = new ArrayList<>();
+
+	private final Map<UUID, String> ranOn = new ConcurrentHashMap<>();
+
+	private final CountDownLatch release = new CountDownLatch(1);
+
+	private Connection listening;
+
+	@BeforeEach
+	void createSchemaAndListen() throws SQLException {
+		TestDatabases.createSchema(this.dataSource, "postgresql", this.prefix);
+		this.listening = this.dataSource.getConnection();
+		try (Statement statement = this.listening.createStatement()) {
+			statement.execute("LISTEN \"" + JdbcTaskStore.channel(this.prefix) + "\"");
+		}
+	}
+
+	@AfterEach
+	void stopAndDropSchema() throws SQLException {
+		this.release.countDown();
+		this.nodes.forEach(TaskQueueEngine::stop);
+		try (Statement statement = this.listening.createStatement()) {
+			statement.execute("UNLISTEN *");
+		}
+		this.listening.close();
+		TestDatabases.dropSchema(this.dataSource, "postgresql", this.prefix);
+	}
+
+	@Test
+	void anEnqueueThatFitsTheNodesIdleSlotsWakesNoOtherNode() throws SQLException {
+		TaskQueueEngine node = node("roomy", 4);
+		notifications(Duration.ofMillis(200));
+		UUID alone = node.queue().enqueue(TaskRequest.of("work", 1)).id();
+		List<UUID> pair = node.queue()
+			.enqueueAll(List.of(TaskRequest.of("work", 2), TaskRequest.of("work", 3)))
+			.stream()
+			.map((ref) -> ref.id())
+			.toList();
+		UUID keyed = node.queue().enqueue(TaskRequest.builder("work").payload(4).key("keyed").build()).id();
+		await().atMost(WAIT)
+			.until(() -> this.ranOn.keySet().containsAll(List.of(alone, pair.get(0), pair.get(1), keyed)));
+		assertThat(notifications(Duration.ofMillis(500))).isEmpty();
+	}
+
+	@Test
+	void aBatchLargerThanTheNodesRoomWakesTheOtherNodes() throws SQLException {
+		TaskQueueEngine node = node("small", 2);
+		notifications(Duration.ofMillis(200));
+		node.queue().enqueueAll(List.of(TaskRequest.of("work", 1), TaskRequest.of("work", 2), TaskRequest.of("work", 3)));
+		assertThat(notifications(Duration.ofSeconds(5))).hasSize(1);
+	}
+
+	@Test
+	void aTaskTheBusyNodeCannotStartReachesAnIdleNodeBeforeItsNextPoll() {
+		TaskQueueEngine busy = node("busy", 1);
+		node("idle", 4);
+		UUID blocking = busy.queue().enqueue(TaskRequest.of("block", 0)).id();
+		await().atMost(WAIT).until(() -> "busy".equals(this.ranOn.get(blocking)));
+		UUID waiting = busy.queue().enqueue(TaskRequest.of("work", 1)).id();
+		await().atMost(WAIT).until(() -> this.ranOn.containsKey(waiting));
+		assertThat(this.ranOn).containsEntry(waiting, "idle");
+		assertThat(busy.queue().find(blocking)).hasValueSatisfying(
+				(state) -> assertThat(state.status()).isEqualTo(TaskStatus.RUNNING));
+	}
+
+	@Test
+	void aNodeThatDoesNotRunTheTasksQueueWakesTheOtherNodes() throws SQLException {
+		TaskQueueEngine elsewhere = node("elsewhere", 2, "other");
+		notifications(Duration.ofMillis(200));
+		elsewhere.queue().enqueue(TaskRequest.of("work", 1));
+		assertThat(notifications(Duration.ofSeconds(5))).hasSize(1);
+	}
+
+	/** The notifications that arrive within the time given, at least one if any does. */
+	private List<PGNotification> notifications(Duration within) throws SQLException {
+		PGNotification[] received = this.listening.unwrap(PGConnection.class)
+			.getNotifications((int) within.toMillis());
+		return (received != null) ? List.of(received) : List.of();
+	}
+
+	/** A node serving the queue of the test's task types with the slots given. */
+	private TaskQueueEngine node(String name, int concurrency) {
+		return node(name, concurrency, null);
+	}
+
+	/** A node serving only the queue given, if one is, with the slots given. */
+	private TaskQueueEngine node(String name, int concurrency, @Nullable String queue) {
+		TaskTypeRegistry registry = new TaskTypeRegistry(List.of(), TaskTypeSettings.NONE);
+		TaskHandler<Integer> work = (payload, context) -> {
+			this.ranOn.put(context.taskId(), name);
+			return payload;
+		};
+		TaskHandler<Integer> block = (payload, context) -> {
+			this.ranOn.put(context.taskId(), name);
+			this.release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+			return payload;
+		};
+		registry.register("work", work, Integer.class, TaskTypeSettings.NONE, "wake-up test handler");
+		registry.register("block", block, Integer.class, TaskTypeSettings.NONE, "wake-up test handler");
+		TaskQueueEngine.Builder builder = TaskQueueEngine.builder(this.dataSource, registry, JsonMapper.builder().build())
+			.tablePrefix(this.prefix)
+			.workerId(name)
+			.concurrency(concurrency)
+			.pollInterval(SLOW_POLL);
+		if (queue != null) {
+			builder.queue(queue, concurrency);
+		}
+		TaskQueueEngine engine = builder.build();
+		engine.start();
+		this.nodes.add(engine);
+		return engine;
+	}
+
+}
