@@ -19,6 +19,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -61,6 +63,8 @@ import dev.taskqueue.store.jdbc.dialect.Dialect;
  * as cheap as on a clean index.
  */
 final class TaskClaims {
+
+	private static final Log logger = LogFactory.getLog(TaskClaims.class);
 
 	/** How long claims may start after the last position before one starts at the head again. */
 	static final Duration HEAD_CLAIM_INTERVAL = Duration.ofMillis(100);
@@ -137,23 +141,40 @@ final class TaskClaims {
 	/**
 	 * Claims with statements that commit by themselves: outside a transaction, each ends with
 	 * its own commit in its one round trip, where a transaction would take another for its
-	 * {@code COMMIT}. In a caller's transaction, they are part of it.
+	 * {@code COMMIT}. In a caller's transaction, they are part of it. A connection out of
+	 * auto-commit mode is switched to it for the claim and back; should switching back fail,
+	 * the claim has committed all the same, so its tasks are handed over rather than left
+	 * running on no worker until their leases lapse, and the pool resets or drops the
+	 * connection it gets back.
 	 */
 	private List<Claimed> claimCommitting(Connection connection, String queue, int limit, String worker,
 			Instant now, Instant leaseUntil, long token) throws SQLException {
-		boolean switchToAutoCommit = !connection.getAutoCommit() && !DataSourceUtils
-			.isConnectionTransactional(DataSourceUtils.getTargetConnection(connection), this.support.dataSource());
-		if (switchToAutoCommit) {
-			connection.setAutoCommit(true);
-		}
-		try {
+		if (connection.getAutoCommit() || DataSourceUtils
+			.isConnectionTransactional(DataSourceUtils.getTargetConnection(connection), this.support.dataSource())) {
 			return claimReturning(connection, queue, limit, worker, now, leaseUntil, token);
 		}
-		finally {
-			if (switchToAutoCommit) {
+		connection.setAutoCommit(true);
+		List<Claimed> claimed;
+		try {
+			claimed = claimReturning(connection, queue, limit, worker, now, leaseUntil, token);
+		}
+		catch (SQLException | RuntimeException ex) {
+			try {
 				connection.setAutoCommit(false);
 			}
+			catch (SQLException restoring) {
+				ex.addSuppressed(restoring);
+			}
+			throw ex;
 		}
+		try {
+			connection.setAutoCommit(false);
+		}
+		catch (SQLException ex) {
+			logger.warn("Could not switch a connection back out of auto-commit mode after a claim of %d task(s) "
+				.formatted(claimed.size()) + "had committed; the claim stands", ex);
+		}
+		return claimed;
 	}
 
 	private List<Claimed> lockThenUpdate(String queue, int limit, String worker, Instant now, Instant leaseUntil,

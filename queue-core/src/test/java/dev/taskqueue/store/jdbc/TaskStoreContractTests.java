@@ -266,6 +266,31 @@ abstract class TaskStoreContractTests {
 	}
 
 	@Test
+	void claimWhoseConnectionFailsToLeaveAutoCommitModeAfterwardsStillHandsOverTheTasksItCommitted() {
+		DataSource breaksOnTheWayBack = new DelegatingDataSource(this.dataSource) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				Connection connection = super.getConnection();
+				connection.setAutoCommit(false);
+				return proxy(Connection.class, connection, (method, result, args) -> {
+					if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
+						throw new SQLException("The connection broke", "08006");
+					}
+					return result;
+				});
+			}
+
+		};
+		JdbcTaskStore store = new JdbcTaskStore(breaksOnTheWayBack, this.dialect, this.prefix,
+				new PayloadCodec(mapper), "test-node", TaskQueueMetrics.of(null));
+		Instant now = Instant.now();
+		insert(newTask(now), newTask(now));
+		assertThat(store.claim("default", 10, "w", now, now.plusSeconds(60))).hasSize(2);
+		assertThat(countWithStatus(TaskStatus.RUNNING)).isEqualTo(2);
+	}
+
+	@Test
 	void claimInATransactionThatRollsBackLeavesTheTasksReady() {
 		Instant now = Instant.now();
 		insert(newTask(now), newTask(now));
@@ -973,7 +998,7 @@ abstract class TaskStoreContractTests {
 	@FunctionalInterface
 	private interface Interception {
 
-		Object after(Method method, Object result, Object[] args);
+		Object after(Method method, Object result, Object[] args) throws SQLException;
 
 	}
 
