@@ -239,21 +239,12 @@ abstract class TaskStoreContractTests {
 	@Test
 	void claimOutsideATransactionCommitsAlsoOnAConnectionOutOfAutoCommitModeAndHandsItBackSo() throws Exception {
 		List<Object> autoCommitSwitches = new ArrayList<>();
-		DataSource manualCommit = new DelegatingDataSource(this.dataSource) {
-
-			@Override
-			public Connection getConnection() throws SQLException {
-				Connection connection = super.getConnection();
-				connection.setAutoCommit(false);
-				return proxy(Connection.class, connection, (method, result, args) -> {
-					if (method.getName().equals("setAutoCommit")) {
-						autoCommitSwitches.add(args[0]);
-					}
-					return result;
-				});
+		DataSource manualCommit = outOfAutoCommitMode((method, result, args) -> {
+			if (method.getName().equals("setAutoCommit")) {
+				autoCommitSwitches.add(args[0]);
 			}
-
-		};
+			return result;
+		});
 		JdbcTaskStore store = new JdbcTaskStore(manualCommit, this.dialect, this.prefix, new PayloadCodec(mapper),
 				"test-node", TaskQueueMetrics.of(null));
 		Instant now = Instant.now();
@@ -267,21 +258,12 @@ abstract class TaskStoreContractTests {
 
 	@Test
 	void claimWhoseConnectionFailsToLeaveAutoCommitModeAfterwardsStillHandsOverTheTasksItCommitted() {
-		DataSource breaksOnTheWayBack = new DelegatingDataSource(this.dataSource) {
-
-			@Override
-			public Connection getConnection() throws SQLException {
-				Connection connection = super.getConnection();
-				connection.setAutoCommit(false);
-				return proxy(Connection.class, connection, (method, result, args) -> {
-					if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
-						throw new SQLException("The connection broke", "08006");
-					}
-					return result;
-				});
+		DataSource breaksOnTheWayBack = outOfAutoCommitMode((method, result, args) -> {
+			if (method.getName().equals("setAutoCommit") && Boolean.FALSE.equals(args[0])) {
+				throw new SQLException("The connection broke", "08006");
 			}
-
-		};
+			return result;
+		});
 		JdbcTaskStore store = new JdbcTaskStore(breaksOnTheWayBack, this.dialect, this.prefix,
 				new PayloadCodec(mapper), "test-node", TaskQueueMetrics.of(null));
 		Instant now = Instant.now();
@@ -982,6 +964,20 @@ abstract class TaskStoreContractTests {
 			}
 			return result;
 		});
+	}
+
+	/** The tests' database, handing out connections out of auto-commit mode whose calls pass the interception. */
+	private DataSource outOfAutoCommitMode(Interception interception) {
+		return new DelegatingDataSource(this.dataSource) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				Connection connection = super.getConnection();
+				connection.setAutoCommit(false);
+				return proxy(Connection.class, connection, interception);
+			}
+
+		};
 	}
 
 	private static <T> T proxy(Class<T> type, T target, Interception interception) {
