@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
+import org.springframework.jdbc.core.JdbcTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskHandler;
@@ -105,9 +106,12 @@ class PostgresWakeUpTests {
 	@Test
 	void aTaskTheBusyNodeCannotStartReachesAnIdleNodeBeforeItsNextPoll() {
 		TaskQueueEngine busy = node("busy", 1);
-		node("idle", 4);
 		UUID blocking = busy.queue().enqueue(TaskRequest.of("block", 0)).id();
 		await().atMost(WAIT).until(() -> "busy".equals(this.ranOn.get(blocking)));
+		node("idle", 4);
+		// This test's connection, and each node's: a notification sent before the idle node
+		// listens would be missed, and the idle node would find the task when it catches up
+		await().atMost(WAIT).until(() -> listeningConnections() == 3);
 		UUID waiting = busy.queue().enqueue(TaskRequest.of("work", 1)).id();
 		await().atMost(WAIT).until(() -> this.ranOn.containsKey(waiting));
 		assertThat(this.ranOn).containsEntry(waiting, "idle");
@@ -121,6 +125,12 @@ class PostgresWakeUpTests {
 		notifications(Duration.ofMillis(200));
 		elsewhere.queue().enqueue(TaskRequest.of("work", 1));
 		assertThat(notifications(Duration.ofSeconds(5))).hasSize(1);
+	}
+
+	private int listeningConnections() {
+		return new JdbcTemplate(this.dataSource).queryForObject(
+				"SELECT COUNT(*) FROM pg_stat_activity WHERE query = ?", Integer.class,
+				"LISTEN \"" + JdbcTaskStore.channel(this.prefix) + "\"");
 	}
 
 	/** The notifications that arrive within the time given, at least one if any does. */
