@@ -86,6 +86,9 @@ public final class Poller {
 
 	private final Set<Lane> saturated = ConcurrentHashMap.newKeySet();
 
+	/** Room set aside in each lane for enqueues of this node since the lane's last claim began. */
+	private final Map<Lane, Integer> setAside = new HashMap<>();
+
 	private volatile boolean running;
 
 	private int nextLane;
@@ -176,24 +179,56 @@ public final class Poller {
 	}
 
 	/**
-	 * Return how many tasks of a queue a claim would take if the poller were woken now: the
-	 * room of the roomiest lane that serves the queue, within the node's budget; none while
-	 * the poller is stopped, backs off after database failures or holds claims back behind
-	 * unwritten outcomes. An enqueue that fits needs only this node woken.
-	 * @param queue the queue
-	 * @return how many tasks of it this node would claim at once
+	 * Set aside room in this node's lanes for tasks about to be enqueued, ready at once, if
+	 * every queue has enough: the room of a lane that serves it, less what earlier enqueues set
+	 * aside since that lane's last claim began, within the node's budget; none while the poller
+	 * is stopped, backs off after database failures or holds claims back behind unwritten
+	 * outcomes. An enqueue that gets its room needs only this node woken once it commits; the
+	 * next claim for the lane takes its tasks, and with them the room set aside for them.
+	 * @param readyPerQueue how many tasks ready at once each queue gets
+	 * @return whether the room was set aside; nothing is set aside otherwise
 	 */
-	public int roomFor(String queue) {
+	public boolean setAsideRoom(Map<String, Integer> readyPerQueue) {
 		if (!this.running || this.outage.isBackingOff() || isBacklogged()) {
-			return 0;
+			return false;
 		}
-		int room = 0;
+		synchronized (this.setAside) {
+			Map<Lane, Integer> wanted = new HashMap<>();
+			for (Map.Entry<String, Integer> ready : readyPerQueue.entrySet()) {
+				Lane lane = roomiestLane(ready.getKey());
+				if (lane == null) {
+					return false;
+				}
+				wanted.merge(lane, ready.getValue(), Integer::sum);
+			}
+			long total = 0;
+			for (Map.Entry<Lane, Integer> lane : wanted.entrySet()) {
+				if (roomLeft(lane.getKey()) < lane.getValue()) {
+					return false;
+				}
+				total += lane.getValue();
+			}
+			if (this.budget.left() - this.setAside.values().stream().mapToLong(Integer::longValue).sum() < total) {
+				return false;
+			}
+			wanted.forEach((lane, tasks) -> this.setAside.merge(lane, tasks, Integer::sum));
+			return true;
+		}
+	}
+
+	/** The lane serving the queue with the most room not set aside, or none if no lane serves it. */
+	private @Nullable Lane roomiestLane(String queue) {
+		Lane roomiest = null;
 		for (Lane lane : this.worker.lanes()) {
-			if (lane.queues().contains(queue)) {
-				room = Math.max(room, lane.freeSlots() - lane.buffered());
+			if (lane.queues().contains(queue) && (roomiest == null || roomLeft(lane) > roomLeft(roomiest))) {
+				roomiest = lane;
 			}
 		}
-		return (int) Math.min(room, this.budget.left());
+		return roomiest;
+	}
+
+	private int roomLeft(Lane lane) {
+		return lane.freeSlots() - lane.buffered() - this.setAside.getOrDefault(lane, 0);
 	}
 
 	/**
@@ -285,6 +320,10 @@ public final class Poller {
 
 	/** Claims for one lane; returns whether a full batch came back and it still has room. */
 	private boolean claimFor(Lane lane) {
+		synchronized (this.setAside) {
+			// The tasks it was set aside for committed before this claim reads, or wake the poller again when they do
+			this.setAside.remove(lane);
+		}
 		int room = room(lane, ahead(lane));
 		boolean full = false;
 		List<String> queues = lane.queues();

@@ -171,7 +171,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		this.liveNodes = new CachedRead<>(() -> this.nodeStore.live(this.clock.instant()),
 				builder.taskCountsRefreshInterval, (nodes) -> {
 				});
-		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::roomFor,
+		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::setAsideRoom,
 				this::cancelLocally);
 		builder.builderDaemons.forEach((daemon) -> daemon.accept(builder.daemonRegistry));
 		this.daemons = new DaemonSupervisor(builder.daemonRegistry,
@@ -348,9 +348,9 @@ public final class TaskQueueEngine implements SmartLifecycle {
 		}
 	}
 
-	private int roomFor(String queue) {
+	private boolean setAsideRoom(Map<String, Integer> readyPerQueue) {
 		Runtime runtime = this.runtime;
-		return (runtime != null) ? runtime.poller.roomFor(queue) : 0;
+		return runtime != null && runtime.poller.setAsideRoom(readyPerQueue);
 	}
 
 	private void cancelLocally(UUID id) {

@@ -14,8 +14,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
-import java.util.function.ToIntFunction;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.transaction.TransactionSystemException;
@@ -44,9 +44,10 @@ import dev.taskqueue.type.TaskTypeRegistry;
 /**
  * The {@link TaskQueue}: checks every request (type, payload) before anything is written,
  * resolves options, writes through the store, and wakes this node's poller once the write has
- * committed. Other nodes are woken only for tasks this node has no room to claim at once:
- * waking them costs the commit a notification and each of them a round trip, and the
- * fastest of them would take the task from this node's idle slot.
+ * committed. Other nodes are woken only for tasks this node has no room to claim at once,
+ * counting the room earlier enqueues took that its poller has not claimed for yet: waking
+ * them costs the commit a notification and each of them a round trip, and the fastest of
+ * them would take the task from this node's idle slot.
  *
  * @since 0.1.0
  */
@@ -60,7 +61,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 
 	private final Runnable wakeup;
 
-	private final ToIntFunction<String> localRoom;
+	private final Predicate<Map<String, Integer>> localRoom;
 
 	private final Consumer<UUID> localCancel;
 
@@ -73,11 +74,12 @@ public final class DefaultTaskQueue implements TaskQueue {
 	 * @param codec writes payloads
 	 * @param clock the clock
 	 * @param wakeup wakes this node's poller
-	 * @param localRoom how many tasks of a queue this node's poller claims at once when woken
+	 * @param localRoom sets aside room for the given number of tasks per queue in this node's
+	 * lanes, if they have it, for its poller to claim them once woken
 	 * @param localCancel stops a task if it runs on this node
 	 */
 	public DefaultTaskQueue(TaskTypeRegistry registry, TaskStore store, PayloadCodec codec, Clock clock,
-			Runnable wakeup, ToIntFunction<String> localRoom, Consumer<UUID> localCancel) {
+			Runnable wakeup, Predicate<Map<String, Integer>> localRoom, Consumer<UUID> localCancel) {
 		this.resolver = new RequestResolver(registry, codec);
 		this.store = store;
 		this.clock = clock;
@@ -112,7 +114,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 
 	/**
 	 * Whether this node has room to claim, at once, every task of the list that is ready
-	 * without waiting: for each queue, as many as are ready in it.
+	 * without waiting, and has set it aside for them.
 	 */
 	private boolean fitsLocally(List<NewTask> tasks) {
 		Map<String, Integer> readyPerQueue = new HashMap<>();
@@ -121,12 +123,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 				readyPerQueue.merge(task.queue(), 1, Integer::sum);
 			}
 		}
-		for (Map.Entry<String, Integer> ready : readyPerQueue.entrySet()) {
-			if (this.localRoom.applyAsInt(ready.getKey()) < ready.getValue()) {
-				return false;
-			}
-		}
-		return true;
+		return readyPerQueue.isEmpty() || this.localRoom.test(readyPerQueue);
 	}
 
 	private static List<TaskRef> refs(List<TaskRequest> requests, List<UUID> ids) {

@@ -21,6 +21,8 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 import dev.taskqueue.TaskHandler;
@@ -83,15 +85,17 @@ class PostgresWakeUpTests {
 	void anEnqueueThatFitsTheNodesIdleSlotsWakesNoOtherNode() throws SQLException {
 		TaskQueueEngine node = node("roomy", 4);
 		notifications(Duration.ofMillis(200));
+		// Each after the one before ran: the node claimed them, and has its room again
 		UUID alone = node.queue().enqueue(TaskRequest.of("work", 1)).id();
+		await().atMost(WAIT).until(() -> this.ranOn.containsKey(alone));
 		List<UUID> pair = node.queue()
 			.enqueueAll(List.of(TaskRequest.of("work", 2), TaskRequest.of("work", 3)))
 			.stream()
 			.map((ref) -> ref.id())
 			.toList();
+		await().atMost(WAIT).until(() -> this.ranOn.keySet().containsAll(pair));
 		UUID keyed = node.queue().enqueue(TaskRequest.builder("work").payload(4).key("keyed").build()).id();
-		await().atMost(WAIT)
-			.until(() -> this.ranOn.keySet().containsAll(List.of(alone, pair.get(0), pair.get(1), keyed)));
+		await().atMost(WAIT).until(() -> this.ranOn.containsKey(keyed));
 		assertThat(notifications(Duration.ofMillis(500))).isEmpty();
 	}
 
@@ -100,6 +104,19 @@ class PostgresWakeUpTests {
 		TaskQueueEngine node = node("small", 2);
 		notifications(Duration.ofMillis(200));
 		node.queue().enqueueAll(List.of(TaskRequest.of("work", 1), TaskRequest.of("work", 2), TaskRequest.of("work", 3)));
+		assertThat(notifications(Duration.ofSeconds(5))).hasSize(1);
+	}
+
+	@Test
+	void enqueuesThatTogetherOutgrowTheNodesRoomBeforeItClaimsWakeTheOtherNodes() throws SQLException {
+		TaskQueueEngine node = node("small", 2);
+		notifications(Duration.ofMillis(200));
+		// In one transaction, so that the node claims none of them before the last is enqueued
+		new TransactionTemplate(new DataSourceTransactionManager(this.dataSource)).executeWithoutResult((status) -> {
+			for (int i = 0; i < 3; i++) {
+				node.queue().enqueue(TaskRequest.of("work", i));
+			}
+		});
 		assertThat(notifications(Duration.ofSeconds(5))).hasSize(1);
 	}
 
