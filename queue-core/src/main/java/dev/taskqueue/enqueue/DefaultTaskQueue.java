@@ -119,7 +119,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 	private boolean fitsLocally(List<NewTask> tasks) {
 		Map<String, Integer> readyPerQueue = new HashMap<>();
 		for (NewTask task : tasks) {
-			if (task.parents().isEmpty() && !task.runAt().isAfter(task.createdAt())) {
+			if (task.parents().isEmpty() && task.isDueWhenEnqueued()) {
 				readyPerQueue.merge(task.queue(), 1, Integer::sum);
 			}
 		}

@@ -64,4 +64,13 @@ public record NewTask(UUID id, String type, String queue, int priority, Instant 
 				this.options, this.parents, this.parentsEvenIfFailed, this.jobId, this.createdAt, slot);
 	}
 
+	/**
+	 * Return whether the task is due as soon as it is enqueued, not scheduled for later; it is
+	 * ready then unless it waits for parents.
+	 * @return whether it is due when enqueued
+	 */
+	public boolean isDueWhenEnqueued() {
+		return !this.runAt.isAfter(this.createdAt);
+	}
+
 }

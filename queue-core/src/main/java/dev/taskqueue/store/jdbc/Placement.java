@@ -14,7 +14,7 @@ record Placement(TaskStatus status, int waitingFor, List<Edge> edges) {
 
 	/** Whether the task is ready now, so that listening nodes should wake. */
 	boolean isDue(NewTask task) {
-		return this.status == TaskStatus.READY && !task.runAt().isAfter(task.createdAt());
+		return this.status == TaskStatus.READY && task.isDueWhenEnqueued();
 	}
 
 }
