@@ -458,7 +458,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 			String unlistenSql = engine.dialect.unlistenSql(channel);
 			this.listener = (listenSql != null && unlistenSql != null && ClassUtils.isPresent(POSTGRES_DRIVER, null))
 					? new PostgresNotificationListener(engine.dataSource, listenSql, unlistenSql, settings.workerId,
-							this.poller::wake, this.worker::cancel)
+							this.poller::claimHere, this.worker::cancel)
 					: null;
 			this.retention = settings.retention.deletesAnything() ? new RetentionSweeper(
 					new JdbcRetentionStore(engine.dataSource, engine.dialect, engine.tablePrefix),

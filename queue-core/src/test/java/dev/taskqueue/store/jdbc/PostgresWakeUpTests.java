@@ -1,5 +1,7 @@
 package dev.taskqueue.store.jdbc;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -7,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -22,6 +25,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -58,6 +62,9 @@ class PostgresWakeUpTests {
 	private final Map<UUID, String> ranOn = new ConcurrentHashMap<>();
 
 	private final CountDownLatch release = new CountDownLatch(1);
+
+	/** Each node's name and the thread it prepared a claim on, as "node:thread". */
+	private final Set<String> claimThreads = ConcurrentHashMap.newKeySet();
 
 	private Connection listening;
 
@@ -137,6 +144,22 @@ class PostgresWakeUpTests {
 	}
 
 	@Test
+	void theThreadThatHearsOfAReadyTaskClaimsItWithoutWakingAnother() {
+		TaskQueueEngine busy = node("busy", 1);
+		UUID blocking = busy.queue().enqueue(TaskRequest.of("block", 0)).id();
+		await().atMost(WAIT).until(() -> "busy".equals(this.ranOn.get(blocking)));
+		node("idle", 4);
+		// Once listening, the idle node catches up on what it may have missed: that claim is not the one to see
+		await().atMost(WAIT).until(() -> listeningConnections() == 3);
+		await().atMost(WAIT).until(() -> this.claimThreads.contains("idle:taskqueue-listener"));
+		this.claimThreads.clear();
+		UUID waiting = busy.queue().enqueue(TaskRequest.of("work", 1)).id();
+		await().atMost(WAIT).until(() -> this.ranOn.containsKey(waiting));
+		assertThat(this.ranOn).containsEntry(waiting, "idle");
+		assertThat(this.claimThreads).contains("idle:taskqueue-listener");
+	}
+
+	@Test
 	void aNodeThatDoesNotRunTheTasksQueueWakesTheOtherNodes() throws SQLException {
 		TaskQueueEngine elsewhere = node("elsewhere", 2, "other");
 		notifications(Duration.ofMillis(200));
@@ -155,6 +178,31 @@ class PostgresWakeUpTests {
 		PGNotification[] received = this.listening.unwrap(PGConnection.class)
 			.getNotifications((int) within.toMillis());
 		return (received != null) ? List.of(received) : List.of();
+	}
+
+	/** The tests' database, noting the thread each claim of the node is prepared on. */
+	private DataSource notingClaimThreads(String node) {
+		return new DelegatingDataSource(this.dataSource) {
+
+			@Override
+			public Connection getConnection() throws SQLException {
+				Connection connection = super.getConnection();
+				return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+						new Class<?>[] { Connection.class }, (proxy, method, args) -> {
+							if (method.getName().equals("prepareStatement") && args[0] instanceof String sql
+									&& sql.contains("SKIP LOCKED")) {
+								PostgresWakeUpTests.this.claimThreads.add(node + ":" + Thread.currentThread().getName());
+							}
+							try {
+								return method.invoke(connection, args);
+							}
+							catch (InvocationTargetException ex) {
+								throw ex.getCause();
+							}
+						});
+			}
+
+		};
 	}
 
 	/** A node serving the queue of the test's task types with the slots given. */
@@ -176,7 +224,7 @@ class PostgresWakeUpTests {
 		};
 		registry.register("work", work, Integer.class, TaskTypeSettings.NONE, "wake-up test handler");
 		registry.register("block", block, Integer.class, TaskTypeSettings.NONE, "wake-up test handler");
-		TaskQueueEngine.Builder builder = TaskQueueEngine.builder(this.dataSource, registry, JsonMapper.builder().build())
+		TaskQueueEngine.Builder builder = TaskQueueEngine.builder(notingClaimThreads(name), registry, JsonMapper.builder().build())
 			.tablePrefix(this.prefix)
 			.workerId(name)
 			.concurrency(concurrency)
