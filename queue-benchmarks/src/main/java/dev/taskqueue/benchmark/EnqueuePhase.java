@@ -1,7 +1,12 @@
 package dev.taskqueue.benchmark;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -14,19 +19,25 @@ import com.github.kagkarlsson.scheduler.SchedulerClient;
 import com.github.kagkarlsson.scheduler.task.TaskInstance;
 import com.github.kagkarlsson.scheduler.task.helper.OneTimeTask;
 
+import dev.taskqueue.TaskIds;
 import dev.taskqueue.TaskQueue;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.store.jdbc.dialect.Dialect;
 
 /**
  * Phase 2: enqueue at 1, 10 and 10,000 tasks per call, TaskQueue's {@code enqueue} and
  * {@code enqueueAll} against db-scheduler's {@code schedule} and {@code scheduleBatch}, on the
  * plain URL and with pgjdbc's {@code reWriteBatchedInserts}, with the CPU each task cost the JVM
- * and the database.
+ * and the database; beside them the floor, plain JDBC inserting minimal rows as fast as one
+ * connection can.
  */
 final class EnqueuePhase {
 
 	private static final int[] TASKS_PER_CALL = { 1, 10, 10_000 };
+
+	/** The most rows the floor inserts with one statement; a call of more is several, in a transaction. */
+	private static final int FLOOR_ROWS_PER_STATEMENT = 1000;
 
 	private final Options options;
 
@@ -40,6 +51,8 @@ final class EnqueuePhase {
 
 	private final String title;
 
+	private final Dialect dialect;
+
 	EnqueuePhase(Options options, Database database, Report report, Jfr jfr, String title) {
 		this.options = options;
 		this.database = database;
@@ -47,6 +60,7 @@ final class EnqueuePhase {
 		this.report = report;
 		this.jfr = jfr;
 		this.title = title;
+		this.dialect = Dialect.forProduct(database.name);
 	}
 
 	/** One timed enqueue run. */
@@ -94,11 +108,13 @@ final class EnqueuePhase {
 						+ " tasks in `enqueueAll` / `scheduleBatch` calls of 10 and of 10,000, each call its own "
 						+ "transaction, on emptied tables after a `CHECKPOINT`. Median of "
 						+ this.options.enqueueRepeats
-						+ " runs, the two systems' runs interleaved, after one unmeasured round.");
+						+ " runs, the two systems' runs and the database floor's interleaved, after one unmeasured "
+						+ "round.");
 		System.out.println("   (warm-up round)");
 		for (int perCall : TASKS_PER_CALL) {
 			taskQueue(this.dataSource, perCall);
 			dbScheduler(this.dataSource, perCall);
+			floor(this.dataSource, perCall);
 		}
 		Report.Table table = section.table(
 				"Enqueue rate and CPU per task (rate: higher is better; CPU: lower is better)", "Tasks per call",
@@ -107,25 +123,31 @@ final class EnqueuePhase {
 		Report.Table ratios = section.table("Enqueue ratios TaskQueue / db-scheduler (rate: higher is better for "
 				+ "TaskQueue; CPU: lower is better for TaskQueue)", "Tasks per call", this.database.urlColumn(),
 				"Rate ratio", "CPU per task ratio", "TaskQueue this URL / plain rate",
-				"db-scheduler this URL / plain rate");
+				"db-scheduler this URL / plain rate", "TaskQueue / floor rate", "db-scheduler / floor rate");
 		for (int perCall : TASKS_PER_CALL) {
 			Series[] plain = null;
 			for (Map.Entry<String, ? extends DataSource> variant : this.database.variants().entrySet()) {
 				List<Run> taskQueue = new ArrayList<>();
 				List<Run> dbScheduler = new ArrayList<>();
+				List<Run> floor = new ArrayList<>();
 				for (int repeat = 0; repeat < this.options.enqueueRepeats; repeat++) {
 					taskQueue.add(this.jfr.record("enqueue, " + this.database.name, () -> taskQueue(variant.getValue(), perCall)));
 					dbScheduler.add(dbScheduler(variant.getValue(), perCall));
+					floor.add(floor(variant.getValue(), perCall));
 				}
 				Series tq = new Series(taskQueue);
 				Series dbs = new Series(dbScheduler);
+				Series least = new Series(floor);
 				plain = (plain != null) ? plain : new Series[] { tq, dbs };
 				String url = variant.getKey();
 				row(table, perCall, url, "TaskQueue", (perCall == 1) ? "enqueue" : "enqueueAll", tq);
 				row(table, perCall, url, "db-scheduler", (perCall == 1) ? "schedule" : "scheduleBatch", dbs);
+				row(table, perCall, url, "database floor", (perCall <= FLOOR_ROWS_PER_STATEMENT)
+						? "INSERT of " + perCall + " row(s)" : "INSERTs of 1,000 rows in a transaction", least);
 				ratios.row(Integer.toString(perCall), url, Stats.ratio(tq.rate() / dbs.rate()),
 						Stats.ratio(tq.median(Run::totalMicrosPerTask) / dbs.median(Run::totalMicrosPerTask)),
-						Stats.ratio(tq.rate() / plain[0].rate()), Stats.ratio(dbs.rate() / plain[1].rate()));
+						Stats.ratio(tq.rate() / plain[0].rate()), Stats.ratio(dbs.rate() / plain[1].rate()),
+						Stats.ratio(tq.rate() / least.rate()), Stats.ratio(dbs.rate() / least.rate()));
 			}
 		}
 		section.note("CPU per task: the JVM's whole process CPU time (`OperatingSystemMXBean.getProcessCpuTime`: "
@@ -134,7 +156,11 @@ final class EnqueuePhase {
 				+ "server processes behind the benchmark's connections, its background processes (WAL writer, "
 				+ "checkpointer) not counted; on MariaDB the whole `mariadbd` process, background threads "
 				+ "included. Over the run, divided by the tasks. The CPU ratio compares the totals; medians of "
-				+ "the runs.");
+				+ "the runs. The 'database floor' uses no queue: plain JDBC on one connection inserts minimal ready "
+				+ "rows into TaskQueue's table (a time-ordered id, a type, a queue, a status, times), in one statement "
+				+ "of all the call's rows that commits on its own, or for 10,000 in statements of 1,000 rows in one "
+				+ "transaction: what a call costs this database and machine at least, a commit (a WAL flush on "
+				+ "PostgreSQL) and the rows.");
 		this.database.truncate(Db.TASK_TABLE, Db.DBS_TABLE);
 	}
 
@@ -201,6 +227,49 @@ final class EnqueuePhase {
 				}
 			}
 		});
+	}
+
+	/** The floor: minimal ready rows, inserted with plain JDBC as fast as one connection can. */
+	private Run floor(DataSource target, int perCall) {
+		int tasks = tasks(perCall);
+		this.database.truncate(Db.TASK_TABLE);
+		this.database.checkpoint();
+		int rowsPerStatement = Math.min(perCall, FLOOR_ROWS_PER_STATEMENT);
+		String sql = "INSERT INTO " + Db.TASK_TABLE
+				+ " (id, type, queue, status, priority, run_at, attempts, pending_parents, created_at) VALUES "
+				+ String.join(", ", Collections.nCopies(rowsPerStatement, "(?, 'floor', 'floor', 'READY', 0, ?, 0, 0, ?)"));
+		try (Connection connection = target.getConnection(); PreparedStatement ps = connection.prepareStatement(sql)) {
+			return timed(tasks, () -> {
+				try {
+					for (int from = 0; from < tasks; from += perCall) {
+						connection.setAutoCommit(perCall == rowsPerStatement);
+						for (int statement = 0; statement < perCall; statement += rowsPerStatement) {
+							for (int row = 0; row < rowsPerStatement; row++) {
+								setFloorRow(ps, row * 3);
+							}
+							ps.execute();
+						}
+						if (!connection.getAutoCommit()) {
+							connection.commit();
+						}
+					}
+					connection.setAutoCommit(true);
+				}
+				catch (SQLException ex) {
+					throw new IllegalStateException("The enqueue floor could not be measured", ex);
+				}
+			});
+		}
+		catch (SQLException ex) {
+			throw new IllegalStateException("The enqueue floor could not be measured", ex);
+		}
+	}
+
+	private void setFloorRow(PreparedStatement ps, int before) throws SQLException {
+		Timestamp now = Timestamp.from(Instant.now());
+		this.dialect.setId(ps, before + 1, TaskIds.next());
+		ps.setTimestamp(before + 2, now);
+		ps.setTimestamp(before + 3, now);
 	}
 
 	private Run timed(int tasks, Runnable enqueue) {
