@@ -143,7 +143,9 @@ final class EnqueuePhase {
 				row(table, perCall, url, "TaskQueue", (perCall == 1) ? "enqueue" : "enqueueAll", tq);
 				row(table, perCall, url, "db-scheduler", (perCall == 1) ? "schedule" : "scheduleBatch", dbs);
 				row(table, perCall, url, "database floor", (perCall <= FLOOR_ROWS_PER_STATEMENT)
-						? "INSERT of " + perCall + " row(s)" : "INSERTs of 1,000 rows in a transaction", least);
+						? "INSERT of " + perCall + " row(s)"
+						: String.format(Locale.ROOT, "INSERTs of %,d rows in a transaction", FLOOR_ROWS_PER_STATEMENT),
+						least);
 				ratios.row(Integer.toString(perCall), url, Stats.ratio(tq.rate() / dbs.rate()),
 						Stats.ratio(tq.median(Run::totalMicrosPerTask) / dbs.median(Run::totalMicrosPerTask)),
 						Stats.ratio(tq.rate() / plain[0].rate()), Stats.ratio(dbs.rate() / plain[1].rate()),
@@ -234,26 +236,27 @@ final class EnqueuePhase {
 		int tasks = tasks(perCall);
 		this.database.truncate(Db.TASK_TABLE);
 		this.database.checkpoint();
-		int rowsPerStatement = Math.min(perCall, FLOOR_ROWS_PER_STATEMENT);
+		boolean oneStatement = perCall <= FLOOR_ROWS_PER_STATEMENT;
+		int rowsPerStatement = oneStatement ? perCall : FLOOR_ROWS_PER_STATEMENT;
 		String sql = "INSERT INTO " + Db.TASK_TABLE
 				+ " (id, type, queue, status, priority, run_at, attempts, pending_parents, created_at) VALUES "
 				+ String.join(", ", Collections.nCopies(rowsPerStatement, "(?, 'floor', 'floor', 'READY', 0, ?, 0, 0, ?)"));
 		try (Connection connection = target.getConnection(); PreparedStatement ps = connection.prepareStatement(sql)) {
+			// The pool puts auto-commit back as it was when the connection returns
+			connection.setAutoCommit(oneStatement);
 			return timed(tasks, () -> {
 				try {
-					for (int from = 0; from < tasks; from += perCall) {
-						connection.setAutoCommit(perCall == rowsPerStatement);
-						for (int statement = 0; statement < perCall; statement += rowsPerStatement) {
+					for (int call = 0; call < tasks / perCall; call++) {
+						for (int written = 0; written < perCall; written += rowsPerStatement) {
 							for (int row = 0; row < rowsPerStatement; row++) {
 								setFloorRow(ps, row * 3);
 							}
 							ps.execute();
 						}
-						if (!connection.getAutoCommit()) {
+						if (!oneStatement) {
 							connection.commit();
 						}
 					}
-					connection.setAutoCommit(true);
 				}
 				catch (SQLException ex) {
 					throw new IllegalStateException("The enqueue floor could not be measured", ex);

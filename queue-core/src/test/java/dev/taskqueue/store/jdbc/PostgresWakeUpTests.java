@@ -129,31 +129,21 @@ class PostgresWakeUpTests {
 
 	@Test
 	void aTaskTheBusyNodeCannotStartReachesAnIdleNodeBeforeItsNextPoll() {
-		TaskQueueEngine busy = node("busy", 1);
-		UUID blocking = busy.queue().enqueue(TaskRequest.of("block", 0)).id();
-		await().atMost(WAIT).until(() -> "busy".equals(this.ranOn.get(blocking)));
-		node("idle", 4);
-		// This test's connection, and each node's: a notification sent before the idle node
-		// listens would be missed, and the idle node would find the task when it catches up
-		await().atMost(WAIT).until(() -> listeningConnections() == 3);
-		UUID waiting = busy.queue().enqueue(TaskRequest.of("work", 1)).id();
+		BusyNode busy = busyNodeBesideAListeningIdleNode();
+		UUID waiting = busy.engine().queue().enqueue(TaskRequest.of("work", 1)).id();
 		await().atMost(WAIT).until(() -> this.ranOn.containsKey(waiting));
 		assertThat(this.ranOn).containsEntry(waiting, "idle");
-		assertThat(busy.queue().find(blocking)).hasValueSatisfying(
+		assertThat(busy.engine().queue().find(busy.blocking())).hasValueSatisfying(
 				(state) -> assertThat(state.status()).isEqualTo(TaskStatus.RUNNING));
 	}
 
 	@Test
 	void theThreadThatHearsOfAReadyTaskClaimsItWithoutWakingAnother() {
-		TaskQueueEngine busy = node("busy", 1);
-		UUID blocking = busy.queue().enqueue(TaskRequest.of("block", 0)).id();
-		await().atMost(WAIT).until(() -> "busy".equals(this.ranOn.get(blocking)));
-		node("idle", 4);
+		BusyNode busy = busyNodeBesideAListeningIdleNode();
 		// Once listening, the idle node catches up on what it may have missed: that claim is not the one to see
-		await().atMost(WAIT).until(() -> listeningConnections() == 3);
 		await().atMost(WAIT).until(() -> this.claimThreads.contains("idle:taskqueue-listener"));
 		this.claimThreads.clear();
-		UUID waiting = busy.queue().enqueue(TaskRequest.of("work", 1)).id();
+		UUID waiting = busy.engine().queue().enqueue(TaskRequest.of("work", 1)).id();
 		await().atMost(WAIT).until(() -> this.ranOn.containsKey(waiting));
 		assertThat(this.ranOn).containsEntry(waiting, "idle");
 		assertThat(this.claimThreads).contains("idle:taskqueue-listener");
@@ -165,6 +155,21 @@ class PostgresWakeUpTests {
 		notifications(Duration.ofMillis(200));
 		elsewhere.queue().enqueue(TaskRequest.of("work", 1));
 		assertThat(notifications(Duration.ofSeconds(5))).hasSize(1);
+	}
+
+	/**
+	 * A node "busy" whose one slot a blocked task holds, beside a node "idle" with free slots
+	 * that listens for ready tasks.
+	 */
+	private BusyNode busyNodeBesideAListeningIdleNode() {
+		TaskQueueEngine busy = node("busy", 1);
+		UUID blocking = busy.queue().enqueue(TaskRequest.of("block", 0)).id();
+		await().atMost(WAIT).until(() -> "busy".equals(this.ranOn.get(blocking)));
+		node("idle", 4);
+		// This test's connection, and each node's: a notification sent before the idle node
+		// listens would be missed, and the idle node would find the task when it catches up
+		await().atMost(WAIT).until(() -> listeningConnections() == 3);
+		return new BusyNode(busy, blocking);
 	}
 
 	private int listeningConnections() {
@@ -236,6 +241,10 @@ class PostgresWakeUpTests {
 		engine.start();
 		this.nodes.add(engine);
 		return engine;
+	}
+
+	/** A node and the task that holds its only slot. */
+	private record BusyNode(TaskQueueEngine engine, UUID blocking) {
 	}
 
 }
