@@ -140,13 +140,17 @@ class PostgresWakeUpTests {
 	@Test
 	void theThreadThatHearsOfAReadyTaskClaimsItWithoutWakingAnother() {
 		BusyNode busy = busyNodeBesideAListeningIdleNode();
-		// Once listening, the idle node catches up on what it may have missed: that claim is not the one to see
-		await().atMost(WAIT).until(() -> this.claimThreads.contains("idle:taskqueue-listener"));
-		this.claimThreads.clear();
-		UUID waiting = busy.engine().queue().enqueue(TaskRequest.of("work", 1)).id();
-		await().atMost(WAIT).until(() -> this.ranOn.containsKey(waiting));
-		assertThat(this.ranOn).containsEntry(waiting, "idle");
-		assertThat(this.claimThreads).contains("idle:taskqueue-listener");
+		// A notification that comes while the idle node still claims for its start, or to catch up
+		// once listening, only asks that claim for one more round; the next task finds it at rest
+		boolean claimedByListener = false;
+		for (int attempt = 0; attempt < 3 && !claimedByListener; attempt++) {
+			this.claimThreads.clear();
+			UUID waiting = busy.engine().queue().enqueue(TaskRequest.of("work", attempt)).id();
+			await().atMost(WAIT).until(() -> this.ranOn.containsKey(waiting));
+			assertThat(this.ranOn).containsEntry(waiting, "idle");
+			claimedByListener = this.claimThreads.contains("idle:taskqueue-listener");
+		}
+		assertThat(claimedByListener).as("a claim on the idle node's listening thread").isTrue();
 	}
 
 	@Test
