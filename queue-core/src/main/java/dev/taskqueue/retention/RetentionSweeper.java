@@ -63,6 +63,9 @@ public final class RetentionSweeper {
 
 	private volatile @Nullable ScheduledFuture<?> next;
 
+	/** Held while a round runs, so that stopping waits for the round's current batch. */
+	private final Object rounds = new Object();
+
 	private volatile boolean stopped;
 
 	private volatile boolean holding;
@@ -104,14 +107,18 @@ public final class RetentionSweeper {
 	}
 
 	/**
-	 * Stop the rounds; a round running now stops after its current batch. Hands the lease
-	 * back, so that another node deletes from now on.
+	 * Stop the rounds. Returns once a round running now has stopped after its current batch,
+	 * so that nothing is deleted after this node stopped, then hands the lease back, so that
+	 * another node deletes from now on.
 	 */
 	public void stop() {
 		this.stopped = true;
 		ScheduledFuture<?> next = this.next;
 		if (next != null) {
 			next.cancel(false);
+		}
+		synchronized (this.rounds) {
+			// nothing to do: entering waits for the round under way
 		}
 		if (this.holding && !this.abandoned) {
 			this.holding = false;
@@ -134,10 +141,16 @@ public final class RetentionSweeper {
 	}
 
 	/**
-	 * Run one round now, if this node holds, or can take, the lease.
+	 * Run one round now, if this node holds, or can take, the lease, and has not stopped.
 	 * @return whether the time budget cut the round short, with more to delete
 	 */
 	public boolean runRound() {
+		synchronized (this.rounds) {
+			return !this.stopped && deleteRound();
+		}
+	}
+
+	private boolean deleteRound() {
 		Instant now = this.clock.instant();
 		this.holding = this.leases.take(LEASE, this.holder, now, now.plus(this.settings.leaseLength()));
 		if (!this.holding) {

@@ -1,13 +1,21 @@
 package dev.taskqueue.retention;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -17,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 import dev.taskqueue.JobStatus;
 import dev.taskqueue.TaskQueue;
@@ -42,7 +51,7 @@ import static org.awaitility.Awaitility.await;
  * status or type is over, in batches, with their errors and edges; tasks that an unfinished
  * child or a running job needs stay; a finished job goes as a unit with its tasks and
  * callbacks; a zero period deletes at once and keeping forever keeps; and only the node
- * holding the lease deletes. Each database's subclass supplies a DataSource.
+ * holding the lease deletes, and not after it stopped. Each database's subclass supplies a DataSource.
  */
 abstract class RetentionContractTests {
 
@@ -254,6 +263,30 @@ abstract class RetentionContractTests {
 	}
 
 	@Test
+	void stoppingWaitsForTheBatchUnderWayAndOnlyThenHandsTheLeaseBack() throws Exception {
+		List<UUID> old = insertTasks(3 * BATCH_SIZE, TaskStatus.SUCCEEDED, "echo", ago(Duration.ofDays(2)), null);
+		HeldDeletes heldDeletes = new HeldDeletes(this.nodes.dataSource());
+		RetentionSweeper first = sweeper("node-a", heldDeletes, RetentionPolicy.defaults(), new SimpleMeterRegistry());
+		RetentionSweeper second = sweeper("node-b", RetentionPolicy.defaults(), new SimpleMeterRegistry());
+		CompletableFuture<Boolean> round = CompletableFuture.supplyAsync(first::runRound);
+		assertThat(heldDeletes.deleting.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+		CompletableFuture<Void> stopping = CompletableFuture.runAsync(first::stop);
+
+		await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !stopping.isDone());
+		assertThat(second.runRound()).isFalse();
+		assertThat(existing(old)).hasSize(old.size());
+		heldDeletes.release.countDown();
+		stopping.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(round.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(existing(old)).hasSize(old.size() - BATCH_SIZE);
+		assertThat(first.runRound()).isFalse();
+		second.runRound();
+		assertThat(existing(old)).isEmpty();
+		assertThat(leaseHolder()).isEqualTo("node-b");
+	}
+
+	@Test
 	void aLeaseIsTakenByCompareAndSetAndTakenOverOnceItLapsed() {
 		JdbcLeaseStore leases = new JdbcLeaseStore(this.nodes.dataSource(), this.nodes.dialect(), this.nodes.prefix());
 		Instant now = Instant.now();
@@ -286,7 +319,13 @@ abstract class RetentionContractTests {
 	}
 
 	private RetentionSweeper sweeper(String holder, RetentionPolicy policy, SimpleMeterRegistry meters) {
-		RetentionSweeper sweeper = new RetentionSweeper(retentionStore(),
+		return sweeper(holder, this.nodes.dataSource(), policy, meters);
+	}
+
+	private RetentionSweeper sweeper(String holder, DataSource deletingOn, RetentionPolicy policy,
+			SimpleMeterRegistry meters) {
+		RetentionSweeper sweeper = new RetentionSweeper(
+				new JdbcRetentionStore(deletingOn, this.nodes.dialect(), this.nodes.prefix()),
 				new JdbcLeaseStore(this.nodes.dataSource(), this.nodes.dialect(), this.nodes.prefix()), policy,
 				new RetentionSweeper.Settings(BATCH_SIZE, Duration.ofMinutes(1), Duration.ofSeconds(30),
 						Duration.ofMinutes(1)),
@@ -299,6 +338,39 @@ abstract class RetentionContractTests {
 
 	private JdbcRetentionStore retentionStore() {
 		return new JdbcRetentionStore(this.nodes.dataSource(), this.nodes.dialect(), this.nodes.prefix());
+	}
+
+	/** Holds the first {@code DELETE} prepared on it until released, as a slow batch would. */
+	private static final class HeldDeletes extends DelegatingDataSource {
+
+		private final CountDownLatch deleting = new CountDownLatch(1);
+
+		private final CountDownLatch release = new CountDownLatch(1);
+
+		HeldDeletes(DataSource dataSource) {
+			super(dataSource);
+		}
+
+		@Override
+		public Connection getConnection() throws SQLException {
+			Connection connection = super.getConnection();
+			return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Connection.class },
+					(proxy, method, args) -> {
+						if (method.getName().equals("prepareStatement")
+								&& ((String) args[0]).strip().toUpperCase(Locale.ROOT).startsWith("DELETE")
+								&& this.deleting.getCount() > 0) {
+							this.deleting.countDown();
+							this.release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+						}
+						try {
+							return method.invoke(connection, args);
+						}
+						catch (InvocationTargetException ex) {
+							throw ex.getCause();
+						}
+					});
+		}
+
 	}
 
 	private static Instant ago(Duration age) {
