@@ -3,10 +3,12 @@ package dev.taskqueue.claim;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -187,6 +189,70 @@ public final class Poller {
 		}
 		if (again || !this.state.compareAndSet(POLLING, IDLE)) {
 			this.scheduler.schedule(this::poll, Instant.EPOCH);
+		}
+	}
+
+	/**
+	 * Insert tasks of an enqueue and claim as many on the calling thread, in one round trip:
+	 * if no claim is under way and the roomiest lane serving their queue has room for them,
+	 * the insert goes with a claim of as many tasks for that lane, in claim order. On a node
+	 * that waits for work, the claim takes the enqueued tasks, and saves the wake-up of the
+	 * scheduler's thread and a round trip of its own. Where tasks ready before them come
+	 * first, some of the enqueued tasks stay ready, and the next round, on the scheduler's
+	 * thread, claims them, as it does after a wake-up during this one. The caller's thread
+	 * claims no more than it enqueues, however much room the lane has.
+	 * @param queue the queue of the tasks
+	 * @param ids the ids of the tasks, all ready at once
+	 * @param insert inserts the tasks and claims, or writes nothing and returns {@code null}
+	 * @return whether the tasks were inserted; if not, nothing was written
+	 */
+	public boolean insertClaiming(String queue, Collection<UUID> ids, InsertingClaim insert) {
+		if (!this.running || this.outage.isBackingOff() || isBacklogged()
+				|| !this.state.compareAndSet(IDLE, POLLING)) {
+			return false;
+		}
+		boolean leftReady = false;
+		try {
+			synchronized (this.claiming) {
+				Lane lane = this.running ? roomiestLane(queue) : null;
+				if (lane == null) {
+					return false;
+				}
+				synchronized (this.setAside) {
+					// Room set aside for other enqueues stays theirs: this claim may not see their tasks
+					if (room(lane, ahead(lane)) - this.setAside.getOrDefault(lane, 0) < ids.size()) {
+						return false;
+					}
+				}
+				int limit = this.budget.take(ids.size());
+				List<ClaimedTask> claimed = null;
+				Instant now = this.clock.instant();
+				try {
+					if (limit == ids.size()) {
+						long start = System.nanoTime();
+						claimed = insert.insertAndClaim(queue, limit, this.workerId, now,
+								now.plus(this.worker.claimLease(queue)));
+						if (claimed != null) {
+							this.metrics.claimed(queue, claimed.size(), System.nanoTime() - start);
+						}
+					}
+				}
+				finally {
+					this.budget.settle(limit, (claimed != null) ? claimed.size() : 0);
+				}
+				if (claimed == null) {
+					return false;
+				}
+				this.metrics.startLag(claimed, now);
+				this.worker.run(lane, claimed);
+				leftReady = claimed.size() < ids.size() || !claimed.stream().allMatch((task) -> ids.contains(task.id()));
+				return true;
+			}
+		}
+		finally {
+			if (leftReady || !this.state.compareAndSet(POLLING, IDLE)) {
+				this.scheduler.schedule(this::poll, Instant.EPOCH);
+			}
 		}
 	}
 
@@ -379,6 +445,26 @@ public final class Poller {
 			this.saturated.remove(lane);
 		}
 		return full && room > 0;
+	}
+
+	/**
+	 * An insert that claims in the same round trip.
+	 */
+	@FunctionalInterface
+	public interface InsertingClaim {
+
+		/**
+		 * Insert, and claim ready tasks of the queue as {@link TaskStore#claim} does.
+		 * @param queue the queue
+		 * @param limit how many tasks to claim at most
+		 * @param worker the claiming node
+		 * @param now the current time
+		 * @param leaseUntil when the claim lapses unless renewed
+		 * @return the claimed tasks, or {@code null} if nothing was written
+		 */
+		@Nullable List<ClaimedTask> insertAndClaim(String queue, int limit, String worker, Instant now,
+				Instant leaseUntil);
+
 	}
 
 }

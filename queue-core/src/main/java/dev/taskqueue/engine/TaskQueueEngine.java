@@ -13,6 +13,7 @@ import java.util.UUID;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 import java.util.function.ToIntFunction;
+import java.util.stream.Collectors;
 
 import javax.sql.DataSource;
 
@@ -62,6 +63,7 @@ import dev.taskqueue.schedule.ScheduleRequest;
 import dev.taskqueue.schedule.TaskSchedules;
 import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseOutage;
+import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.TaskStore;
 import dev.taskqueue.store.jdbc.DatabaseClock;
@@ -172,7 +174,7 @@ public final class TaskQueueEngine implements SmartLifecycle {
 				builder.taskCountsRefreshInterval, (nodes) -> {
 				});
 		this.queue = new DefaultTaskQueue(this.registry, this.store, codec, this.clock, this::wake, this::setAsideRoom,
-				this::cancelLocally);
+				this::cancelLocally, this::insertClaiming);
 		builder.builderDaemons.forEach((daemon) -> daemon.accept(builder.daemonRegistry));
 		this.daemons = new DaemonSupervisor(builder.daemonRegistry,
 				new JdbcDaemonStore(builder.dataSource, this.dialect, builder.tablePrefix), this.clock, builder.workerId,
@@ -351,6 +353,14 @@ public final class TaskQueueEngine implements SmartLifecycle {
 	private boolean setAsideRoom(Map<String, Integer> readyPerQueue) {
 		Runtime runtime = this.runtime;
 		return runtime != null && runtime.poller.setAsideRoom(readyPerQueue);
+	}
+
+	private boolean insertClaiming(List<NewTask> tasks) {
+		Runtime runtime = this.runtime;
+		return runtime != null && runtime.poller.insertClaiming(tasks.get(0).queue(),
+				tasks.stream().map(NewTask::id).collect(Collectors.toSet()),
+				(queue, limit, worker, now, leaseUntil) -> this.store.insertAndClaim(tasks, queue, limit, worker, now,
+						leaseUntil));
 	}
 
 	private void cancelLocally(UUID id) {

@@ -47,7 +47,9 @@ import dev.taskqueue.type.TaskTypeRegistry;
  * committed. Other nodes are woken only for tasks this node has no room to claim at once,
  * counting the room earlier enqueues took that its poller has not claimed for yet: waking
  * them costs the commit a notification and each of them a round trip, and the fastest of
- * them would take the task from this node's idle slot.
+ * them would take the task from this node's idle slot. Tasks of one queue, ready at once, that
+ * this node has room for and no claim under way are claimed by the enqueue itself, in the
+ * insert's round trip, where the store can.
  *
  * @since 0.1.0
  */
@@ -65,6 +67,8 @@ public final class DefaultTaskQueue implements TaskQueue {
 
 	private final Consumer<UUID> localCancel;
 
+	private final Predicate<List<NewTask>> insertClaiming;
+
 	private final TaskWatcher watcher;
 
 	/**
@@ -77,15 +81,20 @@ public final class DefaultTaskQueue implements TaskQueue {
 	 * @param localRoom sets aside room for the given number of tasks per queue in this node's
 	 * lanes, if they have it, for its poller to claim them once woken
 	 * @param localCancel stops a task if it runs on this node
+	 * @param insertClaiming inserts tasks of one queue, ready at once, and claims them for
+	 * this node in the same round trip, if it has room and can; returns whether it inserted
+	 * them, and writes nothing otherwise
 	 */
 	public DefaultTaskQueue(TaskTypeRegistry registry, TaskStore store, PayloadCodec codec, Clock clock,
-			Runnable wakeup, Predicate<Map<String, Integer>> localRoom, Consumer<UUID> localCancel) {
+			Runnable wakeup, Predicate<Map<String, Integer>> localRoom, Consumer<UUID> localCancel,
+			Predicate<List<NewTask>> insertClaiming) {
 		this.resolver = new RequestResolver(registry, codec);
 		this.store = store;
 		this.clock = clock;
 		this.wakeup = wakeup;
 		this.localRoom = localRoom;
 		this.localCancel = localCancel;
+		this.insertClaiming = insertClaiming;
 		this.watcher = new TaskWatcher(store);
 	}
 
@@ -105,11 +114,27 @@ public final class DefaultTaskQueue implements TaskQueue {
 	@Override
 	public List<TaskRef> enqueueAll(List<TaskRequest> requests) {
 		List<NewTask> tasks = this.resolver.tasks(requests, null, this.clock.instant());
+		Supplier<String> what = () -> "enqueue %d task(s) of type '%s'".formatted(requests.size(),
+				requests.get(0).type());
+		if (isReadyInOneQueue(tasks) && this.store.canInsertAndClaim(tasks)
+				&& write(() -> this.insertClaiming.test(tasks), what)) {
+			return refs(requests, tasks.stream().map(NewTask::id).toList());
+		}
 		boolean wakeOtherNodes = !fitsLocally(tasks);
-		List<UUID> ids = write(() -> this.store.insert(tasks, wakeOtherNodes), () -> "enqueue %d task(s) of type '%s'"
-			.formatted(requests.size(), requests.get(0).type()));
+		List<UUID> ids = write(() -> this.store.insert(tasks, wakeOtherNodes), what);
 		AfterCommit.run(this.wakeup);
 		return refs(requests, ids);
+	}
+
+	/** Whether every task of the list is ready without waiting, and all are of one queue. */
+	private static boolean isReadyInOneQueue(List<NewTask> tasks) {
+		String queue = tasks.get(0).queue();
+		for (NewTask task : tasks) {
+			if (!task.parents().isEmpty() || !task.isDueWhenEnqueued() || !task.queue().equals(queue)) {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	/**

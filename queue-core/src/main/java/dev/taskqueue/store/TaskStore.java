@@ -58,6 +58,33 @@ public interface TaskStore {
 	List<ClaimedTask> claim(String queue, int limit, String worker, Instant now, Instant leaseUntil);
 
 	/**
+	 * Whether {@link #insertAndClaim} can insert the given tasks here: no caller's transaction,
+	 * no task with parents or a key, no more tasks than one such statement inserts, and a
+	 * database that can claim in an insert's round trip.
+	 * @param tasks the tasks
+	 * @return whether it can
+	 */
+	boolean canInsertAndClaim(List<NewTask> tasks);
+
+	/**
+	 * Insert tasks without parents or unique keys, outside a caller's transaction, and claim
+	 * ready tasks of one queue as {@link #claim} does, in the same round trip and commit,
+	 * where the store can: the claim sees the tasks and takes them in claim order, with any
+	 * ready before them. Other nodes are not woken.
+	 * @param tasks the tasks
+	 * @param queue the queue to claim from
+	 * @param limit how many tasks to claim at most
+	 * @param worker the claiming node
+	 * @param now the current time
+	 * @param leaseUntil when the claim lapses unless renewed
+	 * @return the claimed tasks as {@link #claim} returns them, or {@code null} if the store
+	 * cannot do both at once here (see {@link #canInsertAndClaim}, or a connection out of
+	 * auto-commit mode), and then nothing was written
+	 */
+	@Nullable List<ClaimedTask> insertAndClaim(List<NewTask> tasks, String queue, int limit, String worker,
+			Instant now, Instant leaseUntil);
+
+	/**
 	 * Record outcomes in one transaction. An outcome is recorded only if its claim still
 	 * holds the task; others change nothing. For each task that succeeded, its waiting children
 	 * whose parents have now all succeeded become ready in the same transaction; so do the

@@ -101,6 +101,17 @@ public final class JdbcTaskStore implements TaskStore {
 	}
 
 	@Override
+	public boolean canInsertAndClaim(List<NewTask> tasks) {
+		return this.inserts.canInsertAndClaim(tasks);
+	}
+
+	@Override
+	public @Nullable List<ClaimedTask> insertAndClaim(List<NewTask> tasks, String queue, int limit, String worker,
+			Instant now, Instant leaseUntil) {
+		return this.inserts.insertAndClaim(tasks, this.claims, queue, limit, worker, now, leaseUntil);
+	}
+
+	@Override
 	public Completion complete(List<TaskOutcome> outcomes, Instant now) {
 		return this.completions.complete(outcomes, now);
 	}

@@ -25,6 +25,15 @@ final class Statements {
 	 */
 	final List<String> insertTaskRowsAndNotify;
 
+	/**
+	 * The inserts of {@link #insertTaskRows} followed by a claim from the head of the claim
+	 * order, in one round trip; empty where the dialect cannot.
+	 */
+	final List<String> insertTaskRowsThenClaim;
+
+	/** The inserts of {@link #insertTaskRows} followed by a claim after a position; empty where the dialect cannot. */
+	final List<String> insertTaskRowsThenClaimAfter;
+
 	final @Nullable String insertTasks;
 
 	final @Nullable String insertTasksAndNotify;
@@ -149,15 +158,19 @@ final class Statements {
 		this.insertTask = prefixed(dialect.insertTask(), prefix);
 		List<String> rows = new ArrayList<>();
 		List<String> rowsAndNotify = new ArrayList<>();
+		List<String> rowsThenClaim = new ArrayList<>();
+		List<String> rowsThenClaimAfter = new ArrayList<>();
 		for (int count = 1; count <= dialect.maxInsertTaskRows(); count++) {
-			rows.add(prefixed(dialect.insertTaskRows(count), prefix));
-			String andNotify = dialect.insertAndNotify(dialect.insertTaskRows(count));
-			if (andNotify != null) {
-				rowsAndNotify.add(prefixed(andNotify, prefix));
-			}
+			String insert = dialect.insertTaskRows(count);
+			rows.add(prefixed(insert, prefix));
+			addPrefixed(rowsAndNotify, dialect.insertAndNotify(insert), prefix);
+			addPrefixed(rowsThenClaim, dialect.insertThenClaim(insert, false), prefix);
+			addPrefixed(rowsThenClaimAfter, dialect.insertThenClaim(insert, true), prefix);
 		}
 		this.insertTaskRows = List.copyOf(rows);
 		this.insertTaskRowsAndNotify = List.copyOf(rowsAndNotify);
+		this.insertTaskRowsThenClaim = List.copyOf(rowsThenClaim);
+		this.insertTaskRowsThenClaimAfter = List.copyOf(rowsThenClaimAfter);
 		this.insertTasks = prefixedOrNull(dialect.insertTasks(), prefix);
 		this.insertTasksAndNotify = (dialect.insertTasks() != null)
 				? prefixedOrNull(dialect.insertAndNotify(dialect.insertTasks()), prefix) : null;
@@ -225,6 +238,12 @@ final class Statements {
 
 	static String prefixed(String sql, String prefix) {
 		return sql.replace("%PREFIX%", prefix);
+	}
+
+	private static void addPrefixed(List<String> statements, @Nullable String sql, String prefix) {
+		if (sql != null) {
+			statements.add(prefixed(sql, prefix));
+		}
 	}
 
 	private static @Nullable String prefixedOrNull(@Nullable String sql, String prefix) {

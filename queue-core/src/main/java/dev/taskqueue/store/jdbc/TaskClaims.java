@@ -120,10 +120,26 @@ final class TaskClaims {
 			case CANDIDATES_THEN_LOCK -> this.workerTransaction.execute((transaction) -> candidatesThenLock(queue,
 					limit, worker, now, leaseUntil, token));
 		};
-		if (claimed == null) {
-			return List.of();
-		}
-		claimed = claimed.stream().sorted(CLAIM_ORDER).toList();
+		return inClaimOrder(queue, limit, (claimed != null) ? claimed : List.of());
+	}
+
+	/**
+	 * Sends a statement and a claim in one round trip that commits both, on a connection in
+	 * auto-commit mode, with the dialect's {@link Dialect#insertThenClaim}. Once the round trip
+	 * that carried the statement has ended, the statement has committed: a claim from the head
+	 * that follows it and fails leaves the tasks claimed so far, as after any claim.
+	 * @param leading the statement, with the claims it can lead
+	 * @return the tasks claimed, in claim order
+	 */
+	List<ClaimedTask> claimAfter(Connection connection, Leading leading, String queue, int limit, String worker,
+			Instant now, Instant leaseUntil) throws SQLException {
+		long token = this.tokens.nextLong();
+		return inClaimOrder(queue, limit, claimReturning(connection, queue, limit, worker, now, leaseUntil, token,
+				leading));
+	}
+
+	private List<ClaimedTask> inClaimOrder(String queue, int limit, List<Claimed> unordered) {
+		List<Claimed> claimed = unordered.stream().sorted(CLAIM_ORDER).toList();
 		// Only a committed claim moves the position: tasks of a claim rolled back stay before it
 		if (this.sql.claimReturningAfter != null) {
 			boolean shortClaim = claimed.size() < limit;
@@ -151,12 +167,12 @@ final class TaskClaims {
 			Instant now, Instant leaseUntil, long token) throws SQLException {
 		if (connection.getAutoCommit() || DataSourceUtils
 			.isConnectionTransactional(DataSourceUtils.getTargetConnection(connection), this.support.dataSource())) {
-			return claimReturning(connection, queue, limit, worker, now, leaseUntil, token);
+			return claimReturning(connection, queue, limit, worker, now, leaseUntil, token, null);
 		}
 		connection.setAutoCommit(true);
 		List<Claimed> claimed;
 		try {
-			claimed = claimReturning(connection, queue, limit, worker, now, leaseUntil, token);
+			claimed = claimReturning(connection, queue, limit, worker, now, leaseUntil, token, null);
 		}
 		catch (SQLException | RuntimeException ex) {
 			try {
@@ -203,32 +219,37 @@ final class TaskClaims {
 	 * Claims from the queue's last position while a claim from the head is not yet due, then
 	 * from the head for what that left short, as far as claims from the head keep to their share.
 	 * After a short claim, everything ready behind the position was claimed and the next claim
-	 * goes to the head at once, as soon as its share allows.
+	 * goes to the head at once, as soon as its share allows. A leading statement goes with the
+	 * first claim.
 	 */
 	private List<Claimed> claimReturning(Connection connection, String queue, int limit, String worker, Instant now,
-			Instant leaseUntil, long token) throws SQLException {
+			Instant leaseUntil, long token, @Nullable Leading leading) throws SQLException {
 		long nanos = System.nanoTime();
 		Position position = this.positions.get(queue);
 		HeadClaim head = this.headClaims.get(queue);
 		boolean fromHead = position == null || head == null || head.due(nanos)
 				|| (position.afterShortClaim() && head.allowedAfterShortClaim(nanos));
 		List<Claimed> claimed = new ArrayList<>(limit);
+		boolean ledBefore = false;
 		if (!fromHead) {
 			claimed.addAll(claimReturning(connection, this.sql.claimReturningAfter, queue, limit, worker, now,
-					leaseUntil, token, position));
+					leaseUntil, token, position, leading));
+			ledBefore = leading != null;
+			leading = null;
 			fromHead = claimed.size() < limit && head.allowedAfterShortClaim(nanos);
 		}
 		if (fromHead) {
 			long started = System.nanoTime();
 			try {
 				claimed.addAll(claimReturning(connection, this.sql.claimReturning, queue, limit - claimed.size(),
-						worker, now, leaseUntil, token, null));
+						worker, now, leaseUntil, token, null, leading));
 			}
 			catch (SQLException ex) {
-				// The claim from the position has committed: its tasks are this node's. Failing now would
-				// leave them running unseen until their leases lapse, each attempt counted as failed; the
-				// next claim meets the failure again if it lasts.
-				if (claimed.isEmpty()) {
+				// The claim from the position has committed, with the statement it led: its tasks are this
+				// node's. Failing now would leave them running unseen until their leases lapse, each attempt
+				// counted as failed, and the led statement's caller unsure whether it was written; the next
+				// claim meets the failure again if it lasts.
+				if (claimed.isEmpty() && !ledBefore) {
 					throw ex;
 				}
 				return claimed;
@@ -240,15 +261,17 @@ final class TaskClaims {
 	}
 
 	private List<Claimed> claimReturning(Connection connection, String statement, String queue, int limit,
-			String worker, Instant now, Instant leaseUntil, long token, @Nullable Position after) throws SQLException {
-		try (PreparedStatement ps = connection.prepareStatement(statement)) {
-			ps.setString(1, worker);
-			this.dialect.setInstant(ps, 2, now);
-			this.dialect.setInstant(ps, 3, leaseUntil);
-			ps.setLong(4, token);
-			ps.setString(5, queue);
-			this.dialect.setInstant(ps, 6, now);
-			int next = 7;
+			String worker, Instant now, Instant leaseUntil, long token, @Nullable Position after,
+			@Nullable Leading leading) throws SQLException {
+		try (PreparedStatement ps = connection.prepareStatement(
+				(leading != null) ? leading.thenClaim(after != null) : statement)) {
+			int next = (leading != null) ? leading.bind(ps) + 1 : 1;
+			ps.setString(next++, worker);
+			this.dialect.setInstant(ps, next++, now);
+			this.dialect.setInstant(ps, next++, leaseUntil);
+			ps.setLong(next++, token);
+			ps.setString(next++, queue);
+			this.dialect.setInstant(ps, next++, now);
 			if (after != null) {
 				ps.setInt(next++, after.priority());
 				this.dialect.setInstant(ps, next++, after.runAt());
@@ -367,6 +390,27 @@ final class TaskClaims {
 			return count;
 		});
 		return (handedBack != null) ? handedBack : 0;
+	}
+
+	/** A statement sent ahead of a claim in its round trip and committed with it. */
+	interface Leading {
+
+		/**
+		 * The statement followed by a claim.
+		 * @param afterPosition whether the claim starts after a position, or at the head of
+		 * the claim order
+		 * @return the statements
+		 */
+		String thenClaim(boolean afterPosition);
+
+		/**
+		 * Bind the statement's own parameters, which come before the claim's.
+		 * @param ps the statements
+		 * @return how many parameters it bound
+		 * @throws SQLException on a driver error
+		 */
+		int bind(PreparedStatement ps) throws SQLException;
+
 	}
 
 	/** A claimed task with its place in the claim order. */

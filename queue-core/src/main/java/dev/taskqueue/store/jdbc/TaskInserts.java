@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -27,6 +28,7 @@ import org.springframework.transaction.SavepointManager;
 
 import dev.taskqueue.TaskNotFoundException;
 import dev.taskqueue.TaskStatus;
+import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
 
@@ -82,6 +84,31 @@ final class TaskInserts {
 			this.support.inserted(tasks, ids);
 			return ids;
 		});
+	}
+
+	/**
+	 * Inserts tasks as {@link #insert(List, boolean)} does with one statement outside a
+	 * caller's transaction, without waking other nodes, and claims ready tasks of the queue in
+	 * the same round trip, where the dialect can. The tasks inserted are counted.
+	 * @return the tasks claimed, in claim order, or {@code null} if it wrote nothing
+	 */
+	@Nullable List<ClaimedTask> insertAndClaim(List<NewTask> tasks, TaskClaims claims, String queue, int limit,
+			String worker, Instant now, Instant leaseUntil) {
+		if (!canInsertAndClaim(tasks)) {
+			return null;
+		}
+		List<ClaimedTask> claimed = this.jdbc.execute((Connection connection) -> this.rows.insertThenClaim(connection,
+				tasks, claims, queue, limit, worker, now, leaseUntil));
+		if (claimed != null) {
+			this.support.inserted(tasks, tasks.stream().map(NewTask::id).toList());
+		}
+		return claimed;
+	}
+
+	/** Whether {@link #insertAndClaim} can insert the tasks now. */
+	boolean canInsertAndClaim(List<NewTask> tasks) {
+		return !tasks.isEmpty() && this.rows.canInsertThenClaim(tasks.size()) && isOneStatement(tasks)
+				&& !this.support.joinsCallerTransaction();
 	}
 
 	private boolean isOneStatement(List<NewTask> tasks) {

@@ -14,6 +14,7 @@ import org.springframework.transaction.TransactionSystemException;
 
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.schedule.ScheduleSlot;
+import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseFailure;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
@@ -71,13 +72,61 @@ final class TaskRows {
 			ps.execute();
 		}
 		catch (SQLException ex) {
-			if (DatabaseFailure.of(ex) == DatabaseFailure.CONNECTION) {
-				// The statement was its own commit: whether it reached the database is unknown
-				throw new TransactionSystemException("Lost the connection while an insert committed", ex);
-			}
-			throw ex;
+			throw unknownIfConnectionLost(ex);
 		}
 		return true;
+	}
+
+	/**
+	 * The failure of a statement that was its own commit, to throw; if the connection was
+	 * lost, whether it reached the database is unknown, and that is thrown instead.
+	 */
+	private static SQLException unknownIfConnectionLost(SQLException ex) {
+		if (DatabaseFailure.of(ex) == DatabaseFailure.CONNECTION) {
+			throw new TransactionSystemException("Lost the connection while an insert committed", ex);
+		}
+		return ex;
+	}
+
+	/** Whether the dialect inserts this many tasks with a claim in one round trip. */
+	boolean canInsertThenClaim(int count) {
+		return count <= this.sql.insertTaskRowsThenClaim.size();
+	}
+
+	/**
+	 * Inserts tasks without parents or keys, and claims ready tasks of the queue in the same
+	 * round trip, in one statement of rows of values followed by the claim, on a connection in
+	 * auto-commit mode; on one that is not, or where the dialect has no such statement for
+	 * this many tasks, it inserts nothing.
+	 * @return the tasks claimed, in claim order, or {@code null} if it inserted nothing
+	 */
+	@Nullable List<ClaimedTask> insertThenClaim(Connection connection, List<NewTask> tasks, TaskClaims claims,
+			String queue, int limit, String worker, Instant now, Instant leaseUntil) throws SQLException {
+		int count = tasks.size();
+		if (!canInsertThenClaim(count) || !connection.getAutoCommit()) {
+			return null;
+		}
+		TaskClaims.Leading insert = new TaskClaims.Leading() {
+
+			@Override
+			public String thenClaim(boolean afterPosition) {
+				return (afterPosition ? TaskRows.this.sql.insertTaskRowsThenClaimAfter
+						: TaskRows.this.sql.insertTaskRowsThenClaim).get(count - 1);
+			}
+
+			@Override
+			public int bind(PreparedStatement ps) throws SQLException {
+				setTasks(ps, tasks, Collections.nCopies(count, Placement.READY), true, false);
+				return count * INSERT_PARAMETERS;
+			}
+
+		};
+		try {
+			return claims.claimAfter(connection, insert, queue, limit, worker, now, leaseUntil);
+		}
+		catch (SQLException ex) {
+			throw unknownIfConnectionLost(ex);
+		}
 	}
 
 	/**

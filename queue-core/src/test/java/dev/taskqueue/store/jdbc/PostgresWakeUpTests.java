@@ -43,8 +43,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * Which enqueues wake the other nodes on PostgreSQL: those the enqueuing node has no room to
  * claim at once. An enqueue that fits its own idle slots sends no notification, so the other
- * nodes' listening connections and threads sleep on; one that does not fit reaches another
- * node at once, long before its next poll.
+ * nodes' listening connections and threads sleep on, and, outside a transaction, claims in
+ * its insert's round trip; one that does not fit reaches another node at once, long before
+ * its next poll.
  */
 class PostgresWakeUpTests {
 
@@ -65,6 +66,12 @@ class PostgresWakeUpTests {
 
 	/** Each node's name and the thread it prepared a claim on, as "node:thread". */
 	private final Set<String> claimThreads = ConcurrentHashMap.newKeySet();
+
+	/** The same for claims sent with an insert, in its round trip. */
+	private final Set<String> claimsWithInsert = ConcurrentHashMap.newKeySet();
+
+	/** Each node's DataSource, by name. */
+	private final Map<String, DataSource> nodeDataSources = new ConcurrentHashMap<>();
 
 	private Connection listening;
 
@@ -119,11 +126,12 @@ class PostgresWakeUpTests {
 		TaskQueueEngine node = node("small", 2);
 		notifications(Duration.ofMillis(200));
 		// In one transaction, so that the node claims none of them before the last is enqueued
-		new TransactionTemplate(new DataSourceTransactionManager(this.dataSource)).executeWithoutResult((status) -> {
-			for (int i = 0; i < 3; i++) {
-				node.queue().enqueue(TaskRequest.of("work", i));
-			}
-		});
+		new TransactionTemplate(new DataSourceTransactionManager(this.nodeDataSources.get("small")))
+			.executeWithoutResult((status) -> {
+				for (int i = 0; i < 3; i++) {
+					node.queue().enqueue(TaskRequest.of("work", i));
+				}
+			});
 		assertThat(notifications(Duration.ofSeconds(5))).hasSize(1);
 	}
 
@@ -151,6 +159,33 @@ class PostgresWakeUpTests {
 			claimedByListener = this.claimThreads.contains("idle:taskqueue-listener");
 		}
 		assertThat(claimedByListener).as("a claim on the idle node's listening thread").isTrue();
+	}
+
+	@Test
+	void anEnqueueOnANodeWithRoomClaimsItsTaskInTheInsertsRoundTrip() {
+		TaskQueueEngine node = node("roomy", 4);
+		String here = "roomy:" + Thread.currentThread().getName();
+		// An enqueue during the node's start-up claim leaves its task to that claim's next round
+		for (int attempt = 0; attempt < 3 && !this.claimsWithInsert.contains(here); attempt++) {
+			UUID id = node.queue().enqueue(TaskRequest.of("work", attempt)).id();
+			if (this.claimsWithInsert.contains(here)) {
+				assertThat(node.queue().find(id)).hasValueSatisfying(
+						(state) -> assertThat(state.status()).isIn(TaskStatus.RUNNING, TaskStatus.SUCCEEDED));
+			}
+			await().atMost(WAIT).until(() -> "roomy".equals(this.ranOn.get(id)));
+		}
+		assertThat(this.claimsWithInsert).as("claims sent with an insert").containsExactly(here);
+	}
+
+	@Test
+	void anEnqueueInATransactionLeavesTheClaimToTheNodeOnceItCommits() {
+		TaskQueueEngine node = node("roomy", 4);
+		String here = "roomy:" + Thread.currentThread().getName();
+		UUID id = new TransactionTemplate(new DataSourceTransactionManager(this.nodeDataSources.get("roomy")))
+			.execute((status) -> node.queue().enqueue(TaskRequest.of("work", 1)).id());
+		await().atMost(WAIT).until(() -> "roomy".equals(this.ranOn.get(id)));
+		assertThat(this.claimsWithInsert).isEmpty();
+		assertThat(this.claimThreads).doesNotContain(here);
 	}
 
 	@Test
@@ -200,7 +235,11 @@ class PostgresWakeUpTests {
 						new Class<?>[] { Connection.class }, (proxy, method, args) -> {
 							if (method.getName().equals("prepareStatement") && args[0] instanceof String sql
 									&& sql.contains("SKIP LOCKED")) {
-								PostgresWakeUpTests.this.claimThreads.add(node + ":" + Thread.currentThread().getName());
+								String claim = node + ":" + Thread.currentThread().getName();
+								PostgresWakeUpTests.this.claimThreads.add(claim);
+								if (sql.startsWith("INSERT")) {
+									PostgresWakeUpTests.this.claimsWithInsert.add(claim);
+								}
 							}
 							try {
 								return method.invoke(connection, args);
@@ -233,7 +272,8 @@ class PostgresWakeUpTests {
 		};
 		registry.register("work", work, Integer.class, TaskTypeSettings.NONE, "wake-up test handler");
 		registry.register("block", block, Integer.class, TaskTypeSettings.NONE, "wake-up test handler");
-		TaskQueueEngine.Builder builder = TaskQueueEngine.builder(notingClaimThreads(name), registry, JsonMapper.builder().build())
+		DataSource dataSource = this.nodeDataSources.computeIfAbsent(name, this::notingClaimThreads);
+		TaskQueueEngine.Builder builder = TaskQueueEngine.builder(dataSource, registry, JsonMapper.builder().build())
 			.tablePrefix(this.prefix)
 			.workerId(name)
 			.concurrency(concurrency)

@@ -515,6 +515,48 @@ abstract class TaskStoreContractTests {
 	}
 
 	@Test
+	void anInsertThatClaimsTakesTasksReadyBeforeItsOwnFirstOnPostgresAndWritesNothingElsewhere() {
+		Instant now = Instant.now();
+		NewTask urgent = task("urgent", "echo", 5, now.minusSeconds(10));
+		insert(urgent);
+		NewTask mine = task("mine", "echo", 0, now.minusSeconds(5));
+		NewTask alsoMine = task("also-mine", "echo", 0, now);
+		List<NewTask> tasks = List.of(mine, alsoMine);
+		boolean postgres = this.dialect.platform().equals("postgresql");
+		assertThat(this.store.canInsertAndClaim(tasks)).isEqualTo(postgres);
+
+		List<ClaimedTask> claimed = this.store.insertAndClaim(tasks, "default", 2, "w", now.plusSeconds(1),
+				now.plusSeconds(60));
+
+		if (!postgres) {
+			assertThat(claimed).isNull();
+			assertThat(this.store.find(mine.id())).isEmpty();
+			return;
+		}
+		assertThat(claimed).extracting(ClaimedTask::id).containsExactly(urgent.id(), mine.id());
+		assertThat(claimed).allSatisfy((task) -> assertThat(task.attempt()).isEqualTo(1));
+		assertThat(this.store.find(alsoMine.id())).hasValueSatisfying(
+				(state) -> assertThat(state.status()).isEqualTo(TaskStatus.READY));
+		assertThat(this.store.find(mine.id())).hasValueSatisfying(
+				(state) -> assertThat(state.status()).isEqualTo(TaskStatus.RUNNING));
+	}
+
+	@Test
+	void anInsertThatClaimsIsNotForACallersTransactionNorForKeyedTasks() {
+		Instant now = Instant.now();
+		NewTask task = task("in-transaction", "echo", 0, now);
+		Boolean inTransaction = new TransactionTemplate(new DataSourceTransactionManager(this.dataSource))
+			.execute((status) -> this.store.canInsertAndClaim(List.of(task)));
+		NewTask keyed = new NewTask(UUID.randomUUID(), "echo", "default", 0, now, "\"keyed\"", "keyed",
+				TaskOptions.NONE, Set.of(), Set.of(), null, now);
+
+		assertThat(inTransaction).isFalse();
+		assertThat(this.store.canInsertAndClaim(List.of(keyed))).isFalse();
+		assertThat(this.store.insertAndClaim(List.of(keyed), "default", 1, "w", now, now.plusSeconds(60))).isNull();
+		assertThat(this.store.find(keyed.id())).isEmpty();
+	}
+
+	@Test
 	void claimReturnsTasksInClaimOrder() {
 		Instant now = Instant.now();
 		List<NewTask> tasks = new ArrayList<>();

@@ -368,6 +368,21 @@ public interface Dialect {
 	}
 
 	/**
+	 * An insert of tasks followed by a claim of {@link #claimReturning()}, or of
+	 * {@link #claimReturningAfter()} if it starts after a position, sent in one round trip and
+	 * committed together, so that the claim sees the tasks: an enqueue on a node with room for
+	 * them claims them without another round trip. That commit makes the insert durable, so the
+	 * claim does not skip the wait for the WAL. Parameters: the insert's, then the claim's.
+	 * @param insert the insert
+	 * @param afterPosition whether the claim starts after a position
+	 * @return the statements, or {@code null} if a claim cannot follow an insert in one round
+	 * trip
+	 */
+	default @Nullable String insertThenClaim(String insert, boolean afterPosition) {
+		return null;
+	}
+
+	/**
 	 * The locking read of a claim. Parameters: queue, now, limit; or, with
 	 * {@link ClaimShape#CANDIDATES_THEN_LOCK}, the candidate ids.
 	 * @return the statement

@@ -11,6 +11,9 @@ import dev.taskqueue.TaskStatus;
  */
 class PostgresDialect implements Dialect {
 
+	/** A row comparison on the ready index's trailing columns: a range the index starts at. */
+	private static final String AFTER_POSITION = "AND priority = ? AND (run_at, id) > (?, ?)";
+
 	@Override
 	public String platform() {
 		return "postgresql";
@@ -94,29 +97,35 @@ class PostgresDialect implements Dialect {
 
 	@Override
 	public String claimReturning() {
-		return claimReturning("");
+		return claimReturning("", false);
 	}
 
 	@Override
 	public String claimReturningAfter() {
-		// A row comparison on the index's trailing columns is a range the index starts at
-		return claimReturning("AND priority = ? AND (run_at, id) > (?, ?)");
+		return claimReturning(AFTER_POSITION, false);
+	}
+
+	@Override
+	public String insertThenClaim(String insert, boolean afterPosition) {
+		// Each statement of the round trip reads what the ones before it wrote
+		return insert + ";\n" + claimReturning(afterPosition ? AFTER_POSITION : "", true);
 	}
 
 	/**
 	 * A claim lost in a server crash only makes its task ready again, which at-least-once
-	 * execution allows, so claims need not wait for the WAL flush; the completion that follows
+	 * execution allows, so claims need not wait for the WAL flush, unless durable: a claim that
+	 * commits an insert with it waits as the insert would alone. The completion that follows
 	 * a claim flushes the WAL up to it, and the claim token keeps the attempt whose claim was
 	 * lost from ending a later claim's attempt. = ANY(ARRAY(SELECT ...)) runs the limited,
 	 * locking sub-select once, as a fence, and finds its ids by primary key. A plan made anew
 	 * for each claim sees the table's size now: a generic plan cached while the table was small
 	 * and without statistics scans all of it once it has grown. The claim runs outside a
-	 * transaction block and commits when its round trip ends, so both settings go through
+	 * transaction block and commits when its round trip ends, so the settings go through
 	 * {@code set_config(..., true)}, which holds until then: {@code SET LOCAL} would warn there.
 	 */
-	private static String claimReturning(String condition) {
-		return """
-				SELECT set_config('synchronous_commit', 'off', true), set_config('plan_cache_mode', 'force_custom_plan', true);
+	private static String claimReturning(String condition, boolean durable) {
+		return (durable ? "SELECT " : "SELECT set_config('synchronous_commit', 'off', true), ") + """
+				set_config('plan_cache_mode', 'force_custom_plan', true);
 				UPDATE %PREFIX%TASK SET status = 'RUNNING', attempts = attempts + 1, worker = ?, started_at = ?,
 					lease_until = ?, claim_token = ?
 				WHERE id = ANY(ARRAY(
