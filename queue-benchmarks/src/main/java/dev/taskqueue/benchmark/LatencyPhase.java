@@ -89,7 +89,7 @@ final class LatencyPhase {
 		Report.Table table = section.table("Pickup latency (ms, lower is better)", "System", "Variant", "Wake-up",
 				"Median", "p99", "Max", "Samples", "Enqueue call median", "After the call: median", "After the call: p99");
 		Result sameNode = taskQueueSameNode();
-		row(table, "TaskQueue", "same node", "local wake-up after commit", sameNode);
+		row(table, "TaskQueue", "same node", "claim in the enqueue's round trip", sameNode);
 		Result otherNode = taskQueueOtherNode();
 		row(table, "TaskQueue", "other node", "LISTEN/NOTIFY", otherNode);
 		Result immediate = dbSchedulerImmediate();
@@ -111,10 +111,11 @@ final class LatencyPhase {
 		section.note("db-scheduler wakes only the node that schedules (immediate execution needs the scheduler "
 				+ "instance itself to schedule); another node finds the task on its next poll, every 10 s by "
 				+ "default, so that row has " + this.options.pollingSamples + " samples (about 5 s each) to keep "
-				+ "the run short. 'Enqueue call' is how long the enqueue call itself took (insert and commit; "
-				+ "TaskQueue's same-node wake-up is issued inside it, after the commit); 'after the call' is the time "
-				+ "from its return, the task committed, to the start of the handler: the part of the pickup that "
-				+ "the queue's wake-up and claim decide, without the enqueue's own durable commit. The 'database floor' rows use "
+				+ "the run short. 'Enqueue call' is how long the enqueue call itself took (insert and commit; on "
+				+ "the same node TaskQueue's claim goes in that round trip, committed with the insert, and "
+				+ "db-scheduler's wake-up is issued inside the call); 'after the call' is the time from its "
+				+ "return, the task committed, to the start of the handler: the part of the pickup that the "
+				+ "queue's wake-up and claim decide after the enqueue's own durable commit. The 'database floor' rows use "
 				+ "no queue at all: plain JDBC on two connections inserts a minimal ready row and claims it with "
 				+ "TaskQueue's claim statement, in the same thread right after the insert, or on a thread woken by "
 				+ "the insert's notification; they time the insert's commit and the claim's round trips alone, "
