@@ -220,7 +220,7 @@ public final class Poller {
 				}
 				synchronized (this.setAside) {
 					// Room set aside for other enqueues stays theirs: this claim may not see their tasks
-					if (room(lane, ahead(lane)) - this.setAside.getOrDefault(lane, 0) < ids.size()) {
+					if (roomLeft(lane) + ahead(lane) < ids.size()) {
 						return false;
 					}
 				}

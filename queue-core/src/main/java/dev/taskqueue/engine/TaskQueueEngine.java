@@ -357,10 +357,11 @@ public final class TaskQueueEngine implements SmartLifecycle {
 
 	private boolean insertClaiming(List<NewTask> tasks) {
 		Runtime runtime = this.runtime;
-		return runtime != null && runtime.poller.insertClaiming(tasks.get(0).queue(),
-				tasks.stream().map(NewTask::id).collect(Collectors.toSet()),
-				(queue, limit, worker, now, leaseUntil) -> this.store.insertAndClaim(tasks, queue, limit, worker, now,
-						leaseUntil));
+		// The store's check first: where it cannot, the poller is not disturbed
+		return runtime != null && this.store.canInsertAndClaim(tasks)
+				&& runtime.poller.insertClaiming(tasks.get(0).queue(),
+						tasks.stream().map(NewTask::id).collect(Collectors.toSet()), (queue, limit, worker, now,
+								leaseUntil) -> this.store.insertAndClaim(tasks, queue, limit, worker, now, leaseUntil));
 	}
 
 	private void cancelLocally(UUID id) {

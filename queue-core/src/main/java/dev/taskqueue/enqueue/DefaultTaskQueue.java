@@ -116,8 +116,7 @@ public final class DefaultTaskQueue implements TaskQueue {
 		List<NewTask> tasks = this.resolver.tasks(requests, null, this.clock.instant());
 		Supplier<String> what = () -> "enqueue %d task(s) of type '%s'".formatted(requests.size(),
 				requests.get(0).type());
-		if (isReadyInOneQueue(tasks) && this.store.canInsertAndClaim(tasks)
-				&& write(() -> this.insertClaiming.test(tasks), what)) {
+		if (isReadyInOneQueue(tasks) && write(() -> this.insertClaiming.test(tasks), what)) {
 			return refs(requests, tasks.stream().map(NewTask::id).toList());
 		}
 		boolean wakeOtherNodes = !fitsLocally(tasks);
