@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Collections;
 import java.util.List;
 
@@ -18,6 +17,7 @@ import dev.taskqueue.store.ClaimedTask;
 import dev.taskqueue.store.DatabaseFailure;
 import dev.taskqueue.store.NewTask;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
+import dev.taskqueue.store.jdbc.dialect.InstantText;
 
 /**
  * Writes task rows: in one statement for them all where the dialect has one, else in a JDBC
@@ -38,6 +38,8 @@ final class TaskRows {
 	private final Dialect dialect;
 
 	private final Statements sql;
+
+	private final InstantText instantText = new InstantText();
 
 	TaskRows(JdbcSupport support) {
 		this.support = support;
@@ -213,16 +215,16 @@ final class TaskRows {
 			columns[2][i] = task.queue();
 			columns[3][i] = placement.status().name();
 			columns[4][i] = Integer.toString(task.priority());
-			columns[5][i] = text(task.runAt());
+			columns[5][i] = this.instantText.of(task.runAt());
 			columns[6][i] = Integer.toString(placement.waitingFor());
 			columns[7][i] = task.payload();
 			columns[8][i] = task.key();
 			columns[9][i] = OptionsColumn.write(task.options());
 			columns[10][i] = (task.jobId() != null) ? task.jobId().toString() : null;
-			columns[11][i] = text(task.createdAt());
-			columns[12][i] = (placement.status() == TaskStatus.CANCELLED) ? text(task.createdAt()) : null;
+			columns[11][i] = this.instantText.of(task.createdAt());
+			columns[12][i] = (placement.status() == TaskStatus.CANCELLED) ? this.instantText.of(task.createdAt()) : null;
 			columns[13][i] = (task.scheduleSlot() != null) ? task.scheduleSlot().schedule() : null;
-			columns[14][i] = (task.scheduleSlot() != null) ? text(task.scheduleSlot().slot()) : null;
+			columns[14][i] = (task.scheduleSlot() != null) ? this.instantText.of(task.scheduleSlot().slot()) : null;
 		}
 		Connection connection = ps.getConnection();
 		for (int column = 0; column < INSERT_PARAMETERS; column++) {
@@ -255,11 +257,6 @@ final class TaskRows {
 	/** Inserts one task with the given form of {@link Dialect#insertTask()}. */
 	void insertOne(String insert, NewTask task, Placement placement) {
 		this.jdbc.update(insert, (ps) -> setTask(ps, 0, task, placement));
-	}
-
-	/** An instant as ISO 8601 text in UTC, truncated as {@link Dialect#setInstant} truncates. */
-	private static String text(Instant instant) {
-		return instant.truncatedTo(ChronoUnit.MICROS).toString();
 	}
 
 	/** Binds a task's parameters after the given number of others. */

@@ -1,6 +1,12 @@
 package dev.taskqueue.store.jdbc.dialect;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+
 import org.jspecify.annotations.Nullable;
+import org.postgresql.util.PGobject;
+import org.springframework.util.ClassUtils;
 
 import dev.taskqueue.TaskStatus;
 
@@ -14,6 +20,16 @@ class PostgresDialect implements Dialect {
 	/** A row comparison on the ready index's trailing columns: a range the index starts at. */
 	private static final String AFTER_POSITION = "AND priority = ? AND (run_at, id) > (?, ?)";
 
+	private static final boolean PGJDBC = ClassUtils.isPresent("org.postgresql.util.PGobject",
+			PostgresDialect.class.getClassLoader());
+
+	/** Instants between these have four digits of year in ISO 8601, which PostgreSQL reads as written. */
+	private static final Instant FIRST_FOUR_DIGIT_YEAR = Instant.parse("0001-01-01T00:00:00Z");
+
+	private static final Instant LAST_FOUR_DIGIT_YEAR = Instant.parse("9999-12-31T23:59:59.999999Z");
+
+	private final InstantText instantText = new InstantText();
+
 	@Override
 	public String platform() {
 		return "postgresql";
@@ -22,6 +38,23 @@ class PostgresDialect implements Dialect {
 	@Override
 	public ClaimShape claimShape() {
 		return ClaimShape.UPDATE_RETURNING;
+	}
+
+	/**
+	 * Binds the instant as {@code timestamptz} text formatted once per distinct instant, rather
+	 * than through the driver's conversion of an {@code OffsetDateTime} per parameter, which
+	 * costs an enqueue of ten tasks more CPU than any other part of its binding.
+	 */
+	@Override
+	public void setInstant(PreparedStatement ps, int index, @Nullable Instant instant) throws SQLException {
+		if (instant == null || !PGJDBC || instant.isBefore(FIRST_FOUR_DIGIT_YEAR) || instant.isAfter(LAST_FOUR_DIGIT_YEAR)) {
+			Dialect.super.setInstant(ps, index, instant);
+			return;
+		}
+		PGobject value = new PGobject();
+		value.setType("timestamptz");
+		value.setValue(this.instantText.of(instant));
+		ps.setObject(index, value);
 	}
 
 	@Override
