@@ -77,7 +77,8 @@ final class DeclarationSync {
 				}
 			}
 			for (StoredSchedule schedule : existing.values()) {
-				if (schedule.declared() && !declared.containsKey(schedule.name()) && this.store.delete(schedule.name())) {
+				if (schedule.declared() && !declared.containsKey(schedule.name())
+						&& this.store.delete(schedule.name(), schedule.version())) {
 					logger.info("Deleted schedule '" + schedule.name() + "': it is no longer declared");
 				}
 			}

@@ -1,8 +1,5 @@
 package dev.taskqueue.retention;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -10,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +21,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 
 import dev.taskqueue.JobStatus;
 import dev.taskqueue.TaskQueue;
@@ -38,6 +33,7 @@ import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.jdbc.DatabaseClock;
 import dev.taskqueue.store.jdbc.JdbcLeaseStore;
 import dev.taskqueue.store.jdbc.JdbcRetentionStore;
+import dev.taskqueue.testsupport.BeforeStatement;
 import dev.taskqueue.testsupport.TestNodes;
 import dev.taskqueue.type.TaskTypeSettings;
 
@@ -265,18 +261,23 @@ abstract class RetentionContractTests {
 	@Test
 	void stoppingWaitsForTheBatchUnderWayAndOnlyThenHandsTheLeaseBack() throws Exception {
 		List<UUID> old = insertTasks(3 * BATCH_SIZE, TaskStatus.SUCCEEDED, "echo", ago(Duration.ofDays(2)), null);
-		HeldDeletes heldDeletes = new HeldDeletes(this.nodes.dataSource());
+		CountDownLatch deleting = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		DataSource heldDeletes = new BeforeStatement(this.nodes.dataSource(), "DELETE", () -> {
+			deleting.countDown();
+			release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+		});
 		RetentionSweeper first = sweeper("node-a", heldDeletes, RetentionPolicy.defaults(), new SimpleMeterRegistry());
 		RetentionSweeper second = sweeper("node-b", RetentionPolicy.defaults(), new SimpleMeterRegistry());
 		CompletableFuture<Boolean> round = CompletableFuture.supplyAsync(first::runRound);
-		assertThat(heldDeletes.deleting.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+		assertThat(deleting.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 
 		CompletableFuture<Void> stopping = CompletableFuture.runAsync(first::stop);
 
 		await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> !stopping.isDone());
 		assertThat(second.runRound()).isFalse();
 		assertThat(existing(old)).hasSize(old.size());
-		heldDeletes.release.countDown();
+		release.countDown();
 		stopping.get(WAIT.toSeconds(), TimeUnit.SECONDS);
 		assertThat(round.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
 		assertThat(existing(old)).hasSize(old.size() - BATCH_SIZE);
@@ -341,38 +342,6 @@ abstract class RetentionContractTests {
 	}
 
 	/** Holds the first {@code DELETE} prepared on it until released, as a slow batch would. */
-	private static final class HeldDeletes extends DelegatingDataSource {
-
-		private final CountDownLatch deleting = new CountDownLatch(1);
-
-		private final CountDownLatch release = new CountDownLatch(1);
-
-		HeldDeletes(DataSource dataSource) {
-			super(dataSource);
-		}
-
-		@Override
-		public Connection getConnection() throws SQLException {
-			Connection connection = super.getConnection();
-			return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] { Connection.class },
-					(proxy, method, args) -> {
-						if (method.getName().equals("prepareStatement")
-								&& ((String) args[0]).strip().toUpperCase(Locale.ROOT).startsWith("DELETE")
-								&& this.deleting.getCount() > 0) {
-							this.deleting.countDown();
-							this.release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
-						}
-						try {
-							return method.invoke(connection, args);
-						}
-						catch (InvocationTargetException ex) {
-							throw ex.getCause();
-						}
-					});
-		}
-
-	}
-
 	private static Instant ago(Duration age) {
 		return Instant.now().minus(age);
 	}

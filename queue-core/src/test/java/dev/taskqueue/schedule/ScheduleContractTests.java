@@ -28,6 +28,7 @@ import dev.taskqueue.TaskStatus;
 import dev.taskqueue.UnknownTaskTypeException;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.metrics.TaskQueueMetrics;
+import dev.taskqueue.testsupport.BeforeStatement;
 import dev.taskqueue.testsupport.LogCapture;
 import dev.taskqueue.testsupport.TestNodes;
 import dev.taskqueue.type.TaskTypeSettings;
@@ -323,6 +324,19 @@ abstract class ScheduleContractTests {
 		assertThat(declared.declared()).isTrue();
 		assertThat(declared.definition().cron()).isEqualTo("@hourly");
 		assertThat(restarted.schedules().find("api").orElseThrow().declared()).isFalse();
+	}
+
+	@Test
+	void aDeclaredScheduleThatAnotherNodeChangedWhileANodeStartsWithoutItIsLeftAsThatNodeWroteIt() {
+		enqueueOnly((builder) -> builder.schedules(List.of(ScheduleRequest.cron("shared", "tick", "@daily").build())));
+		DataSource changedFirst = new BeforeStatement(this.nodes.dataSource(),
+				"DELETE FROM " + this.nodes.prefix() + "SCHEDULE WHERE",
+				() -> this.jdbc.update("UPDATE " + this.nodes.prefix() + "SCHEDULE SET version = version + 1"));
+
+		this.nodes.start(changedFirst, (builder) -> builder.workerEnabled(false).schedules(List.of()));
+
+		assertThat(scheduleNames()).containsExactly("shared");
+		assertThat(enqueueOnly().schedules().find("shared").orElseThrow().declared()).isTrue();
 	}
 
 	@Test

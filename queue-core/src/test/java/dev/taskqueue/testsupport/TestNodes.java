@@ -73,7 +73,18 @@ public final class TestNodes implements AutoCloseable {
 	 * @return the started engine
 	 */
 	public TaskQueueEngine start(Consumer<TaskQueueEngine.Builder> customizer) {
-		TaskQueueEngine.Builder builder = TaskQueueEngine.builder(this.dataSource, this.registry, mapper)
+		return start(this.dataSource, customizer);
+	}
+
+	/**
+	 * Start a node with a 100 ms poll interval that connects through another DataSource to the
+	 * same database, such as one that watches its statements.
+	 * @param dataSource the DataSource
+	 * @param customizer customizes the engine
+	 * @return the started engine
+	 */
+	public TaskQueueEngine start(DataSource dataSource, Consumer<TaskQueueEngine.Builder> customizer) {
+		TaskQueueEngine.Builder builder = TaskQueueEngine.builder(dataSource, this.registry, mapper)
 			.tablePrefix(this.prefix)
 			.pollInterval(Duration.ofMillis(100));
 		customizer.accept(builder);

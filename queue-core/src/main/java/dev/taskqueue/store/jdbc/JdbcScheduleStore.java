@@ -71,6 +71,8 @@ public final class JdbcScheduleStore {
 
 	private final String deleteSchedule;
 
+	private final String deleteScheduleOfVersion;
+
 	private final String deleteScheduleSlots;
 
 	private final String insertScheduleSlot;
@@ -108,6 +110,7 @@ public final class JdbcScheduleStore {
 		this.selectSchedules = Statements.prefixed(dialect.selectSchedules(), tablePrefix);
 		this.lockDueSchedules = Statements.prefixed(dialect.lockDueSchedules(), tablePrefix);
 		this.deleteSchedule = Statements.prefixed(dialect.deleteSchedule(), tablePrefix);
+		this.deleteScheduleOfVersion = Statements.prefixed(dialect.deleteScheduleOfVersion(), tablePrefix);
 		this.deleteScheduleSlots = Statements.prefixed(dialect.deleteScheduleSlots(), tablePrefix);
 		this.insertScheduleSlot = Statements.prefixed(dialect.insertScheduleSlot(), tablePrefix);
 		this.selectScheduleRuns = Statements.prefixed(dialect.selectScheduleRuns(), tablePrefix);
@@ -214,9 +217,26 @@ public final class JdbcScheduleStore {
 	 * @return {@code true} if it existed
 	 */
 	public boolean delete(String name) {
+		return delete(name, this.deleteSchedule, name);
+	}
+
+	/**
+	 * Delete a schedule and the record of its fired slots, if its version is still the given
+	 * one; its tasks are kept.
+	 * @param name the schedule's name
+	 * @param version the version read
+	 * @return {@code true} if it was deleted
+	 */
+	public boolean delete(String name, long version) {
+		return delete(name, this.deleteScheduleOfVersion, name, version);
+	}
+
+	private boolean delete(String name, String deleteSchedule, Object... parameters) {
 		return this.support.inCallerTransaction((transaction) -> {
-			boolean deleted = this.jdbc.update(this.deleteSchedule, name) > 0;
-			this.jdbc.update(this.deleteScheduleSlots, name);
+			boolean deleted = this.jdbc.update(deleteSchedule, parameters) > 0;
+			if (deleted) {
+				this.jdbc.update(this.deleteScheduleSlots, name);
+			}
 			return deleted;
 		});
 	}

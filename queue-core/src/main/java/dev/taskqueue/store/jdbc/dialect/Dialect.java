@@ -1180,6 +1180,11 @@ public interface Dialect {
 		return "DELETE FROM %PREFIX%SCHEDULE WHERE name = ?";
 	}
 
+	/** Parameters: name, version read. */
+	default String deleteScheduleOfVersion() {
+		return "DELETE FROM %PREFIX%SCHEDULE WHERE name = ? AND version = ?";
+	}
+
 	/** Parameters: schedule name. */
 	default String deleteScheduleSlots() {
 		return "DELETE FROM %PREFIX%SCHEDULE_SLOT WHERE schedule_name = ?";
