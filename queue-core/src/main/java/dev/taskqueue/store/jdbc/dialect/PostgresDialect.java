@@ -20,6 +20,7 @@ class PostgresDialect implements Dialect {
 	/** A row comparison on the ready index's trailing columns: a range the index starts at. */
 	private static final String AFTER_POSITION = "AND priority = ? AND (run_at, id) > (?, ?)";
 
+	/** Whether pgjdbc is on the class path; without it, instants are bound the default way. */
 	private static final boolean PGJDBC = ClassUtils.isPresent("org.postgresql.util.PGobject",
 			PostgresDialect.class.getClassLoader());
 
