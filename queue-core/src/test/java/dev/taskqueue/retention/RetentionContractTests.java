@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +34,7 @@ import dev.taskqueue.store.DatabaseOutage;
 import dev.taskqueue.store.jdbc.DatabaseClock;
 import dev.taskqueue.store.jdbc.JdbcLeaseStore;
 import dev.taskqueue.store.jdbc.JdbcRetentionStore;
-import dev.taskqueue.testsupport.BeforeStatement;
+import dev.taskqueue.testsupport.PreparingHook;
 import dev.taskqueue.testsupport.TestNodes;
 import dev.taskqueue.type.TaskTypeSettings;
 
@@ -263,9 +264,12 @@ abstract class RetentionContractTests {
 		List<UUID> old = insertTasks(3 * BATCH_SIZE, TaskStatus.SUCCEEDED, "echo", ago(Duration.ofDays(2)), null);
 		CountDownLatch deleting = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
-		DataSource heldDeletes = new BeforeStatement(this.nodes.dataSource(), "DELETE", () -> {
-			deleting.countDown();
-			release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+		// Holds the first DELETE until released, as a slow batch would
+		DataSource heldDeletes = new PreparingHook(this.nodes.dataSource(), (sql) -> {
+			if (sql.strip().toUpperCase(Locale.ROOT).startsWith("DELETE") && deleting.getCount() > 0) {
+				deleting.countDown();
+				release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+			}
 		});
 		RetentionSweeper first = sweeper("node-a", heldDeletes, RetentionPolicy.defaults(), new SimpleMeterRegistry());
 		RetentionSweeper second = sweeper("node-b", RetentionPolicy.defaults(), new SimpleMeterRegistry());
@@ -341,7 +345,6 @@ abstract class RetentionContractTests {
 		return new JdbcRetentionStore(this.nodes.dataSource(), this.nodes.dialect(), this.nodes.prefix());
 	}
 
-	/** Holds the first {@code DELETE} prepared on it until released, as a slow batch would. */
 	private static Instant ago(Duration age) {
 		return Instant.now().minus(age);
 	}

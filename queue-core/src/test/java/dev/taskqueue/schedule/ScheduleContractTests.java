@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import javax.sql.DataSource;
@@ -28,8 +29,8 @@ import dev.taskqueue.TaskStatus;
 import dev.taskqueue.UnknownTaskTypeException;
 import dev.taskqueue.engine.TaskQueueEngine;
 import dev.taskqueue.metrics.TaskQueueMetrics;
-import dev.taskqueue.testsupport.BeforeStatement;
 import dev.taskqueue.testsupport.LogCapture;
+import dev.taskqueue.testsupport.PreparingHook;
 import dev.taskqueue.testsupport.TestNodes;
 import dev.taskqueue.type.TaskTypeSettings;
 
@@ -329,9 +330,13 @@ abstract class ScheduleContractTests {
 	@Test
 	void aDeclaredScheduleThatAnotherNodeChangedWhileANodeStartsWithoutItIsLeftAsThatNodeWroteIt() {
 		enqueueOnly((builder) -> builder.schedules(List.of(ScheduleRequest.cron("shared", "tick", "@daily").build())));
-		DataSource changedFirst = new BeforeStatement(this.nodes.dataSource(),
-				"DELETE FROM " + this.nodes.prefix() + "SCHEDULE WHERE",
-				() -> this.jdbc.update("UPDATE " + this.nodes.prefix() + "SCHEDULE SET version = version + 1"));
+		AtomicBoolean changed = new AtomicBoolean();
+		DataSource changedFirst = new PreparingHook(this.nodes.dataSource(), (sql) -> {
+			if (sql.startsWith("DELETE FROM " + this.nodes.prefix() + "SCHEDULE WHERE")
+					&& changed.compareAndSet(false, true)) {
+				this.jdbc.update("UPDATE " + this.nodes.prefix() + "SCHEDULE SET version = version + 1");
+			}
+		});
 
 		this.nodes.start(changedFirst, (builder) -> builder.workerEnabled(false).schedules(List.of()));
 

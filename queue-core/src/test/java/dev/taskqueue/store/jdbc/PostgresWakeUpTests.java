@@ -1,7 +1,5 @@
 package dev.taskqueue.store.jdbc;
 
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,7 +23,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
-import org.springframework.jdbc.datasource.DelegatingDataSource;
 import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -33,6 +30,7 @@ import dev.taskqueue.TaskHandler;
 import dev.taskqueue.TaskRequest;
 import dev.taskqueue.TaskStatus;
 import dev.taskqueue.engine.TaskQueueEngine;
+import dev.taskqueue.testsupport.PreparingHook;
 import dev.taskqueue.testsupport.TestDatabases;
 import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
@@ -226,31 +224,15 @@ class PostgresWakeUpTests {
 
 	/** The tests' database, noting the thread each claim of the node is prepared on. */
 	private DataSource notingClaimThreads(String node) {
-		return new DelegatingDataSource(this.dataSource) {
-
-			@Override
-			public Connection getConnection() throws SQLException {
-				Connection connection = super.getConnection();
-				return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-						new Class<?>[] { Connection.class }, (proxy, method, args) -> {
-							if (method.getName().equals("prepareStatement") && args[0] instanceof String sql
-									&& sql.contains("SKIP LOCKED")) {
-								String claim = node + ":" + Thread.currentThread().getName();
-								PostgresWakeUpTests.this.claimThreads.add(claim);
-								if (sql.startsWith("INSERT")) {
-									PostgresWakeUpTests.this.claimsWithInsert.add(claim);
-								}
-							}
-							try {
-								return method.invoke(connection, args);
-							}
-							catch (InvocationTargetException ex) {
-								throw ex.getCause();
-							}
-						});
+		return new PreparingHook(this.dataSource, (sql) -> {
+			if (sql.contains("SKIP LOCKED")) {
+				String claim = node + ":" + Thread.currentThread().getName();
+				this.claimThreads.add(claim);
+				if (sql.startsWith("INSERT")) {
+					this.claimsWithInsert.add(claim);
+				}
 			}
-
-		};
+		});
 	}
 
 	/** A node serving the queue of the test's task types with the slots given. */

@@ -63,6 +63,7 @@ import dev.taskqueue.store.ProgressReport;
 import dev.taskqueue.store.TaskOutcome;
 import dev.taskqueue.store.jdbc.dialect.ClaimShape;
 import dev.taskqueue.store.jdbc.dialect.Dialect;
+import dev.taskqueue.testsupport.PreparingHook;
 import dev.taskqueue.testsupport.TestDatabases;
 import dev.taskqueue.type.TaskTypeRegistry;
 import dev.taskqueue.type.TaskTypeSettings;
@@ -289,27 +290,11 @@ abstract class TaskStoreContractTests {
 	void claimWhoseLaterStatementFailsLeavesNoTaskRunningThatItDidNotHandOver() {
 		AtomicBoolean failSecondStatement = new AtomicBoolean();
 		AtomicInteger prepared = new AtomicInteger();
-		DataSource failing = new DelegatingDataSource(this.dataSource) {
-
-			@Override
-			public Connection getConnection() throws SQLException {
-				Connection connection = super.getConnection();
-				return (Connection) Proxy.newProxyInstance(getClass().getClassLoader(),
-						new Class<?>[] { Connection.class }, (proxy, method, args) -> {
-							if (method.getName().equals("prepareStatement") && failSecondStatement.get()
-									&& prepared.incrementAndGet() == 2) {
-								throw new SQLException("the second statement of the claim fails");
-							}
-							try {
-								return method.invoke(connection, args);
-							}
-							catch (InvocationTargetException ex) {
-								throw ex.getCause();
-							}
-						});
+		DataSource failing = new PreparingHook(this.dataSource, (sql) -> {
+			if (failSecondStatement.get() && prepared.incrementAndGet() == 2) {
+				throw new SQLException("the second statement of the claim fails");
 			}
-
-		};
+		});
 		JdbcTaskStore store = new JdbcTaskStore(failing, this.dialect, this.prefix, new PayloadCodec(mapper),
 				"test-node", TaskQueueMetrics.of(null));
 		Instant now = Instant.now();
